@@ -1,0 +1,1 @@
+"""Posko: election-period situation reports over Telegram."""

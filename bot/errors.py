@@ -1,0 +1,47 @@
+"""The one error handler: log with traceback, apologise to the user, alert admins (throttled)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from html import escape
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot import texts
+from bot.context import SERVICES_KEY, PoskoContext
+from bot.logs import redact
+from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+ADMIN_ALERT_INTERVAL = 60.0
+_last_alert: dict[str, float] = {}
+
+
+async def error_handler(update: object, context: PoskoContext) -> None:
+    """Logs the error, apologises to the user and alerts admins once a minute per error kind."""
+    error = context.error
+    logger.error("Error while handling an update", exc_info=error)
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if chat is not None and chat.type == "private":
+        try:
+            await context.bot.send_message(chat.id, texts.INTERNAL_ERROR)
+        except TelegramError:
+            logger.warning("Could not send the apology to chat %s", chat.id)
+    services = context.bot_data.get(SERVICES_KEY)
+    if not isinstance(services, Services) or error is None:
+        return
+    kind = type(error).__name__
+    now = time.monotonic()
+    if now - _last_alert.get(kind, -ADMIN_ALERT_INTERVAL) < ADMIN_ALERT_INTERVAL:
+        return
+    _last_alert[kind] = now
+    detail = redact(str(error), (services.settings.token,))[:500]
+    alert = f"⚠️ Galat pada bot: <code>{escape(kind)}</code>\n{escape(detail)}"
+    for admin_id in sorted(services.settings.admin_ids):
+        try:
+            await context.bot.send_message(admin_id, alert)
+        except TelegramError:
+            logger.warning("Could not alert admin %s", admin_id)

@@ -1,0 +1,142 @@
+"""Pure parsers for command arguments; each raises its own ValueError subclass on bad input."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from bot.domain import Level, Role
+from bot.regions import Region
+
+MAX_REPORT_TEXT = 3000
+MAX_NAME = 200
+# Characters that render as nothing; text made only of these counts as empty.
+_INVISIBLE = " \t\r\n\u00a0\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+_FIRST_WORD = re.compile(r"\s*(\S+)(?:\s+(.*))?\Z", re.DOTALL)
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def command_args(text: str) -> str:
+    """Returns what follows the command word of a message text, without outer whitespace."""
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def is_blank(text: str) -> bool:
+    """Whether `text` has nothing visible in it."""
+    return not text.strip(_INVISIBLE)
+
+
+class QuickReportError(StrEnum):
+    """Why a quick report could not be parsed."""
+
+    EMPTY = "empty"
+    UNKNOWN_LEVEL = "unknown_level"
+    TEXT_REQUIRED = "text_required"
+    TOO_LONG = "too_long"
+
+
+class QuickReportInvalid(ValueError):
+    """A quick report's arguments are malformed."""
+
+    def __init__(self, reason: QuickReportError) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class QuickReport:
+    """`/lapor <level> <teks>`; an empty text at level Aman is a nihil report."""
+
+    level: Level
+    text: str
+
+
+def parse_quick_report(args: str) -> QuickReport:
+    """Parses the arguments of `/lapor` ("waspada ada kerumunan", "aman", "nihil")."""
+    match = _FIRST_WORD.match(args)
+    if not match or is_blank(args):
+        raise QuickReportInvalid(QuickReportError.EMPTY)
+    word, rest = match[1], (match[2] or "").strip()
+    text = "" if is_blank(rest) else rest
+    if word.casefold() == "nihil":
+        level: Level | None = Level.AMAN
+    else:
+        level = Level.parse(word)
+    if level is None:
+        raise QuickReportInvalid(QuickReportError.UNKNOWN_LEVEL)
+    if not text and level is not Level.AMAN:
+        raise QuickReportInvalid(QuickReportError.TEXT_REQUIRED)
+    if len(text) > MAX_REPORT_TEXT:
+        raise QuickReportInvalid(QuickReportError.TOO_LONG)
+    return QuickReport(level, text)
+
+
+class OfficerArgsError(StrEnum):
+    """Why `/tambah` arguments could not be parsed."""
+
+    USAGE = "usage"
+    USER_ID = "user_id"
+    ROLE = "role"
+    KECAMATAN = "kecamatan"
+    NAME = "name"
+
+
+class OfficerArgsInvalid(ValueError):
+    """`/tambah` arguments are malformed."""
+
+    def __init__(self, reason: OfficerArgsError) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class OfficerArgs:
+    """`/tambah <user_id> | <peran> | <kecamatan> | <nama>`."""
+
+    user_id: int
+    role: Role
+    kecamatan: str
+    name: str
+
+
+def parse_officer_args(args: str, region: Region) -> OfficerArgs:
+    """Parses `/tambah` arguments, matching the kecamatan against `region`."""
+    fields = [field.strip() for field in args.split("|")]
+    if len(fields) != 4:
+        raise OfficerArgsInvalid(OfficerArgsError.USAGE)
+    user_text, role_text, kecamatan_text, name = fields
+    if not user_text.isascii() or not user_text.isdigit() or not 0 < int(user_text) < 2**53:
+        raise OfficerArgsInvalid(OfficerArgsError.USER_ID)
+    role = Role.parse(role_text)
+    if role is None:
+        raise OfficerArgsInvalid(OfficerArgsError.ROLE)
+    kecamatan = region.find(kecamatan_text)
+    if kecamatan is None:
+        raise OfficerArgsInvalid(OfficerArgsError.KECAMATAN)
+    name = " ".join(name.split())
+    if is_blank(name) or len(name) > MAX_NAME:
+        raise OfficerArgsInvalid(OfficerArgsError.NAME)
+    return OfficerArgs(int(user_text), role, kecamatan, name)
+
+
+class DayInvalid(ValueError):
+    """A date argument is not `YYYY-MM-DD`, `hari ini` or `kemarin`."""
+
+
+def parse_day(text: str, today: date) -> date:
+    """Parses a date argument relative to `today` (the WITA day)."""
+    words = " ".join(text.casefold().split())
+    if words in ("", "hari ini", "hariini"):
+        return today
+    if words == "kemarin":
+        return today - timedelta(days=1)
+    match = _ISO_DATE.match(words)
+    if not match:
+        raise DayInvalid(text)
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise DayInvalid(text) from None

@@ -1,0 +1,146 @@
+"""Settings read once from the environment (and a `.env` file) into a frozen object."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import load_dotenv
+
+DEFAULT_API_URL = "https://api.telegram.org"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names it and what is expected."""
+
+    def __init__(self, name: str, expected: str) -> None:
+        super().__init__(f"{name}: {expected}")
+        self.name = name
+
+
+def parse_time_of_day(text: str) -> time:
+    """Parses `HH:MM` or `HH:MM:SS` (24-hour clock) into a naive `time`; raises ValueError."""
+    match = _TIME_RE.match(text.strip())
+    if not match:
+        raise ValueError(text)
+    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise ValueError(text)
+    return time(hour, minute, second)
+
+
+def parse_times(text: str) -> tuple[time, ...]:
+    """Parses a comma-separated list of times of day, sorted and without duplicates."""
+    parts = [part for part in (p.strip() for p in text.split(",")) if part]
+    if not parts:
+        raise ValueError(text)
+    return tuple(sorted({parse_time_of_day(part) for part in parts}))
+
+
+def format_time_of_day(value: time) -> str:
+    """Formats a time as `HH:MM`, or `HH:MM:SS` when it has seconds."""
+    return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot needs to know about its deployment."""
+
+    token: str = field(repr=False)
+    api_url: str = DEFAULT_API_URL
+    database_path: Path = Path("data/posko.db")
+    admin_ids: frozenset[int] = frozenset()
+    coordination_chat_id: int | None = None
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Makassar"))
+    digest_times: tuple[time, ...] = (time(7, 0), time(19, 0))
+    reminder_times: tuple[time, ...] = (time(16, 0),)
+    log_level: str = "INFO"
+    region_file: Path | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Builds settings from `environ` (default: `.env` loaded into `os.environ`)."""
+        if environ is None:
+            load_dotenv(Path.cwd() / ".env", override=False)
+            environ = os.environ
+
+        def get(name: str) -> str:
+            return environ.get(name, "").strip()
+
+        token = get("TELEGRAM_BOT_TOKEN")
+        if not token:
+            raise SettingsError("TELEGRAM_BOT_TOKEN", "required; the token from @BotFather")
+        if not _TOKEN_RE.match(token):
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN", "expected the form 123456789:ABC-def... from @BotFather"
+            )
+
+        api_url = (get("TELEGRAM_API_URL") or DEFAULT_API_URL).rstrip("/")
+        if not api_url.startswith(("http://", "https://")):
+            raise SettingsError("TELEGRAM_API_URL", "expected an http:// or https:// URL")
+
+        admin_ids: set[int] = set()
+        for part in filter(None, (p.strip() for p in get("ADMIN_IDS").split(","))):
+            if not part.isdigit() or int(part) <= 0:
+                raise SettingsError(
+                    "ADMIN_IDS", "expected comma-separated numeric user ids, e.g. 12345,67890"
+                )
+            admin_ids.add(int(part))
+
+        chat_text = get("COORDINATION_CHAT_ID")
+        coordination_chat_id: int | None = None
+        if chat_text:
+            try:
+                coordination_chat_id = int(chat_text)
+            except ValueError:
+                coordination_chat_id = 0
+            if coordination_chat_id >= 0:
+                raise SettingsError(
+                    "COORDINATION_CHAT_ID", "expected the negative numeric id of a group"
+                )
+
+        tz_name = get("TIMEZONE") or "Asia/Makassar"
+        try:
+            timezone = ZoneInfo(tz_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                "TIMEZONE", "expected an IANA zone such as Asia/Makassar"
+            ) from None
+
+        def times(name: str, default: str) -> tuple[time, ...]:
+            try:
+                return parse_times(get(name) or default)
+            except ValueError:
+                raise SettingsError(
+                    name, "expected comma-separated times HH:MM or HH:MM:SS, e.g. 07:00,19:00"
+                ) from None
+
+        log_level = (get("LOG_LEVEL") or "INFO").upper()
+        if log_level not in LOG_LEVELS:
+            raise SettingsError("LOG_LEVEL", f"expected one of {', '.join(LOG_LEVELS)}")
+
+        region_text = get("REGION_FILE")
+        region_file = Path(region_text) if region_text else None
+        if region_file is not None and not region_file.is_file():
+            raise SettingsError("REGION_FILE", f"file not found: {region_file}")
+
+        return cls(
+            token=token,
+            api_url=api_url,
+            database_path=Path(get("DATABASE_PATH") or "data/posko.db"),
+            admin_ids=frozenset(admin_ids),
+            coordination_chat_id=coordination_chat_id,
+            timezone=timezone,
+            digest_times=times("DIGEST_TIMES", "07:00,19:00"),
+            reminder_times=times("REMINDER_TIMES", "16:00"),
+            log_level=log_level,
+            region_file=region_file,
+        )

@@ -1,0 +1,39 @@
+"""Runs Posko: load settings, build the application, poll Telegram until stopped."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from bot.app import build_application
+from bot.logs import setup_logging
+from bot.regions import RegionFileError, load_region
+from bot.settings import Settings, SettingsError
+
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+def main() -> int:
+    """Starts the bot; returns the process exit code."""
+    try:
+        settings = Settings.from_env()
+        region = load_region(settings.region_file)
+    except SettingsError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    except RegionFileError as exc:
+        print(f"Configuration error: REGION_FILE: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, (settings.token,))
+    logger = logging.getLogger(__name__)
+    logger.info("Starting Posko for %s", region.district)
+    try:
+        build_application(settings, region).run_polling(allowed_updates=ALLOWED_UPDATES)
+    except Exception:
+        logger.critical("Posko stopped because of an error", exc_info=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Persistence: the SQLite connection, migrations and one repository per aggregate."""

@@ -1,0 +1,139 @@
+"""The SQLite connection: pragmas, numbered migrations and serialized transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+logger = logging.getLogger(__name__)
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+SQL_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+Params = tuple[Any, ...]
+
+
+def to_sql_time(moment: datetime) -> str:
+    """Formats an aware datetime as UTC text that sorts chronologically."""
+    return moment.astimezone(UTC).strftime(SQL_TIME_FORMAT)
+
+
+def from_sql_time(text: str) -> datetime:
+    """Parses UTC text written by `to_sql_time` into an aware datetime."""
+    return datetime.strptime(text, SQL_TIME_FORMAT).replace(tzinfo=UTC)
+
+
+def load_migrations() -> list[tuple[int, str]]:
+    """Returns the bundled migrations as (version, sql), in order, checking numbering."""
+    found: list[tuple[int, str]] = []
+    for entry in resources.files("storage").joinpath("migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match[1]), entry.read_text("utf-8")))
+    found.sort()
+    if [version for version, _ in found] != list(range(1, len(found) + 1)):
+        raise RuntimeError("migrations must be numbered 0001, 0002, ... without gaps")
+    return found
+
+
+class Database:
+    """One aiosqlite connection; every access is serialized so transactions never interleave."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path) -> Database:
+        """Opens (creating if needed) the database at `path` and applies pending migrations."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            conn.row_factory = sqlite3.Row
+            # WAL + synchronous=FULL: a committed transaction survives power loss.
+            for pragma in (
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA synchronous = FULL",
+                "PRAGMA foreign_keys = ON",
+                "PRAGMA busy_timeout = 5000",
+            ):
+                await conn.execute(pragma)
+            db = cls(conn)
+            await db.migrate(load_migrations())
+        except BaseException:
+            await conn.close()
+            raise
+        return db
+
+    async def close(self) -> None:
+        """Closes the connection (its worker thread would otherwise keep the process alive)."""
+        async with self._lock:
+            await self._conn.close()
+
+    async def migrate(self, migrations: Iterable[tuple[int, str]]) -> None:
+        """Applies each migration newer than `PRAGMA user_version`, each in its own transaction."""
+        async with self._lock:
+            current = await self._user_version()
+            for version, sql in migrations:
+                if version <= current:
+                    continue
+                script = f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version:d};\nCOMMIT;"
+                try:
+                    await self._conn.executescript(script)
+                except BaseException:
+                    if self._conn.in_transaction:
+                        await self._conn.execute("ROLLBACK")
+                    raise
+                logger.info("Applied database migration %04d", version)
+
+    async def schema_version(self) -> int:
+        """Returns the number of the last applied migration."""
+        async with self._lock:
+            return await self._user_version()
+
+    async def _user_version(self) -> int:
+        async with self._conn.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Runs the block in a write transaction (`BEGIN IMMEDIATE`), committed on success."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                # SQLite may already have rolled back (e.g. SQLITE_FULL); don't mask the error.
+                if self._conn.in_transaction:
+                    await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """Runs a read-only query and returns all rows."""
+        async with self._lock:
+            rows = await self._conn.execute_fetchall(sql, params)
+        return list(rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        """Runs a read-only query and returns the first row, if any."""
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def pragma(self, name: str) -> Any:
+        """Returns the first value of `PRAGMA name` (for checks and tests)."""
+        if not name.replace("_", "").isalpha():
+            raise ValueError(name)
+        row = await self.fetchone(f"PRAGMA {name}")
+        return row[0] if row else None

@@ -1,0 +1,633 @@
+"""A fake Telegram Bot API over HTTP on 127.0.0.1, driven by tests.
+
+The bot under test talks to it exactly as it talks to Telegram (python-telegram-bot's own HTTP
+stack). Tests inject updates as users and inspect what the bot sent. The fake rejects what
+Telegram rejects: malformed HTML, empty or too long texts, callback data over 64 bytes, unknown
+chats, and (when enabled) flood limits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from tests.fakebot.html import HtmlParseError, parse_html
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+CALLBACK_DATA_LIMIT = 64
+# Parameters whose values are plain strings; every other form value is JSON (as PTB sends it).
+_STRING_PARAMS = {
+    "text", "caption", "parse_mode", "callback_query_id", "url", "file_id", "description",
+    "short_description", "title", "question", "emoji", "business_connection_id",
+}  # fmt: skip
+
+JsonDict = dict[str, Any]
+
+
+class ApiError(Exception):
+    """An error answer of the Bot API."""
+
+    def __init__(self, code: int, description: str, parameters: JsonDict | None = None) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.parameters = parameters
+
+
+def bad_request(description: str) -> ApiError:
+    """A 400 answer."""
+    return ApiError(400, f"Bad Request: {description}")
+
+
+def utf16_len(text: str) -> int:
+    """Length in UTF-16 code units, as Telegram counts."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+@dataclass
+class ApiCall:
+    """One request the bot made, with the answer it got."""
+
+    method: str
+    params: JsonDict
+    ok: bool
+    error: str | None = None
+
+
+@dataclass
+class SentMessage:
+    """A message the bot sent (its latest state, after edits)."""
+
+    chat_id: int
+    message_id: int
+    kind: str
+    text: str
+    html: str | None
+    reply_markup: JsonDict | None
+    date: int
+    params: JsonDict
+    edits: int = 0
+    deleted: bool = False
+
+    def buttons(self) -> list[JsonDict]:
+        """The inline buttons, row by row flattened."""
+        if not self.reply_markup:
+            return []
+        rows = self.reply_markup.get("inline_keyboard", [])
+        return [button for row in rows for button in row]
+
+    def button_texts(self) -> list[str]:
+        """The labels of the inline buttons."""
+        return [button["text"] for button in self.buttons()]
+
+
+@dataclass
+class FloodLimits:
+    """Telegram's documented limits: per group per minute and overall per second."""
+
+    group_per_minute: int = 20
+    global_per_second: int = 30
+    private_per_second: int | None = None
+
+
+class _FloodControl:
+    def __init__(self, limits: FloodLimits) -> None:
+        self.limits = limits
+        self._global: deque[float] = deque()
+        self._per_chat: dict[int, deque[float]] = defaultdict(deque)
+
+    def check(self, chat_id: int) -> int | None:
+        """Records a send to `chat_id` at now; returns retry_after seconds when over a limit."""
+        now = time.monotonic()
+        windows = [(self._global, 1.0, self.limits.global_per_second)]
+        if chat_id < 0:
+            windows.append((self._per_chat[chat_id], 60.0, self.limits.group_per_minute))
+        elif self.limits.private_per_second is not None:
+            windows.append((self._per_chat[chat_id], 1.0, self.limits.private_per_second))
+        for window, span, limit in windows:
+            while window and window[0] <= now - span:
+                window.popleft()
+            if len(window) >= limit:
+                return max(1, int(window[0] + span - now + 0.999))
+        for window, _, _ in windows:
+            window.append(now)
+        return None
+
+
+class FakeChat:
+    """A chat known to the fake (a private chat with a user, or a group)."""
+
+    def __init__(self, server: FakeTelegram, chat: JsonDict) -> None:
+        self.server = server
+        self.data = chat
+
+    @property
+    def id(self) -> int:
+        """The chat id."""
+        return int(self.data["id"])
+
+    @property
+    def messages(self) -> list[SentMessage]:
+        """Messages the bot sent here (not deleted), oldest first."""
+        return [m for m in self.server.sent if m.chat_id == self.id and not m.deleted]
+
+    def texts(self) -> list[str]:
+        """Plain texts of the bot's messages here."""
+        return [m.text for m in self.messages]
+
+    def last_message(self) -> SentMessage:
+        """The newest message the bot sent here; fails the test when there is none."""
+        messages = self.messages
+        if not messages:
+            raise AssertionError(f"the bot sent nothing to chat {self.id}")
+        return messages[-1]
+
+    async def wait_for_messages(self, count: int, timeout: float = 10.0) -> list[SentMessage]:
+        """Waits until the bot has sent at least `count` messages here."""
+        await self.server.wait_until(lambda: len(self.messages) >= count, timeout)
+        return self.messages
+
+
+class FakeUser:
+    """A Telegram user who talks to the bot."""
+
+    def __init__(self, server: FakeTelegram, user: JsonDict) -> None:
+        self.server = server
+        self.data = user
+        self.chat = server.chats[user["id"]]
+
+    @property
+    def id(self) -> int:
+        """The user id (also the id of the private chat)."""
+        return int(self.data["id"])
+
+    @property
+    def messages(self) -> list[SentMessage]:
+        """Messages the bot sent to this user's private chat."""
+        return self.chat.messages
+
+    def last_message(self) -> SentMessage:
+        """The newest message the bot sent this user."""
+        return self.chat.last_message()
+
+    async def send(
+        self, text: str, chat: FakeChat | None = None, *, wait: bool = True, **extra: Any
+    ) -> JsonDict:
+        """Sends a text message (commands get their entity) and waits until it is handled."""
+        target = chat or self.chat
+        message = self.server.new_message(target, self.data, text=text, **extra)
+        return await self.server.push_update({"message": message}, wait=wait)
+
+    async def press(
+        self, label: str, message: SentMessage | None = None, *, wait: bool = True
+    ) -> JsonDict:
+        """Presses the inline button labelled `label` on `message` (default: the last one)."""
+        message = message or self.last_message()
+        for button in message.buttons():
+            if button["text"] == label and "callback_data" in button:
+                return await self.press_data(button["callback_data"], message, wait=wait)
+        raise AssertionError(f"no button {label!r} in {message.button_texts()}")
+
+    async def press_data(self, data: str, message: SentMessage, *, wait: bool = True) -> JsonDict:
+        """Sends a callback query with arbitrary (possibly forged) data."""
+        query = {
+            "id": str(next(self.server.ids)),
+            "from": self.data,
+            "chat_instance": str(message.chat_id),
+            "data": data,
+            "message": self.server.message_json(message),
+        }
+        return await self.server.push_update({"callback_query": query}, wait=wait)
+
+
+class FakeTelegram:
+    """The fake Bot API server and the state of its little Telegram world."""
+
+    def __init__(self, token: str = "123456:TEST-token-for-posko-tests-0123456789") -> None:
+        self.token = token
+        self.bot_user = {
+            "id": int(token.split(":")[0]),
+            "is_bot": True,
+            "first_name": "Posko",
+            "username": "PoskoTestBot",
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.chats: dict[int, FakeChat] = {}
+        self.sent: list[SentMessage] = []
+        self.calls: list[ApiCall] = []
+        self.commands: dict[str, list[JsonDict]] = {}
+        self.callback_answers: dict[str, JsonDict] = {}
+        self.blocked: set[int] = set()
+        self.flood: _FloodControl | None = None
+        self.settle: Callable[[], Awaitable[None]] | None = None
+        # Called with (method, params) before each request is answered; tests use it to look at
+        # the world (e.g. the database) at the moment the bot sends something.
+        self.observers: list[Callable[[str, JsonDict], None]] = []
+        self.ids = itertools.count(1)
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._update_ids = itertools.count(1000)
+        self._pending: list[JsonDict] = []
+        self._confirmed = 0
+        self._changed = asyncio.Condition()
+        self._closing = False
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # --- server lifecycle -----------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The API root to put in TELEGRAM_API_URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        """Starts listening on an ephemeral port of 127.0.0.1."""
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        sockets = getattr(site._server, "sockets", None)
+        if not sockets:
+            raise RuntimeError("fake Bot API did not bind")
+        self.port = int(sockets[0].getsockname()[1])
+
+    async def stop(self) -> None:
+        """Ends pending long polls and stops the server."""
+        self._closing = True
+        async with self._changed:
+            self._changed.notify_all()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def enable_flood_limits(self, limits: FloodLimits | None = None) -> None:
+        """Answers 429 with retry_after when the bot exceeds Telegram's limits."""
+        self.flood = _FloodControl(limits or FloodLimits())
+
+    # --- the world ------------------------------------------------------------------------
+
+    def add_user(
+        self, user_id: int, first_name: str = "Petugas", username: str | None = None
+    ) -> FakeUser:
+        """Adds a user who has opened a private chat with the bot."""
+        user: JsonDict = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if username:
+            user["username"] = username
+        self.chats[user_id] = FakeChat(
+            self, {"id": user_id, "type": "private", "first_name": first_name}
+        )
+        return FakeUser(self, user)
+
+    def add_group(self, chat_id: int, title: str = "Posko Koordinasi") -> FakeChat:
+        """Adds a (super)group the bot is a member of."""
+        if chat_id >= 0:
+            raise ValueError("group ids are negative")
+        kind = "supergroup" if str(chat_id).startswith("-100") else "group"
+        chat = FakeChat(self, {"id": chat_id, "type": kind, "title": title})
+        self.chats[chat_id] = chat
+        return chat
+
+    def next_message_id(self, chat_id: int) -> int:
+        """Message ids count per chat, shared by users and the bot."""
+        return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+
+    def new_message(
+        self, chat: FakeChat, sender: JsonDict, *, text: str, **extra: Any
+    ) -> JsonDict:
+        """Builds the JSON of a message a user sends."""
+        message: JsonDict = {
+            "message_id": self.next_message_id(chat.id),
+            "from": sender,
+            "chat": chat.data,
+            "date": int(time.time()),
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
+            ]
+        message.update(extra)
+        return message
+
+    def message_json(self, message: SentMessage) -> JsonDict:
+        """The JSON Telegram would return for a message the bot sent."""
+        data: JsonDict = {
+            "message_id": message.message_id,
+            "from": self.bot_user,
+            "chat": self.chats[message.chat_id].data,
+            "date": message.date,
+        }
+        if message.kind == "text":
+            data["text"] = message.text
+        else:
+            data[message.kind] = message.params.get(message.kind + "_json", {})
+            if message.text:
+                data["caption"] = message.text
+        if message.reply_markup:
+            data["reply_markup"] = message.reply_markup
+        return data
+
+    # --- updates ---------------------------------------------------------------------------
+
+    async def push_update(self, payload: JsonDict, *, wait: bool = True) -> JsonDict:
+        """Queues an update; with `wait`, returns once the bot has fetched and handled it."""
+        update = {"update_id": next(self._update_ids), **payload}
+        async with self._changed:
+            self._pending.append(update)
+            self._changed.notify_all()
+        if wait:
+            await self.wait_confirmed(update["update_id"])
+            if self.settle is not None:
+                await self.settle()
+        return update
+
+    async def wait_confirmed(self, update_id: int, timeout: float = 10.0) -> None:
+        """Waits until the bot confirmed `update_id` (asked for a higher offset)."""
+        await self.wait_until(lambda: self._confirmed > update_id, timeout)
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Waits until `predicate()` holds, re-checking whenever the fake's state changes."""
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(predicate)
+
+    @property
+    def pending_updates(self) -> list[JsonDict]:
+        """Updates not yet confirmed by the bot."""
+        return list(self._pending)
+
+    # --- the HTTP API -----------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        method = request.match_info["method"]
+        params = await self._read_params(request)
+        handler = getattr(self, "api_" + method[:1].lower() + method[1:], None)
+        for observer in self.observers:
+            observer(method, params)
+        try:
+            if handler is None:
+                raise ApiError(404, "Not Found")
+            result = await handler(params)
+        except ApiError as exc:
+            self.calls.append(ApiCall(method, params, ok=False, error=exc.description))
+            await self._notify()
+            body: JsonDict = {
+                "ok": False,
+                "error_code": exc.code,
+                "description": exc.description,
+            }
+            if exc.parameters:
+                body["parameters"] = exc.parameters
+            return web.json_response(body, status=exc.code)
+        if method != "getUpdates":
+            self.calls.append(ApiCall(method, params, ok=True))
+        await self._notify()
+        return web.json_response({"ok": True, "result": result})
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    @staticmethod
+    async def _read_params(request: web.Request) -> JsonDict:
+        if request.content_type == "application/json":
+            data = await request.json()
+            return dict(data) if isinstance(data, dict) else {}
+        params: JsonDict = dict(request.query)
+        form = await request.post()
+        for key, value in form.items():
+            if isinstance(value, web.FileField):
+                params[key] = {"filename": value.filename, "content": value.file.read()}
+            elif key in _STRING_PARAMS:
+                params[key] = value
+            else:
+                try:
+                    params[key] = json.loads(value)
+                except ValueError:
+                    params[key] = value
+        return params
+
+    # --- validation helpers -----------------------------------------------------------------
+
+    def _chat(self, params: JsonDict) -> FakeChat:
+        chat_id = params.get("chat_id")
+        if isinstance(chat_id, str) and chat_id.lstrip("-").isdigit():
+            chat_id = int(chat_id)
+        if not isinstance(chat_id, int) or chat_id not in self.chats:
+            raise bad_request("chat not found")
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        return self.chats[chat_id]
+
+    @staticmethod
+    def _render(
+        params: JsonDict, key: str, limit: int, *, required: bool
+    ) -> tuple[str, str | None]:
+        raw = params.get(key)
+        if raw is None or raw == "":
+            if required:
+                raise bad_request("message text is empty")
+            return "", None
+        if not isinstance(raw, str):
+            raw = str(raw)
+        mode = str(params.get("parse_mode") or "").upper()
+        if mode == "HTML":
+            try:
+                plain = parse_html(raw)
+            except HtmlParseError as exc:
+                raise bad_request(f"can't parse entities: {exc}") from None
+        elif mode:
+            raise bad_request(f"unsupported parse_mode {mode}")
+        else:
+            plain = raw
+        if required and not plain.strip():
+            raise bad_request("message text is empty")
+        if utf16_len(plain) > limit:
+            raise bad_request(
+                "message is too long" if key == "text" else "message caption is too long"
+            )
+        return plain, raw if mode == "HTML" else None
+
+    @staticmethod
+    def _markup(params: JsonDict) -> JsonDict | None:
+        markup = params.get("reply_markup")
+        if markup is None:
+            return None
+        if not isinstance(markup, dict):
+            raise bad_request("can't parse reply keyboard markup JSON object")
+        for row in markup.get("inline_keyboard", []):
+            for button in row:
+                if not button.get("text"):
+                    raise bad_request("text buttons are unallowed in the inline keyboard")
+                data = button.get("callback_data")
+                if (
+                    data is not None
+                    and not 1 <= len(str(data).encode("utf-8")) <= CALLBACK_DATA_LIMIT
+                ):
+                    raise bad_request("BUTTON_DATA_INVALID")
+        return markup
+
+    def _flood_check(self, chat_id: int) -> None:
+        if self.flood is None:
+            return
+        retry_after = self.flood.check(chat_id)
+        if retry_after is not None:
+            raise ApiError(
+                429,
+                f"Too Many Requests: retry after {retry_after}",
+                {"retry_after": retry_after},
+            )
+
+    def _store(
+        self, chat: FakeChat, kind: str, text: str, html: str | None, params: JsonDict
+    ) -> JsonDict:
+        markup = self._markup(params)
+        self._flood_check(chat.id)
+        message = SentMessage(
+            chat_id=chat.id,
+            message_id=self.next_message_id(chat.id),
+            kind=kind,
+            text=text,
+            html=html,
+            reply_markup=markup,
+            date=int(time.time()),
+            params=params,
+        )
+        self.sent.append(message)
+        return self.message_json(message)
+
+    def _find(self, params: JsonDict) -> SentMessage:
+        chat = self._chat(params)
+        message_id = params.get("message_id")
+        for message in self.sent:
+            if message.chat_id == chat.id and message.message_id == message_id:
+                if message.deleted:
+                    break
+                return message
+        raise bad_request("message to edit not found")
+
+    # --- methods ------------------------------------------------------------------------------
+
+    async def api_getMe(self, params: JsonDict) -> JsonDict:
+        return self.bot_user
+
+    async def api_logOut(self, params: JsonDict) -> bool:
+        return True
+
+    async def api_close(self, params: JsonDict) -> bool:
+        return True
+
+    async def api_deleteWebhook(self, params: JsonDict) -> bool:
+        return True
+
+    async def api_getWebhookInfo(self, params: JsonDict) -> JsonDict:
+        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+
+    async def api_setMyCommands(self, params: JsonDict) -> bool:
+        scope = params.get("scope") or {"type": "default"}
+        if scope.get("type") == "chat":
+            self._chat(scope)
+        commands = params.get("commands") or []
+        if not isinstance(commands, list) or len(commands) > 100:
+            raise bad_request("BOT_COMMANDS_TOO_MUCH")
+        self.commands[json.dumps(scope, sort_keys=True)] = commands
+        return True
+
+    async def api_getUpdates(self, params: JsonDict) -> list[JsonDict]:
+        offset = int(params.get("offset") or 0)
+        limit = max(1, min(int(params.get("limit") or 100), 100))
+        timeout = float(params.get("timeout") or 0)
+        async with self._changed:
+            if offset > self._confirmed:
+                self._confirmed = offset
+                self._pending = [u for u in self._pending if u["update_id"] >= offset]
+                self._changed.notify_all()
+            if not self._pending and timeout > 0 and not self._closing:
+                try:
+                    async with asyncio.timeout(timeout):
+                        await self._changed.wait_for(lambda: bool(self._pending) or self._closing)
+                except TimeoutError:
+                    pass
+            return self._pending[:limit]
+
+    async def api_sendMessage(self, params: JsonDict) -> JsonDict:
+        chat = self._chat(params)
+        text, html = self._render(params, "text", TEXT_LIMIT, required=True)
+        return self._store(chat, "text", text, html, params)
+
+    async def api_sendPhoto(self, params: JsonDict) -> JsonDict:
+        chat = self._chat(params)
+        caption, html = self._render(params, "caption", CAPTION_LIMIT, required=False)
+        file_id = f"photo-{next(self.ids)}"
+        params["photo_json"] = [
+            {"file_id": file_id, "file_unique_id": file_id, "width": 640, "height": 480}
+        ]
+        return self._store(chat, "photo", caption, html, params)
+
+    async def api_sendDocument(self, params: JsonDict) -> JsonDict:
+        chat = self._chat(params)
+        caption, html = self._render(params, "caption", CAPTION_LIMIT, required=False)
+        document = params.get("document")
+        name = document.get("filename") if isinstance(document, dict) else "file"
+        file_id = f"document-{next(self.ids)}"
+        params["document_json"] = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": name,
+        }
+        return self._store(chat, "document", caption, html, params)
+
+    async def api_editMessageText(self, params: JsonDict) -> JsonDict:
+        message = self._find(params)
+        text, html = self._render(params, "text", TEXT_LIMIT, required=True)
+        markup = self._markup(params)
+        if text == message.text and markup == message.reply_markup:
+            raise bad_request(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
+        message.text, message.html, message.reply_markup = text, html, markup
+        message.edits += 1
+        return self.message_json(message)
+
+    async def api_editMessageReplyMarkup(self, params: JsonDict) -> JsonDict:
+        message = self._find(params)
+        markup = self._markup(params)
+        if markup == message.reply_markup:
+            raise bad_request("message is not modified")
+        message.reply_markup = markup
+        message.edits += 1
+        return self.message_json(message)
+
+    async def api_deleteMessage(self, params: JsonDict) -> bool:
+        message = self._find(params)
+        message.deleted = True
+        return True
+
+    async def api_answerCallbackQuery(self, params: JsonDict) -> bool:
+        query_id = str(params.get("callback_query_id"))
+        if query_id in self.callback_answers:
+            raise bad_request(
+                "query is too old and response timeout expired or query ID is invalid"
+            )
+        text = params.get("text")
+        if text is not None and len(str(text)) > 200:
+            raise bad_request("MESSAGE_TOO_LONG")
+        self.callback_answers[query_id] = params
+        return True

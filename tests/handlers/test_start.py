@@ -1,0 +1,42 @@
+from tests.conftest import Enlist
+from tests.fakebot import FakeChat, FakeTelegram, FakeUser
+from tests.harness import Posko
+
+
+async def test_stranger_learns_their_id_and_how_to_register(
+    posko: Posko, fake: FakeTelegram
+) -> None:
+    stranger = fake.add_user(3001, "Rina<&>")
+    await stranger.send("/start")
+    text = stranger.last_message().text
+    assert text.startswith("Selamat datang di Posko, Rina<&>!")
+    assert "belum terdaftar" in text
+    assert "ID Telegram Anda: 3001" in text
+    assert "/lapor" not in text
+
+
+async def test_officer_sees_their_role_and_how_to_report(posko: Posko, enlist: Enlist) -> None:
+    officer = await enlist(2001, "danramil", "Telen", "Kapten Inf Joko")
+    await officer.send("/bantuan")
+    text = officer.last_message().text
+    assert "Anda terdaftar sebagai Danramil Telen (Kapten Inf Joko)." in text
+    assert "/lapor aman" in text
+    assert "/tambah" not in text
+
+
+async def test_admin_sees_admin_commands(posko: Posko, admin: FakeUser) -> None:
+    await admin.send("/help")
+    text = admin.last_message().text
+    assert "admin" in text
+    assert "/rekap" in text
+    assert "/tambah 123456789 | camat | Bengalon | Nama Lengkap" in text
+
+
+async def test_start_works_in_groups(posko: Posko, admin: FakeUser, group: FakeChat) -> None:
+    await admin.send("/start@PoskoTestBot", chat=group)
+    assert "Selamat datang" in group.last_message().text
+
+
+async def test_command_menu_is_published(posko: Posko, fake: FakeTelegram) -> None:
+    menu = fake.commands['{"type": "all_private_chats"}']
+    assert [c["command"] for c in menu] == ["lapor", "bantuan"]

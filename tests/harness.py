@@ -1,0 +1,115 @@
+"""Runs the real Posko application against the fake Bot API, as production runs it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.app import build_application
+from bot.context import SERVICES_KEY, PoskoApp
+from bot.regions import Region, load_region
+from bot.services import Services
+from bot.settings import Settings
+from main import ALLOWED_UPDATES
+from tests.fakebot import FakeTelegram
+
+ADMIN_ID = 1001
+COORDINATION_CHAT_ID = -1001234567890
+# 2024-11-27 10:00 WITA, voting day of the 2024 Pilkada.
+DEFAULT_NOW = datetime(2024, 11, 27, 2, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    """A settable clock returning aware UTC datetimes."""
+
+    def __init__(self, now: datetime = DEFAULT_NOW) -> None:
+        self.current = now
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def set(self, moment: datetime) -> None:
+        """Moves the clock to `moment`."""
+        self.current = moment.astimezone(UTC)
+
+    def advance(self, **delta: float) -> None:
+        """Moves the clock forward by `timedelta(**delta)`."""
+        self.current += timedelta(**delta)
+
+
+def make_settings(fake: FakeTelegram, database_path: Path, **overrides: Any) -> Settings:
+    """Settings pointing at the fake Bot API, with one admin and a coordination group."""
+    base = Settings(
+        token=fake.token,
+        api_url=fake.url,
+        database_path=database_path,
+        admin_ids=frozenset({ADMIN_ID}),
+        coordination_chat_id=COORDINATION_CHAT_ID,
+    )
+    return replace(base, **overrides)
+
+
+class Posko:
+    """A running Posko application wired to a fake Telegram."""
+
+    def __init__(
+        self,
+        fake: FakeTelegram,
+        settings: Settings,
+        clock: FakeClock | None = None,
+        region: Region | None = None,
+    ) -> None:
+        self.fake = fake
+        self.settings = settings
+        self.clock: Any = clock if clock is not None else FakeClock()
+        self.region = region or load_region()
+        self._app: PoskoApp | None = None
+
+    @property
+    def app(self) -> PoskoApp:
+        """The running application."""
+        if self._app is None:
+            raise RuntimeError("Posko is not running")
+        return self._app
+
+    @property
+    def services(self) -> Services:
+        """The services of the running application."""
+        services = self.app.bot_data[SERVICES_KEY]
+        assert isinstance(services, Services)
+        return services
+
+    async def start(self) -> None:
+        """Starts like `Application.run_polling` does: initialize, post_init, poll, start."""
+        app = build_application(self.settings, self.region, clock=self.clock)
+        await app.initialize()
+        if app.post_init is not None:
+            await app.post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(
+            poll_interval=0, timeout=5, allowed_updates=ALLOWED_UPDATES
+        )
+        await app.start()
+        self._app = app
+        self.fake.settle = app.update_queue.join
+
+    async def stop(self) -> None:
+        """Stops like `run_polling` does on SIGTERM: stop polling, drain, shut down."""
+        app = self.app
+        self.fake.settle = None
+        assert app.updater is not None
+        if app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+        self._app = None
+
+    async def restart(self) -> None:
+        """Stops and starts again on the same database."""
+        await self.stop()
+        await self.start()

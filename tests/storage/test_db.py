@@ -1,0 +1,48 @@
+from pathlib import Path
+
+import pytest
+
+from storage.db import Database, load_migrations
+
+
+async def test_pragmas_make_commits_durable(db: Database) -> None:
+    assert await db.pragma("journal_mode") == "wal"
+    assert await db.pragma("synchronous") == 2  # FULL
+    assert await db.pragma("foreign_keys") == 1
+
+
+async def test_migrations_apply_once(db_path: Path) -> None:
+    latest = len(load_migrations())
+    first = await Database.open(db_path)
+    assert await first.schema_version() == latest
+    await first.close()
+    again = await Database.open(db_path)  # reopening applies nothing twice
+    assert await again.schema_version() == latest
+    await again.close()
+
+
+async def test_failed_migration_leaves_nothing_behind(db: Database) -> None:
+    version = await db.schema_version()
+    broken = (version + 1, "CREATE TABLE half_done (x INTEGER);\nTHIS IS NOT SQL;")
+    with pytest.raises(Exception, match="syntax error"):
+        await db.migrate([broken])
+    assert await db.schema_version() == version
+    rows = await db.fetchall("SELECT name FROM sqlite_master WHERE name = 'half_done'")
+    assert rows == []
+
+
+async def test_parent_folders_are_created(tmp_path: Path) -> None:
+    database = await Database.open(tmp_path / "a" / "b" / "posko.db")
+    await database.close()
+    assert (tmp_path / "a" / "b" / "posko.db").exists()
+
+
+async def test_transaction_rolls_back_on_error(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO digest_slots (slot, chat_id, state, claimed_at) "
+                "VALUES ('x', -1, 'sent', '2024-01-01 00:00:00')"
+            )
+            raise RuntimeError("boom")
+    assert await db.fetchall("SELECT * FROM digest_slots") == []
