@@ -15,9 +15,13 @@ import hashlib
 import os
 import subprocess
 import sys
-import tomllib
 import venv
 from pathlib import Path
+
+if sys.version_info < (3, 11):  # noqa: UP036 - this script is what tells older Pythons
+    sys.exit("Posko needs Python 3.11 or newer.")
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -36,8 +40,6 @@ def requirements(extras: tuple[str, ...]) -> list[str]:
 
 def ensure_environment(extras: tuple[str, ...] = ()) -> None:
     """Creates .venv and installs the pinned dependencies unless already up to date."""
-    if sys.version_info < (3, 11):
-        sys.exit("Posko needs Python 3.11 or newer.")
     if not PYTHON.exists():
         print("Creating virtual environment in .venv ...", flush=True)
         venv.create(VENV, with_pip=True)
@@ -61,10 +63,9 @@ def run_bot() -> int:
     """Runs main.py inside the environment, replacing this process so signals reach it."""
     ensure_environment()
     os.chdir(ROOT)
-    if os.name == "nt":
-        return subprocess.call([str(PYTHON), "main.py"])
-    os.execv(PYTHON, [str(PYTHON), "main.py"])
-    return 0  # not reached
+    if os.name != "nt":
+        os.execv(PYTHON, [str(PYTHON), "main.py"])
+    return subprocess.call([str(PYTHON), "main.py"])
 
 
 def run_checks(pytest_args: list[str]) -> int:

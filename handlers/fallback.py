@@ -8,7 +8,6 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
 
-
 # Commands that only make sense in a private chat with the bot.
 PRIVATE_COMMANDS = ("lapor", "tambah")
 

@@ -10,7 +10,7 @@ from typing import Any
 from bot.app import build_application
 from bot.context import SERVICES_KEY, PoskoApp
 from bot.regions import Region, load_region
-from bot.services import Services
+from bot.services import Clock, Services
 from bot.settings import Settings
 from main import ALLOWED_UPDATES
 from tests.fakebot import FakeTelegram
@@ -58,12 +58,12 @@ class Posko:
         self,
         fake: FakeTelegram,
         settings: Settings,
-        clock: FakeClock | None = None,
+        clock: Clock | None = None,
         region: Region | None = None,
     ) -> None:
         self.fake = fake
         self.settings = settings
-        self.clock: Any = clock if clock is not None else FakeClock()
+        self.clock: Clock = clock if clock is not None else FakeClock()
         self.region = region or load_region()
         self._app: PoskoApp | None = None
 

@@ -20,7 +20,9 @@ WITA = ZoneInfo("Asia/Makassar")
 DAY = date(2024, 11, 27)
 
 
-def snapshot_at(hour: int, counts: list[GroupCount], region: Region | None = None) -> DigestSnapshot:
+def snapshot_at(
+    hour: int, counts: list[GroupCount], region: Region | None = None
+) -> DigestSnapshot:
     start, _ = day_bounds(DAY, WITA)
     return build_snapshot(region or load_region(), counts, start, start + timedelta(hours=hour))
 

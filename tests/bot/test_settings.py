@@ -95,5 +95,5 @@ def test_times_are_sorted_and_formatted() -> None:
     assert parse_times("19:00,7:05") == (time(7, 5), time(19))
     assert format_time_of_day(time(7, 5)) == "07:05"
     assert format_time_of_day(time(7, 5, 9)) == "07:05:09"
-    with pytest.raises(ValueError, match="^ , $"):
+    with pytest.raises(ValueError, match=r"^ , $"):
         parse_times(" , ")

@@ -89,9 +89,7 @@ async def test_redelivered_update_is_stored_once(
     assert len(group.messages) == 1, "the group is not alerted twice"
 
 
-async def test_bad_input_gets_an_example_and_stores_nothing(
-    posko: Posko, enlist: Enlist
-) -> None:
+async def test_bad_input_gets_an_example_and_stores_nothing(posko: Posko, enlist: Enlist) -> None:
     officer = await enlist(2001)
     cases = {
         "/lapor": "Tulis tingkat dan isi laporan",
@@ -141,9 +139,7 @@ async def test_lapor_in_a_group_points_to_the_private_chat(
     assert await posko.services.reports.count() == 0
 
 
-async def test_command_for_another_bot_is_ignored(
-    posko: Posko, enlist: Enlist
-) -> None:
+async def test_command_for_another_bot_is_ignored(posko: Posko, enlist: Enlist) -> None:
     officer = await enlist(2001)
     await officer.send("/lapor@OtherBot aman")
     assert officer.messages == []
@@ -181,9 +177,7 @@ async def test_without_a_coordination_group_reports_are_still_stored(
         await bot.stop()
 
 
-async def test_plain_text_and_unknown_commands_get_a_hint(
-    posko: Posko, enlist: Enlist
-) -> None:
+async def test_plain_text_and_unknown_commands_get_a_hint(posko: Posko, enlist: Enlist) -> None:
     officer: FakeUser = await enlist(2001)
     await officer.send("halo pak, aman")
     assert "/lapor aman" in officer.last_message().text

@@ -32,9 +32,7 @@ async def test_re_adding_updates_the_officer(posko: Posko, admin: FakeUser) -> N
     assert (stored.role, stored.kecamatan, stored.name) == (Role.KAPOLSEK, "Busang", "AKP Budi")
 
 
-async def test_officer_without_a_chat_is_still_registered(
-    posko: Posko, admin: FakeUser
-) -> None:
+async def test_officer_without_a_chat_is_still_registered(posko: Posko, admin: FakeUser) -> None:
     await admin.send("/tambah 2999 | danramil | Telen | Joko")
     assert "didaftarkan" in admin.last_message().text
     assert await posko.services.officers.get(2999) is not None

@@ -38,11 +38,14 @@ async def test_parent_folders_are_created(tmp_path: Path) -> None:
 
 
 async def test_transaction_rolls_back_on_error(db: Database) -> None:
-    with pytest.raises(RuntimeError):
+    async def insert_then_fail() -> None:
         async with db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO digest_slots (slot, chat_id, state, claimed_at) "
                 "VALUES ('x', -1, 'sent', '2024-01-01 00:00:00')"
             )
             raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        await insert_then_fail()
     assert await db.fetchall("SELECT * FROM digest_slots") == []

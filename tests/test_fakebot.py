@@ -1,0 +1,102 @@
+"""The fake Bot API must reject what Telegram rejects, or tests would hide field bugs."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, RetryAfter
+
+from tests.fakebot import FakeTelegram
+from tests.fakebot.html import HtmlParseError, parse_html
+from tests.fakebot.server import FloodLimits
+
+
+@pytest.fixture
+async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
+    client = Bot(fake.token, base_url=f"{fake.url}/bot")
+    async with client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("html", "plain"),
+    [
+        ("<b>tebal</b> &amp; <i>miring</i>", "tebal & miring"),
+        ("&lt;b&gt; &quot;kutip&quot; &#128994; &#x1F7E2;", '<b> "kutip" 🟢 🟢'),
+        ('<a href="https://example.org">tautan</a>', "tautan"),
+        ("<code>/lapor aman</code>\n<pre>x</pre>", "/lapor aman\nx"),
+        ('<span class="tg-spoiler">r</span><blockquote>q</blockquote>', "rq"),
+    ],
+)
+def test_valid_html(html: str, plain: str) -> None:
+    assert parse_html(html) == plain
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["<b>tidak ditutup", "a </b>", "<b><i>x</b></i>", "<div>x</div>", "a < b", "a & b",
+     "&nbsp;", "<script>", "1 > 0"],
+)  # fmt: skip
+def test_invalid_html(html: str) -> None:
+    with pytest.raises(HtmlParseError):
+        parse_html(html)
+
+
+@given(st.text())
+def test_escaped_text_always_parses_back(text: str) -> None:
+    from html import escape
+
+    assert parse_html(escape(text)) == text
+
+
+async def test_rejections_reach_ptb_as_telegram_errors(fake: FakeTelegram, bot: Bot) -> None:
+    user = fake.add_user(10)
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
+        await bot.send_message(user.id, "<b>x", parse_mode="HTML")
+    with pytest.raises(BadRequest, match=r"(?i)message is too long"):
+        await bot.send_message(user.id, "x" * 4097)
+    with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
+        await bot.send_message(user.id, "<b></b>", parse_mode="HTML")
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await bot.send_message(999, "halo")
+    too_long = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="d" * 65)]])
+    with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
+        await bot.send_message(user.id, "tombol", reply_markup=too_long)
+    fake.blocked.add(user.id)
+    with pytest.raises(Forbidden, match="blocked"):
+        await bot.send_message(user.id, "halo")
+    assert user.messages == []
+
+
+async def test_limits_are_exact(fake: FakeTelegram, bot: Bot) -> None:
+    user = fake.add_user(10)
+    await bot.send_message(user.id, "🟢" * 2048)  # 4096 UTF-16 units
+    ok = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="é" * 32)]])  # 64 bytes
+    await bot.send_message(user.id, "tombol", reply_markup=ok)
+    assert len(user.messages) == 2
+
+
+async def test_flood_limits_when_enabled(fake: FakeTelegram, bot: Bot) -> None:
+    group = fake.add_group(-100500)
+    fake.enable_flood_limits(FloodLimits(group_per_minute=20))
+    for i in range(20):
+        await bot.send_message(group.id, f"pesan {i}")
+    with pytest.raises(RetryAfter) as caught:
+        await bot.send_message(group.id, "pesan 21")
+    assert "Retry in" in str(caught.value)
+    assert len(group.messages) == 20
+
+
+async def test_updates_are_redelivered_until_confirmed(fake: FakeTelegram, bot: Bot) -> None:
+    user = fake.add_user(10)
+    first = await user.send("/start", wait=False)
+    second = await user.send("/bantuan", wait=False)
+    assert [u.update_id for u in await bot.get_updates()] == [first["update_id"],
+                                                               second["update_id"]]  # fmt: skip
+    assert len(await bot.get_updates()) == 2, "not confirmed yet: delivered again"
+    assert [u.update_id for u in await bot.get_updates(offset=second["update_id"])] == [
+        second["update_id"]
+    ]
+    assert await bot.get_updates(offset=second["update_id"] + 1) == ()

@@ -1,0 +1,89 @@
+"""main.py as operators run it: a real process, configured by environment variables."""
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.fakebot import FakeTelegram
+from tests.harness import COORDINATION_CHAT_ID
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bot_env(fake: FakeTelegram, tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_API_URL": fake.url,
+        "DATABASE_PATH": str(tmp_path / "data" / "posko.db"),
+        "ADMIN_IDS": "1001",
+        "COORDINATION_CHAT_ID": str(COORDINATION_CHAT_ID),
+        **extra,
+    }
+
+
+async def start_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, str(ROOT / "main.py"), cwd=cwd, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+async def test_full_path_in_a_real_process_then_clean_stop(
+    fake: FakeTelegram, tmp_path: Path, signum: signal.Signals
+) -> None:
+    group = fake.add_group(COORDINATION_CHAT_ID)
+    admin = fake.add_user(1001, "Admin")
+    officer = fake.add_user(2001, "Budi")
+    process = await start_bot(bot_env(fake, tmp_path, LOG_LEVEL="DEBUG"), tmp_path)
+    try:
+        await admin.send("/tambah 2001 | kapolsek | Bengalon | AKP Budi")
+        await admin.chat.wait_for_messages(1)
+        await officer.send("/lapor darurat jembatan putus")
+        await officer.chat.wait_for_messages(2)  # greeting from /tambah, then the receipt
+        await group.wait_for_messages(1)
+    finally:
+        started = time.monotonic()
+        process.send_signal(signum)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=10)
+    assert process.returncode == 0
+    assert time.monotonic() - started < 10
+    assert "Laporan #1 diterima" in officer.last_message().text
+    assert "DARURAT · Laporan #1" in group.last_message().text
+    log = stdout.decode() + stderr.decode()
+    assert "getUpdates" in log or "get_updates" in log, "DEBUG logging was on"
+    assert fake.token not in log
+    assert fake.token.split(":")[1] not in log
+    assert "Traceback" not in log
+    with sqlite3.connect(tmp_path / "data" / "posko.db") as db:
+        assert db.execute("SELECT id, level, text FROM reports").fetchall() == [
+            (1, 3, "jembatan putus")
+        ]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TELEGRAM_BOT_TOKEN", ""),
+        ("DIGEST_TIMES", "jam tujuh"),
+        ("COORDINATION_CHAT_ID", "12345"),
+        ("TIMEZONE", "Asia/Nowhere"),
+    ],
+)
+async def test_bad_configuration_stops_with_one_line(
+    fake: FakeTelegram, tmp_path: Path, name: str, value: str
+) -> None:
+    process = await start_bot(bot_env(fake, tmp_path, **{name: value}), tmp_path)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
+    assert process.returncode == 2
+    lines = stderr.decode().strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"Configuration error: {name}: ")
+    assert fake.calls == [], "nothing was sent to Telegram"
