@@ -117,6 +117,11 @@ def your_id(user_id: int) -> str:
     return f"ID Telegram Anda: <code>{user_id}</code>"
 
 
+def group_id(chat_id: int) -> str:
+    """Tells the group's id (operators put it in COORDINATION_CHAT_ID)."""
+    return f"ID grup ini: <code>{chat_id}</code>"
+
+
 NOT_REGISTERED = (
     "Anda belum terdaftar sebagai petugas. Kirim ID Telegram Anda (lihat /start) "
     "ke operator Kesbangpol agar didaftarkan."

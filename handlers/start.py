@@ -28,7 +28,10 @@ async def start_cmd(update: Update, context: PoskoContext) -> None:
     else:
         status = None
     body = texts.welcome(user.first_name, is_admin=actor.is_admin, officer_line=status)
-    await message.reply_text(f"{body}\n\n{texts.your_id(user.id)}")
+    ids = texts.your_id(user.id)
+    if message.chat.type != "private":
+        ids += "\n" + texts.group_id(message.chat_id)
+    await message.reply_text(f"{body}\n\n{ids}")
 
 
 def register(app: PoskoApp) -> None:

@@ -35,6 +35,7 @@ async def test_admin_sees_admin_commands(posko: Posko, admin: FakeUser) -> None:
 async def test_start_works_in_groups(posko: Posko, admin: FakeUser, group: FakeChat) -> None:
     await admin.send("/start@PoskoTestBot", chat=group)
     assert "Selamat datang" in group.last_message().text
+    assert f"ID grup ini: {group.id}" in group.last_message().text
 
 
 async def test_command_menu_is_published(posko: Posko, fake: FakeTelegram) -> None:
