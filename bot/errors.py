@@ -17,7 +17,7 @@ from bot.services import Services
 logger = logging.getLogger(__name__)
 
 ADMIN_ALERT_INTERVAL = 60.0
-_last_alert: dict[str, float] = {}
+ALERTS_KEY = "last_admin_alert"
 
 
 async def error_handler(update: object, context: PoskoContext) -> None:
@@ -35,9 +35,10 @@ async def error_handler(update: object, context: PoskoContext) -> None:
         return
     kind = type(error).__name__
     now = time.monotonic()
-    if now - _last_alert.get(kind, -ADMIN_ALERT_INTERVAL) < ADMIN_ALERT_INTERVAL:
+    last_alert: dict[str, float] = context.bot_data.setdefault(ALERTS_KEY, {})
+    if kind in last_alert and now - last_alert[kind] < ADMIN_ALERT_INTERVAL:
         return
-    _last_alert[kind] = now
+    last_alert[kind] = now
     detail = redact(str(error), (services.settings.token,))[:500]
     alert = f"⚠️ Galat pada bot: <code>{escape(kind)}</code>\n{escape(detail)}"
     for admin_id in sorted(services.settings.admin_ids):

@@ -179,6 +179,10 @@ class FakeUser:
         """The newest message the bot sent this user."""
         return self.chat.last_message()
 
+    def texts(self) -> list[str]:
+        """Plain texts of the bot's messages to this user."""
+        return self.chat.texts()
+
     async def send(
         self, text: str, chat: FakeChat | None = None, *, wait: bool = True, **extra: Any
     ) -> JsonDict:
