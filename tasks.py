@@ -52,10 +52,19 @@ def ensure_environment(extras: tuple[str, ...] = ()) -> None:
         return
     print("Installing dependencies ...", flush=True)
     subprocess.run(
-        [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "-c", str(ROOT / "constraints.txt"), *wanted],
+        [
+            str(PYTHON),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-c",
+            str(ROOT / "constraints.txt"),
+            *wanted,
+        ],
         check=True,
-    )  # fmt: skip
+    )
     stamp.write_text(fingerprint)
 
 
@@ -79,8 +88,11 @@ def run_checks(pytest_args: list[str]) -> int:
     ]
     failed = []
     for command in checks:
-        print("$", " ".join(Path(command[0]).name if i == 0 else part
-                            for i, part in enumerate(command)), flush=True)  # fmt: skip
+        print(
+            "$",
+            " ".join(Path(command[0]).name if i == 0 else part for i, part in enumerate(command)),
+            flush=True,
+        )
         if subprocess.call(command, cwd=ROOT) != 0:
             failed.append(command[2])
     if failed:

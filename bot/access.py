@@ -1,39 +1,216 @@
-"""Who is acting: resolved from the numeric Telegram user id, never from names."""
+"""Who may do what, decided in one place for every command and every button press.
+
+The gate runs before any handler. It resolves the sender by numeric Telegram user id (names and
+usernames grant nothing; messages sent on behalf of a chat grant nothing), looks the command or
+callback up in the rule tables below and either lets the update through or answers with a short
+refusal and stops it. Handlers then read `context.actor`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-from telegram import Update
+from telegram import Chat, Message, Update
+from telegram.constants import MessageEntityType
+from telegram.ext import ApplicationHandlerStop, TypeHandler
 
+from bot import texts
+from bot.context import PoskoApp, PoskoContext
+from bot.domain import MemberState, Role
 from bot.services import Services
-from storage.officers import Officer
+from storage.members import Member
+
+
+class Access(StrEnum):
+    """The authorization class of a sender."""
+
+    ANONYMOUS = "anonymous"  # sender_chat set, or no user: never any rights
+    UNKNOWN = "unknown"
+    PENDING = "pending"
+    INACTIVE = "inactive"
+    PETUGAS = "petugas"
+    KOORDINATOR = "koordinator"
+    ADMIN = "admin"
+
+
+class Place(StrEnum):
+    """Where an update happens."""
+
+    PRIVATE = "private"
+    COORDINATION = "coordination"
+    GROUP = "group"  # any other group or channel
 
 
 @dataclass(frozen=True)
 class Actor:
-    """The sender of an update and what they are."""
+    """The sender of an update and what they may do."""
 
     user_id: int | None
-    is_admin: bool = False
-    officer: Officer | None = None
+    access: Access
+    member: Member | None = None
+    bootstrap_admin: bool = False
 
     @property
-    def anonymous(self) -> bool:
-        """Sent on behalf of a chat (anonymous admin, channel) or without a user: no rights."""
-        return self.user_id is None
+    def is_admin(self) -> bool:
+        """Whether the sender has admin rights."""
+        return self.access is Access.ADMIN
 
     @property
-    def active_officer(self) -> Officer | None:
-        """The officer record when it is active, else None."""
-        return self.officer if self.officer is not None and self.officer.is_active else None
+    def officer(self) -> Member | None:
+        """The active field-officer record of the sender, if that is what they are."""
+        return self.member if self.access is Access.PETUGAS else None
+
+
+def access_of(member: Member | None, *, bootstrap_admin: bool) -> Access:
+    """Maps a registry entry to its authorization class."""
+    if bootstrap_admin:
+        return Access.ADMIN
+    if member is None or member.state is MemberState.REJECTED:
+        return Access.UNKNOWN
+    if member.state is MemberState.PENDING:
+        return Access.PENDING
+    if member.state is MemberState.INACTIVE:
+        return Access.INACTIVE
+    if member.role is Role.ADMIN:
+        return Access.ADMIN
+    if member.role is Role.KOORDINATOR:
+        return Access.KOORDINATOR
+    return Access.PETUGAS
 
 
 async def resolve_actor(update: Update, services: Services) -> Actor:
-    """Looks up the sender of `update`; messages with `sender_chat` get an anonymous actor."""
+    """Looks up the sender of `update` by numeric user id."""
     message = update.effective_message
     user = update.effective_user
-    if user is None or (message is not None and message.sender_chat is not None):
-        return Actor(user_id=None)
-    officer = await services.officers.get(user.id)
-    return Actor(user_id=user.id, is_admin=services.is_admin(user.id), officer=officer)
+    if user is None or user.is_bot or (message is not None and message.sender_chat is not None):
+        return Actor(user_id=None, access=Access.ANONYMOUS)
+    member = await services.members.get(user.id)
+    bootstrap = services.is_bootstrap_admin(user.id)
+    return Actor(user.id, access_of(member, bootstrap_admin=bootstrap), member, bootstrap)
+
+
+def place_of(chat: Chat | None, services: Services) -> Place:
+    """Classifies a chat."""
+    if chat is not None and chat.type == Chat.PRIVATE:
+        return Place.PRIVATE
+    if chat is not None and chat.id == services.coordination_chat_id:
+        return Place.COORDINATION
+    return Place.GROUP
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use a command or button, per place."""
+
+    private: frozenset[Access] = frozenset()
+    coordination: frozenset[Access] = frozenset()
+    group: frozenset[Access] = frozenset()
+
+    def allowed(self, place: Place) -> frozenset[Access]:
+        """The classes allowed in `place`."""
+        return {
+            Place.PRIVATE: self.private,
+            Place.COORDINATION: self.coordination,
+            Place.GROUP: self.group,
+        }[place]
+
+
+ALL = frozenset(Access)
+PEOPLE = ALL - {Access.ANONYMOUS}
+STAFF = frozenset({Access.KOORDINATOR, Access.ADMIN})
+ADMIN = frozenset({Access.ADMIN})
+EVERYWHERE = Rule(private=PEOPLE, coordination=ALL, group=ALL)
+ADMIN_PRIVATE = Rule(private=ADMIN)
+
+COMMANDS: dict[str, Rule] = {
+    "start": EVERYWHERE,
+    "bantuan": EVERYWHERE,
+    "help": EVERYWHERE,
+    "daftar": Rule(private=PEOPLE),
+    "batal": Rule(private=PEOPLE),
+    "lapor": Rule(private=frozenset({Access.PETUGAS})),
+    "rekap": Rule(private=STAFF, coordination=ALL),
+    "tambah": ADMIN_PRIVATE,
+    "setujui": ADMIN_PRIVATE,
+    "tolak": ADMIN_PRIVATE,
+    "nonaktifkan": ADMIN_PRIVATE,
+    "aktifkan": ADMIN_PRIVATE,
+    "petugas": ADMIN_PRIVATE,
+    "impor": ADMIN_PRIVATE,
+    "grup_koordinasi": Rule(coordination=ADMIN, group=ADMIN),
+}
+
+# Callback data is "<kind>:<...>"; the kind selects the rule. Data can be forged by a client,
+# so the rule is checked for whoever pressed, whatever message the button was on.
+CALLBACKS: dict[str, Rule] = {
+    "daftar": Rule(private=PEOPLE),
+    "reg": ADMIN_PRIVATE,
+    "pg": ADMIN_PRIVATE,
+}
+
+
+def command_of(message: Message | None, bot_username: str) -> str | None:
+    """The command a message starts with (text or caption), if addressed to this bot."""
+    if message is None:
+        return None
+    text = message.text or message.caption
+    entities = message.entities if message.text else message.caption_entities
+    if not text or not entities:
+        return None
+    first = entities[0]
+    if first.type != MessageEntityType.BOT_COMMAND or first.offset != 0:
+        return None
+    word = text[1 : first.length]
+    command, _, addressee = word.partition("@")
+    if addressee and addressee.casefold() != bot_username.casefold():
+        return None
+    return command.casefold()
+
+
+def refusal(rule: Rule, access: Access, place: Place) -> str:
+    """The short explanation for a refused command."""
+    if not rule.allowed(place):
+        if place is Place.PRIVATE:
+            return texts.GROUP_ONLY
+        if rule.coordination:
+            return texts.COORDINATION_ONLY
+        return texts.PRIVATE_ONLY
+    return {
+        Access.ANONYMOUS: texts.ANONYMOUS,
+        Access.UNKNOWN: texts.NOT_REGISTERED,
+        Access.PENDING: texts.PENDING_WAIT,
+        Access.INACTIVE: texts.INACTIVE,
+    }.get(access, texts.ADMIN_ONLY if rule.allowed(place) == ADMIN else texts.ROLE_REFUSED)
+
+
+async def gate(update: Update, context: PoskoContext) -> None:
+    """Authorizes every update before any handler sees it."""
+    services = context.services
+    actor = await resolve_actor(update, services)
+    context.actor = actor
+    place = place_of(update.effective_chat, services)
+    query = update.callback_query
+    if query is not None:
+        rule = CALLBACKS.get((query.data or "").split(":", 1)[0])
+        if rule is None or actor.access not in rule.allowed(place):
+            await query.answer(texts.CALLBACK_REFUSED)
+            raise ApplicationHandlerStop
+        return
+    message = update.effective_message
+    command = command_of(message, context.bot.username or "")
+    if command is None or message is None:
+        if place is not Place.PRIVATE:
+            raise ApplicationHandlerStop  # group chatter is not for the bot
+        return
+    rule = COMMANDS.get(command)
+    if rule is None:
+        return  # unknown commands get the fallback's answer
+    if actor.access not in rule.allowed(place):
+        await message.reply_text(refusal(rule, actor.access, place))
+        raise ApplicationHandlerStop
+
+
+def register(app: PoskoApp) -> None:
+    """Installs the gate ahead of every handler (group -1, blocking)."""
+    app.add_handler(TypeHandler(Update, gate), group=-1)

@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.services import Services
 
+if TYPE_CHECKING:
+    from bot.access import Actor
+
 SERVICES_KEY = "services"
 
 
 class PoskoContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """CallbackContext with typed access to the bot's `Services`."""
+    """CallbackContext with typed access to the bot's `Services` and the authorized sender."""
+
+    __slots__ = ("_actor",)
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+        self._actor: Actor | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """The sender of the update, as resolved by the access gate."""
+        if self._actor is None:
+            raise RuntimeError("the access gate has not run for this update")
+        return self._actor
+
+    @actor.setter
+    def actor(self, value: Actor) -> None:
+        self._actor = value
 
     @property
     def services(self) -> Services:

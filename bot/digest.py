@@ -8,9 +8,9 @@ from datetime import date, datetime, time, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.domain import Level, Role
+from bot.domain import FIELD_ROLES, Level, Role
 from bot.regions import Region
-from bot.texts import LEVEL_EMOJI, LEVEL_LABEL, clock_time, long_date
+from bot.texts import LEVEL_EMOJI, LEVEL_LABEL, clock_time, long_date, utf16_len
 from storage.reports import GroupCount
 
 MESSAGE_LIMIT = 4096
@@ -89,7 +89,7 @@ def build_snapshot(
 def _kecamatan_line(status: KecamatanStatus) -> str:
     if status.latest is None:
         raise ValueError(f"{status.name} has no report")
-    roles = " ".join(f"{_ROLE_SHORT[r]}{'✅' if r in status.roles else '❌'}" for r in Role)
+    roles = " ".join(f"{_ROLE_SHORT[r]}{'✅' if r in status.roles else '❌'}" for r in FIELD_ROLES)
     return (
         f"{LEVEL_EMOJI[status.latest]} <b>{escape(status.name)}</b> — "
         f"{status.count} laporan · {roles}"
@@ -129,11 +129,6 @@ def render_digest(snapshot: DigestSnapshot, limit: int = MESSAGE_LIMIT) -> list[
     else:
         blocks.append("\n✅ Semua kecamatan sudah melapor.")
     return split_messages(blocks, limit)
-
-
-def utf16_len(text: str) -> int:
-    """Length as Telegram counts it (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 def split_messages(blocks: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:

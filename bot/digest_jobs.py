@@ -21,19 +21,27 @@ SLOT_TOLERANCE = timedelta(seconds=5)
 
 
 async def load_snapshot(
-    services: Services, start: datetime, end: datetime, *, late_slot: datetime | None = None
+    services: Services,
+    start: datetime,
+    end: datetime,
+    *,
+    end_inclusive: bool = True,
+    late_slot: datetime | None = None,
 ) -> DigestSnapshot:
-    """Reads the counts for the period from `start` up to and including `end`'s second."""
-    # Stored times have whole seconds: a report stamped 19:00:00 belongs to the 19:00 digest.
-    until = end.replace(microsecond=0) + timedelta(seconds=1)
+    """Reads the counts from `start` to `end` (including `end`'s second unless told not to)."""
+    # Stored times have whole seconds: a report stamped 19:00:00 belongs to the 19:00 digest,
+    # while a whole day ends before the next midnight.
+    until = end.replace(microsecond=0) + timedelta(seconds=1) if end_inclusive else end
     counts = await services.reports.group_counts(start, until)
     return build_snapshot(services.region, counts, start, end, late_slot=late_slot)
 
 
-async def send_messages(bot: Bot, chat_id: int, messages: list[str]) -> None:
-    """Sends the parts of a digest in order."""
+async def send_messages(
+    bot: Bot, chat_id: int, messages: list[str], thread_id: int | None = None
+) -> None:
+    """Sends the parts of a digest in order (into a forum topic when `thread_id` is set)."""
     for text in messages:
-        await bot.send_message(chat_id, text)
+        await bot.send_message(chat_id, text, message_thread_id=thread_id)
 
 
 def latest_slot(now: datetime, slot_time: time) -> datetime:

@@ -28,11 +28,18 @@ class Level(IntEnum):
 
 
 class Role(StrEnum):
-    """Role of a field officer within the Forkopimcam trio."""
+    """What a registered person is: a field officer role, koordinator or admin."""
 
     CAMAT = "camat"
     KAPOLSEK = "kapolsek"
     DANRAMIL = "danramil"
+    KOORDINATOR = "koordinator"
+    ADMIN = "admin"
+
+    @property
+    def is_field(self) -> bool:
+        """Whether this is a Forkopimcam role, bound to a kecamatan, that files reports."""
+        return self in FIELD_ROLES
 
     @classmethod
     def parse(cls, text: str) -> Role | None:
@@ -43,9 +50,13 @@ class Role(StrEnum):
             return None
 
 
-class OfficerState(StrEnum):
-    """Lifecycle of an officer record."""
+FIELD_ROLES = (Role.CAMAT, Role.KAPOLSEK, Role.DANRAMIL)
 
-    ACTIVE = "active"
+
+class MemberState(StrEnum):
+    """Lifecycle of a registry entry."""
+
     PENDING = "pending"
+    ACTIVE = "active"
     INACTIVE = "inactive"
+    REJECTED = "rejected"

@@ -8,6 +8,7 @@ from html import escape
 
 from telegram import Update
 from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
 from bot.context import SERVICES_KEY, PoskoContext
@@ -30,6 +31,13 @@ async def error_handler(update: object, context: PoskoContext) -> None:
             await context.bot.send_message(chat.id, texts.INTERNAL_ERROR)
         except TelegramError:
             logger.warning("Could not send the apology to chat %s", chat.id)
+    await _alert_admins(context, error)
+    if isinstance(update, Update):
+        # Fail closed: an error (e.g. in the access gate) stops every later handler.
+        raise ApplicationHandlerStop
+
+
+async def _alert_admins(context: PoskoContext, error: BaseException | None) -> None:
     services = context.bot_data.get(SERVICES_KEY)
     if not isinstance(services, Services) or error is None:
         return

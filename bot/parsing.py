@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from bot.domain import Level, Role
 from bot.regions import Region
+from bot.texts import utf16_len
 
 MAX_REPORT_TEXT = 3000
 MAX_NAME = 200
@@ -69,7 +70,7 @@ def parse_quick_report(args: str) -> QuickReport:
         raise QuickReportInvalid(QuickReportError.UNKNOWN_LEVEL)
     if not text and level is not Level.AMAN:
         raise QuickReportInvalid(QuickReportError.TEXT_REQUIRED)
-    if len(text) > MAX_REPORT_TEXT:
+    if utf16_len(text) > MAX_REPORT_TEXT:
         raise QuickReportInvalid(QuickReportError.TOO_LONG)
     return QuickReport(level, text)
 
@@ -94,12 +95,43 @@ class OfficerArgsInvalid(ValueError):
 
 @dataclass(frozen=True)
 class OfficerArgs:
-    """`/tambah <user_id> | <peran> | <kecamatan> | <nama>`."""
+    """`/tambah <user_id> | <peran> | <kecamatan> | <nama>`; kecamatan is None off the field."""
 
     user_id: int
     role: Role
-    kecamatan: str
+    kecamatan: str | None
     name: str
+
+
+def parse_user_id(text: str) -> int | None:
+    """A positive numeric Telegram user id, or None."""
+    text = text.strip()
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) < 2**53:
+        return None
+    return int(text)
+
+
+def clean_name(text: str) -> str | None:
+    """A person's name with whitespace collapsed, or None when empty or too long."""
+    name = " ".join(text.split())
+    if is_blank(name) or len(name) > MAX_NAME:
+        return None
+    return name
+
+
+def parse_kecamatan(role: Role, text: str, region: Region) -> str | None:
+    """The canonical kecamatan of a field role; "-" (or nothing) for koordinator and admin.
+
+    Raises OfficerArgsInvalid(KECAMATAN) when it does not fit the role.
+    """
+    if not role.is_field:
+        if text.strip() not in ("", "-"):
+            raise OfficerArgsInvalid(OfficerArgsError.KECAMATAN)
+        return None
+    kecamatan = region.find(text)
+    if kecamatan is None:
+        raise OfficerArgsInvalid(OfficerArgsError.KECAMATAN)
+    return kecamatan
 
 
 def parse_officer_args(args: str, region: Region) -> OfficerArgs:
@@ -107,19 +139,18 @@ def parse_officer_args(args: str, region: Region) -> OfficerArgs:
     fields = [field.strip() for field in args.split("|")]
     if len(fields) != 4:
         raise OfficerArgsInvalid(OfficerArgsError.USAGE)
-    user_text, role_text, kecamatan_text, name = fields
-    if not user_text.isascii() or not user_text.isdigit() or not 0 < int(user_text) < 2**53:
+    user_text, role_text, kecamatan_text, name_text = fields
+    user_id = parse_user_id(user_text)
+    if user_id is None:
         raise OfficerArgsInvalid(OfficerArgsError.USER_ID)
     role = Role.parse(role_text)
     if role is None:
         raise OfficerArgsInvalid(OfficerArgsError.ROLE)
-    kecamatan = region.find(kecamatan_text)
-    if kecamatan is None:
-        raise OfficerArgsInvalid(OfficerArgsError.KECAMATAN)
-    name = " ".join(name.split())
-    if is_blank(name) or len(name) > MAX_NAME:
+    kecamatan = parse_kecamatan(role, kecamatan_text, region)
+    name = clean_name(name_text)
+    if name is None:
         raise OfficerArgsInvalid(OfficerArgsError.NAME)
-    return OfficerArgs(int(user_text), role, kecamatan, name)
+    return OfficerArgs(user_id, role, kecamatan, name)
 
 
 class DayInvalid(ValueError):

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from bot.regions import Region
 from bot.settings import Settings
+from storage.audit import AuditRepo
+from storage.config import COORDINATION_CHAT, ConfigRepo
 from storage.db import Database
 from storage.digests import DigestRepo
-from storage.officers import OfficerRepo
+from storage.drafts import DraftRepo
+from storage.members import MemberRepo
 from storage.reports import ReportRepo
 
 Clock = Callable[[], datetime]
@@ -21,6 +24,13 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass
+class RuntimeConfig:
+    """Settings that admins can change from inside the bot (stored in the database)."""
+
+    coordination_chat_id: int | None
+
+
 @dataclass(frozen=True)
 class Services:
     """Settings, region, database repositories and the clock, wired once at start-up."""
@@ -28,22 +38,35 @@ class Services:
     settings: Settings
     region: Region
     db: Database
-    officers: OfficerRepo
+    members: MemberRepo
     reports: ReportRepo
     digests: DigestRepo
+    drafts: DraftRepo
+    config: ConfigRepo
+    audit: AuditRepo
     clock: Clock
+    runtime: RuntimeConfig = field(default_factory=lambda: RuntimeConfig(None))
 
     @classmethod
-    def create(cls, settings: Settings, region: Region, db: Database, clock: Clock) -> Services:
-        """Builds the repositories on top of an open database."""
+    async def create(
+        cls, settings: Settings, region: Region, db: Database, clock: Clock
+    ) -> Services:
+        """Builds the repositories on top of an open database and loads runtime settings."""
+        config = ConfigRepo(db)
+        stored_chat = await config.get(COORDINATION_CHAT)
+        chat_id = int(stored_chat) if stored_chat else settings.coordination_chat_id
         return cls(
             settings=settings,
             region=region,
             db=db,
-            officers=OfficerRepo(db),
+            members=MemberRepo(db),
             reports=ReportRepo(db),
             digests=DigestRepo(db),
+            drafts=DraftRepo(db),
+            config=config,
+            audit=AuditRepo(db),
             clock=clock,
+            runtime=RuntimeConfig(chat_id),
         )
 
     def now(self) -> datetime:
@@ -54,11 +77,11 @@ class Services:
         """The current local (WITA) date."""
         return self.now().date()
 
-    def is_admin(self, user_id: int) -> bool:
-        """Whether this Telegram user id is an admin."""
+    def is_bootstrap_admin(self, user_id: int) -> bool:
+        """Whether this user id is in ADMIN_IDS (admin from start-up, not removable in the bot)."""
         return user_id in self.settings.admin_ids
 
     @property
     def coordination_chat_id(self) -> int | None:
-        """The group that receives escalations and digests."""
-        return self.settings.coordination_chat_id
+        """The group that receives escalations and digests (the stored one wins)."""
+        return self.runtime.coordination_chat_id

@@ -89,7 +89,7 @@ class Settings:
 
         admin_ids: set[int] = set()
         for part in filter(None, (p.strip() for p in get("ADMIN_IDS").split(","))):
-            if not part.isdigit() or int(part) <= 0:
+            if not (part.isascii() and part.isdigit()) or int(part) <= 0:
                 raise SettingsError(
                     "ADMIN_IDS", "expected comma-separated numeric user ids, e.g. 12345,67890"
                 )

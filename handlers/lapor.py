@@ -6,10 +6,10 @@ import logging
 import sqlite3
 
 from telegram import Bot, ReplyParameters, Update
-from telegram.ext import CommandHandler, filters
+from telegram.error import TelegramError
+from telegram.ext import CommandHandler
 
 from bot import texts
-from bot.access import resolve_actor
 from bot.context import PoskoApp, PoskoContext
 from bot.parsing import (
     MAX_REPORT_TEXT,
@@ -19,7 +19,7 @@ from bot.parsing import (
     parse_quick_report,
 )
 from bot.services import Services
-from storage.officers import Officer
+from storage.members import Member
 from storage.reports import NewReport, Report
 
 logger = logging.getLogger(__name__)
@@ -38,16 +38,8 @@ async def lapor_cmd(update: Update, context: PoskoContext) -> None:
     if message is None:
         return
     services = context.services
-    actor = await resolve_actor(update, services)
-    if actor.anonymous:
-        await message.reply_text(texts.ANONYMOUS)
-        return
-    officer = actor.officer
-    if officer is None:
-        await message.reply_text(texts.NOT_REGISTERED)
-        return
-    if not officer.is_active:
-        await message.reply_text(texts.INACTIVE)
+    officer = context.actor.officer
+    if officer is None or officer.kecamatan is None:  # pragma: no cover - the gate checked it
         return
     try:
         quick = parse_quick_report(command_args(message.text or ""))
@@ -73,18 +65,26 @@ async def lapor_cmd(update: Update, context: PoskoContext) -> None:
         await message.reply_text(texts.SAVE_FAILED)
         return
 
+    if not created:
+        logger.info("Report #%s was delivered again; not stored twice", report.number)
     local_time = report.created_at.astimezone(services.settings.timezone)
-    await message.reply_text(
-        texts.receipt(
-            report.number, report.level, report.kecamatan, local_time, nihil=report.is_nihil
-        ),
-        reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
-    )
-    if created and report.level.escalates:
+    receipt_failed: TelegramError | None = None
+    try:
+        await message.reply_text(
+            texts.receipt(
+                report.number, report.level, report.kecamatan, local_time, nihil=report.is_nihil
+            ),
+            reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
+        )
+    except TelegramError as exc:
+        receipt_failed = exc  # the report is stored: still escalate it, then report the error
+    if report.level.escalates and report.escalated_at is None:
         await escalate(context.bot, services, report, officer)
+    if receipt_failed is not None:
+        raise receipt_failed
 
 
-async def escalate(bot: Bot, services: Services, report: Report, officer: Officer) -> None:
+async def escalate(bot: Bot, services: Services, report: Report, officer: Member) -> None:
     """Posts an urgent report to the coordination group."""
     chat_id = services.coordination_chat_id
     if chat_id is None:
@@ -103,8 +103,9 @@ async def escalate(bot: Bot, services: Services, report: Report, officer: Office
             report.text,
         ),
     )
+    await services.reports.mark_escalated(report.number, services.clock())
 
 
 def register(app: PoskoApp) -> None:
     """Adds `/lapor`."""
-    app.add_handler(CommandHandler("lapor", lapor_cmd, filters=filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("lapor", lapor_cmd))

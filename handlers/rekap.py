@@ -6,7 +6,6 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot import texts
-from bot.access import resolve_actor
 from bot.context import PoskoApp, PoskoContext
 from bot.digest import day_bounds, render_digest
 from bot.digest_jobs import load_snapshot, send_messages
@@ -19,14 +18,6 @@ async def rekap_cmd(update: Update, context: PoskoContext) -> None:
     if message is None:
         return
     services = context.services
-    actor = await resolve_actor(update, services)
-    in_coordination = message.chat_id == services.coordination_chat_id
-    if actor.anonymous and not in_coordination:
-        await message.reply_text(texts.ANONYMOUS)
-        return
-    if not (actor.is_admin or in_coordination):
-        await message.reply_text(texts.REKAP_REFUSED)
-        return
     today = services.today()
     try:
         day = parse_day(command_args(message.text or ""), today)
@@ -37,10 +28,12 @@ async def rekap_cmd(update: Update, context: PoskoContext) -> None:
         await message.reply_text(texts.REKAP_FUTURE)
         return
     start, end = day_bounds(day, services.settings.timezone)
-    if day == today:
-        end = services.now()
-    snapshot = await load_snapshot(services, start, end)
-    await send_messages(context.bot, message.chat_id, render_digest(snapshot))
+    whole_day = day != today
+    snapshot = await load_snapshot(
+        services, start, end if whole_day else services.now(), end_inclusive=not whole_day
+    )
+    thread_id = message.message_thread_id if message.is_topic_message else None
+    await send_messages(context.bot, message.chat_id, render_digest(snapshot), thread_id)
 
 
 def register(app: PoskoApp) -> None:

@@ -6,28 +6,29 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot import texts
-from bot.access import resolve_actor
+from bot.access import Access
 from bot.context import PoskoApp, PoskoContext
 
 
 async def start_cmd(update: Update, context: PoskoContext) -> None:
-    """Greets the user and lists what they can do."""
+    """Greets the user, says what they are registered as and lists what they can do."""
     message = update.effective_message
     user = update.effective_user
-    if message is None or user is None:
+    actor = context.actor
+    if message is None:
         return
-    actor = await resolve_actor(update, context.services)
-    if actor.anonymous:
-        await message.reply_text(texts.ANONYMOUS)
+    if actor.access is Access.ANONYMOUS or user is None:
+        await message.reply_text(f"{texts.ANONYMOUS}\n\n{texts.group_id(message.chat_id)}")
         return
-    officer = actor.officer
-    if officer is not None and not officer.is_active:
-        status: str | None = texts.INACTIVE
-    elif officer is not None:
-        status = texts.officer_line(officer.name, officer.role, officer.kecamatan)
-    else:
-        status = None
-    body = texts.welcome(user.first_name, is_admin=actor.is_admin, officer_line=status)
+    member = actor.member
+    status = {
+        Access.UNKNOWN: texts.NOT_REGISTERED,
+        Access.PENDING: texts.PENDING_WAIT,
+        Access.INACTIVE: texts.INACTIVE,
+    }.get(actor.access)
+    if status is None and member is not None:
+        status = texts.registered_as(member.name, member.role, member.kecamatan)
+    body = texts.welcome(user.first_name, actor.access.value, status)
     ids = texts.your_id(user.id)
     if message.chat.type != "private":
         ids += "\n" + texts.group_id(message.chat_id)

@@ -56,20 +56,28 @@ class Database:
     @classmethod
     async def open(cls, path: Path) -> Database:
         """Opens (creating if needed) the database at `path` and applies pending migrations."""
+        return await cls.open_at_version(path, None)
+
+    @classmethod
+    async def open_at_version(cls, path: Path, version: int | None) -> Database:
+        """Like `open`, but migrates only up to `version` (None: all); tests upgrades."""
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(path, isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row
             # WAL + synchronous=FULL: a committed transaction survives power loss.
-            for pragma in (
-                "PRAGMA journal_mode = WAL",
-                "PRAGMA synchronous = FULL",
-                "PRAGMA foreign_keys = ON",
-                "PRAGMA busy_timeout = 5000",
-            ):
-                await conn.execute(pragma)
+            # busy_timeout first, so switching to WAL waits for another process's lock.
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            async with conn.execute("PRAGMA journal_mode = WAL") as cursor:
+                mode = await cursor.fetchone()
+            if mode is None or str(mode[0]).lower() != "wal":
+                raise sqlite3.OperationalError(f"cannot use WAL journal mode ({mode})")
+            await conn.execute("PRAGMA synchronous = FULL")
+            await conn.execute("PRAGMA foreign_keys = ON")
             db = cls(conn)
-            await db.migrate(load_migrations())
+            await db.migrate(
+                [(v, sql) for v, sql in load_migrations() if version is None or v <= version]
+            )
         except BaseException:
             await conn.close()
             raise
@@ -84,17 +92,31 @@ class Database:
         """Applies each migration newer than `PRAGMA user_version`, each in its own transaction."""
         async with self._lock:
             current = await self._user_version()
-            for version, sql in migrations:
-                if version <= current:
-                    continue
-                script = f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version:d};\nCOMMIT;"
-                try:
-                    await self._conn.executescript(script)
-                except BaseException:
-                    if self._conn.in_transaction:
-                        await self._conn.execute("ROLLBACK")
-                    raise
-                logger.info("Applied database migration %04d", version)
+            pending = [(v, sql) for v, sql in migrations if v > current]
+            if not pending:
+                return
+            # SQLite's procedure for schema changes: foreign keys off (it cannot change inside a
+            # transaction), rebuild, check the keys inside the transaction, then back on.
+            await self._conn.execute("PRAGMA foreign_keys = OFF")
+            try:
+                for version, sql in pending:
+                    await self._apply(version, sql)
+            finally:
+                await self._conn.execute("PRAGMA foreign_keys = ON")
+
+    async def _apply(self, version: int, sql: str) -> None:
+        try:
+            await self._conn.executescript(f"BEGIN IMMEDIATE;\n{sql}")
+            async with self._conn.execute("PRAGMA foreign_key_check") as cursor:
+                if await cursor.fetchone() is not None:
+                    raise sqlite3.IntegrityError(f"migration {version:04d} breaks foreign keys")
+            await self._conn.execute(f"PRAGMA user_version = {version:d}")
+            await self._conn.execute("COMMIT")
+        except BaseException:
+            if self._conn.in_transaction:
+                await self._conn.execute("ROLLBACK")
+            raise
+        logger.info("Applied database migration %04d", version)
 
     async def schema_version(self) -> int:
         """Returns the number of the last applied migration."""
@@ -110,15 +132,22 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Runs the block in a write transaction (`BEGIN IMMEDIATE`), committed on success."""
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
             try:
+                await self._conn.execute("BEGIN IMMEDIATE")
                 yield self._conn
+                await self._conn.execute("COMMIT")
             except BaseException:
-                # SQLite may already have rolled back (e.g. SQLITE_FULL); don't mask the error.
-                if self._conn.in_transaction:
-                    await self._conn.execute("ROLLBACK")
+                # SQLite may already have rolled back (e.g. SQLITE_FULL); never leave the shared
+                # connection inside a transaction, whatever failed (BEGIN, the body or COMMIT).
+                await self._rollback_quietly()
                 raise
-            await self._conn.execute("COMMIT")
+
+    async def _rollback_quietly(self) -> None:
+        try:
+            if self._conn.in_transaction:
+                await asyncio.shield(self._conn.execute("ROLLBACK"))
+        except sqlite3.Error:
+            logger.exception("ROLLBACK failed")
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Runs a read-only query and returns all rows."""

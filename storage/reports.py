@@ -41,6 +41,7 @@ class Report:
     source_chat_id: int
     source_message_id: int
     update_id: int | None
+    escalated_at: datetime | None = None
 
     @property
     def is_nihil(self) -> bool:
@@ -62,6 +63,7 @@ class Report:
             source_chat_id=row["source_chat_id"],
             source_message_id=row["source_message_id"],
             update_id=row["update_id"],
+            escalated_at=from_sql_time(row["escalated_at"]) if row["escalated_at"] else None,
         )
 
 
@@ -121,6 +123,14 @@ class ReportRepo:
         if existing is None:  # pragma: no cover - the conflict implies the row exists
             raise RuntimeError("report conflict without an existing row")
         return Report.from_row(existing), False
+
+    async def mark_escalated(self, number: int, now: datetime) -> None:
+        """Records that report #number was posted to the coordination group."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE reports SET escalated_at = ? WHERE id = ? AND escalated_at IS NULL",
+                (to_sql_time(now), number),
+            )
 
     async def get(self, number: int) -> Report | None:
         """Returns report #number, if it exists."""

@@ -10,6 +10,7 @@ import pytest
 from bot.domain import Role
 from bot.regions import Region, load_region
 from storage.db import Database
+from storage.members import RosterRow
 from tests.fakebot import FakeChat, FakeTelegram, FakeUser
 from tests.harness import ADMIN_ID, COORDINATION_CHAT_ID, FakeClock, Posko, make_settings
 
@@ -83,7 +84,10 @@ class Enlist:
     ) -> FakeUser:
         user = self.fake.add_user(user_id, name.split()[0])
         services = self.posko.services
-        await services.officers.upsert(user_id, Role(role), kecamatan, name, services.clock())
+        place = kecamatan if Role(role).is_field else None
+        await services.members.save(
+            RosterRow(user_id, Role(role), place, name), services.clock(), None
+        )
         return user
 
 

@@ -9,10 +9,10 @@ from bot.digest import (
     day_bounds,
     render_digest,
     split_messages,
-    utf16_len,
 )
 from bot.domain import Level, Role
 from bot.regions import Region, load_region
+from bot.texts import utf16_len
 from storage.reports import GroupCount
 from tests.fakebot.html import parse_html
 

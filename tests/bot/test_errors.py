@@ -35,7 +35,7 @@ async def test_a_crashing_handler_apologises_and_alerts_admins_once(
     async def broken(user_id: int) -> None:
         raise RuntimeError(f"disk on fire near /bot{fake.token}/x")
 
-    monkeypatch.setattr(posko.services.officers, "get", broken)
+    monkeypatch.setattr(posko.services.members, "get", broken)
     user = fake.add_user(3001)
     await user.send("/start")
     await user.send("/start")

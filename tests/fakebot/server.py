@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
@@ -191,6 +192,40 @@ class FakeUser:
         message = self.server.new_message(target, self.data, text=text, **extra)
         return await self.server.push_update({"message": message}, wait=wait)
 
+    async def send_document(
+        self, content: bytes, file_name: str, caption: str | None = None, *,
+        mime_type: str = "text/csv", chat: FakeChat | None = None, wait: bool = True,
+        reply_to: JsonDict | None = None, size: int | None = None,
+    ) -> JsonDict:  # fmt: skip
+        """Uploads a document (optionally with a caption, which may be a command)."""
+        target = chat or self.chat
+        document = {**self.server.add_file(content), "file_name": file_name,
+                    "mime_type": mime_type}  # fmt: skip
+        if size is not None:
+            document["file_size"] = size
+        message = self.server.new_message(target, self.data, text="", document=document)
+        del message["text"]
+        if caption:
+            message["caption"] = caption
+            if caption.startswith("/"):
+                command = caption.split(maxsplit=1)[0]
+                message["caption_entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
+                ]
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        return await self.server.push_update({"message": message}, wait=wait)
+
+    async def share_contact(
+        self, phone: str, *, user_id: int | None = None, wait: bool = True
+    ) -> JsonDict:
+        """Shares a contact (by default the user's own, as the contact button does)."""
+        contact = {"phone_number": phone, "first_name": self.data["first_name"],
+                   "user_id": self.id if user_id is None else user_id}  # fmt: skip
+        message = self.server.new_message(self.chat, self.data, text="", contact=contact)
+        del message["text"]
+        return await self.server.push_update({"message": message}, wait=wait)
+
     async def press(
         self, label: str, message: SentMessage | None = None, *, wait: bool = True
     ) -> JsonDict:
@@ -233,13 +268,15 @@ class FakeTelegram:
         self.commands: dict[str, list[JsonDict]] = {}
         self.callback_answers: dict[str, JsonDict] = {}
         self.blocked: set[int] = set()
+        self.files: dict[str, bytes] = {}
         self.flood: _FloodControl | None = None
         self.settle: Callable[[], Awaitable[None]] | None = None
         # Called with (method, params) before each request is answered; tests use it to look at
         # the world (e.g. the database) at the moment the bot sends something.
         self.observers: list[Callable[[str, JsonDict], None]] = []
         self.ids = itertools.count(1)
-        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._last_message_id: dict[int, int] = {}
+        self.deleted_ids: dict[int, set[int]] = defaultdict(set)
         self._update_ids = itertools.count(1000)
         self._pending: list[JsonDict] = []
         self._confirmed = 0
@@ -259,6 +296,7 @@ class FakeTelegram:
         """Starts listening on an ephemeral port of 127.0.0.1."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -303,9 +341,18 @@ class FakeTelegram:
         self.chats[chat_id] = chat
         return chat
 
+    def peek_message_id(self, chat_id: int) -> int:
+        """The id the next message in this chat will get."""
+        return self._last_message_id.get(chat_id, 0) + 1
+
     def next_message_id(self, chat_id: int) -> int:
         """Message ids count per chat, shared by users and the bot."""
-        return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+        self._last_message_id[chat_id] = self.peek_message_id(chat_id)
+        return self._last_message_id[chat_id]
+
+    def delete_user_message(self, chat_id: int, message_id: int) -> None:
+        """A user deleted one of their messages (replies to it then fail)."""
+        self.deleted_ids[chat_id].add(message_id)
 
     def new_message(
         self, chat: FakeChat, sender: JsonDict, *, text: str, **extra: Any
@@ -403,6 +450,20 @@ class FakeTelegram:
             self.calls.append(ApiCall(method, params, ok=True))
         await self._notify()
         return web.json_response({"ok": True, "result": result})
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        file_id = request.match_info["path"].rsplit("/", 1)[-1]
+        if file_id not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[file_id])
+
+    def add_file(self, content: bytes) -> JsonDict:
+        """Stores a file as if a user had uploaded it; returns its file_id fields."""
+        file_id = f"file-{next(self.ids)}"
+        self.files[file_id] = content
+        return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(content)}
 
     async def _notify(self) -> None:
         async with self._changed:
@@ -502,6 +563,14 @@ class FakeTelegram:
         self, chat: FakeChat, kind: str, text: str, html: str | None, params: JsonDict
     ) -> JsonDict:
         markup = self._markup(params)
+        reply = params.get("reply_parameters")
+        if isinstance(reply, dict) and not reply.get("allow_sending_without_reply"):
+            target = reply.get("message_id")
+            known = target in self.deleted_ids.get(chat.id, set()) or not (
+                0 < int(target or 0) < self.peek_message_id(chat.id)
+            )
+            if known:
+                raise bad_request("message to be replied not found")
         self._flood_check(chat.id)
         message = SentMessage(
             chat_id=chat.id,
@@ -550,8 +619,35 @@ class FakeTelegram:
         commands = params.get("commands") or []
         if not isinstance(commands, list) or len(commands) > 100:
             raise bad_request("BOT_COMMANDS_TOO_MUCH")
+        for command in commands:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", str(command.get("command", ""))):
+                raise bad_request("BOT_COMMAND_INVALID")
+            if not 1 <= len(str(command.get("description", ""))) <= 256:
+                raise bad_request("command description is empty or too long")
         self.commands[json.dumps(scope, sort_keys=True)] = commands
         return True
+
+    async def api_deleteMyCommands(self, params: JsonDict) -> bool:
+        scope = params.get("scope") or {"type": "default"}
+        if scope.get("type") == "chat":
+            self._chat(scope)
+        self.commands.pop(json.dumps(scope, sort_keys=True), None)
+        return True
+
+    async def api_getFile(self, params: JsonDict) -> JsonDict:
+        file_id = str(params.get("file_id"))
+        if file_id not in self.files:
+            raise bad_request("invalid file_id")
+        if len(self.files[file_id]) > 20 * 1024 * 1024:
+            raise bad_request("file is too big")
+        size = len(self.files[file_id])
+        path = f"documents/{file_id}"
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": size,
+            "file_path": path,
+        }
 
     async def api_getUpdates(self, params: JsonDict) -> list[JsonDict]:
         offset = int(params.get("offset") or 0)
@@ -568,6 +664,11 @@ class FakeTelegram:
                         await self._changed.wait_for(lambda: bool(self._pending) or self._closing)
                 except TimeoutError:
                     pass
+            allowed = params.get("allowed_updates")
+            if isinstance(allowed, list) and allowed:
+                # Telegram drops update types the bot did not ask for (they are confirmed too).
+                kept = [u for u in self._pending if any(k in u for k in allowed)]
+                return kept[:limit]
             return self._pending[:limit]
 
     async def api_sendMessage(self, params: JsonDict) -> JsonDict:

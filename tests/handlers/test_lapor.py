@@ -3,6 +3,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain import Level, Role
+from storage.members import RosterRow
 from tests.conftest import Enlist
 from tests.fakebot import FakeChat, FakeTelegram, FakeUser
 from tests.harness import Posko, make_settings
@@ -114,7 +115,7 @@ async def test_unregistered_user_is_told_how_to_register(posko: Posko, fake: Fak
 async def test_inactive_officer_is_refused(posko: Posko, enlist: Enlist) -> None:
     officer = await enlist(2001)
     async with posko.services.db.transaction() as conn:
-        await conn.execute("UPDATE officers SET state = 'inactive' WHERE user_id = 2001")
+        await conn.execute("UPDATE members SET state = 'inactive' WHERE user_id = 2001")
     await officer.send("/lapor aman")
     assert "nonaktif" in officer.last_message().text
     assert await posko.services.reports.count() == 0
@@ -167,8 +168,8 @@ async def test_without_a_coordination_group_reports_are_still_stored(
     await bot.start()
     try:
         officer = fake.add_user(2001)
-        await bot.services.officers.upsert(
-            2001, Role.DANRAMIL, "Bengalon", "Budi", bot.services.clock()
+        await bot.services.members.save(
+            RosterRow(2001, Role.DANRAMIL, "Bengalon", "Budi"), bot.services.clock(), None
         )
         await officer.send("/lapor darurat banjir")
         assert "Laporan #1 diterima" in officer.last_message().text

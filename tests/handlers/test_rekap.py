@@ -3,6 +3,7 @@ from pathlib import Path
 
 from bot.domain import Role
 from bot.regions import Region
+from storage.members import RosterRow
 from tests.conftest import Enlist
 from tests.fakebot import FakeChat, FakeTelegram, FakeUser
 from tests.fakebot.server import TEXT_LIMIT, utf16_len
@@ -62,10 +63,10 @@ async def test_anyone_in_the_coordination_group_may_ask(
 async def test_others_are_refused(posko: Posko, enlist: Enlist, fake: FakeTelegram) -> None:
     officer = await enlist(2001)
     await officer.send("/rekap")
-    assert officer.last_message().text == "Rekap hanya untuk admin, atau di grup koordinasi."
+    assert officer.last_message().text.startswith("Perintah ini tidak tersedia untuk peran Anda")
     other_group = fake.add_group(-100777, "Grup Lain")
     await officer.send("/rekap", chat=other_group)
-    assert other_group.last_message().text.startswith("Rekap hanya untuk admin")
+    assert other_group.last_message().text.startswith("Perintah ini hanya dapat dipakai di grup")
 
 
 async def test_long_digest_arrives_in_numbered_parts(
@@ -82,7 +83,9 @@ async def test_long_digest_arrives_in_numbered_parts(
         admin = fake.add_user(1001, "Admin")
         for i, name in enumerate(names[:120]):
             user_id = 5000 + i
-            await bot.services.officers.upsert(user_id, Role.CAMAT, name, "Petugas", clock())
+            await bot.services.members.save(
+                RosterRow(user_id, Role.CAMAT, name, "Petugas"), clock(), None
+            )
             officer = fake.add_user(user_id)
             await officer.send("/lapor waspada ada kejadian")
         await admin.send("/rekap")

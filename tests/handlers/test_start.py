@@ -40,4 +40,4 @@ async def test_start_works_in_groups(posko: Posko, admin: FakeUser, group: FakeC
 
 async def test_command_menu_is_published(posko: Posko, fake: FakeTelegram) -> None:
     menu = fake.commands['{"type": "all_private_chats"}']
-    assert [c["command"] for c in menu] == ["lapor", "bantuan"]
+    assert [c["command"] for c in menu] == ["start", "daftar", "bantuan"]

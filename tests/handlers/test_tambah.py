@@ -1,6 +1,6 @@
 import pytest
 
-from bot.domain import OfficerState, Role
+from bot.domain import MemberState, Role
 from tests.fakebot import FakeChat, FakeTelegram, FakeUser
 from tests.harness import Posko
 
@@ -11,12 +11,12 @@ async def test_admin_registers_an_officer(
     officer = fake.add_user(2001, "Budi")
     await admin.send("/tambah 2001 | Camat | sangatta utara | Budi Santoso, S.Sos")
     assert admin.last_message().text == (
-        "✅ Petugas didaftarkan: Budi Santoso, S.Sos, Camat Sangatta Utara (ID 2001)."
+        "✅ Anggota didaftarkan: Budi Santoso, S.Sos, Camat Sangatta Utara (ID 2001)."
     )
-    stored = await posko.services.officers.get(2001)
+    stored = await posko.services.members.get(2001)
     assert stored is not None
     assert (stored.role, stored.kecamatan, stored.state) == (
-        Role.CAMAT, "Sangatta Utara", OfficerState.ACTIVE,
+        Role.CAMAT, "Sangatta Utara", MemberState.ACTIVE,
     )  # fmt: skip
     assert "Anda didaftarkan sebagai Camat Sangatta Utara" in officer.last_message().text
     await officer.send("/lapor aman")
@@ -26,8 +26,8 @@ async def test_admin_registers_an_officer(
 async def test_re_adding_updates_the_officer(posko: Posko, admin: FakeUser) -> None:
     await admin.send("/tambah 2001 | camat | Bengalon | Budi")
     await admin.send("/tambah 2001 | KAPOLSEK | Busang | AKP Budi")
-    assert "Petugas diperbarui: AKP Budi, Kapolsek Busang" in admin.last_message().text
-    stored = await posko.services.officers.get(2001)
+    assert "Anggota diperbarui: AKP Budi, Kapolsek Busang" in admin.last_message().text
+    stored = await posko.services.members.get(2001)
     assert stored is not None
     assert (stored.role, stored.kecamatan, stored.name) == (Role.KAPOLSEK, "Busang", "AKP Budi")
 
@@ -35,7 +35,7 @@ async def test_re_adding_updates_the_officer(posko: Posko, admin: FakeUser) -> N
 async def test_officer_without_a_chat_is_still_registered(posko: Posko, admin: FakeUser) -> None:
     await admin.send("/tambah 2999 | danramil | Telen | Joko")
     assert "didaftarkan" in admin.last_message().text
-    assert await posko.services.officers.get(2999) is not None
+    assert await posko.services.members.get(2999) is not None
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,10 @@ async def test_officer_without_a_chat_is_still_registered(posko: Posko, admin: F
         ("", "Format belum tepat"),
         ("2001 camat Bengalon Budi", "Format belum tepat"),
         ("@budi | camat | Bengalon | Budi", "harus angka ID Telegram"),
-        ("2001 | lurah | Bengalon | Budi", "Peran harus camat, kapolsek atau danramil"),
+        (
+            "2001 | lurah | Bengalon | Budi",
+            "Peran harus camat, kapolsek, danramil, koordinator atau admin",
+        ),
         ("2001 | camat | Bengalon |   ", "Nama wajib diisi"),
     ],
 )
@@ -55,7 +58,7 @@ async def test_bad_arguments_get_an_example(
     text = admin.last_message().text
     assert expected in text
     assert "/tambah 123456789 | camat | Bengalon | Nama Lengkap" in text
-    assert await posko.services.officers.list_active() == []
+    assert await posko.services.members.active() == []
 
 
 async def test_unknown_kecamatan_lists_the_valid_ones(posko: Posko, admin: FakeUser) -> None:
@@ -69,8 +72,8 @@ async def test_unknown_kecamatan_lists_the_valid_ones(posko: Posko, admin: FakeU
 async def test_only_admins_may_register(posko: Posko, enlist: object, fake: FakeTelegram) -> None:
     stranger = fake.add_user(3001)
     await stranger.send("/tambah 3001 | camat | Bengalon | Saya Sendiri")
-    assert stranger.last_message().text == "Perintah ini hanya untuk admin."
-    assert await posko.services.officers.get(3001) is None
+    assert stranger.last_message().text.startswith("Anda belum terdaftar.")
+    assert await posko.services.members.get(3001) is None
 
 
 async def test_tambah_in_a_group_points_to_the_private_chat(
@@ -78,4 +81,4 @@ async def test_tambah_in_a_group_points_to_the_private_chat(
 ) -> None:
     await admin.send("/tambah 2001 | camat | Bengalon | Budi", chat=group)
     assert "chat pribadi" in group.last_message().text
-    assert await posko.services.officers.get(2001) is None
+    assert await posko.services.members.get(2001) is None

@@ -1,3 +1,4 @@
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,35 @@ async def test_transaction_rolls_back_on_error(db: Database) -> None:
     with pytest.raises(RuntimeError, match="boom"):
         await insert_then_fail()
     assert await db.fetchall("SELECT * FROM digest_slots") == []
+
+
+async def test_registry_migration_keeps_existing_rows(db_path: Path) -> None:
+    """0002 rebuilds the officers table as members; reports must still point at their officer."""
+    first = await Database.open_at_version(db_path, 1)
+    async with first.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO officers VALUES (7, 'camat', 'Bengalon', 'Budi', 'active', "
+            "'2024-11-27 00:00:00', '2024-11-27 00:00:00')"
+        )
+        await conn.execute(
+            "INSERT INTO reports (officer_id, kecamatan, role, level, text, created_at, "
+            "source_chat_id, source_message_id) VALUES (7, 'Bengalon', 'camat', 0, '', "
+            "'2024-11-27 00:00:00', 7, 1)"
+        )
+    await first.close()
+    upgraded = await Database.open(db_path)
+    try:
+        rows = await upgraded.fetchall("SELECT user_id, role, kecamatan, state FROM members")
+        assert [tuple(r) for r in rows] == [(7, "camat", "Bengalon", "active")]
+        assert await upgraded.fetchall("PRAGMA foreign_key_check") == []
+        fks = await upgraded.fetchall("PRAGMA foreign_key_list(reports)")
+        assert [r["table"] for r in fks] == ["members"]
+        with pytest.raises(sqlite3.IntegrityError):
+            async with upgraded.transaction() as conn:
+                await conn.execute(
+                    "INSERT INTO reports (officer_id, kecamatan, role, level, text, created_at, "
+                    "source_chat_id, source_message_id) VALUES (99, 'X', 'camat', 0, '', "
+                    "'2024-11-27 00:00:00', 99, 1)"
+                )
+    finally:
+        await upgraded.close()

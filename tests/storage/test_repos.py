@@ -3,10 +3,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain import Level, OfficerState, Role
+from bot.domain import Level, MemberState, Role
+from storage.audit import AuditRepo
 from storage.db import Database
 from storage.digests import DigestRepo
-from storage.officers import OfficerRepo
+from storage.members import MemberRepo, RosterRow
 from storage.reports import NewReport, ReportRepo
 
 NOW = datetime(2024, 11, 27, 2, 0, tzinfo=UTC)
@@ -28,23 +29,91 @@ def new_report(message_id: int, *, officer: int = 7, level: Level = Level.AMAN,
     )
 
 
-async def test_officer_upsert_adds_then_updates(db: Database) -> None:
-    officers = OfficerRepo(db)
-    added, was_added = await officers.upsert(7, Role.CAMAT, "Bengalon", "Budi", NOW)
+async def enlist(db: Database, user_id: int, role: Role = Role.CAMAT) -> None:
+    await MemberRepo(db).save(RosterRow(user_id, role, "Bengalon", "Budi"), NOW, None)
+
+
+async def test_save_adds_then_updates_and_audits(db: Database) -> None:
+    members = MemberRepo(db)
+    added, was_added = await members.save(RosterRow(7, Role.CAMAT, "Bengalon", "Budi"), NOW, 1)
     assert was_added
-    assert added.state is OfficerState.ACTIVE
+    assert added.state is MemberState.ACTIVE
     later = NOW + timedelta(hours=1)
-    updated, was_added = await officers.upsert(7, Role.KAPOLSEK, "Busang", "AKP Budi", later)
+    updated, was_added = await members.save(
+        RosterRow(7, Role.KAPOLSEK, "Busang", "AKP Budi", "0812"), later, 1
+    )
     assert not was_added
-    assert (updated.role, updated.kecamatan, updated.name) == (Role.KAPOLSEK, "Busang", "AKP Budi")
-    assert updated.created_at == NOW
-    assert updated.updated_at == later
-    assert await officers.get(8) is None
-    assert [o.user_id for o in await officers.list_active()] == [7]
+    assert (updated.role, updated.kecamatan, updated.name, updated.phone) == (
+        Role.KAPOLSEK, "Busang", "AKP Budi", "0812",
+    )  # fmt: skip
+    assert (updated.created_at, updated.updated_at) == (NOW, later)
+    assert await members.get(8) is None
+    assert [m.user_id for m in await members.active()] == [7]
+    log = await AuditRepo(db).recent()
+    assert [(e.action, e.actor_id, e.target_id) for e in log] == [("update", 1, 7), ("add", 1, 7)]
+
+
+async def test_field_roles_need_a_kecamatan_and_others_none(db: Database) -> None:
+    members = MemberRepo(db)
+    with pytest.raises(sqlite3.IntegrityError):
+        await members.save(RosterRow(7, Role.CAMAT, None, "Budi"), NOW, 1)
+    with pytest.raises(sqlite3.IntegrityError):
+        await members.save(RosterRow(7, Role.KOORDINATOR, "Bengalon", "Budi"), NOW, 1)
+    coordinator, _ = await members.save(RosterRow(8, Role.KOORDINATOR, None, "Kasat"), NOW, 1)
+    assert coordinator.kecamatan is None
+    assert await AuditRepo(db).recent() != []
+
+
+async def test_request_decide_and_activation(db: Database) -> None:
+    members = MemberRepo(db)
+    entry = RosterRow(7, Role.DANRAMIL, "Telen", "Kapten Joko", "0812")
+    pending = await members.request(entry, NOW)
+    assert pending is not None
+    assert pending.state is MemberState.PENDING
+    assert await members.request(entry, NOW) is None, "no duplicate request"
+    rejected = await members.decide(7, False, 1, NOW)
+    assert rejected is not None
+    assert rejected.state is MemberState.REJECTED
+    assert await members.decide(7, True, 2, NOW) is None, "the first decision wins"
+    again = await members.request(entry, NOW)  # a rejected user may apply again
+    assert again is not None
+    approved = await members.decide(7, True, 2, NOW)
+    assert approved is not None
+    assert (approved.state, approved.decided_by) == (MemberState.ACTIVE, 2)
+    assert await members.request(entry, NOW) is None, "an active member cannot re-apply"
+    off = await members.set_active(7, False, 1, NOW)
+    assert off is not None
+    assert off.state is MemberState.INACTIVE
+    assert await members.set_active(99, True, 1, NOW) is None
+    actions = [e.action for e in await AuditRepo(db).recent()]
+    assert actions == ["deactivate", "approve", "request", "reject", "request"]
+
+
+async def test_import_is_all_or_nothing(db: Database) -> None:
+    members = MemberRepo(db)
+    await enlist(db, 7)
+    rows = [RosterRow(7, Role.KAPOLSEK, "Busang", "A"), RosterRow(8, Role.CAMAT, "Telen", "B")]
+    assert await members.import_roster(rows, NOW, 1) == (1, 1)
+    broken = [RosterRow(9, Role.CAMAT, "Telen", "C"), RosterRow(10, Role.CAMAT, None, "D")]
+    with pytest.raises(sqlite3.IntegrityError):
+        await members.import_roster(broken, NOW, 1)
+    assert await members.get(9) is None, "the valid row was rolled back too"
+
+
+async def test_directory_shows_last_report(db: Database) -> None:
+    await enlist(db, 7)
+    await enlist(db, 8)
+    await MemberRepo(db).save(RosterRow(9, Role.KOORDINATOR, None, "Zed"), NOW, None)
+    await ReportRepo(db).add(new_report(1, officer=8))
+    entries = await MemberRepo(db).directory()
+    assert [(e.member.user_id, e.last_report_at) for e in entries] == [
+        (7, None), (8, NOW), (9, None),
+    ]  # fmt: skip
+    assert [e.member.user_id for e in await MemberRepo(db).directory("Telen")] == []
 
 
 async def test_report_numbers_and_redelivery(db: Database) -> None:
-    await OfficerRepo(db).upsert(7, Role.CAMAT, "Bengalon", "Budi", NOW)
+    await enlist(db, 7)
     reports = ReportRepo(db)
     first, created = await reports.add(new_report(1))
     assert created
@@ -66,9 +135,8 @@ async def test_report_needs_a_known_officer(db: Database) -> None:
 
 
 async def test_group_counts_cover_a_half_open_period(db: Database) -> None:
-    officers = OfficerRepo(db)
-    await officers.upsert(7, Role.CAMAT, "Bengalon", "Budi", NOW)
-    await officers.upsert(8, Role.KAPOLSEK, "Bengalon", "Agus", NOW)
+    await enlist(db, 7)
+    await enlist(db, 8, Role.KAPOLSEK)
     reports = ReportRepo(db)
     await reports.add(new_report(1, at=NOW - timedelta(seconds=1)))  # before the period
     await reports.add(new_report(2, at=NOW))

@@ -1,0 +1,34 @@
+"""`/grup_koordinasi`: an admin makes the current group the coordination group."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot import texts
+from bot.context import PoskoApp, PoskoContext
+from storage.config import COORDINATION_CHAT
+
+logger = logging.getLogger(__name__)
+
+
+async def grup_koordinasi_cmd(update: Update, context: PoskoContext) -> None:
+    """Stores this group as the coordination group (it then wins over COORDINATION_CHAT_ID)."""
+    message = update.effective_message
+    if message is None:
+        return
+    services = context.services
+    chat_id = message.chat_id
+    await services.config.set(
+        COORDINATION_CHAT, str(chat_id), services.clock(), context.actor.user_id
+    )
+    services.runtime.coordination_chat_id = chat_id
+    logger.info("Coordination group set to %s by %s", chat_id, context.actor.user_id)
+    await message.reply_text(texts.COORDINATION_SET)
+
+
+def register(app: PoskoApp) -> None:
+    """Adds `/grup_koordinasi`."""
+    app.add_handler(CommandHandler("grup_koordinasi", grup_koordinasi_cmd))

@@ -1,0 +1,195 @@
+"""`/daftar`: self-registration in a few taps; the request waits for an admin's decision."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import texts
+from bot.access import Access
+from bot.context import PoskoApp, PoskoContext
+from bot.domain import FIELD_ROLES, Role
+from bot.notify import admin_ids, tell
+from bot.parsing import clean_name
+from storage.drafts import Draft
+from storage.members import RosterRow
+
+logger = logging.getLogger(__name__)
+
+FLOW = "daftar"
+KECAMATAN_COLUMNS = 2
+
+
+def _role_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    texts.ROLE_NAMES[role], callback_data=f"daftar:role:{role.value}"
+                )
+                for role in FIELD_ROLES
+            ]
+        ]
+    )
+
+
+def _kecamatan_keyboard(names: tuple[str, ...]) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(name, callback_data=f"daftar:kec:{i}") for i, name in enumerate(names)
+    ]
+    rows = [buttons[i : i + KECAMATAN_COLUMNS] for i in range(0, len(buttons), KECAMATAN_COLUMNS)]
+    return InlineKeyboardMarkup(rows)
+
+
+def _phone_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        [
+            [KeyboardButton(texts.DAFTAR_PHONE_BUTTON, request_contact=True)],
+            [KeyboardButton(texts.DAFTAR_SKIP)],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+async def daftar_cmd(update: Update, context: PoskoContext) -> None:
+    """Starts registration, or explains why it is not needed."""
+    message = update.effective_message
+    actor = context.actor
+    if message is None or actor.user_id is None:
+        return
+    if actor.access is Access.ADMIN:
+        await message.reply_text(texts.DAFTAR_ADMIN)
+        return
+    if actor.member is not None and actor.access in (Access.PETUGAS, Access.KOORDINATOR):
+        title = texts.member_title(actor.member.role, actor.member.kecamatan)
+        await message.reply_text(texts.DAFTAR_ALREADY_ACTIVE.format(title=title))
+        return
+    if actor.access is Access.PENDING:
+        await message.reply_text(texts.PENDING_WAIT)
+        return
+    if actor.access is Access.INACTIVE:
+        await message.reply_text(texts.INACTIVE)
+        return
+    services = context.services
+    await services.drafts.put(Draft(actor.user_id, FLOW, "role"), services.clock())
+    await message.reply_text(texts.DAFTAR_CHOOSE_ROLE, reply_markup=_role_keyboard())
+
+
+async def daftar_cb(update: Update, context: PoskoContext) -> None:
+    """Takes the role or kecamatan chosen with a button."""
+    query = update.callback_query
+    user_id = context.actor.user_id
+    if query is None or not query.data or user_id is None:
+        return
+    services = context.services
+    draft = await services.drafts.get(user_id)
+    _, kind, value = [*query.data.split(":", 2), "", ""][:3]
+    if draft is None or draft.flow != FLOW:
+        await query.answer(texts.STALE_BUTTON)
+        await query.edit_message_reply_markup(None)
+        return
+    role = Role.parse(value) if kind == "role" else None
+    if draft.step == "role" and role is not None and role.is_field:
+        await services.drafts.put(
+            Draft(user_id, FLOW, "kecamatan", {"role": role.value}), services.clock()
+        )
+        await query.answer()
+        await query.edit_message_text(
+            texts.DAFTAR_CHOOSE_KECAMATAN.format(role=texts.ROLE_NAMES[role]),
+            reply_markup=_kecamatan_keyboard(services.region.kecamatan),
+        )
+        return
+    names = services.region.kecamatan
+    if kind == "kec" and draft.step == "kecamatan" and value.isdigit() and int(value) < len(names):
+        data = {**draft.data, "kecamatan": names[int(value)]}
+        await services.drafts.put(Draft(user_id, FLOW, "name", data), services.clock())
+        await query.answer()
+        role_name = texts.ROLE_NAMES[Role(data["role"])]
+        await query.edit_message_text(
+            texts.DAFTAR_ASK_NAME.format(role=role_name, kecamatan=data["kecamatan"])
+        )
+        return
+    await query.answer(texts.STALE_BUTTON)
+
+
+async def daftar_input(update: Update, context: PoskoContext, draft: Draft) -> None:
+    """Takes the typed name, then the shared contact or "Lewati"."""
+    message = update.effective_message
+    user_id = context.actor.user_id
+    if message is None or user_id is None:
+        return
+    services = context.services
+    if draft.step == "name":
+        name = clean_name(message.text or "")
+        if name is None:
+            await message.reply_text(texts.DAFTAR_BAD_NAME)
+            return
+        data = {**draft.data, "name": name}
+        await services.drafts.put(Draft(user_id, FLOW, "phone", data), services.clock())
+        await message.reply_text(texts.DAFTAR_ASK_PHONE, reply_markup=_phone_keyboard())
+        return
+    if draft.step == "phone":
+        if message.contact is not None and message.contact.user_id == user_id:
+            await _submit(update, context, draft, message.contact.phone_number)
+        elif (message.text or "").strip().casefold() == texts.DAFTAR_SKIP.casefold():
+            await _submit(update, context, draft, None)
+        else:
+            await message.reply_text(texts.DAFTAR_NOT_OWN_CONTACT, reply_markup=_phone_keyboard())
+        return
+    await message.reply_text(texts.DAFTAR_USE_BUTTONS)
+
+
+async def _submit(update: Update, context: PoskoContext, draft: Draft, phone: str | None) -> None:
+    message = update.effective_message
+    user_id = context.actor.user_id
+    if message is None or user_id is None:
+        return
+    services = context.services
+    role, kecamatan, name = Role(draft.data["role"]), draft.data["kecamatan"], draft.data["name"]
+    entry = RosterRow(user_id, role, kecamatan, name, phone)
+    member = await services.members.request(entry, services.clock())
+    await services.drafts.delete(user_id)
+    if member is None:  # registered or requested meanwhile (e.g. by an admin's /tambah)
+        current = await services.members.get(user_id)
+        text = (
+            texts.DAFTAR_ALREADY_ACTIVE.format(
+                title=texts.member_title(current.role, current.kecamatan)
+            )
+            if current is not None and current.is_active
+            else texts.PENDING_WAIT
+        )
+        await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
+        return
+    await message.reply_text(
+        texts.daftar_sent(role, kecamatan, name), reply_markup=ReplyKeyboardRemove()
+    )
+    request = texts.registration_request(user_id, role, kecamatan, name, phone)
+    buttons = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(texts.APPROVE_BUTTON, callback_data=f"reg:ok:{user_id}"),
+                InlineKeyboardButton(texts.REJECT_BUTTON, callback_data=f"reg:no:{user_id}"),
+            ]
+        ]
+    )
+    for admin_id in await admin_ids(services):
+        sent = await tell(context.bot, admin_id, request, buttons)
+        if sent is not None:
+            await services.config.add_notice(user_id, sent.chat_id, sent.message_id)
+    logger.info("Registration request from %s filed", user_id)
+
+
+def register(app: PoskoApp) -> None:
+    """Adds `/daftar` and its buttons (typed answers arrive through handlers.dialogs)."""
+    app.add_handler(CommandHandler("daftar", daftar_cmd))
+    app.add_handler(CallbackQueryHandler(daftar_cb, pattern=r"^daftar:"))

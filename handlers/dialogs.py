@@ -1,0 +1,56 @@
+"""Typed answers in private chats go to the user's open dialog; `/batal` leaves it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import ReplyKeyboardRemove, Update
+from telegram.ext import CommandHandler, MessageHandler, filters
+
+from bot import texts
+from bot.context import PoskoApp, PoskoContext
+from handlers import daftar
+from storage.drafts import Draft
+
+InputHandler = Callable[[Update, PoskoContext, Draft], Awaitable[None]]
+
+# Each dialog (draft flow) and the function that takes its typed answers.
+FLOWS: dict[str, InputHandler] = {daftar.FLOW: daftar.daftar_input}
+CANCELLED: dict[str, str] = {daftar.FLOW: texts.DAFTAR_CANCELLED}
+
+
+async def input_msg(update: Update, context: PoskoContext) -> None:
+    """Routes a private, non-command message to the open dialog, or hints how to report."""
+    message = update.effective_message
+    user_id = context.actor.user_id
+    if message is None or user_id is None:
+        return
+    draft = await context.services.drafts.get(user_id)
+    handler = FLOWS.get(draft.flow) if draft else None
+    if draft is not None and handler is not None:
+        await handler(update, context, draft)
+    elif message.text:
+        await message.reply_text(texts.PLAIN_TEXT_HINT)
+
+
+async def batal_cmd(update: Update, context: PoskoContext) -> None:
+    """Discards the user's open dialog."""
+    message = update.effective_message
+    user_id = context.actor.user_id
+    if message is None or user_id is None:
+        return
+    draft = await context.services.drafts.get(user_id)
+    if draft is None:
+        await message.reply_text(texts.NOTHING_TO_CANCEL, reply_markup=ReplyKeyboardRemove())
+        return
+    await context.services.drafts.delete(user_id)
+    await message.reply_text(
+        CANCELLED.get(draft.flow, texts.NOTHING_TO_CANCEL), reply_markup=ReplyKeyboardRemove()
+    )
+
+
+def register(app: PoskoApp) -> None:
+    """Adds `/batal` and the router for typed answers."""
+    app.add_handler(CommandHandler("batal", batal_cmd))
+    private_input = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND
+    app.add_handler(MessageHandler(private_input, input_msg))

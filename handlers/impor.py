@@ -1,0 +1,83 @@
+"""`/impor`: admins register many members at once from a CSV file, all or nothing."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Document, Message, Update
+from telegram.error import TelegramError
+from telegram.ext import CommandHandler, MessageHandler, filters
+
+from bot import texts
+from bot.context import PoskoApp, PoskoContext
+from bot.menus import refresh_menu
+from bot.roster import RosterFileError, RosterInvalid, parse_roster
+
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = 1024 * 1024
+CSV_TYPES = (
+    "text/csv",
+    "text/comma-separated-values",
+    "application/csv",
+    "text/plain",
+    "application/vnd.ms-excel",
+)
+
+
+def _document_of(message: Message) -> Document | None:
+    if message.document is not None:
+        return message.document
+    replied = message.reply_to_message
+    return replied.document if replied is not None else None
+
+
+async def impor_cmd(update: Update, context: PoskoContext) -> None:
+    """Imports the CSV this message carries (as caption) or replies to."""
+    message = update.effective_message
+    if message is None:
+        return
+    document = _document_of(message)
+    if document is None:
+        await message.reply_text(texts.IMPOR_HELP)
+        return
+    name = (document.file_name or "").casefold()
+    if not name.endswith(".csv") and (document.mime_type or "") not in CSV_TYPES:
+        await message.reply_text(texts.IMPOR_NOT_CSV)
+        return
+    if document.file_size is not None and document.file_size > MAX_BYTES:
+        await message.reply_text(texts.IMPOR_TOO_BIG)
+        return
+    try:
+        file = await context.bot.get_file(document.file_id)
+        data = bytes(await file.download_as_bytearray())
+    except TelegramError as exc:
+        logger.warning("Roster download failed: %s", type(exc).__name__)
+        await message.reply_text(texts.IMPOR_DOWNLOAD_FAILED)
+        return
+    if len(data) > MAX_BYTES:
+        await message.reply_text(texts.IMPOR_TOO_BIG)
+        return
+    services = context.services
+    try:
+        rows = parse_roster(data, services.region, services.settings.admin_ids)
+    except RosterFileError as exc:
+        await message.reply_text(texts.impor_file_error(str(exc)))
+        return
+    except RosterInvalid as exc:
+        await message.reply_text(texts.impor_failed(exc.problems))
+        return
+    added, updated = await services.members.import_roster(
+        rows, services.clock(), context.actor.user_id
+    )
+    logger.info("Admin %s imported %s members", context.actor.user_id, len(rows))
+    await message.reply_text(texts.impor_done(added, updated))
+    for row in rows:
+        await refresh_menu(context.bot, services, row.user_id)
+
+
+def register(app: PoskoApp) -> None:
+    """Adds `/impor` as a command and as the caption of a document."""
+    app.add_handler(CommandHandler("impor", impor_cmd))
+    caption = filters.CaptionRegex(r"^/impor(@\w+)?(\s|$)")
+    app.add_handler(MessageHandler(filters.Document.ALL & caption, impor_cmd))

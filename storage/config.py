@@ -1,0 +1,56 @@
+"""Settings changed from inside the bot, and the admin notices of registration requests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.audit import record
+from storage.db import Database, to_sql_time
+
+COORDINATION_CHAT = "coordination_chat_id"
+
+
+class ConfigRepo:
+    """Reads and writes `bot_settings` and `admin_notices`."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, key: str) -> str | None:
+        """The stored value of a setting, if it was ever set in the bot."""
+        row = await self._db.fetchone("SELECT value FROM bot_settings WHERE key = ?", (key,))
+        return str(row["value"]) if row else None
+
+    async def set(self, key: str, value: str, now: datetime, actor_id: int | None) -> None:
+        """Stores a setting and records who changed it."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                """
+                INSERT INTO bot_settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value,
+                    updated_at = excluded.updated_at, updated_by = excluded.updated_by
+                """,
+                (key, value, to_sql_time(now), actor_id),
+            )
+            await record(conn, now, actor_id, f"set {key}", None, value)
+
+    async def add_notice(self, subject_id: int, chat_id: int, message_id: int) -> None:
+        """Remembers a message sent to an admin about `subject_id`."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT OR IGNORE INTO admin_notices (subject_id, chat_id, message_id) "
+                "VALUES (?, ?, ?)",
+                (subject_id, chat_id, message_id),
+            )
+
+    async def take_notices(self, subject_id: int) -> list[tuple[int, int]]:
+        """Returns and forgets the (chat_id, message_id) of the notices about `subject_id`."""
+        async with (
+            self._db.transaction() as conn,
+            conn.execute(
+                "DELETE FROM admin_notices WHERE subject_id = ? RETURNING chat_id, message_id",
+                (subject_id,),
+            ) as cursor,
+        ):
+            rows = await cursor.fetchall()
+        return [(int(row[0]), int(row[1])) for row in rows]

@@ -1,0 +1,60 @@
+"""Drafts: the step and answers of a user's multi-step dialog, kept across restarts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from storage.db import Database, from_sql_time, to_sql_time
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Where a user is in a dialog (`flow`), and what they answered so far."""
+
+    user_id: int
+    flow: str
+    step: str
+    data: dict[str, Any] = field(default_factory=dict)
+    updated_at: datetime | None = None
+
+
+class DraftRepo:
+    """Reads and writes `drafts` (one open dialog per user)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, user_id: int) -> Draft | None:
+        """The user's open dialog, if any."""
+        row = await self._db.fetchone("SELECT * FROM drafts WHERE user_id = ?", (user_id,))
+        if row is None:
+            return None
+        return Draft(
+            user_id=row["user_id"],
+            flow=row["flow"],
+            step=row["step"],
+            data=json.loads(row["data"]),
+            updated_at=from_sql_time(row["updated_at"]),
+        )
+
+    async def put(self, draft: Draft, now: datetime) -> None:
+        """Stores the user's dialog, replacing any other."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                """
+                INSERT INTO drafts (user_id, flow, step, data, updated_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (user_id) DO UPDATE SET
+                    flow = excluded.flow, step = excluded.step, data = excluded.data,
+                    updated_at = excluded.updated_at
+                """,
+                (draft.user_id, draft.flow, draft.step, json.dumps(draft.data), to_sql_time(now)),
+            )
+
+    async def delete(self, user_id: int) -> bool:
+        """Discards the user's dialog; whether there was one."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
+            return cursor.rowcount > 0

@@ -1,0 +1,239 @@
+"""Members: everyone the bot knows (field officers, koordinator, admins) and their state."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain import MemberState, Role
+from storage.audit import record
+from storage.db import Database, from_sql_time, to_sql_time
+
+
+@dataclass(frozen=True)
+class Member:
+    """A registry entry; `kecamatan` is set exactly for field roles."""
+
+    user_id: int
+    role: Role
+    kecamatan: str | None
+    name: str
+    phone: str | None
+    state: MemberState
+    created_at: datetime
+    updated_at: datetime
+    decided_by: int | None = None
+    decided_at: datetime | None = None
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the member may use the bot in their role."""
+        return self.state is MemberState.ACTIVE
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Member:
+        """Builds a member from a row of `members`."""
+        return cls(
+            user_id=row["user_id"],
+            role=Role(row["role"]),
+            kecamatan=row["kecamatan"],
+            name=row["name"],
+            phone=row["phone"],
+            state=MemberState(row["state"]),
+            created_at=from_sql_time(row["created_at"]),
+            updated_at=from_sql_time(row["updated_at"]),
+            decided_by=row["decided_by"],
+            decided_at=from_sql_time(row["decided_at"]) if row["decided_at"] else None,
+        )
+
+
+@dataclass(frozen=True)
+class MemberEntry:
+    """A registry line for `/petugas`: the member and the time of their last report."""
+
+    member: Member
+    last_report_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One member to add or update, e.g. from a CSV import."""
+
+    user_id: int
+    role: Role
+    kecamatan: str | None
+    name: str
+    phone: str | None = None
+
+
+class MemberRepo:
+    """Reads and writes `members`, recording every change in the audit log."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, user_id: int) -> Member | None:
+        """Returns the member with this Telegram user id, if any."""
+        row = await self._db.fetchone("SELECT * FROM members WHERE user_id = ?", (user_id,))
+        return Member.from_row(row) if row else None
+
+    async def save(
+        self, entry: RosterRow, now: datetime, actor_id: int | None
+    ) -> tuple[Member, bool]:
+        """Adds or updates an active member (admin action); returns (member, added)."""
+        async with self._db.transaction() as conn:
+            member, added = await _upsert_active(conn, entry, now)
+            await record(
+                conn,
+                now,
+                actor_id,
+                "add" if added else "update",
+                entry.user_id,
+                f"{entry.role.value} {entry.kecamatan or '-'} {entry.name}",
+            )
+        return member, added
+
+    async def import_roster(
+        self, rows: Sequence[RosterRow], now: datetime, actor_id: int | None
+    ) -> tuple[int, int]:
+        """Adds or updates every row in one transaction (all or nothing); returns counts."""
+        added = updated = 0
+        async with self._db.transaction() as conn:
+            for entry in rows:
+                _, was_added = await _upsert_active(conn, entry, now)
+                added += was_added
+                updated += not was_added
+            await record(conn, now, actor_id, "import", None, f"{added} added, {updated} updated")
+        return added, updated
+
+    async def request(self, entry: RosterRow, now: datetime) -> Member | None:
+        """Files a pending registration; None when the user is already pending or active."""
+        stamp = to_sql_time(now)
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                """
+                INSERT INTO members (user_id, role, kecamatan, name, phone, state,
+                                     created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
+                ON CONFLICT (user_id) DO UPDATE SET
+                    role = excluded.role, kecamatan = excluded.kecamatan, name = excluded.name,
+                    phone = excluded.phone, state = 'pending', updated_at = excluded.updated_at,
+                    decided_by = NULL, decided_at = NULL
+                WHERE members.state IN ('rejected', 'inactive')
+                RETURNING *
+                """,
+                (
+                    entry.user_id,
+                    entry.role.value,
+                    entry.kecamatan,
+                    entry.name,
+                    entry.phone,
+                    stamp,
+                    stamp,
+                ),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None:
+                await record(
+                    conn,
+                    now,
+                    entry.user_id,
+                    "request",
+                    entry.user_id,
+                    f"{entry.role.value} {entry.kecamatan or '-'} {entry.name}",
+                )
+        return Member.from_row(row) if row else None
+
+    async def decide(
+        self, user_id: int, approve: bool, admin_id: int, now: datetime
+    ) -> Member | None:
+        """Approves or rejects a pending request; None when it is not pending (any more)."""
+        state = MemberState.ACTIVE if approve else MemberState.REJECTED
+        stamp = to_sql_time(now)
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                """
+                UPDATE members SET state = ?, decided_by = ?, decided_at = ?, updated_at = ?
+                WHERE user_id = ? AND state = 'pending'
+                RETURNING *
+                """,
+                (state.value, admin_id, stamp, stamp, user_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None:
+                await record(conn, now, admin_id, "approve" if approve else "reject", user_id)
+        return Member.from_row(row) if row else None
+
+    async def set_active(
+        self, user_id: int, active: bool, admin_id: int, now: datetime
+    ) -> Member | None:
+        """Activates or deactivates an approved member; None when there is no such member."""
+        new, old = ("active", "inactive") if active else ("inactive", "active")
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                """
+                UPDATE members SET state = ?, updated_at = ?
+                WHERE user_id = ? AND state IN (?, ?)
+                RETURNING *
+                """,
+                (new, to_sql_time(now), user_id, new, old),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None:
+                await record(conn, now, admin_id, "activate" if active else "deactivate", user_id)
+        return Member.from_row(row) if row else None
+
+    async def active(self) -> list[Member]:
+        """All active members ordered by kecamatan, role and name."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM members WHERE state = 'active' ORDER BY kecamatan, role, name"
+        )
+        return [Member.from_row(row) for row in rows]
+
+    async def directory(self, kecamatan: str | None = None) -> list[MemberEntry]:
+        """Everyone registered (optionally of one kecamatan) with their last report time."""
+        where, params = ("WHERE m.kecamatan = ?", (kecamatan,)) if kecamatan else ("", ())
+        rows = await self._db.fetchall(
+            f"""
+            SELECT m.*, (SELECT MAX(r.created_at) FROM reports r WHERE r.officer_id = m.user_id)
+                   AS last_report_at
+            FROM members m {where}
+            ORDER BY m.kecamatan IS NULL, m.kecamatan, m.role, m.name, m.user_id
+            """,  # noqa: S608 - `where` is one of two constants
+            params,
+        )
+        return [
+            MemberEntry(
+                Member.from_row(row),
+                from_sql_time(row["last_report_at"]) if row["last_report_at"] else None,
+            )
+            for row in rows
+        ]
+
+
+async def _upsert_active(
+    conn: aiosqlite.Connection, entry: RosterRow, now: datetime
+) -> tuple[Member, bool]:
+    stamp = to_sql_time(now)
+    async with conn.execute("SELECT 1 FROM members WHERE user_id = ?", (entry.user_id,)) as cur:
+        existed = await cur.fetchone() is not None
+    async with conn.execute(
+        """
+        INSERT INTO members (user_id, role, kecamatan, name, phone, state, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, 'active', ?, ?)
+        ON CONFLICT (user_id) DO UPDATE SET
+            role = excluded.role, kecamatan = excluded.kecamatan, name = excluded.name,
+            phone = coalesce(excluded.phone, members.phone), state = 'active',
+            updated_at = excluded.updated_at
+        RETURNING *
+        """,
+        (entry.user_id, entry.role.value, entry.kecamatan, entry.name, entry.phone, stamp, stamp),
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:  # pragma: no cover - RETURNING always yields the written row
+        raise RuntimeError("upsert returned no row")
+    return Member.from_row(row), not existed
