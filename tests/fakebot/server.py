@@ -387,8 +387,8 @@ class FakeTelegram:
             data[message.kind] = message.params.get(message.kind + "_json", {})
             if message.text:
                 data["caption"] = message.text
-        if message.reply_markup:
-            data["reply_markup"] = message.reply_markup
+        if message.reply_markup and "inline_keyboard" in message.reply_markup:
+            data["reply_markup"] = message.reply_markup  # Telegram echoes inline keyboards only
         return data
 
     # --- updates ---------------------------------------------------------------------------

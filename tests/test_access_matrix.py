@@ -1,0 +1,193 @@
+"""Every command and button x every kind of sender x every kind of chat.
+
+The expectations below are written from the specification (issue #3), not derived from the
+production rule table, so a wrong rule fails here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import texts
+from bot.domain import Role
+from storage.members import RosterRow
+from tests.fakebot import FakeChat, FakeTelegram, FakeUser, SentMessage
+from tests.harness import ADMIN_ID, COORDINATION_CHAT_ID, Posko, make_settings
+
+ROLES = ("unknown", "pending", "inactive", "petugas", "koordinator", "admin", "db_admin",
+         "anonymous")  # fmt: skip
+PEOPLE = frozenset(ROLES) - {"anonymous"}
+EVERYONE = frozenset(ROLES)
+ADMINS = frozenset({"admin", "db_admin"})
+PRIVATE, COORDINATION, GROUP = "private", "coordination", "group"
+PLACES = (PRIVATE, COORDINATION, GROUP)  # GROUP last: /grup_koordinasi there moves the group
+
+EXPECTED: dict[str, dict[str, frozenset[str]]] = {
+    "start": {PRIVATE: PEOPLE, COORDINATION: EVERYONE, GROUP: EVERYONE},
+    "bantuan": {PRIVATE: PEOPLE, COORDINATION: EVERYONE, GROUP: EVERYONE},
+    "help": {PRIVATE: PEOPLE, COORDINATION: EVERYONE, GROUP: EVERYONE},
+    "daftar": {PRIVATE: PEOPLE},
+    "batal": {PRIVATE: PEOPLE},
+    "lapor": {PRIVATE: frozenset({"petugas"})},
+    "rekap": {PRIVATE: frozenset({"koordinator"}) | ADMINS, COORDINATION: EVERYONE},
+    "tambah": {PRIVATE: ADMINS},
+    "setujui": {PRIVATE: ADMINS},
+    "tolak": {PRIVATE: ADMINS},
+    "nonaktifkan": {PRIVATE: ADMINS},
+    "aktifkan": {PRIVATE: ADMINS},
+    "petugas": {PRIVATE: ADMINS},
+    "impor": {PRIVATE: ADMINS},
+    "grup_koordinasi": {COORDINATION: ADMINS, GROUP: ADMINS},
+}
+PROBES = {
+    "lapor": "/lapor aman",
+    "tambah": "/tambah 9001 | camat | Bengalon | Uji Coba",
+    "setujui": "/setujui 9002",
+    "tolak": "/tolak 9002",
+    "nonaktifkan": "/nonaktifkan 9003",
+    "aktifkan": "/aktifkan 9003",
+}
+REFUSALS = {
+    texts.ANONYMOUS, texts.NOT_REGISTERED, texts.PENDING_WAIT, texts.INACTIVE,
+    texts.ADMIN_ONLY, texts.ROLE_REFUSED, texts.PRIVATE_ONLY, texts.GROUP_ONLY,
+    texts.COORDINATION_ONLY,
+}  # fmt: skip
+CALLBACK_EXPECTED = {
+    "daftar:role:camat": {PRIVATE: PEOPLE},
+    "reg:ok:9002": {PRIVATE: ADMINS},
+    "reg:no:9002": {PRIVATE: ADMINS},
+    "pg:1:-1": {PRIVATE: ADMINS},
+}
+TABLES = ("members", "reports", "audit_log", "bot_settings", "drafts", "admin_notices")
+
+
+@dataclass
+class World:
+    posko: Posko
+    fake: FakeTelegram
+    users: dict[str, FakeUser]
+    chats: dict[str, FakeChat]
+
+    def chat_for(self, role: str, place: str) -> FakeChat:
+        return self.users[role].chat if place == PRIVATE else self.chats[place]
+
+    async def send(self, role: str, place: str, text: str) -> None:
+        extra: dict[str, Any] = {}
+        if role == "anonymous":
+            extra["sender_chat"] = {"id": -1009999, "type": "channel", "title": "Kanal"}
+        await self.users[role].send(text, chat=self.chat_for(role, place), **extra)
+
+    async def state(self) -> dict[str, Any]:
+        db = self.posko.services.db
+        return {t: [tuple(r) for r in await db.fetchall(f"SELECT * FROM {t}")] for t in TABLES}
+
+
+@pytest.fixture
+async def world(fake: FakeTelegram, db_path: Path) -> AsyncIterator[World]:
+    posko = Posko(fake, make_settings(fake, db_path))
+    await posko.start()
+    services, now = posko.services, posko.clock()
+    users = {
+        "unknown": fake.add_user(7001, "Asing"),
+        "pending": fake.add_user(7002, "Menunggu"),
+        "inactive": fake.add_user(7003, "Nonaktif"),
+        "petugas": fake.add_user(7004, "Camat"),
+        "koordinator": fake.add_user(7005, "Kasat"),
+        "admin": fake.add_user(ADMIN_ID, "Operator"),
+        "db_admin": fake.add_user(7007, "Operator Dua"),
+        "anonymous": fake.add_user(7006, "Anonim"),
+    }
+    await services.members.request(RosterRow(7002, Role.CAMAT, "Busang", "Menunggu"), now)
+    await services.members.save(RosterRow(7003, Role.KAPOLSEK, "Telen", "Nonaktif"), now, None)
+    await services.members.set_active(7003, False, ADMIN_ID, now)
+    await services.members.save(RosterRow(7004, Role.CAMAT, "Bengalon", "Camat"), now, None)
+    await services.members.save(RosterRow(7005, Role.KOORDINATOR, None, "Kasat"), now, None)
+    await services.members.save(RosterRow(7007, Role.ADMIN, None, "Operator Dua"), now, None)
+    # targets of the admin commands
+    await services.members.request(RosterRow(9002, Role.DANRAMIL, "Kaubun", "Target"), now)
+    await services.members.save(RosterRow(9003, Role.CAMAT, "Karangan", "Target"), now, None)
+    chats = {
+        COORDINATION: fake.add_group(COORDINATION_CHAT_ID, "Koordinasi"),
+        GROUP: fake.add_group(-100555, "Grup Lain"),
+    }
+    yield World(posko, fake, users, chats)
+    await posko.stop()
+
+
+def replies_since(chat: FakeChat, before: int) -> list[SentMessage]:
+    return chat.messages[before:]
+
+
+@pytest.mark.parametrize("command", sorted(EXPECTED))
+async def test_commands(world: World, command: str) -> None:
+    text = PROBES.get(command, f"/{command}")
+    for place in PLACES:
+        for role in ROLES:
+            chat = world.chat_for(role, place)
+            before_messages = len(chat.messages)
+            before_state = await world.state()
+            await world.send(role, place, text if place == PRIVATE else _addressed(text))
+            replies = replies_since(chat, before_messages)
+            allowed = role in EXPECTED[command].get(place, frozenset())
+            where = f"/{command} by {role} in {place}"
+            assert replies, f"{where}: no answer"
+            if allowed:
+                assert replies[0].text not in REFUSALS or _refusal_is_the_answer(command, role), (
+                    f"{where}: refused"
+                )
+            else:
+                assert [r.text for r in replies] in ([t] for t in REFUSALS), f"{where}: allowed"
+                assert await world.state() == before_state, f"{where}: side effect"
+
+
+def _addressed(text: str) -> str:
+    command, _, rest = text.partition(" ")
+    return f"{command}@PoskoTestBot {rest}".strip()
+
+
+def _refusal_is_the_answer(command: str, role: str) -> bool:
+    """/daftar answers pending and inactive users with their state: that is its job."""
+    return command == "daftar" and role in ("pending", "inactive")
+
+
+@pytest.mark.parametrize("data", sorted(CALLBACK_EXPECTED))
+async def test_buttons(world: World, data: str) -> None:
+    for place in PLACES:
+        # A button press always carries the presser's own user (no sender_chat), so there is no
+        # anonymous press; user 7006 is simply an unregistered person there.
+        for role in (r for r in ROLES if r != "anonymous"):
+            chat = world.chat_for(role, place)
+            # a message of the bot's in that chat carrying the (possibly forged) button
+            await world.posko.app.bot.send_message(chat.id, "tombol")
+            message = chat.last_message()
+            before_state = await world.state()
+            update = await world.users[role].press_data(message=message, data=data)
+            answer = world.fake.callback_answers.get(update["callback_query"]["id"], {})
+            allowed = role in CALLBACK_EXPECTED[data].get(place, frozenset())
+            where = f"{data} by {role} in {place}"
+            if allowed:
+                assert answer.get("text") != texts.CALLBACK_REFUSED, f"{where}: refused"
+            else:
+                assert answer.get("text") == texts.CALLBACK_REFUSED, f"{where}: allowed"
+                assert await world.state() == before_state, f"{where}: side effect"
+
+
+async def test_forged_approval_changes_nothing(world: World) -> None:
+    officer = world.users["petugas"]
+    await world.posko.app.bot.send_message(officer.id, "apa saja")
+    await officer.press_data("reg:ok:9002", officer.last_message())
+    target = await world.posko.services.members.get(9002)
+    assert target is not None
+    assert target.state.value == "pending"
+
+
+async def test_group_chatter_is_ignored(world: World) -> None:
+    group = world.chats[GROUP]
+    await world.users["petugas"].send("halo semua", chat=group)
+    await world.users["unknown"].send("/perintah_asing", chat=group)
+    assert group.messages == []
