@@ -130,6 +130,8 @@ COMMANDS: dict[str, Rule] = {
     "daftar": Rule(private=PEOPLE),
     "batal": Rule(private=PEOPLE),
     "lapor": Rule(private=frozenset({Access.PETUGAS})),
+    "ralat": Rule(private=frozenset({Access.PETUGAS})),
+    "riwayat": Rule(private=frozenset({Access.PETUGAS})),
     "rekap": Rule(private=STAFF, coordination=ALL),
     "tambah": ADMIN_PRIVATE,
     "setujui": ADMIN_PRIVATE,
@@ -145,6 +147,8 @@ COMMANDS: dict[str, Rule] = {
 # so the rule is checked for whoever pressed, whatever message the button was on.
 CALLBACKS: dict[str, Rule] = {
     "daftar": Rule(private=PEOPLE),
+    "lapor": Rule(private=frozenset({Access.PETUGAS})),
+    "ack": Rule(private=STAFF, coordination=STAFF),
     "reg": ADMIN_PRIVATE,
     "pg": ADMIN_PRIVATE,
 }

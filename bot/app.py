@@ -26,11 +26,14 @@ from handlers import (
     coordination,
     daftar,
     dialogs,
+    escalation,
     fallback,
     impor,
     lapor,
+    lapor_form,
     members,
     rekap,
+    riwayat,
     start,
 )
 from storage.db import Database
@@ -39,7 +42,21 @@ logger = logging.getLogger(__name__)
 
 # The access gate first (it runs before every handler), then features in registration order;
 # dialogs take private free text, and the fallback answers commands nobody else took.
-FEATURES = (access, start, daftar, members, impor, coordination, lapor, rekap, dialogs, fallback)
+FEATURES = (
+    access,
+    start,
+    daftar,
+    members,
+    impor,
+    coordination,
+    lapor,
+    lapor_form,
+    escalation,
+    riwayat,
+    rekap,
+    dialogs,
+    fallback,
+)
 
 
 def build_application(
@@ -83,4 +100,5 @@ def build_application(
         feature.register(app)
     app.add_error_handler(error_handler)
     schedule_digests(app, settings.digest_times, settings.timezone)
+    escalation.schedule_repages(app, settings.escalation_ack_minutes)
     return app

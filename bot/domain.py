@@ -60,3 +60,16 @@ class MemberState(StrEnum):
     ACTIVE = "active"
     INACTIVE = "inactive"
     REJECTED = "rejected"
+
+
+class Category(StrEnum):
+    """What a report is about (stored by these stable keys)."""
+
+    KAMTIBMAS = "kamtibmas"
+    LOGISTIK = "logistik"
+    NETRALITAS = "netralitas"
+    POLITIK_UANG = "politik_uang"
+    HOAKS_SARA = "hoaks_sara"
+    KAMPANYE_APK = "kampanye_apk"
+    BENCANA_CUACA = "bencana_cuaca"
+    LAINNYA = "lainnya"

@@ -19,7 +19,13 @@ MENUS: dict[Access, tuple[tuple[str, str], ...]] = {
         ("daftar", "daftar sebagai petugas"),
         _HELP,
     ),
-    Access.PETUGAS: (("lapor", "kirim laporan situasi"), _HELP),
+    Access.PETUGAS: (
+        ("lapor", "kirim laporan situasi"),
+        ("riwayat", "10 laporan terakhir Anda"),
+        ("ralat", "ralat laporan Anda (24 jam)"),
+        ("batal", "batalkan formulir"),
+        _HELP,
+    ),
     Access.KOORDINATOR: (("rekap", "rekap kondisi hari ini atau tanggal tertentu"), _HELP),
     Access.ADMIN: (
         ("rekap", "rekap kondisi hari ini atau tanggal tertentu"),

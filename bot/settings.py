@@ -64,6 +64,7 @@ class Settings:
     reminder_times: tuple[time, ...] = (time(16, 0),)
     log_level: str = "INFO"
     region_file: Path | None = None
+    escalation_ack_minutes: float = 15.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -132,6 +133,16 @@ class Settings:
         if region_file is not None and not region_file.is_file():
             raise SettingsError("REGION_FILE", f"file not found: {region_file}")
 
+        ack_text = get("ESCALATION_ACK_MINUTES") or "15"
+        try:
+            ack_minutes = float(ack_text)
+        except ValueError:
+            ack_minutes = -1.0
+        if not 0 < ack_minutes <= 24 * 60:
+            raise SettingsError(
+                "ESCALATION_ACK_MINUTES", "expected minutes between 0 and 1440, e.g. 15 or 0.5"
+            )
+
         return cls(
             token=token,
             api_url=api_url,
@@ -143,4 +154,5 @@ class Settings:
             reminder_times=times("REMINDER_TIMES", "16:00"),
             log_level=log_level,
             region_file=region_file,
+            escalation_ack_minutes=ack_minutes,
         )

@@ -9,14 +9,20 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
-from handlers import daftar
+from handlers import daftar, lapor_form
 from storage.drafts import Draft
 
 InputHandler = Callable[[Update, PoskoContext, Draft], Awaitable[None]]
 
 # Each dialog (draft flow) and the function that takes its typed answers.
-FLOWS: dict[str, InputHandler] = {daftar.FLOW: daftar.daftar_input}
-CANCELLED: dict[str, str] = {daftar.FLOW: texts.DAFTAR_CANCELLED}
+FLOWS: dict[str, InputHandler] = {
+    daftar.FLOW: daftar.daftar_input,
+    lapor_form.FLOW: lapor_form.form_input,
+}
+CANCELLED: dict[str, str] = {
+    daftar.FLOW: texts.DAFTAR_CANCELLED,
+    lapor_form.FLOW: texts.FORM_CANCELLED,
+}
 
 
 async def input_msg(update: Update, context: PoskoContext) -> None:

@@ -1,13 +1,12 @@
-"""`/lapor <level> <teks>`: the quick report, committed before its receipt, escalated if urgent."""
+"""`/lapor`: the quick one-liner (also as a photo caption); without arguments, the guided form."""
 
 from __future__ import annotations
 
 import logging
 import sqlite3
 
-from telegram import Bot, ReplyParameters, Update
-from telegram.error import TelegramError
-from telegram.ext import CommandHandler
+from telegram import Message, Update
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
@@ -18,9 +17,9 @@ from bot.parsing import (
     command_args,
     parse_quick_report,
 )
-from bot.services import Services
-from storage.members import Member
-from storage.reports import NewReport, Report
+from bot.reporting import file_report
+from handlers import lapor_form
+from storage.reports import NewReport, Photo
 
 logger = logging.getLogger(__name__)
 
@@ -32,21 +31,29 @@ _PARSE_ERRORS = {
 }
 
 
+def _photos_of(message: Message) -> tuple[Photo, ...]:
+    if not message.photo:
+        return ()
+    largest = message.photo[-1]
+    return (Photo(largest.file_id, largest.file_unique_id),)
+
+
 async def lapor_cmd(update: Update, context: PoskoContext) -> None:
-    """Stores a quick report, then sends the receipt, then escalates Rawan/Darurat."""
+    """Files `/lapor <level> <teks>` at once; `/lapor` alone opens the guided form."""
     message = update.effective_message
-    if message is None:
-        return
-    services = context.services
     officer = context.actor.officer
-    if officer is None or officer.kecamatan is None:  # pragma: no cover - the gate checked it
+    if message is None or officer is None or officer.kecamatan is None:
+        return
+    args = command_args(message.text or message.caption or "")
+    if not args and not message.photo:
+        await lapor_form.start_form(update, context)
         return
     try:
-        quick = parse_quick_report(command_args(message.text or ""))
+        quick = parse_quick_report(args)
     except QuickReportInvalid as exc:
         await message.reply_text(_PARSE_ERRORS[exc.reason])
         return
-
+    services = context.services
     new = NewReport(
         officer_id=officer.user_id,
         kecamatan=officer.kecamatan,
@@ -57,55 +64,17 @@ async def lapor_cmd(update: Update, context: PoskoContext) -> None:
         source_chat_id=message.chat_id,
         source_message_id=message.message_id,
         update_id=update.update_id,
+        photos=_photos_of(message),
     )
     try:
-        report, created = await services.reports.add(new)
+        await file_report(context.bot, services, officer, new, message.message_id)
     except sqlite3.Error:
         logger.exception("Could not store a report from officer %s", officer.user_id)
         await message.reply_text(texts.SAVE_FAILED)
-        return
-
-    if not created:
-        logger.info("Report #%s was delivered again; not stored twice", report.number)
-    local_time = report.created_at.astimezone(services.settings.timezone)
-    receipt_failed: TelegramError | None = None
-    try:
-        await message.reply_text(
-            texts.receipt(
-                report.number, report.level, report.kecamatan, local_time, nihil=report.is_nihil
-            ),
-            reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
-        )
-    except TelegramError as exc:
-        receipt_failed = exc  # the report is stored: still escalate it, then report the error
-    if report.level.escalates and report.escalated_at is None:
-        await escalate(context.bot, services, report, officer)
-    if receipt_failed is not None:
-        raise receipt_failed
-
-
-async def escalate(bot: Bot, services: Services, report: Report, officer: Member) -> None:
-    """Posts an urgent report to the coordination group."""
-    chat_id = services.coordination_chat_id
-    if chat_id is None:
-        logger.warning("Report #%s is urgent but no coordination group is set", report.number)
-        return
-    local_time = report.created_at.astimezone(services.settings.timezone)
-    await bot.send_message(
-        chat_id,
-        texts.escalation(
-            report.number,
-            report.level,
-            report.kecamatan,
-            report.role,
-            officer.name,
-            local_time,
-            report.text,
-        ),
-    )
-    await services.reports.mark_escalated(report.number, services.clock())
 
 
 def register(app: PoskoApp) -> None:
-    """Adds `/lapor`."""
+    """Adds `/lapor` as a command and as the caption of a photo."""
     app.add_handler(CommandHandler("lapor", lapor_cmd))
+    caption = filters.CaptionRegex(r"^/lapor(@\w+)?(\s|$)")
+    app.add_handler(MessageHandler(filters.PHOTO & caption, lapor_cmd))

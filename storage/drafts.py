@@ -53,6 +53,26 @@ class DraftRepo:
                 (draft.user_id, draft.flow, draft.step, json.dumps(draft.data), to_sql_time(now)),
             )
 
+    async def idle(self, flow: str, before: datetime) -> list[Draft]:
+        """Open dialogs of `flow` last touched before `before`."""
+        rows = await self._db.fetchall(
+            "SELECT user_id FROM drafts WHERE flow = ? AND updated_at < ?",
+            (flow, to_sql_time(before)),
+        )
+        found = [await self.get(row["user_id"]) for row in rows]
+        return [draft for draft in found if draft is not None]
+
+    async def delete_if_unchanged(self, draft: Draft) -> bool:
+        """Discards `draft` unless the user touched it since it was read."""
+        if draft.updated_at is None:
+            return False
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM drafts WHERE user_id = ? AND updated_at = ?",
+                (draft.user_id, to_sql_time(draft.updated_at)),
+            )
+            return cursor.rowcount > 0
+
     async def delete(self, user_id: int) -> bool:
         """Discards the user's dialog; whether there was one."""
         async with self._db.transaction() as conn:

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain import Level, Role
 from storage.db import Database, from_sql_time, to_sql_time
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo attached to a report, by Telegram file id."""
+
+    file_id: str
+    file_unique_id: str
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,13 @@ class NewReport:
     source_message_id: int
     update_id: int | None = None
     category: str | None = None
+    photos: tuple[Photo, ...] = ()
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def _time(value: str | None) -> datetime | None:
+    return from_sql_time(value) if value else None
 
 
 @dataclass(frozen=True)
@@ -42,11 +58,26 @@ class Report:
     source_message_id: int
     update_id: int | None
     escalated_at: datetime | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    escalation_chat_id: int | None = None
+    escalation_message_id: int | None = None
+    acked_by: int | None = None
+    acked_by_name: str | None = None
+    acked_at: datetime | None = None
+    ack_seconds: int | None = None
+    repage_count: int = 0
+    next_repage_at: datetime | None = None
 
     @property
     def is_nihil(self) -> bool:
         """Whether this is an "Aman, nothing happened" report."""
         return self.level is Level.AMAN and not self.text
+
+    @property
+    def has_location(self) -> bool:
+        """Whether the officer shared a location."""
+        return self.latitude is not None and self.longitude is not None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Report:
@@ -63,8 +94,28 @@ class Report:
             source_chat_id=row["source_chat_id"],
             source_message_id=row["source_message_id"],
             update_id=row["update_id"],
-            escalated_at=from_sql_time(row["escalated_at"]) if row["escalated_at"] else None,
+            escalated_at=_time(row["escalated_at"]),
+            latitude=row["latitude"],
+            longitude=row["longitude"],
+            escalation_chat_id=row["escalation_chat_id"],
+            escalation_message_id=row["escalation_message_id"],
+            acked_by=row["acked_by"],
+            acked_by_name=row["acked_by_name"],
+            acked_at=_time(row["acked_at"]),
+            ack_seconds=row["ack_seconds"],
+            repage_count=row["repage_count"],
+            next_repage_at=_time(row["next_repage_at"]),
         )
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A `/ralat` appended to a report."""
+
+    report_number: int
+    officer_id: int
+    text: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -79,23 +130,24 @@ class GroupCount:
 
 
 class ReportRepo:
-    """Reads and writes `reports`."""
+    """Reads and writes `reports`, their photos and corrections."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
 
     async def add(self, new: NewReport) -> tuple[Report, bool]:
-        """Stores and commits a report; returns (report, created).
+        """Stores and commits a report with its photos; returns (report, created).
 
-        A report from a message that was already stored (a redelivered update) is not stored
-        again: the existing report is returned with `created=False`.
+        A report from a message that was already stored (a redelivered update, a second press of
+        "Kirim") is not stored again: the existing report is returned with `created=False`.
         """
         async with self._db.transaction() as conn:
             async with conn.execute(
                 """
                 INSERT INTO reports (officer_id, kecamatan, role, level, category, text,
-                                     created_at, update_id, source_chat_id, source_message_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     created_at, update_id, source_chat_id, source_message_id,
+                                     latitude, longitude)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (source_chat_id, source_message_id) DO NOTHING
                 RETURNING *
                 """,
@@ -110,10 +162,20 @@ class ReportRepo:
                     new.update_id,
                     new.source_chat_id,
                     new.source_message_id,
+                    new.latitude,
+                    new.longitude,
                 ),
             ) as cursor:
                 row = await cursor.fetchone()
             if row is not None:
+                await conn.executemany(
+                    "INSERT INTO report_photos (report_id, position, file_id, file_unique_id) "
+                    "VALUES (?, ?, ?, ?)",
+                    [
+                        (row["id"], i, p.file_id, p.file_unique_id)
+                        for i, p in enumerate(new.photos)
+                    ],
+                )
                 return Report.from_row(row), True
             async with conn.execute(
                 "SELECT * FROM reports WHERE source_chat_id = ? AND source_message_id = ?",
@@ -124,23 +186,132 @@ class ReportRepo:
             raise RuntimeError("report conflict without an existing row")
         return Report.from_row(existing), False
 
-    async def mark_escalated(self, number: int, now: datetime) -> None:
-        """Records that report #number was posted to the coordination group."""
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE reports SET escalated_at = ? WHERE id = ? AND escalated_at IS NULL",
-                (to_sql_time(now), number),
-            )
-
     async def get(self, number: int) -> Report | None:
         """Returns report #number, if it exists."""
         row = await self._db.fetchone("SELECT * FROM reports WHERE id = ?", (number,))
         return Report.from_row(row) if row else None
 
+    async def photos(self, number: int) -> list[Photo]:
+        """The photos of report #number, in the order they were sent."""
+        rows = await self._db.fetchall(
+            "SELECT file_id, file_unique_id FROM report_photos WHERE report_id = ? "
+            "ORDER BY position",
+            (number,),
+        )
+        return [Photo(row["file_id"], row["file_unique_id"]) for row in rows]
+
     async def count(self) -> int:
         """Returns the number of stored reports."""
         row = await self._db.fetchone("SELECT COUNT(*) FROM reports")
         return int(row[0]) if row else 0
+
+    async def mark_escalated(
+        self,
+        number: int,
+        now: datetime,
+        chat_id: int,
+        message_id: int,
+        next_repage_at: datetime | None,
+    ) -> None:
+        """Records where report #number was posted and when to re-page if nobody takes it."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                """
+                UPDATE reports SET escalated_at = ?, escalation_chat_id = ?,
+                    escalation_message_id = ?, next_repage_at = ?
+                WHERE id = ? AND escalated_at IS NULL
+                """,
+                (
+                    to_sql_time(now),
+                    chat_id,
+                    message_id,
+                    to_sql_time(next_repage_at) if next_repage_at else None,
+                    number,
+                ),
+            )
+
+    async def acknowledge(
+        self, number: int, user_id: int, name: str, now: datetime
+    ) -> Report | None:
+        """Records the first acknowledgement of report #number; None if it was taken already."""
+        async with (
+            self._db.transaction() as conn,
+            conn.execute(
+                """
+                UPDATE reports SET acked_by = ?, acked_by_name = ?, acked_at = ?,
+                    ack_seconds = max(0, CAST(round((julianday(?) - julianday(created_at))
+                                                    * 86400) AS INTEGER)),
+                    next_repage_at = NULL
+                WHERE id = ? AND acked_at IS NULL AND escalated_at IS NOT NULL
+                RETURNING *
+                """,
+                (user_id, name, to_sql_time(now), to_sql_time(now), number),
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        return Report.from_row(row) if row else None
+
+    async def due_repages(self, now: datetime) -> list[Report]:
+        """Unacknowledged escalations whose re-page time has come."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM reports WHERE next_repage_at IS NOT NULL AND next_repage_at <= ? "
+            "AND acked_at IS NULL ORDER BY next_repage_at",
+            (to_sql_time(now),),
+        )
+        return [Report.from_row(row) for row in rows]
+
+    async def claim_repage(self, number: int, seen_count: int, next_at: datetime | None) -> bool:
+        """Counts one re-page of report #number (once, even if two jobs race)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                """
+                UPDATE reports SET repage_count = repage_count + 1, next_repage_at = ?
+                WHERE id = ? AND repage_count = ? AND acked_at IS NULL
+                """,
+                (to_sql_time(next_at) if next_at else None, number, seen_count),
+            )
+            return cursor.rowcount == 1
+
+    async def recent_by_officer(self, officer_id: int, limit: int = 10) -> list[Report]:
+        """The officer's newest reports first."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM reports WHERE officer_id = ? ORDER BY id DESC LIMIT ?",
+            (officer_id, limit),
+        )
+        return [Report.from_row(row) for row in rows]
+
+    async def add_correction(
+        self, number: int, officer_id: int, text: str, now: datetime
+    ) -> Correction:
+        """Appends a correction to report #number."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO corrections (report_id, officer_id, text, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                (number, officer_id, text, to_sql_time(now)),
+            )
+        return Correction(number, officer_id, text, now.replace(microsecond=0))
+
+    async def corrections(self, numbers: Sequence[int]) -> dict[int, list[Correction]]:
+        """The corrections of the given reports, oldest first, keyed by report number."""
+        found: dict[int, list[Correction]] = {n: [] for n in numbers}
+        if not numbers:
+            return found
+        marks = ",".join("?" * len(numbers))
+        rows = await self._db.fetchall(
+            f"SELECT * FROM corrections WHERE report_id IN ({marks}) ORDER BY id",  # noqa: S608
+            tuple(numbers),
+        )
+        for row in rows:
+            found[row["report_id"]].append(
+                Correction(
+                    row["report_id"],
+                    row["officer_id"],
+                    row["text"],
+                    from_sql_time(row["created_at"]),
+                )
+            )
+        return found
 
     async def group_counts(self, start: datetime, end: datetime) -> list[GroupCount]:
         """Counts reports created in [start, end) per kecamatan, role and level."""

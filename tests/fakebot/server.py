@@ -216,6 +216,47 @@ class FakeUser:
             message["reply_to_message"] = reply_to
         return await self.server.push_update({"message": message}, wait=wait)
 
+    async def send_photo(
+        self, caption: str | None = None, *, chat: FakeChat | None = None, wait: bool = True
+    ) -> JsonDict:
+        """Sends a photo (Telegram delivers several sizes; the last is the largest)."""
+        target = chat or self.chat
+        sizes = [
+            {**self.server.add_file(b"\xff\xd8small"), "width": 90, "height": 90},
+            {**self.server.add_file(b"\xff\xd8large"), "width": 1280, "height": 960},
+        ]
+        message = self.server.new_message(target, self.data, text="", photo=sizes)
+        del message["text"]
+        if caption:
+            message["caption"] = caption
+            if caption.startswith("/"):
+                command = caption.split(maxsplit=1)[0]
+                message["caption_entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
+                ]
+        return await self.server.push_update({"message": message}, wait=wait)
+
+    async def share_location(
+        self, latitude: float, longitude: float, *, wait: bool = True
+    ) -> JsonDict:
+        """Shares a location (as the location button does)."""
+        location = {"latitude": latitude, "longitude": longitude}
+        message = self.server.new_message(self.chat, self.data, text="", location=location)
+        del message["text"]
+        return await self.server.push_update({"message": message}, wait=wait)
+
+    async def send_other(self, kind: str, *, wait: bool = True) -> JsonDict:
+        """Sends a sticker, voice note or similar (`kind` is the message field)."""
+        payloads: dict[str, JsonDict] = {
+            "sticker": {"width": 512, "height": 512, "is_animated": False, "is_video": False,
+                        "type": "regular"},
+            "voice": {"duration": 3},
+        }  # fmt: skip
+        body = {**self.server.add_file(b"blob"), **payloads.get(kind, {})}
+        message = self.server.new_message(self.chat, self.data, text="", **{kind: body})
+        del message["text"]
+        return await self.server.push_update({"message": message}, wait=wait)
+
     async def share_contact(
         self, phone: str, *, user_id: int | None = None, wait: bool = True
     ) -> JsonDict:
@@ -676,14 +717,55 @@ class FakeTelegram:
         text, html = self._render(params, "text", TEXT_LIMIT, required=True)
         return self._store(chat, "text", text, html, params)
 
+    def _file_param(self, value: Any) -> str:
+        """An uploaded file is stored; a file_id must be one Telegram knows."""
+        if isinstance(value, dict) and "content" in value:
+            return str(self.add_file(value["content"])["file_id"])
+        if isinstance(value, str) and value.startswith("attach://"):
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        if not isinstance(value, str) or value not in self.files:
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        return value
+
     async def api_sendPhoto(self, params: JsonDict) -> JsonDict:
         chat = self._chat(params)
         caption, html = self._render(params, "caption", CAPTION_LIMIT, required=False)
-        file_id = f"photo-{next(self.ids)}"
+        file_id = self._file_param(params.get("photo"))
         params["photo_json"] = [
             {"file_id": file_id, "file_unique_id": file_id, "width": 640, "height": 480}
         ]
         return self._store(chat, "photo", caption, html, params)
+
+    async def api_sendMediaGroup(self, params: JsonDict) -> list[JsonDict]:
+        chat = self._chat(params)
+        media = params.get("media")
+        if not isinstance(media, list) or not 2 <= len(media) <= 10:
+            raise bad_request("wrong number of media in the album")
+        sent = []
+        for item in media:
+            if item.get("type") != "photo":
+                raise bad_request("unsupported media type in the album")
+            file_id = self._file_param(item.get("media"))
+            caption, html = self._render(item, "caption", CAPTION_LIMIT, required=False)
+            item_params = {
+                **params,
+                "photo": file_id,
+                "photo_json": [
+                    {"file_id": file_id, "file_unique_id": file_id, "width": 640, "height": 480}
+                ],
+            }
+            sent.append(self._store(chat, "photo", caption, html, item_params))
+        return sent
+
+    async def api_sendLocation(self, params: JsonDict) -> JsonDict:
+        chat = self._chat(params)
+        latitude, longitude = params.get("latitude"), params.get("longitude")
+        if not isinstance(latitude, (int, float)) or not -90 <= latitude <= 90:
+            raise bad_request("wrong latitude")
+        if not isinstance(longitude, (int, float)) or not -180 <= longitude <= 180:
+            raise bad_request("wrong longitude")
+        params["location_json"] = {"latitude": latitude, "longitude": longitude}
+        return self._store(chat, "location", "", None, params)
 
     async def api_sendDocument(self, params: JsonDict) -> JsonDict:
         chat = self._chat(params)

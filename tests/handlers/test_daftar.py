@@ -55,7 +55,7 @@ async def test_register_and_get_approved(
         assert copy.buttons() == []
         assert "✅ Disetujui oleh Operator Kesbangpol pukul 10:00 WITA." in copy.text
     menu = fake.commands['{"chat_id": 3001, "type": "chat"}']
-    assert [c["command"] for c in menu] == ["lapor", "bantuan"]
+    assert [c["command"] for c in menu] == ["lapor", "riwayat", "ralat", "batal", "bantuan"]
 
     await user.send("/lapor aman")
     assert "Laporan #1 diterima" in user.last_message().text

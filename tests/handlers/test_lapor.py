@@ -93,7 +93,7 @@ async def test_redelivered_update_is_stored_once(
 async def test_bad_input_gets_an_example_and_stores_nothing(posko: Posko, enlist: Enlist) -> None:
     officer = await enlist(2001)
     cases = {
-        "/lapor": "Tulis tingkat dan isi laporan",
+        "/lapor \u200b": "Tulis tingkat dan isi laporan",
         "/lapor banjir besar": "Tingkat tidak dikenal",
         "/lapor rawan": "perlu keterangan",
         "/lapor waspada " + "x" * 3001: "maksimal 3000 karakter",

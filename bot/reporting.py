@@ -1,0 +1,114 @@
+"""Filing a report: commit first, then the receipt, then (for Rawan/Darurat) the escalation."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    ReplyParameters,
+)
+from telegram.error import TelegramError
+
+from bot import texts
+from bot.services import Services
+from storage.members import Member
+from storage.reports import NewReport, Report
+
+logger = logging.getLogger(__name__)
+
+
+def ack_markup(number: int) -> InlineKeyboardMarkup:
+    """The "✅ Diterima" button of an escalation."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(texts.ACK_BUTTON, callback_data=f"ack:{number}")]]
+    )
+
+
+async def file_report(
+    bot: Bot, services: Services, officer: Member, new: NewReport, reply_to: int | None
+) -> Report:
+    """Commits `new`, sends the receipt to the officer, escalates when urgent.
+
+    Storage errors propagate before anything is sent (no receipt without a commit). A failed
+    receipt does not stop the escalation; it is re-raised afterwards.
+    """
+    report, created = await services.reports.add(new)
+    if not created:
+        logger.info("Report #%s was delivered again; not stored twice", report.number)
+    local_time = report.created_at.astimezone(services.settings.timezone)
+    receipt = texts.receipt(
+        report.number, report.level, report.kecamatan, local_time, nihil=report.is_nihil
+    )
+    reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+    receipt_failed: TelegramError | None = None
+    try:
+        await bot.send_message(new.source_chat_id, receipt, reply_parameters=reply)
+    except TelegramError as exc:
+        receipt_failed = exc  # the report is stored: still escalate it, then report the error
+    if report.level.escalates and report.escalated_at is None:
+        await escalate(bot, services, report, officer)
+    if receipt_failed is not None:
+        raise receipt_failed
+    return report
+
+
+def escalation_text(services: Services, report: Report, officer_name: str, photos: int) -> str:
+    """The group alert for `report`, with its acknowledgement when there is one."""
+    tz = services.settings.timezone
+    text = texts.escalation(
+        report.number,
+        report.level,
+        report.kecamatan,
+        report.role,
+        officer_name,
+        report.created_at.astimezone(tz),
+        report.text,
+        category=report.category,
+        photos=photos,
+        location=report.has_location,
+    )
+    if report.acked_at is not None:
+        text += texts.ack_note(
+            report.acked_by_name or "-", report.acked_at.astimezone(tz), report.ack_seconds or 0
+        )
+    return text
+
+
+async def escalate(bot: Bot, services: Services, report: Report, officer: Member) -> None:
+    """Posts an urgent report to the coordination group with its photos and location."""
+    chat_id = services.coordination_chat_id
+    if chat_id is None:
+        logger.warning("Report #%s is urgent but no coordination group is set", report.number)
+        return
+    photos = await services.reports.photos(report.number)
+    alert = await bot.send_message(
+        chat_id,
+        escalation_text(services, report, officer.name, len(photos)),
+        reply_markup=ack_markup(report.number),
+    )
+    now = services.clock()
+    next_page = now + timedelta(minutes=services.settings.escalation_ack_minutes)
+    await services.reports.mark_escalated(report.number, now, chat_id, alert.message_id, next_page)
+    below = ReplyParameters(alert.message_id, allow_sending_without_reply=True)
+    caption = f"📷 Laporan #{report.number}"
+    try:
+        if len(photos) == 1:
+            await bot.send_photo(
+                chat_id, photos[0].file_id, caption=caption, reply_parameters=below
+            )
+        elif photos:
+            media = [InputMediaPhoto(p.file_id) for p in photos]
+            media[0] = InputMediaPhoto(photos[0].file_id, caption=caption)
+            await bot.send_media_group(chat_id, media, reply_parameters=below)
+        if report.latitude is not None and report.longitude is not None:
+            await bot.send_location(
+                chat_id, report.latitude, report.longitude, reply_parameters=below
+            )
+    except TelegramError:
+        # The alert itself is out; attachments are best effort.
+        logger.exception("Attachments of report #%s not posted", report.number)

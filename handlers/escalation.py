@@ -1,0 +1,121 @@
+"""Acknowledging urgent reports ("✅ Diterima"), and re-paging while nobody has."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import timedelta
+
+from telegram import ReplyParameters, Update
+from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler
+
+from bot import texts
+from bot.context import PoskoApp, PoskoContext
+from bot.notify import admin_ids, tell
+from bot.reporting import ack_markup, escalation_text
+from storage.reports import Report
+
+logger = logging.getLogger(__name__)
+
+MAX_REPAGES = 3
+
+
+async def ack_cb(update: Update, context: PoskoContext) -> None:
+    """Records the first koordinator/admin who takes an urgent report (the gate checked roles)."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None or not query.data:
+        return
+    number_text = query.data.partition(":")[2]
+    if not number_text.isdigit():
+        await query.answer(texts.STALE_BUTTON)
+        return
+    services = context.services
+    member = context.actor.member
+    name = member.name if member is not None else user.full_name
+    now = services.clock()
+    report = await services.reports.acknowledge(int(number_text), user.id, name, now)
+    if report is None:
+        current = await services.reports.get(int(number_text))
+        await query.answer(texts.ack_taken(current.acked_by_name if current else None))
+        return
+    await query.answer(texts.ack_done(report.number))
+    await _show_acknowledged(context, report)
+    if query.message is not None and query.message.chat.id != report.escalation_chat_id:
+        with contextlib.suppress(
+            TelegramError
+        ):  # pressed on a private re-page: that copy loses its button too
+            await query.edit_message_reply_markup(None)
+    local = now.astimezone(services.settings.timezone)
+    await tell(context.bot, report.officer_id, texts.ack_for_officer(report.number, name, local))
+    logger.info(
+        "Report #%s acknowledged by %s after %ss", report.number, user.id, report.ack_seconds
+    )
+
+
+async def _show_acknowledged(context: PoskoContext, report: Report) -> None:
+    """Edits the group alert to show who acknowledged it and when."""
+    if report.escalation_chat_id is None or report.escalation_message_id is None:
+        return
+    services = context.services
+    officer = await services.members.get(report.officer_id)
+    photos = await services.reports.photos(report.number)
+    text = escalation_text(services, report, officer.name if officer else "-", len(photos))
+    try:
+        await context.bot.edit_message_text(
+            text, report.escalation_chat_id, report.escalation_message_id
+        )
+    except TelegramError as exc:
+        logger.warning("Alert of report #%s not updated: %s", report.number, exc)
+
+
+async def repage_job(context: PoskoContext) -> None:
+    """Reminds the group and every admin of urgent reports nobody has acknowledged yet."""
+    services = context.services
+    now = services.clock()
+    wait = timedelta(minutes=services.settings.escalation_ack_minutes)
+    tz = services.settings.timezone
+    for report in await services.reports.due_repages(now):
+        round_ = report.repage_count + 1
+        next_at = now + wait if round_ < MAX_REPAGES else None
+        if not await services.reports.claim_repage(report.number, report.repage_count, next_at):
+            continue  # acknowledged or handled meanwhile
+        minutes = int((now - report.created_at).total_seconds() // 60)
+        text = texts.repage(
+            report.number,
+            report.level,
+            report.kecamatan,
+            report.created_at.astimezone(tz),
+            minutes,
+            round_,
+        )
+        markup = ack_markup(report.number)
+        if report.escalation_chat_id is not None:
+            try:
+                await context.bot.send_message(
+                    report.escalation_chat_id,
+                    text,
+                    reply_markup=markup,
+                    reply_parameters=ReplyParameters(
+                        report.escalation_message_id or 0, allow_sending_without_reply=True
+                    ),
+                )
+            except TelegramError:
+                logger.exception("Re-page of report #%s not posted", report.number)
+        for admin_id in await admin_ids(services):
+            await tell(context.bot, admin_id, text, markup)
+        logger.info("Report #%s re-paged (%s/%s)", report.number, round_, MAX_REPAGES)
+
+
+def register(app: PoskoApp) -> None:
+    """Adds the acknowledgement button and the re-page sweep."""
+    app.add_handler(CallbackQueryHandler(ack_cb, pattern=r"^ack:"))
+
+
+def schedule_repages(app: PoskoApp, ack_minutes: float) -> None:
+    """Checks for due re-pages often enough for the configured wait (at least every 30 s)."""
+    if app.job_queue is None:
+        raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
+    interval = min(30.0, max(1.0, ack_minutes * 60 / 4))
+    app.job_queue.run_repeating(repage_job, interval=interval, first=1, name="repage")

@@ -1,0 +1,83 @@
+"""`/ralat` (append a correction to one's own report) and `/riwayat` (one's last reports)."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from datetime import timedelta
+
+from telegram import ReplyParameters, Update
+from telegram.error import TelegramError
+from telegram.ext import CommandHandler
+
+from bot import texts
+from bot.context import PoskoApp, PoskoContext
+from bot.parsing import MAX_REPORT_TEXT, command_args, is_blank
+from bot.texts import utf16_len
+
+CORRECTION_WINDOW = timedelta(hours=24)
+_RALAT = re.compile(r"#?(\d{1,12})\s+(.+)\Z", re.DOTALL)
+
+
+async def ralat_cmd(update: Update, context: PoskoContext) -> None:
+    """Appends a correction to one of the officer's reports from the last 24 hours."""
+    message = update.effective_message
+    officer = context.actor.officer
+    if message is None or officer is None:
+        return
+    match = _RALAT.match(command_args(message.text or ""))
+    if not match or is_blank(match[2]):
+        await message.reply_text(texts.RALAT_USAGE)
+        return
+    number, text = int(match[1]), match[2].strip()
+    if utf16_len(text) > MAX_REPORT_TEXT:
+        await message.reply_text(texts.lapor_too_long(MAX_REPORT_TEXT))
+        return
+    services = context.services
+    report = await services.reports.get(number)
+    if report is None or report.officer_id != officer.user_id:
+        await message.reply_text(texts.ralat_not_found(number))
+        return
+    now = services.clock()
+    if now - report.created_at > CORRECTION_WINDOW:
+        await message.reply_text(texts.RALAT_TOO_OLD)
+        return
+    await services.reports.add_correction(number, officer.user_id, text, now)
+    await message.reply_text(texts.ralat_saved(number))
+    if report.escalation_chat_id is not None:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(
+                report.escalation_chat_id,
+                texts.ralat_for_group(number, report.role, report.kecamatan, officer.name, text),
+                reply_parameters=ReplyParameters(
+                    report.escalation_message_id or 0, allow_sending_without_reply=True
+                ),
+            )
+
+
+async def riwayat_cmd(update: Update, context: PoskoContext) -> None:
+    """Lists the officer's last 10 reports."""
+    message = update.effective_message
+    officer = context.actor.officer
+    if message is None or officer is None:
+        return
+    services = context.services
+    reports = await services.reports.recent_by_officer(officer.user_id, 10)
+    if not reports:
+        await message.reply_text(texts.RIWAYAT_EMPTY)
+        return
+    corrections = await services.reports.corrections([r.number for r in reports])
+    tz = services.settings.timezone
+    lines = [
+        texts.riwayat_line(
+            r.number, r.created_at.astimezone(tz), r.level, r.text, len(corrections[r.number])
+        )
+        for r in reports
+    ]
+    await message.reply_text(texts.riwayat(lines))
+
+
+def register(app: PoskoApp) -> None:
+    """Adds `/ralat` and `/riwayat`."""
+    app.add_handler(CommandHandler("ralat", ralat_cmd))
+    app.add_handler(CommandHandler("riwayat", riwayat_cmd))
