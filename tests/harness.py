@@ -83,6 +83,9 @@ class Posko:
 
     async def start(self) -> None:
         """Starts like `Application.run_polling` does: initialize, post_init, poll, start."""
+        if self.fake.settle is not None:
+            # Two bots polling one token would both handle every update (Telegram answers 409).
+            raise RuntimeError("another Posko is already polling this fake Bot API")
         app = build_application(self.settings, self.region, clock=self.clock)
         await app.initialize()
         if app.post_init is not None:

@@ -36,8 +36,10 @@ def test_every_value_read() -> None:
             DIGEST_TIMES="19:00, 07:00:30,07:00:30",
             REMINDER_TIMES="15:00,16:30",
             LOG_LEVEL="debug",
+            ESCALATION_ACK_MINUTES="0.5",
         )
     )
+    assert settings.escalation_ack_minutes == 0.5
     assert settings.api_url == "http://127.0.0.1:8081"
     assert settings.database_path == Path("/tmp/x/posko.db")
     assert settings.admin_ids == {11, 22}
@@ -64,6 +66,9 @@ def test_every_value_read() -> None:
         ("REMINDER_TIMES", "16:60"),
         ("LOG_LEVEL", "LOUD"),
         ("REGION_FILE", "/nonexistent/region.json"),
+        ("ESCALATION_ACK_MINUTES", "0"),
+        ("ESCALATION_ACK_MINUTES", "nan"),
+        ("ESCALATION_ACK_MINUTES", "lima belas"),
     ],
 )
 def test_bad_value_names_the_variable(name: str, value: str) -> None:

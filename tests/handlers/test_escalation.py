@@ -1,0 +1,161 @@
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.domain import Role
+from bot.services import system_clock
+from storage.members import RosterRow
+from tests.conftest import Enlist
+from tests.fakebot import FakeChat, FakeTelegram, FakeUser
+from tests.harness import FakeClock, Posko, make_settings
+
+
+@pytest.fixture
+async def fast(fake: FakeTelegram, db_path: Path, clock: FakeClock) -> AsyncIterator[Posko]:
+    """Posko with a one-minute acknowledgement window; the re-page job only runs when asked."""
+    bot = Posko(fake, make_settings(fake, db_path, escalation_ack_minutes=1), clock)
+    await bot.start()
+    pause_repages(bot)
+    yield bot
+    await bot.stop()
+
+
+@pytest.fixture
+def fast_enlist(fast: Posko, fake: FakeTelegram) -> Enlist:
+    """Registers officers in the `fast` instance (the default `enlist` starts another bot)."""
+    return Enlist(fast, fake)
+
+
+def pause_repages(posko: Posko) -> None:
+    queue = posko.app.job_queue
+    assert queue is not None
+    for job in queue.get_jobs_by_name("repage"):
+        job.enabled = False
+
+
+async def run_repages(posko: Posko) -> None:
+    queue = posko.app.job_queue
+    assert queue is not None
+    [job] = queue.get_jobs_by_name("repage")
+    await job.run(posko.app)
+
+
+async def add_coordinator(posko: Posko, fake: FakeTelegram, user_id: int = 5001) -> FakeUser:
+    user = fake.add_user(user_id, "Kasat")
+    await posko.services.members.save(
+        RosterRow(user_id, Role.KOORDINATOR, None, "Kasat Intelkam"), posko.clock(), None
+    )
+    return user
+
+
+async def test_first_acknowledgement_wins(
+    posko: Posko, enlist: Enlist, group: FakeChat, admin: FakeUser, fake: FakeTelegram,
+    clock: FakeClock,
+) -> None:  # fmt: skip
+    officer = await enlist(2001, "camat", "Sandaran", "Budi")
+    kasat = await add_coordinator(posko, fake)
+    await officer.send("/lapor darurat jembatan putus")
+    alert = group.last_message()
+    clock.advance(minutes=4)
+    await kasat.press("✅ Diterima", alert)
+    assert alert.buttons() == []
+    assert alert.text.endswith("✅ Diterima oleh Kasat Intelkam pukul 10:04 WITA (4 menit).")
+    assert officer.last_message().text == (
+        "✅ Laporan #1 Anda sudah diterima oleh Kasat Intelkam pukul 10:04 WITA."
+    )
+    report = await posko.services.reports.get(1)
+    assert report is not None
+    assert (report.acked_by, report.ack_seconds, report.next_repage_at) == (5001, 240, None)
+    await admin.press_data("ack:1", alert)  # a stale button on a slow phone
+    assert (
+        list(fake.callback_answers.values())[-1]["text"] == "Sudah diterima oleh Kasat Intelkam."
+    )
+    report = await posko.services.reports.get(1)
+    assert report is not None
+    assert report.acked_by == 5001
+
+
+async def test_others_cannot_acknowledge(
+    posko: Posko, enlist: Enlist, group: FakeChat, fake: FakeTelegram
+) -> None:
+    officer = await enlist(2001)
+    other_officer = await enlist(2002, "kapolsek")
+    await officer.send("/lapor rawan ada keributan")
+    alert = group.last_message()
+    stranger = fake.add_user(3001)
+    for user in (other_officer, stranger, officer):
+        await user.press("✅ Diterima", alert)
+        assert list(fake.callback_answers.values())[-1]["text"].startswith("Anda tidak berwenang")
+    report = await posko.services.reports.get(1)
+    assert report is not None
+    assert report.acked_at is None
+    assert alert.button_texts() == ["✅ Diterima"]
+
+
+async def test_unacknowledged_report_is_paged_three_times(
+    fast: Posko, fast_enlist: Enlist, group: FakeChat, admin: FakeUser, clock: FakeClock,
+) -> None:  # fmt: skip
+    officer = await fast_enlist(2001, "danramil", "Busang")
+    await officer.send("/lapor darurat ada penyanderaan petugas")
+    clock.advance(seconds=59)
+    await run_repages(fast)
+    assert len(group.messages) == 1, "not yet due"
+    for round_ in (1, 2, 3):
+        clock.advance(seconds=61)
+        await run_repages(fast)
+        reminder = group.last_message()
+        assert reminder.text.startswith(f"⏰ Belum diterima ({round_}/3): laporan #1")
+        assert reminder.button_texts() == ["✅ Diterima"]
+        assert admin.last_message().text == reminder.text
+    clock.advance(minutes=10)
+    await run_repages(fast)
+    assert len(group.messages) == 4, "three re-pages at most"
+
+
+async def test_acknowledging_a_private_repage(
+    fast: Posko, fast_enlist: Enlist, group: FakeChat, admin: FakeUser, clock: FakeClock
+) -> None:
+    officer = await fast_enlist(2001)
+    await officer.send("/lapor rawan massa berkumpul")
+    alert = group.messages[0]
+    clock.advance(minutes=2)
+    await run_repages(fast)
+    page = admin.last_message()
+    await admin.press("✅ Diterima", page)
+    assert page.buttons() == []
+    assert "✅ Diterima oleh Operator Kesbangpol" in alert.text
+    clock.advance(minutes=2)
+    await run_repages(fast)
+    assert len(group.messages) == 2, "no re-page once acknowledged"
+
+
+async def test_pending_repages_survive_a_restart(
+    fast: Posko, fast_enlist: Enlist, group: FakeChat, clock: FakeClock
+) -> None:
+    officer = await fast_enlist(2001)
+    await officer.send("/lapor rawan massa berkumpul")
+    await fast.restart()
+    pause_repages(fast)
+    clock.advance(minutes=2)
+    await run_repages(fast)
+    assert group.last_message().text.startswith("⏰ Belum diterima (1/3)")
+
+
+async def test_the_scheduler_repages_on_its_own(
+    fake: FakeTelegram, db_path: Path, group: FakeChat
+) -> None:
+    bot = Posko(fake, make_settings(fake, db_path, escalation_ack_minutes=0.02), system_clock)
+    await bot.start()
+    try:
+        officer = fake.add_user(2001)
+        await bot.services.members.save(
+            RosterRow(2001, Role.CAMAT, "Telen", "Budi"), bot.services.clock(), None
+        )
+        await officer.send("/lapor darurat kebakaran gudang logistik")
+        await group.wait_for_messages(2, timeout=10)
+        assert group.messages[1].text.startswith("⏰ Belum diterima (1/3)")
+    finally:
+        await bot.stop()
+    await asyncio.sleep(0)
