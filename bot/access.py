@@ -141,6 +141,7 @@ COMMANDS: dict[str, Rule] = {
     "petugas": ADMIN_PRIVATE,
     "impor": ADMIN_PRIVATE,
     "grup_koordinasi": Rule(coordination=ADMIN, group=ADMIN),
+    "jadwal": ADMIN_PRIVATE,
 }
 
 # Callback data is "<kind>:<...>"; the kind selects the rule. Data can be forged by a client,
@@ -201,9 +202,13 @@ async def gate(update: Update, context: PoskoContext) -> None:
             await query.answer(texts.CALLBACK_REFUSED)
             raise ApplicationHandlerStop
         return
+    if actor.member is not None and actor.member.blocked_at is not None:
+        await services.members.set_blocked(actor.member.user_id, None)  # they are back
     message = update.effective_message
     command = command_of(message, context.bot.username or "")
     if command is None or message is None:
+        if message is not None and message.migrate_to_chat_id is not None:
+            return  # the group became a supergroup: handlers.coordination follows it
         if place is not Place.PRIVATE:
             raise ApplicationHandlerStop  # group chatter is not for the bot
         return

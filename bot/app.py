@@ -7,18 +7,17 @@ import logging
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     ContextTypes,
     Defaults,
     JobQueue,
 )
 
-from bot import access
+from bot import access, schedule
 from bot.context import SERVICES_KEY, PoskoApp, PoskoContext
-from bot.digest_jobs import schedule_digests
 from bot.errors import error_handler
 from bot.menus import publish_menus
+from bot.ratelimit import PoskoRateLimiter, RateLimits
 from bot.regions import Region
 from bot.services import Clock, Services, system_clock
 from bot.settings import Settings
@@ -29,6 +28,7 @@ from handlers import (
     escalation,
     fallback,
     impor,
+    jadwal,
     lapor,
     lapor_form,
     members,
@@ -54,13 +54,19 @@ FEATURES = (
     escalation,
     riwayat,
     rekap,
+    jadwal,
+    schedule,
     dialogs,
     fallback,
 )
 
 
 def build_application(
-    settings: Settings, region: Region, *, clock: Clock = system_clock
+    settings: Settings,
+    region: Region,
+    *,
+    clock: Clock = system_clock,
+    rate_limits: RateLimits | None = None,
 ) -> PoskoApp:
     """Builds the application; the database is opened in post_init and closed in post_shutdown."""
 
@@ -71,6 +77,7 @@ def build_application(
         logger.info(
             "Database ready at %s (schema %s)", settings.database_path, await db.schema_version()
         )
+        schedule.schedule_jobs(app, services)
         await publish_menus(app.bot, services)
 
     async def post_shutdown(app: PoskoApp) -> None:
@@ -89,7 +96,7 @@ def build_application(
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
         .defaults(defaults)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(PoskoRateLimiter(rate_limits))
         .context_types(ContextTypes(context=PoskoContext))
         .job_queue(JobQueue[PoskoContext]())
         .post_init(post_init)
@@ -99,6 +106,5 @@ def build_application(
     for feature in FEATURES:
         feature.register(app)
     app.add_error_handler(error_handler)
-    schedule_digests(app, settings.digest_times, settings.timezone)
     escalation.schedule_repages(app, settings.escalation_ack_minutes)
     return app

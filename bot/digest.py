@@ -10,11 +10,21 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import FIELD_ROLES, Level, Role
 from bot.regions import Region
-from bot.texts import LEVEL_EMOJI, LEVEL_LABEL, clock_time, long_date, utf16_len
+from bot.texts import (
+    LEVEL_EMOJI,
+    LEVEL_LABEL,
+    ROLE_LABEL,
+    category_label,
+    clock_time,
+    level_badge,
+    long_date,
+    utf16_len,
+)
 from storage.reports import GroupCount
 
 MESSAGE_LIMIT = 4096
-_ROLE_SHORT = {Role.CAMAT: "C", Role.KAPOLSEK: "K", Role.DANRAMIL: "D"}
+NOTABLE_LIMIT = 25
+SNIPPET_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,38 @@ class KecamatanStatus:
 
 
 @dataclass(frozen=True)
+class OfficerStatus:
+    """An active field officer and their newest level in the period (None: did not report)."""
+
+    name: str
+    role: Role
+    kecamatan: str
+    latest: Level | None
+
+
+@dataclass(frozen=True)
+class NotableReport:
+    """A Waspada-or-worse report, shortened for the digest."""
+
+    number: int
+    kecamatan: str
+    level: Level
+    category: str | None
+    text: str
+    corrections: int = 0
+
+
+@dataclass(frozen=True)
+class PendingEscalation:
+    """An urgent report nobody has acknowledged yet."""
+
+    number: int
+    kecamatan: str
+    level: Level
+    since: datetime
+
+
+@dataclass(frozen=True)
 class DigestSnapshot:
     """Everything a digest shows, computed from storage, free of Telegram."""
 
@@ -36,6 +78,10 @@ class DigestSnapshot:
     end: datetime
     totals: dict[Level, int]
     kecamatan: tuple[KecamatanStatus, ...]
+    officers: tuple[OfficerStatus, ...] = ()
+    notable: tuple[NotableReport, ...] = ()
+    notable_total: int = 0
+    pending: tuple[PendingEscalation, ...] = ()
     late_slot: datetime | None = None
 
     @property
@@ -47,6 +93,18 @@ class DigestSnapshot:
     def silent(self) -> tuple[KecamatanStatus, ...]:
         """Kecamatan without any report in the period, in region order."""
         return tuple(k for k in self.kecamatan if k.count == 0)
+
+    def disagreements(self) -> list[tuple[str, list[OfficerStatus]]]:
+        """Kecamatan whose officers' latest levels differ by two steps or more."""
+        found = []
+        for status in self.kecamatan:
+            said = [
+                o for o in self.officers if o.kecamatan == status.name and o.latest is not None
+            ]
+            levels = [int(o.latest) for o in said if o.latest is not None]
+            if levels and max(levels) - min(levels) >= 2:
+                found.append((status.name, sorted(said, key=lambda o: FIELD_ROLES.index(o.role))))
+        return found
 
 
 def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -61,6 +119,10 @@ def build_snapshot(
     start: datetime,
     end: datetime,
     *,
+    officers: Iterable[OfficerStatus] = (),
+    notable: Iterable[NotableReport] = (),
+    notable_total: int = 0,
+    pending: Iterable[PendingEscalation] = (),
     late_slot: datetime | None = None,
 ) -> DigestSnapshot:
     """Folds per-(kecamatan, role, level) counts into per-kecamatan statuses."""
@@ -83,52 +145,131 @@ def build_snapshot(
                 roles=frozenset(r.role for r in rows),
             )
         )
-    return DigestSnapshot(region.district, start, end, totals, tuple(statuses), late_slot)
-
-
-def _kecamatan_line(status: KecamatanStatus) -> str:
-    if status.latest is None:
-        raise ValueError(f"{status.name} has no report")
-    roles = " ".join(f"{_ROLE_SHORT[r]}{'✅' if r in status.roles else '❌'}" for r in FIELD_ROLES)
-    return (
-        f"{LEVEL_EMOJI[status.latest]} <b>{escape(status.name)}</b> — "
-        f"{status.count} laporan · {roles}"
+    notable = tuple(notable)
+    return DigestSnapshot(
+        district=region.district,
+        start=start,
+        end=end,
+        totals=totals,
+        kecamatan=tuple(statuses),
+        officers=tuple(officers),
+        notable=notable,
+        notable_total=max(notable_total, len(notable)),
+        pending=tuple(pending),
+        late_slot=late_slot,
     )
+
+
+def snippet(text: str, words: int = SNIPPET_WORDS) -> str:
+    """The first words of a text, escaped, with an ellipsis when cut."""
+    parts = text.split()
+    short = " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+    return escape(short)
+
+
+def _section(title: str, lines: list[str]) -> list[str]:
+    """A section as blocks: the title travels with its first line, so it is never orphaned."""
+    if not lines:
+        return []
+    return [f"\n<b>{title}</b>\n{lines[0]}", *lines[1:]]
 
 
 def render_digest(snapshot: DigestSnapshot, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Renders the digest as HTML messages, split at kecamatan boundaries when too long."""
+    """Renders the digest as HTML messages, split at section or kecamatan boundaries."""
+    tz_name = snapshot.start.tzname()
     header = ["📋 <b>Rekap Kondisi Wilayah</b>", f"<b>{escape(snapshot.district)}</b>"]
-    header.append(long_date(snapshot.start.date()))
+    whole_day = snapshot.end.date() > snapshot.start.date() and snapshot.end.time() == time(0)
+    stamp = "" if whole_day else f", pukul {clock_time(snapshot.end)}"
+    header.append(long_date(snapshot.start.date()) + stamp)
     if snapshot.late_slot is not None:
         header.append(f"⏰ Terlambat — jadwal {clock_time(snapshot.late_slot)}")
-    whole_day = snapshot.end.date() > snapshot.start.date() and snapshot.end.time() == time(0)
     end_label = "24:00" if whole_day else f"{snapshot.end:%H:%M}"
-    header.append(f"Periode: {snapshot.start:%H:%M}–{end_label} {snapshot.start.tzname()}")
+    header.append(f"Periode: {snapshot.start:%H:%M}–{end_label} {tz_name}")
     header.append("")
-    totals = " · ".join(
-        f"{LEVEL_EMOJI[level]} {LEVEL_LABEL[level]} {snapshot.totals[level]}" for level in Level
-    )
     reported = len(snapshot.kecamatan) - len(snapshot.silent)
     header.append(f"<b>Total laporan: {snapshot.total}</b>")
-    header.append(totals)
+    header.append(
+        " · ".join(f"{LEVEL_EMOJI[lv]} {LEVEL_LABEL[lv]} {snapshot.totals[lv]}" for lv in Level)
+    )
     header.append(f"Kecamatan melapor: {reported} dari {len(snapshot.kecamatan)}")
+    blocks = ["\n".join(header)]
 
     reporting = sorted(
-        (k for k in snapshot.kecamatan if k.latest is not None),
-        key=lambda k: -(k.latest or 0),
+        (k for k in snapshot.kecamatan if k.latest is not None), key=lambda k: -(k.latest or 0)
     )
-    blocks = ["\n".join(header)]
-    if reporting:
-        blocks.append("\n<b>Kecamatan melapor</b> (C Camat · K Kapolsek · D Danramil)")
-        blocks += [_kecamatan_line(status) for status in reporting]
-    silent = snapshot.silent
-    if silent:
-        names = ", ".join(escape(k.name) for k in silent)
-        blocks.append(f"\n<b>Belum lapor ({len(silent)})</b>\n{names}")
-    else:
-        blocks.append("\n✅ Semua kecamatan sudah melapor.")
+    blocks += _section(
+        "Kondisi terakhir per kecamatan",
+        [
+            f"{LEVEL_EMOJI[k.latest]} <b>{escape(k.name)}</b> — {LEVEL_LABEL[k.latest]} "
+            f"({k.count} laporan)"
+            for k in reporting
+            if k.latest is not None
+        ],
+    )
+    blocks += _section(
+        "⚠️ Perbedaan penilaian",
+        [
+            f"<b>{escape(name)}</b>: "
+            + " · ".join(
+                f"{ROLE_LABEL[o.role]} {escape(o.name)} {level_badge(o.latest)}"
+                for o in said
+                if o.latest is not None
+            )
+            for name, said in snapshot.disagreements()
+        ],
+    )
+    blocks += _section(
+        "⏳ Eskalasi belum diterima",
+        [
+            f"#{p.number} {LEVEL_EMOJI[p.level]} {escape(p.kecamatan)} — menunggu "
+            f"{_waited(snapshot.end, p.since)}"
+            for p in snapshot.pending
+        ],
+    )
+    notable_lines = [
+        f"#{n.number} {LEVEL_EMOJI[n.level]} <b>{escape(n.kecamatan)}</b> · "
+        f"{category_label(n.category)} · {snippet(n.text)}"
+        + (f" (✏️ {n.corrections} ralat)" if n.corrections else "")
+        for n in snapshot.notable
+    ]
+    hidden = snapshot.notable_total - len(snapshot.notable)
+    if hidden > 0:
+        notable_lines.append(f"… dan {hidden} laporan lain.")
+    blocks += _section("Laporan menonjol (Waspada ke atas)", notable_lines)
+    blocks += _section(
+        "Cakupan laporan (Camat · Kapolsek · Danramil)",
+        [
+            "".join("✅" if role in k.roles else "❌" for role in FIELD_ROLES)
+            + f" {escape(k.name)}"
+            for k in snapshot.kecamatan
+        ],
+    )
+    blocks += _section("Belum lapor", _silent_officers(snapshot))
+    if not snapshot.silent and all(o.latest is not None for o in snapshot.officers):
+        blocks.append("\n✅ Semua kecamatan dan petugas sudah melapor.")
     return split_messages(blocks, limit)
+
+
+def _silent_officers(snapshot: DigestSnapshot) -> list[str]:
+    lines = []
+    for status in snapshot.kecamatan:
+        names = [
+            f"{ROLE_LABEL[o.role]} {escape(o.name)}"
+            for o in sorted(snapshot.officers, key=lambda o: (FIELD_ROLES.index(o.role), o.name))
+            if o.kecamatan == status.name and o.latest is None
+        ]
+        if names:
+            lines.append(f"<b>{escape(status.name)}</b>: " + ", ".join(names))
+        elif status.count == 0:
+            lines.append(f"<b>{escape(status.name)}</b>: (belum ada petugas terdaftar)")
+    return lines
+
+
+def _waited(now: datetime, since: datetime) -> str:
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} menit"
+    return f"{minutes // 60} jam {minutes % 60} menit"
 
 
 def split_messages(blocks: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:

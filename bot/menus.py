@@ -36,6 +36,7 @@ MENUS: dict[Access, tuple[tuple[str, str], ...]] = {
         ("nonaktifkan", "nonaktifkan anggota"),
         ("aktifkan", "aktifkan kembali anggota"),
         ("impor", "impor anggota dari CSV"),
+        ("jadwal", "jadwal rekap dan pengingat"),
         _HELP,
     ),
 }

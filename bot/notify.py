@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, Message
-from telegram.error import TelegramError
+from telegram.error import ChatMigrated, TelegramError
 
 from bot.domain import Role
 from bot.services import Services
+from storage.config import COORDINATION_CHAT
 
 logger = logging.getLogger(__name__)
 
@@ -29,3 +31,31 @@ async def admin_ids(services: Services) -> list[int]:
     ids = set(services.settings.admin_ids)
     ids |= {m.user_id for m in await services.members.active() if m.role is Role.ADMIN}
     return sorted(ids)
+
+
+async def send_group(bot: Bot, services: Services, text: str, **kwargs: Any) -> Message | None:
+    """Sends to the coordination group, following it when it became a supergroup.
+
+    Returns None when no group is configured. A `ChatMigrated` answer updates the stored group
+    id and the message is sent again to the new id.
+    """
+    chat_id = services.coordination_chat_id
+    if chat_id is None:
+        logger.warning("No coordination group configured; message not posted")
+        return None
+    try:
+        return await bot.send_message(chat_id, text, **kwargs)
+    except ChatMigrated as exc:
+        new_id = int(exc.new_chat_id)
+        await follow_migration(services, chat_id, new_id)
+        kwargs.pop("reply_parameters", None)  # the old message ids do not exist there
+        return await bot.send_message(new_id, text, **kwargs)
+
+
+async def follow_migration(services: Services, old_id: int, new_id: int) -> None:
+    """Moves the coordination group to the supergroup that replaced it."""
+    if services.coordination_chat_id != old_id:
+        return
+    await services.config.set(COORDINATION_CHAT, str(new_id), services.clock(), None)
+    services.runtime.coordination_chat_id = new_id
+    logger.warning("Coordination group %s became supergroup %s", old_id, new_id)

@@ -15,6 +15,7 @@ from telegram import (
 from telegram.error import TelegramError
 
 from bot import texts
+from bot.notify import send_group
 from bot.services import Services
 from storage.members import Member
 from storage.reports import NewReport, Report
@@ -81,16 +82,17 @@ def escalation_text(services: Services, report: Report, officer_name: str, photo
 
 async def escalate(bot: Bot, services: Services, report: Report, officer: Member) -> None:
     """Posts an urgent report to the coordination group with its photos and location."""
-    chat_id = services.coordination_chat_id
-    if chat_id is None:
-        logger.warning("Report #%s is urgent but no coordination group is set", report.number)
-        return
     photos = await services.reports.photos(report.number)
-    alert = await bot.send_message(
-        chat_id,
+    alert = await send_group(
+        bot,
+        services,
         escalation_text(services, report, officer.name, len(photos)),
         reply_markup=ack_markup(report.number),
     )
+    if alert is None:
+        logger.warning("Report #%s is urgent but no coordination group is set", report.number)
+        return
+    chat_id = alert.chat_id
     now = services.clock()
     next_page = now + timedelta(minutes=services.settings.escalation_ack_minutes)
     await services.reports.mark_escalated(report.number, now, chat_id, alert.message_id, next_page)

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from bot.regions import Region
-from bot.settings import Settings
+from bot.settings import Settings, parse_times
 from storage.audit import AuditRepo
-from storage.config import COORDINATION_CHAT, ConfigRepo
-from storage.db import Database
-from storage.digests import DigestRepo
+from storage.config import (
+    COORDINATION_CHAT,
+    DIGEST_TIMES,
+    FIRST_STARTED_AT,
+    REMINDER_TIMES,
+    ConfigRepo,
+)
+from storage.db import Database, from_sql_time, to_sql_time
 from storage.drafts import DraftRepo
 from storage.members import MemberRepo
 from storage.reports import ReportRepo
+from storage.slots import SlotRepo
 
 Clock = Callable[[], datetime]
 
@@ -29,6 +36,12 @@ class RuntimeConfig:
     """Settings that admins can change from inside the bot (stored in the database)."""
 
     coordination_chat_id: int | None
+    digest_times: tuple[time, ...] = ()
+    reminder_times: tuple[time, ...] = ()
+    # Scheduled slots before this moment are never caught up (the bot did not exist yet).
+    first_started_at: datetime | None = None
+    # Serializes digest posting within the process (the daily job vs. the catch-up).
+    digest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 @dataclass(frozen=True)
@@ -40,7 +53,7 @@ class Services:
     db: Database
     members: MemberRepo
     reports: ReportRepo
-    digests: DigestRepo
+    slots: SlotRepo
     drafts: DraftRepo
     config: ConfigRepo
     audit: AuditRepo
@@ -55,18 +68,32 @@ class Services:
         config = ConfigRepo(db)
         stored_chat = await config.get(COORDINATION_CHAT)
         chat_id = int(stored_chat) if stored_chat else settings.coordination_chat_id
+        stored_digests = await config.get(DIGEST_TIMES)
+        stored_reminders = await config.get(REMINDER_TIMES)
+        first_started = await config.get(FIRST_STARTED_AT)
+        if first_started is None:
+            first_started = to_sql_time(clock())
+            await config.set(FIRST_STARTED_AT, first_started, clock(), None, audit=False)
+        runtime = RuntimeConfig(
+            coordination_chat_id=chat_id,
+            digest_times=parse_times(stored_digests) if stored_digests else settings.digest_times,
+            reminder_times=(
+                parse_times(stored_reminders) if stored_reminders else settings.reminder_times
+            ),
+            first_started_at=from_sql_time(first_started),
+        )
         return cls(
             settings=settings,
             region=region,
             db=db,
             members=MemberRepo(db),
             reports=ReportRepo(db),
-            digests=DigestRepo(db),
+            slots=SlotRepo(db),
             drafts=DraftRepo(db),
             config=config,
             audit=AuditRepo(db),
             clock=clock,
-            runtime=RuntimeConfig(chat_id),
+            runtime=runtime,
         )
 
     def now(self) -> datetime:

@@ -626,3 +626,51 @@ def riwayat_line(number: int, moment: datetime, level: Level, text: str, correct
         f"#{number} · {moment:%d/%m %H:%M} · {LEVEL_EMOJI[level]} {LEVEL_LABEL[level]}"
         f" · {escape(snippet)}{tail}"
     )
+
+
+# --- reminders and /jadwal ----------------------------------------------------------------------
+
+REMINDER = (
+    "⏰ <b>Pengingat</b>: Anda belum mengirim laporan hari ini.\n"
+    "Tidak ada kejadian? Kirim <code>/lapor aman</code>. Ada kejadian? Kirim /lapor."
+)
+
+
+def reminder_summary(slot: datetime, sent: int, blocked: int, failed: int) -> str:
+    """One line for admins after a reminder round."""
+    extra = []
+    if blocked:
+        extra.append(f"{blocked} memblokir bot")
+    if failed:
+        extra.append(f"{failed} belum pernah membuka bot")
+    tail = f" ({', '.join(extra)})" if extra else ""
+    return f"⏰ Pengingat {clock_time(slot)}: {sent} petugas diingatkan{tail}."
+
+
+def schedule_view(
+    digests: str, reminders: str, digests_changed: bool, reminders_changed: bool
+) -> str:
+    """The current schedule."""
+
+    def source(changed: bool) -> str:
+        return "diubah di bot" if changed else "pengaturan awal"
+
+    return (
+        "🗓 <b>Jadwal</b>\n"
+        f"Rekap ke grup koordinasi: <b>{digests}</b> ({source(digests_changed)})\n"
+        f"Pengingat petugas: <b>{reminders}</b> ({source(reminders_changed)})\n\n"
+        "Ubah: <code>/jadwal digest 07:00,12:00,19:00</code> · "
+        "<code>/jadwal pengingat 15:00</code>"
+    )
+
+
+JADWAL_USAGE = (
+    "Format: <code>/jadwal digest 07:00,19:00</code> atau <code>/jadwal pengingat 16:00</code> "
+    "(jam 24 jam, HH:MM, dipisah koma)."
+)
+
+
+def schedule_saved(kind: str, times: str) -> str:
+    """Confirmation of a schedule change."""
+    what = "Rekap" if kind == "digest" else "Pengingat"
+    return f"✅ Jadwal {what.lower()} sekarang: <b>{times}</b> (berlaku mulai sekarang)."

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import CommandHandler
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
+from bot.notify import follow_migration
 from storage.config import COORDINATION_CHAT
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,14 @@ async def grup_koordinasi_cmd(update: Update, context: PoskoContext) -> None:
     await message.reply_text(texts.COORDINATION_SET)
 
 
+async def migrated_msg(update: Update, context: PoskoContext) -> None:
+    """Follows the coordination group when Telegram turns it into a supergroup."""
+    message = update.effective_message
+    if message is not None and message.migrate_to_chat_id is not None:
+        await follow_migration(context.services, message.chat_id, message.migrate_to_chat_id)
+
+
 def register(app: PoskoApp) -> None:
-    """Adds `/grup_koordinasi`."""
+    """Adds `/grup_koordinasi` and the group-migration watcher."""
     app.add_handler(CommandHandler("grup_koordinasi", grup_koordinasi_cmd))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated_msg))

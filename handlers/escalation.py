@@ -12,7 +12,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
-from bot.notify import admin_ids, tell
+from bot.notify import admin_ids, send_group, tell
 from bot.reporting import ack_markup, escalation_text
 from storage.reports import Report
 
@@ -91,18 +91,18 @@ async def repage_job(context: PoskoContext) -> None:
             round_,
         )
         markup = ack_markup(report.number)
-        if report.escalation_chat_id is not None:
-            try:
-                await context.bot.send_message(
-                    report.escalation_chat_id,
-                    text,
-                    reply_markup=markup,
-                    reply_parameters=ReplyParameters(
-                        report.escalation_message_id or 0, allow_sending_without_reply=True
-                    ),
-                )
-            except TelegramError:
-                logger.exception("Re-page of report #%s not posted", report.number)
+        same_chat = report.escalation_chat_id == services.coordination_chat_id
+        below = (
+            ReplyParameters(report.escalation_message_id, allow_sending_without_reply=True)
+            if same_chat and report.escalation_message_id
+            else None
+        )
+        try:
+            await send_group(
+                context.bot, services, text, reply_markup=markup, reply_parameters=below
+            )
+        except TelegramError:
+            logger.exception("Re-page of report #%s not posted", report.number)
         for admin_id in await admin_ids(services):
             await tell(context.bot, admin_id, text, markup)
         logger.info("Report #%s re-paged (%s/%s)", report.number, round_, MAX_REPAGES)

@@ -8,8 +8,8 @@ from telegram.ext import CommandHandler
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
 from bot.digest import day_bounds, render_digest
-from bot.digest_jobs import load_snapshot, send_messages
 from bot.parsing import DayInvalid, command_args, parse_day
+from bot.schedule import load_snapshot
 
 
 async def rekap_cmd(update: Update, context: PoskoContext) -> None:
@@ -33,7 +33,8 @@ async def rekap_cmd(update: Update, context: PoskoContext) -> None:
         services, start, end if whole_day else services.now(), end_inclusive=not whole_day
     )
     thread_id = message.message_thread_id if message.is_topic_message else None
-    await send_messages(context.bot, message.chat_id, render_digest(snapshot), thread_id)
+    for part in render_digest(snapshot):
+        await context.bot.send_message(message.chat_id, part, message_thread_id=thread_id)
 
 
 def register(app: PoskoApp) -> None:

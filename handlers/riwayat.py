@@ -12,6 +12,7 @@ from telegram.ext import CommandHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
+from bot.notify import send_group
 from bot.parsing import MAX_REPORT_TEXT, command_args, is_blank
 from bot.texts import utf16_len
 
@@ -45,14 +46,16 @@ async def ralat_cmd(update: Update, context: PoskoContext) -> None:
     await services.reports.add_correction(number, officer.user_id, text, now)
     await message.reply_text(texts.ralat_saved(number))
     if report.escalation_chat_id is not None:
+        same_chat = report.escalation_chat_id == services.coordination_chat_id
+        below = (
+            ReplyParameters(report.escalation_message_id, allow_sending_without_reply=True)
+            if same_chat and report.escalation_message_id
+            else None
+        )
+        notice = texts.ralat_for_group(number, report.role, report.kecamatan, officer.name, text)
+        # Stored and confirmed already; the group also sees it in the digest.
         with contextlib.suppress(TelegramError):
-            await context.bot.send_message(
-                report.escalation_chat_id,
-                texts.ralat_for_group(number, report.role, report.kecamatan, officer.name, text),
-                reply_parameters=ReplyParameters(
-                    report.escalation_message_id or 0, allow_sending_without_reply=True
-                ),
-            )
+            await send_group(context.bot, services, notice, reply_parameters=below)
 
 
 async def riwayat_cmd(update: Update, context: PoskoContext) -> None:

@@ -8,6 +8,9 @@ from storage.audit import record
 from storage.db import Database, to_sql_time
 
 COORDINATION_CHAT = "coordination_chat_id"
+DIGEST_TIMES = "digest_times"
+REMINDER_TIMES = "reminder_times"
+FIRST_STARTED_AT = "first_started_at"
 
 
 class ConfigRepo:
@@ -21,8 +24,10 @@ class ConfigRepo:
         row = await self._db.fetchone("SELECT value FROM bot_settings WHERE key = ?", (key,))
         return str(row["value"]) if row else None
 
-    async def set(self, key: str, value: str, now: datetime, actor_id: int | None) -> None:
-        """Stores a setting and records who changed it."""
+    async def set(
+        self, key: str, value: str, now: datetime, actor_id: int | None, *, audit: bool = True
+    ) -> None:
+        """Stores a setting and (unless it is bookkeeping) records who changed it."""
         async with self._db.transaction() as conn:
             await conn.execute(
                 """
@@ -32,7 +37,8 @@ class ConfigRepo:
                 """,
                 (key, value, to_sql_time(now), actor_id),
             )
-            await record(conn, now, actor_id, f"set {key}", None, value)
+            if audit:
+                await record(conn, now, actor_id, f"set {key}", None, value)
 
     async def add_notice(self, subject_id: int, chat_id: int, message_id: int) -> None:
         """Remembers a message sent to an admin about `subject_id`."""

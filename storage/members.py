@@ -28,6 +28,7 @@ class Member:
     updated_at: datetime
     decided_by: int | None = None
     decided_at: datetime | None = None
+    blocked_at: datetime | None = None
 
     @property
     def is_active(self) -> bool:
@@ -48,6 +49,7 @@ class Member:
             updated_at=from_sql_time(row["updated_at"]),
             decided_by=row["decided_by"],
             decided_at=from_sql_time(row["decided_at"]) if row["decided_at"] else None,
+            blocked_at=from_sql_time(row["blocked_at"]) if row["blocked_at"] else None,
         )
 
 
@@ -186,6 +188,14 @@ class MemberRepo:
             if row is not None:
                 await record(conn, now, admin_id, "activate" if active else "deactivate", user_id)
         return Member.from_row(row) if row else None
+
+    async def set_blocked(self, user_id: int, now: datetime | None) -> None:
+        """Marks (or, with None, unmarks) a member who blocked the bot."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE members SET blocked_at = ? WHERE user_id = ?",
+                (to_sql_time(now) if now else None, user_id),
+            )
 
     async def active(self) -> list[Member]:
         """All active members ordered by kecamatan, role and name."""

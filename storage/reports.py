@@ -119,6 +119,17 @@ class Correction:
 
 
 @dataclass(frozen=True)
+class OfficerLatest:
+    """An officer's newest report within a period."""
+
+    officer_id: int
+    kecamatan: str
+    role: Role
+    level: Level
+    number: int
+
+
+@dataclass(frozen=True)
 class GroupCount:
     """Reports of one kecamatan, role and level within a period."""
 
@@ -312,6 +323,53 @@ class ReportRepo:
                 )
             )
         return found
+
+    async def officer_latest(self, start: datetime, end: datetime) -> list[OfficerLatest]:
+        """Each officer's newest report created in [start, end)."""
+        # SQLite takes the bare columns from the row holding MAX(id).
+        rows = await self._db.fetchall(
+            """
+            SELECT officer_id, kecamatan, role, level, MAX(id) AS last_id
+            FROM reports WHERE created_at >= ? AND created_at < ?
+            GROUP BY officer_id
+            """,
+            (to_sql_time(start), to_sql_time(end)),
+        )
+        return [
+            OfficerLatest(
+                row["officer_id"],
+                row["kecamatan"],
+                Role(row["role"]),
+                Level(row["level"]),
+                row["last_id"],
+            )
+            for row in rows
+        ]
+
+    async def notable(
+        self, start: datetime, end: datetime, limit: int
+    ) -> tuple[list[Report], int]:
+        """Waspada-or-worse reports of [start, end), worst and newest first, and their total."""
+        params = (to_sql_time(start), to_sql_time(end))
+        rows = await self._db.fetchall(
+            "SELECT * FROM reports WHERE created_at >= ? AND created_at < ? AND level >= 1 "
+            "ORDER BY level DESC, id DESC LIMIT ?",
+            (*params, limit),
+        )
+        total = await self._db.fetchone(
+            "SELECT COUNT(*) FROM reports WHERE created_at >= ? AND created_at < ? AND level >= 1",
+            params,
+        )
+        return [Report.from_row(row) for row in rows], int(total[0]) if total else 0
+
+    async def unacknowledged(self, limit: int = 50) -> list[Report]:
+        """Escalated reports nobody has acknowledged yet, oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM reports WHERE escalated_at IS NOT NULL AND acked_at IS NULL "
+            "ORDER BY id LIMIT ?",
+            (limit,),
+        )
+        return [Report.from_row(row) for row in rows]
 
     async def group_counts(self, start: datetime, end: datetime) -> list[GroupCount]:
         """Counts reports created in [start, end) per kecamatan, role and level."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.app import build_application
 from bot.context import SERVICES_KEY, PoskoApp
+from bot.ratelimit import RateLimits
 from bot.regions import Region, load_region
 from bot.services import Clock, Services
 from bot.settings import Settings
@@ -60,11 +61,13 @@ class Posko:
         settings: Settings,
         clock: Clock | None = None,
         region: Region | None = None,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         self.fake = fake
         self.settings = settings
         self.clock: Clock = clock if clock is not None else FakeClock()
         self.region = region or load_region()
+        self.rate_limits = rate_limits
         self._app: PoskoApp | None = None
 
     @property
@@ -86,7 +89,9 @@ class Posko:
         if self.fake.settle is not None:
             # Two bots polling one token would both handle every update (Telegram answers 409).
             raise RuntimeError("another Posko is already polling this fake Bot API")
-        app = build_application(self.settings, self.region, clock=self.clock)
+        app = build_application(
+            self.settings, self.region, clock=self.clock, rate_limits=self.rate_limits
+        )
         await app.initialize()
         if app.post_init is not None:
             await app.post_init(app)

@@ -80,7 +80,7 @@ async def test_limits_are_exact(fake: FakeTelegram, bot: Bot) -> None:
 
 async def test_flood_limits_when_enabled(fake: FakeTelegram, bot: Bot) -> None:
     group = fake.add_group(-100500)
-    fake.enable_flood_limits(FloodLimits(group_per_minute=20))
+    fake.enable_flood_limits(FloodLimits(group_messages=20))
     for i in range(20):
         await bot.send_message(group.id, f"pesan {i}")
     with pytest.raises(RetryAfter) as caught:

@@ -14,6 +14,8 @@ ALTER TABLE reports ADD COLUMN repage_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE reports ADD COLUMN next_repage_at TEXT;
 
 CREATE INDEX reports_due_repage ON reports (next_repage_at) WHERE next_repage_at IS NOT NULL;
+CREATE INDEX reports_unacknowledged ON reports (id)
+    WHERE escalated_at IS NOT NULL AND acked_at IS NULL;
 
 CREATE TABLE report_photos (
     report_id      INTEGER NOT NULL REFERENCES reports (id),

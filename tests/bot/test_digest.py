@@ -5,6 +5,9 @@ import pytest
 
 from bot.digest import (
     DigestSnapshot,
+    NotableReport,
+    OfficerStatus,
+    PendingEscalation,
     build_snapshot,
     day_bounds,
     render_digest,
@@ -18,13 +21,31 @@ from tests.fakebot.html import parse_html
 
 WITA = ZoneInfo("Asia/Makassar")
 DAY = date(2024, 11, 27)
+START, _ = day_bounds(DAY, WITA)
+C, K, D = Role.CAMAT, Role.KAPOLSEK, Role.DANRAMIL
 
 
-def snapshot_at(
-    hour: int, counts: list[GroupCount], region: Region | None = None
-) -> DigestSnapshot:
-    start, _ = day_bounds(DAY, WITA)
-    return build_snapshot(region or load_region(), counts, start, start + timedelta(hours=hour))
+def snapshot_at(hour: int, counts: list[GroupCount], region: Region | None = None,
+                **extra: object) -> DigestSnapshot:  # fmt: skip
+    return build_snapshot(
+        region or load_region(),
+        counts,
+        START,
+        START + timedelta(hours=hour),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def text_of(snapshot: DigestSnapshot) -> str:
+    return "\n".join(parse_html(part) for part in render_digest(snapshot))
+
+
+def section(text: str, title: str) -> list[str]:
+    """The lines of one section (up to the next blank line)."""
+    lines = text.splitlines()
+    start = lines.index(title) + 1
+    end = next((i for i in range(start, len(lines)) if not lines[i]), len(lines))
+    return lines[start:end]
 
 
 def test_day_bounds_are_wita_midnights() -> None:
@@ -37,97 +58,156 @@ def test_snapshot_latest_level_is_the_newest_report_not_the_worst() -> None:
     snapshot = snapshot_at(
         19,
         [
-            GroupCount("Bengalon", Role.KAPOLSEK, Level.DARURAT, 2, last_number=5),
-            GroupCount("Bengalon", Role.CAMAT, Level.WASPADA, 1, last_number=9),
-            GroupCount("Busang", Role.DANRAMIL, Level.AMAN, 3, last_number=7),
+            GroupCount("Bengalon", K, Level.DARURAT, 2, last_number=5),
+            GroupCount("Bengalon", C, Level.WASPADA, 1, last_number=9),
+            GroupCount("Busang", D, Level.AMAN, 3, last_number=7),
         ],
     )
     bengalon = next(k for k in snapshot.kecamatan if k.name == "Bengalon")
-    assert bengalon.count == 3
-    assert bengalon.latest is Level.WASPADA
-    assert bengalon.roles == {Role.KAPOLSEK, Role.CAMAT}
+    assert (bengalon.count, bengalon.latest, bengalon.roles) == (
+        3,
+        Level.WASPADA,
+        frozenset({K, C}),
+    )
     assert snapshot.total == 6
-    assert snapshot.totals == {
-        Level.AMAN: 3,
-        Level.WASPADA: 1,
-        Level.RAWAN: 0,
-        Level.DARURAT: 2,
-    }
+    assert snapshot.totals == {Level.AMAN: 3, Level.WASPADA: 1, Level.RAWAN: 0,
+                               Level.DARURAT: 2}  # fmt: skip
     assert len(snapshot.silent) == 16
 
 
-def test_render_shows_totals_roles_and_who_has_not_reported() -> None:
-    snapshot = snapshot_at(
-        19,
-        [
-            GroupCount("Busang", Role.DANRAMIL, Level.AMAN, 1, last_number=1),
-            GroupCount("Bengalon", Role.KAPOLSEK, Level.RAWAN, 2, last_number=3),
-            GroupCount("Bengalon", Role.CAMAT, Level.AMAN, 1, last_number=2),
-        ],
-    )
-    [message] = render_digest(snapshot)
-    text = parse_html(message)
-    assert "Kabupaten Kutai Timur" in text
-    assert "Rabu, 27 November 2024" in text
-    assert "Periode: 00:00–19:00 WITA" in text
-    assert "Total laporan: 4" in text
-    assert "🟢 Aman 2 · 🟡 Waspada 0 · 🟠 Rawan 2 · 🔴 Darurat 0" in text
-    assert "Kecamatan melapor: 2 dari 18" in text
-    lines = text.splitlines()
-    bengalon = lines.index("🟠 Bengalon — 3 laporan · C✅ K✅ D❌")
-    busang = lines.index("🟢 Busang — 1 laporan · C❌ K❌ D✅")
-    assert bengalon < busang, "worst level first"
-    assert "Belum lapor (16)" in text
-    assert "Batu Ampar, Kaliorang," in text
+def test_header_and_totals() -> None:
+    text = text_of(snapshot_at(19, [GroupCount("Busang", D, Level.AMAN, 1, 1),
+                                    GroupCount("Bengalon", K, Level.RAWAN, 2, 3)]))  # fmt: skip
+    assert text.splitlines()[:9] == [
+        "📋 Rekap Kondisi Wilayah",
+        "Kabupaten Kutai Timur",
+        "Rabu, 27 November 2024, pukul 19:00 WITA",
+        "Periode: 00:00–19:00 WITA",
+        "",
+        "Total laporan: 3",
+        "🟢 Aman 1 · 🟡 Waspada 0 · 🟠 Rawan 2 · 🔴 Darurat 0",
+        "Kecamatan melapor: 2 dari 18",
+        "",
+    ]
 
 
-def test_render_whole_past_day_and_all_reported() -> None:
+def test_latest_level_per_kecamatan_worst_first() -> None:
+    text = text_of(snapshot_at(19, [
+        GroupCount("Busang", D, Level.AMAN, 1, 1),
+        GroupCount("Telen", C, Level.DARURAT, 1, 2),
+        GroupCount("Bengalon", K, Level.WASPADA, 2, 3),
+    ]))  # fmt: skip
+    assert section(text, "Kondisi terakhir per kecamatan") == [
+        "🔴 Telen — Darurat (1 laporan)",
+        "🟡 Bengalon — Waspada (2 laporan)",
+        "🟢 Busang — Aman (1 laporan)",
+    ]
+
+
+def test_coverage_grid_covers_every_kecamatan() -> None:
+    text = text_of(snapshot_at(19, [GroupCount("Bengalon", C, Level.AMAN, 1, 1),
+                                    GroupCount("Bengalon", D, Level.AMAN, 1, 2)]))  # fmt: skip
+    grid = section(text, "Cakupan laporan (Camat · Kapolsek · Danramil)")
+    assert len(grid) == 18
+    assert grid[0] == "❌❌❌ Batu Ampar"
+    assert grid[1] == "✅❌✅ Bengalon"
+
+
+def test_disagreement_names_who_said_what() -> None:
+    officers = [
+        OfficerStatus("Budi", C, "Bengalon", Level.AMAN),
+        OfficerStatus("Agus", K, "Bengalon", Level.RAWAN),
+        OfficerStatus("Joko", D, "Bengalon", None),
+        OfficerStatus("Ani", C, "Busang", Level.AMAN),
+        OfficerStatus("Eko", K, "Busang", Level.WASPADA),  # one step: not a disagreement
+    ]
+    text = text_of(snapshot_at(19, [], officers=officers))
+    assert section(text, "⚠️ Perbedaan penilaian") == [
+        "Bengalon: Camat Budi 🟢 Aman · Kapolsek Agus 🟠 Rawan"
+    ]
+    assert section(text, "Belum lapor")[1] == "Bengalon: Danramil Joko"
+
+
+def test_notable_reports_and_pending_escalations() -> None:
+    notable = [
+        NotableReport(7, "Telen", Level.DARURAT, "logistik",
+                      "Kotak <suara> & surat suara terbakar di gudang 🔥 " + "kata " * 20, 1),
+        NotableReport(3, "Busang", Level.WASPADA, None, "isu hoaks"),
+    ]  # fmt: skip
+    pending = [PendingEscalation(7, "Telen", Level.DARURAT, START + timedelta(hours=17))]
+    text = text_of(snapshot_at(19, [], notable=notable, notable_total=30, pending=pending))
+    assert section(text, "⏳ Eskalasi belum diterima") == ["#7 🔴 Telen — menunggu 2 jam 0 menit"]
+    assert section(text, "Laporan menonjol (Waspada ke atas)") == [
+        "#7 🔴 Telen · Logistik Pemilu · Kotak <suara> & surat suara terbakar di gudang 🔥 kata "
+        "kata kata … (✏️ 1 ralat)",
+        "#3 🟡 Busang · - · isu hoaks",
+        "… dan 28 laporan lain.",
+    ]
+
+
+def test_whole_past_day_and_all_reported() -> None:
     region = Region("Kabupaten Uji", ("Satu",))
     start, end = day_bounds(DAY, WITA)
-    snapshot = build_snapshot(
-        region, [GroupCount("Satu", Role.CAMAT, Level.AMAN, 1, 1)], start, end
-    )
-    text = parse_html(render_digest(snapshot)[0])
+    snapshot = build_snapshot(region, [GroupCount("Satu", C, Level.AMAN, 1, 1)], start, end,
+                              officers=[OfficerStatus("A", C, "Satu", Level.AMAN)])  # fmt: skip
+    text = text_of(snapshot)
+    assert "Rabu, 27 November 2024" in text.splitlines()
     assert "Periode: 00:00–24:00 WITA" in text
-    assert "Semua kecamatan sudah melapor" in text
+    assert "Semua kecamatan dan petugas sudah melapor" in text
     assert "Belum lapor" not in text
 
 
-def test_render_marks_a_late_digest() -> None:
-    start, _ = day_bounds(DAY, WITA)
-    slot = start + timedelta(hours=7)
-    snapshot = build_snapshot(load_region(), [], start, slot, late_slot=slot)
-    assert "Terlambat — jadwal 07:00 WITA" in parse_html(render_digest(snapshot)[0])
+def test_a_late_digest_is_marked() -> None:
+    slot = START + timedelta(hours=7)
+    snapshot = build_snapshot(load_region(), [], START, slot, late_slot=slot)
+    assert "⏰ Terlambat — jadwal 07:00 WITA" in text_of(snapshot)
 
 
-def test_names_are_escaped() -> None:
+def test_names_and_texts_are_escaped() -> None:
     region = Region("Kab <Uji> & Co", ("A<b>", "B & C"))
-    snapshot = snapshot_at(12, [GroupCount("A<b>", Role.CAMAT, Level.RAWAN, 1, 1)], region)
-    text = parse_html(render_digest(snapshot)[0])
+    snapshot = snapshot_at(12, [GroupCount("A<b>", C, Level.RAWAN, 1, 1)], region,
+                           officers=[OfficerStatus("<i>x</i>", K, "B & C", None)])  # fmt: skip
+    text = text_of(snapshot)
     assert "Kab <Uji> & Co" in text
-    assert "🟠 A<b> — 1 laporan" in text
-    assert "B & C" in text
+    assert "🟠 A<b> — Rawan (1 laporan)" in text
+    assert "B & C: Kapolsek <i>x</i>" in text
 
 
-@pytest.mark.parametrize("limit", [300, 1000, 4096])
-def test_long_digest_is_split_at_kecamatan_lines(limit: int) -> None:
-    names = tuple(f"Kecamatan {i:03d} " + "Panjang<&>Sekali " * 5 for i in range(120))
-    region = Region("Kabupaten Besar", names)
-    counts = [
-        GroupCount(name, Role(("camat", "kapolsek", "danramil")[i % 3]), Level(i % 4), i + 1, i)
-        for i, name in enumerate(names[:100])
-    ]
-    messages = render_digest(snapshot_at(19, counts, region), limit=limit)
+def kutai_timur_day() -> DigestSnapshot:
+    """All 18 kecamatan, long names, three officers each, notable texts full of < & emoji."""
+    names = tuple(f"{name} <Daerah & Perbatasan> 🌴" for name in load_region().kecamatan)
+    region = Region("Kabupaten Kutai Timur", names)
+    counts, officers, notable = [], [], []
+    for i, name in enumerate(names):
+        for j, role in enumerate((C, K, D)):
+            level = Level((i + j) % 4)
+            counts.append(GroupCount(name, role, level, 3, i * 3 + j))
+            officers.append(OfficerStatus(f"Petugas {role.value} {i} <&>", role, name,
+                                          level if j else None))  # fmt: skip
+            notable.append(NotableReport(i * 3 + j, name, Level.DARURAT, "kamtibmas",
+                                         "<b>bentrok</b> & 🔥 " * 30))  # fmt: skip
+    return build_snapshot(region, counts, START, START + timedelta(hours=19), officers=officers,
+                          notable=notable[:25], notable_total=len(notable))  # fmt: skip
+
+
+@pytest.mark.parametrize("limit", [700, 1500, 4096])
+def test_long_digest_splits_at_boundaries(limit: int) -> None:
+    snapshot = kutai_timur_day()
+    messages = render_digest(snapshot, limit=limit)
     assert len(messages) > 1
-    plain = [parse_html(m) for m in messages]  # each part is valid HTML on its own
+    plain = [parse_html(m) for m in messages]  # every part is valid HTML on its own
     assert all(utf16_len(m) <= limit for m in messages)
     for i, text in enumerate(plain, 1):
         assert text.endswith(f"({i}/{len(messages)})")
     joined = "\n".join(plain)
-    for name in names[:100]:
-        lines = [line for line in joined.splitlines() if name.strip() in line]
-        assert len(lines) == 1, "every kecamatan line appears once, never cut"
-        assert "laporan ·" in lines[0]
+    for status in snapshot.kecamatan:
+        grid = [line for line in joined.splitlines() if line.endswith(f" {status.name}")]
+        assert len(grid) == 1, "each grid line appears once, never cut"
+    titles = ("Kondisi terakhir per kecamatan", "Laporan menonjol (Waspada ke atas)",
+              "Cakupan laporan (Camat · Kapolsek · Danramil)", "Belum lapor")  # fmt: skip
+    for part in plain:
+        lines = [line for line in part.splitlines() if line]
+        assert lines[-2] not in titles, "a section title never ends a part"
 
 
 def test_split_keeps_blocks_whole_and_numbers_parts() -> None:
@@ -139,5 +219,4 @@ def test_split_keeps_blocks_whole_and_numbers_parts() -> None:
 
 def test_split_counts_utf16_units() -> None:
     emoji = "🟢" * 30  # 60 UTF-16 units
-    parts = split_messages([emoji, emoji], limit=100)
-    assert len(parts) == 2
+    assert len(split_messages([emoji, emoji], limit=100)) == 2

@@ -93,9 +93,10 @@ class SentMessage:
 
 @dataclass
 class FloodLimits:
-    """Telegram's documented limits: per group per minute and overall per second."""
+    """Telegram's documented limits: 20 per group per minute and 30 a second overall."""
 
-    group_per_minute: int = 20
+    group_messages: int = 20
+    group_window: float = 60.0
     global_per_second: int = 30
     private_per_second: int | None = None
 
@@ -111,7 +112,9 @@ class _FloodControl:
         now = time.monotonic()
         windows = [(self._global, 1.0, self.limits.global_per_second)]
         if chat_id < 0:
-            windows.append((self._per_chat[chat_id], 60.0, self.limits.group_per_minute))
+            windows.append(
+                (self._per_chat[chat_id], self.limits.group_window, self.limits.group_messages)
+            )
         elif self.limits.private_per_second is not None:
             windows.append((self._per_chat[chat_id], 1.0, self.limits.private_per_second))
         for window, span, limit in windows:
@@ -310,6 +313,9 @@ class FakeTelegram:
         self.callback_answers: dict[str, JsonDict] = {}
         self.blocked: set[int] = set()
         self.files: dict[str, bytes] = {}
+        self.migrated: dict[int, int] = {}
+        self.rejected_429 = 0
+        self._failures: list[list[Any]] = []  # [method, status, description, count, skip]
         self.flood: _FloodControl | None = None
         self.settle: Callable[[], Awaitable[None]] | None = None
         # Called with (method, params) before each request is answered; tests use it to look at
@@ -354,6 +360,19 @@ class FakeTelegram:
             self._changed.notify_all()
         if self._runner is not None:
             await self._runner.cleanup()
+
+    def fail_next(
+        self, method: str, status: int = 500, description: str = "Internal Server Error",
+        count: int = 1, skip: int = 0,
+    ) -> None:  # fmt: skip
+        """Answers `count` calls of `method` with an error, after `skip` successful ones."""
+        self._failures.append([method, status, description, count, skip])
+
+    def migrate_group(self, old_id: int, new_id: int) -> FakeChat:
+        """The group becomes a supergroup: sends to the old id fail with migrate_to_chat_id."""
+        new_chat = self.add_group(new_id, self.chats[old_id].data.get("title", "Grup"))
+        self.migrated[old_id] = new_id
+        return new_chat
 
     def enable_flood_limits(self, limits: FloodLimits | None = None) -> None:
         """Answers 429 with retry_after when the bot exceeds Telegram's limits."""
@@ -475,6 +494,16 @@ class FakeTelegram:
         try:
             if handler is None:
                 raise ApiError(404, "Not Found")
+            for failure in self._failures:
+                if failure[0] != method:
+                    continue
+                if failure[4] > 0:
+                    failure[4] -= 1
+                    break
+                failure[3] -= 1
+                if failure[3] == 0:
+                    self._failures.remove(failure)
+                raise ApiError(failure[1], failure[2])
             result = await handler(params)
         except ApiError as exc:
             self.calls.append(ApiCall(method, params, ok=False, error=exc.description))
@@ -539,6 +568,12 @@ class FakeTelegram:
             raise bad_request("chat not found")
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self.migrated:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self.migrated[chat_id]},
+            )
         return self.chats[chat_id]
 
     @staticmethod
@@ -594,6 +629,7 @@ class FakeTelegram:
             return
         retry_after = self.flood.check(chat_id)
         if retry_after is not None:
+            self.rejected_429 += 1
             raise ApiError(
                 429,
                 f"Too Many Requests: retry after {retry_after}",

@@ -26,9 +26,11 @@ async def test_admin_gets_todays_digest(posko: Posko, enlist: Enlist, admin: Fak
     assert "Periode: 00:00–10:00 WITA" in text
     assert "Total laporan: 3" in text
     assert "🟢 Aman 1 · 🟡 Waspada 1 · 🟠 Rawan 1 · 🔴 Darurat 0" in text
-    assert "🟠 Bengalon — 2 laporan · C✅ K✅ D❌" in text
-    assert "🟡 Telen — 1 laporan · C❌ K❌ D✅" in text
-    assert "Belum lapor (16)" in text
+    assert "🟠 Bengalon — Rawan (2 laporan)" in text
+    assert "🟡 Telen — Waspada (1 laporan)" in text
+    assert "✅✅❌ Bengalon" in text
+    assert "❌❌✅ Telen" in text
+    assert "Busang: (belum ada petugas terdaftar)" in text
 
 
 async def test_digest_of_a_past_day(
@@ -95,7 +97,7 @@ async def test_long_digest_arrives_in_numbered_parts(
             assert utf16_len(part.text) <= TEXT_LIMIT
             assert part.text.endswith(f"({i}/{len(parts)})")
         joined = "\n".join(p.text for p in parts)
-        assert joined.count("— 1 laporan") == 120
-        assert "Belum lapor (30)" in joined
+        assert joined.count("— Waspada (1 laporan)") == 120
+        assert joined.count("(belum ada petugas terdaftar)") == 30
     finally:
         await bot.stop()

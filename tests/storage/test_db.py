@@ -42,14 +42,14 @@ async def test_transaction_rolls_back_on_error(db: Database) -> None:
     async def insert_then_fail() -> None:
         async with db.transaction() as conn:
             await conn.execute(
-                "INSERT INTO digest_slots (slot, chat_id, state, claimed_at) "
-                "VALUES ('x', -1, 'sent', '2024-01-01 00:00:00')"
+                "INSERT INTO bot_settings (key, value, updated_at) "
+                "VALUES ('x', 'y', '2024-01-01 00:00:00')"
             )
             raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):
         await insert_then_fail()
-    assert await db.fetchall("SELECT * FROM digest_slots") == []
+    assert await db.fetchall("SELECT * FROM bot_settings") == []
 
 
 async def test_registry_migration_keeps_existing_rows(db_path: Path) -> None:

@@ -6,9 +6,9 @@ import pytest
 from bot.domain import Level, MemberState, Role
 from storage.audit import AuditRepo
 from storage.db import Database
-from storage.digests import DigestRepo
 from storage.members import MemberRepo, RosterRow
 from storage.reports import NewReport, ReportRepo
+from storage.slots import SlotRepo
 
 NOW = datetime(2024, 11, 27, 2, 0, tzinfo=UTC)
 
@@ -153,16 +153,30 @@ async def test_group_counts_cover_a_half_open_period(db: Database) -> None:
     ]
 
 
-async def test_digest_slot_claimed_once(db: Database) -> None:
-    slots = DigestRepo(db)
-    assert await slots.claim("2024-11-27 07:00", -100, NOW)
-    assert not await slots.claim("2024-11-27 07:00", -100, NOW)
-    await slots.release("2024-11-27 07:00")
-    assert await slots.get("2024-11-27 07:00") is None
-    assert await slots.claim("2024-11-27 07:00", -100, NOW)
-    await slots.mark_sent("2024-11-27 07:00", NOW + timedelta(seconds=3))
-    await slots.release("2024-11-27 07:00")  # a sent slot is never released
-    slot = await slots.get("2024-11-27 07:00")
-    assert slot is not None
-    assert (slot.state, slot.sent_at) == ("sent", NOW + timedelta(seconds=3))
-    assert not await slots.claim("2024-11-27 07:00", -100, NOW)
+async def test_slot_claimed_once_with_progress(db: Database) -> None:
+    slots = SlotRepo(db)
+    key = "digest 2024-11-27 07:00"
+    assert await slots.claim(key, "digest", -100, ["a", "b", "c"], NOW)
+    assert not await slots.claim(key, "digest", -100, ["x"], NOW)
+    await slots.part_sent(key, 2)
+    await slots.part_sent(key, 1)  # never goes back
+    record = await slots.get(key)
+    assert record is not None
+    assert (record.state, record.parts, record.parts_sent) == ("sending", ["a", "b", "c"], 2)
+    assert [r.slot for r in await slots.unfinished("digest")] == [key]
+    await slots.mark(key, "sent", NOW + timedelta(seconds=3))
+    record = await slots.get(key)
+    assert record is not None
+    assert (record.state, record.sent_at) == ("sent", NOW + timedelta(seconds=3))
+    assert await slots.unfinished("digest") == []
+    await slots.mark("digest 2024-11-26 07:00", "skipped", NOW)
+    skipped = await slots.get("digest 2024-11-26 07:00")
+    assert skipped is not None
+    assert (skipped.kind, skipped.state) == ("digest", "skipped")
+
+
+async def test_reminded_officers_are_remembered(db: Database) -> None:
+    slots = SlotRepo(db)
+    await slots.add_reminded("reminder 2024-11-27 16:00", 7)
+    await slots.add_reminded("reminder 2024-11-27 16:00", 7)
+    assert await slots.reminded("reminder 2024-11-27 16:00") == {7}

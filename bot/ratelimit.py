@@ -1,0 +1,132 @@
+"""Keeping the bot inside Telegram's limits on its own initiative.
+
+python-telegram-bot's AIORateLimiter uses leaky buckets: after a burst of 20 it lets one group
+message through every 3 s, so a 60 s window can hold up to 40 messages to one group, twice what
+Telegram allows. This limiter counts real sliding windows instead: never more than 20 messages a
+minute to a group and 30 a second overall, messages to one chat strictly in order, and a 429 that
+slips through anyway is waited out (its retry_after) and retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+logger = logging.getLogger(__name__)
+
+JSONDict = dict[str, Any]
+# Requests that put a message into a chat (what Telegram's flood limits count).
+SENDING = frozenset(
+    {
+        "sendMessage", "sendPhoto", "sendMediaGroup", "sendLocation", "sendDocument",
+        "sendVoice", "sendVideo", "sendAudio", "sendAnimation", "sendSticker", "sendVenue",
+        "sendContact", "sendPoll", "sendDice", "copyMessage", "forwardMessage",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Telegram's documented limits (smaller values make tests fast)."""
+
+    group_messages: int = 20
+    group_window: float = 60.0
+    overall_messages: int = 30
+    overall_window: float = 1.0
+    max_retries: int = 5
+
+
+class SlidingWindow:
+    """At most `limit` acquisitions in any `window` seconds; waiters are served in order."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self._limit = limit
+        self._window = window
+        self._times: deque[float] = deque()
+        self._lock = asyncio.Lock()
+
+    async def acquire(self, count: int = 1) -> None:
+        """Waits until `count` more events fit in the window, then records them."""
+        count = min(count, self._limit)
+        async with self._lock:  # asyncio.Lock is FIFO: first come, first served
+            while True:
+                now = time.monotonic()
+                while self._times and self._times[0] <= now - self._window:
+                    self._times.popleft()
+                if len(self._times) + count <= self._limit:
+                    self._times.extend([now] * count)
+                    return
+                wait_until = self._times[len(self._times) + count - self._limit - 1]
+                await asyncio.sleep(max(0.001, wait_until + self._window - now))
+
+
+class PoskoRateLimiter(BaseRateLimiter[int]):
+    """Sliding-window limits per group and overall, in-order delivery per chat, 429 retries."""
+
+    def __init__(self, limits: RateLimits | None = None) -> None:
+        self.limits = limits or RateLimits()
+        self._overall = SlidingWindow(self.limits.overall_messages, self.limits.overall_window)
+        self._groups: dict[int | str, SlidingWindow] = {}
+        self._chat_locks: defaultdict[int | str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    def _group(self, chat_id: int | str) -> SlidingWindow:
+        if chat_id not in self._groups:
+            self._groups[chat_id] = SlidingWindow(
+                self.limits.group_messages, self.limits.group_window
+            )
+        return self._groups[chat_id]
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        """Waits for room in the windows that apply, then calls Telegram (retrying on 429)."""
+        chat_id = data.get("chat_id")
+        if endpoint not in SENDING or chat_id is None:
+            return await self._with_retries(callback, args, kwargs, endpoint)
+        messages = len(data.get("media") or ()) or 1  # an album counts each photo
+        is_group = isinstance(chat_id, str) or int(chat_id) < 0
+        async with self._chat_locks[chat_id]:  # one chat's messages leave in order
+            if is_group:
+                await self._group(chat_id).acquire(messages)
+            await self._overall.acquire(messages)
+            return await self._with_retries(callback, args, kwargs, endpoint)
+
+    async def _with_retries(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+    ) -> bool | JSONDict | list[JSONDict]:
+        for attempt in range(self.limits.max_retries + 1):
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt == self.limits.max_retries:
+                    raise
+                wait = exc.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                logger.warning("%s hit flood control; retrying in %.1f s", endpoint, seconds)
+                await asyncio.sleep(seconds + 0.1)
+        raise AssertionError("unreachable")  # pragma: no cover

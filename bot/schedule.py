@@ -1,0 +1,271 @@
+"""Scheduled posts: the daily digests and reminders, each slot exactly once, across restarts.
+
+Each slot ("digest 2024-11-27 07:00") is recorded in `schedule_slots` together with its rendered
+parts before anything is sent, and every delivered part is recorded right after Telegram accepts
+it. So a slot is never posted twice, and an interrupted one resumes at the first undelivered
+part. The one window that cannot be closed (Telegram accepted a part, the process died before the
+commit) repeats that single part: we prefer a rare repeated part to a missing digest.
+A slot the bot was down for is posted on start-up, marked "terlambat", when it is less than 12
+hours late; older ones are marked skipped and logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta, tzinfo
+
+from telegram import Bot
+from telegram.error import Forbidden, TelegramError
+
+from bot import texts
+from bot.context import PoskoApp, PoskoContext
+from bot.digest import (
+    NOTABLE_LIMIT,
+    DigestSnapshot,
+    NotableReport,
+    OfficerStatus,
+    PendingEscalation,
+    build_snapshot,
+    day_bounds,
+    render_digest,
+)
+from bot.notify import admin_ids, send_group, tell
+from bot.services import Services
+from bot.settings import format_time_of_day, parse_time_of_day
+
+logger = logging.getLogger(__name__)
+
+# APScheduler skips a job that starts more than misfire_grace_time late (default 1 s).
+MISFIRE_GRACE_SECONDS = 12 * 60 * 60
+CATCH_UP_WINDOW = timedelta(hours=12)
+# Slots younger than this belong to their own daily job, not to the catch-up.
+CATCH_UP_DELAY = timedelta(minutes=2)
+CATCH_UP_INTERVAL = 5 * 60
+# The scheduler never fires early, but allow for clock jitter at the slot boundary.
+SLOT_TOLERANCE = timedelta(seconds=5)
+DIGEST, REMINDER = "digest", "reminder"
+
+
+async def load_snapshot(
+    services: Services,
+    start: datetime,
+    end: datetime,
+    *,
+    end_inclusive: bool = True,
+    late_slot: datetime | None = None,
+) -> DigestSnapshot:
+    """Reads everything the digest shows for the period from `start` to `end`."""
+    # Stored times have whole seconds: a report stamped 19:00:00 belongs to the 19:00 digest,
+    # while a whole day ends before the next midnight.
+    until = end.replace(microsecond=0) + timedelta(seconds=1) if end_inclusive else end
+    reports = services.reports
+    counts = await reports.group_counts(start, until)
+    latest = {
+        entry.officer_id: entry.level for entry in await reports.officer_latest(start, until)
+    }
+    officers = [
+        OfficerStatus(m.name, m.role, m.kecamatan, latest.get(m.user_id))
+        for m in await services.members.active()
+        if m.role.is_field and m.kecamatan is not None
+    ]
+    notable, notable_total = await reports.notable(start, until, NOTABLE_LIMIT)
+    corrections = await reports.corrections([r.number for r in notable])
+    pending = await reports.unacknowledged()
+    return build_snapshot(
+        services.region,
+        counts,
+        start,
+        end,
+        officers=officers,
+        notable=[
+            NotableReport(
+                r.number, r.kecamatan, r.level, r.category, r.text, len(corrections[r.number])
+            )
+            for r in notable
+        ],
+        notable_total=notable_total,
+        pending=[
+            PendingEscalation(r.number, r.kecamatan, r.level, r.created_at)
+            for r in pending
+            if r.created_at <= until
+        ],
+        late_slot=late_slot,
+    )
+
+
+def latest_slot(now: datetime, slot_time: time) -> datetime:
+    """The most recent local occurrence of `slot_time` at or before `now` (aware, local)."""
+    candidate = datetime.combine(now.date(), slot_time, tzinfo=now.tzinfo)
+    return candidate if candidate <= now else candidate - timedelta(days=1)
+
+
+def slot_key(kind: str, slot: datetime) -> str:
+    """Durable identity of a slot: kind, local date and time."""
+    return f"{kind} {slot:%Y-%m-%d} {format_time_of_day(slot.time())}"
+
+
+def slot_of(key: str, tz: tzinfo) -> datetime:
+    """The local moment of a slot key."""
+    _, day, clock = key.split(" ")
+    moment = datetime.strptime(day, "%Y-%m-%d")
+    return datetime.combine(moment.date(), parse_time_of_day(clock), tzinfo=tz)
+
+
+async def post_digest(bot: Bot, services: Services, slot: datetime, *, late: bool) -> bool:
+    """Posts (or finishes posting) the digest of `slot`; False when there was nothing to do."""
+    async with services.runtime.digest_lock:
+        key = slot_key(DIGEST, slot)
+        record = await services.slots.get(key)
+        if record is not None and record.state != "sending":
+            logger.info("%s was already %s", key, record.state)
+            return False
+        if record is None:
+            chat_id = services.coordination_chat_id
+            if chat_id is None:
+                logger.warning("No coordination group configured; %s not posted", key)
+                return False
+            start, _ = day_bounds(slot.date(), services.settings.timezone)
+            snapshot = await load_snapshot(services, start, slot, late_slot=slot if late else None)
+            parts = render_digest(snapshot)
+            if not await services.slots.claim(key, DIGEST, chat_id, parts, services.clock()):
+                return False
+            record = await services.slots.get(key)
+            if record is None:  # pragma: no cover - just claimed
+                return False
+        for index in range(record.parts_sent, len(record.parts)):
+            if await send_group(bot, services, record.parts[index]) is None:
+                return False  # no group any more; stays 'sending' and resumes later
+            await services.slots.part_sent(key, index + 1)
+        await services.slots.mark(key, "sent", services.clock())
+        logger.info("%s posted (%s parts)", key, len(record.parts))
+        return True
+
+
+async def catch_up(bot: Bot, services: Services) -> None:
+    """Finishes interrupted digests and posts missed ones (< 12 h late, marked late)."""
+    now = services.now()
+    tz = services.settings.timezone
+    for record in await services.slots.unfinished(DIGEST):
+        slot = slot_of(record.slot, tz)
+        if now - slot < CATCH_UP_WINDOW:
+            await post_digest(bot, services, slot, late=True)
+        else:
+            await services.slots.mark(record.slot, "skipped", services.clock())
+            logger.warning("%s was interrupted more than 12 hours ago; skipped", record.slot)
+    first = services.runtime.first_started_at
+    for slot_time in services.runtime.digest_times:
+        for days_back in (1, 0):
+            slot = datetime.combine(now.date() - timedelta(days=days_back), slot_time, tzinfo=tz)
+            if slot > now - CATCH_UP_DELAY or (first is not None and slot < first):
+                continue
+            if await services.slots.get(slot_key(DIGEST, slot)) is not None:
+                continue
+            if now - slot < CATCH_UP_WINDOW:
+                logger.warning("%s was missed; posting it late", slot_key(DIGEST, slot))
+                await post_digest(bot, services, slot, late=True)
+            else:
+                await services.slots.mark(slot_key(DIGEST, slot), "skipped", services.clock())
+                logger.warning(
+                    "%s was missed by more than 12 hours; skipped", slot_key(DIGEST, slot)
+                )
+
+
+async def daily_digest_job(context: PoskoContext) -> None:
+    """Posts the digest of the slot this job stands for."""
+    job = context.job
+    if job is None or not isinstance(job.data, time):
+        raise RuntimeError("digest job without a slot time")
+    services = context.services
+    now = services.now()
+    slot = latest_slot(now + SLOT_TOLERANCE, job.data)
+    await post_digest(context.bot, services, slot, late=now - slot > CATCH_UP_DELAY)
+
+
+async def catch_up_job(context: PoskoContext) -> None:
+    """Runs the catch-up at start-up and every few minutes (retrying failed posts)."""
+    await catch_up(context.bot, context.services)
+
+
+async def send_reminders(bot: Bot, services: Services, slot: datetime) -> tuple[int, int, int]:
+    """Reminds each active officer who has not reported today; returns (sent, blocked, failed)."""
+    key = slot_key(REMINDER, slot)
+    record = await services.slots.get(key)
+    if record is not None and record.state != "sending":
+        return 0, 0, 0
+    now = services.clock()
+    if record is None:
+        await services.slots.claim(key, REMINDER, None, [], now)
+    start, _ = day_bounds(slot.date(), services.settings.timezone)
+    until = services.now().replace(microsecond=0) + timedelta(seconds=1)
+    reported = {entry.officer_id for entry in await services.reports.officer_latest(start, until)}
+    done = await services.slots.reminded(key)
+    sent = blocked = failed = 0
+    for member in await services.members.active():
+        if not member.role.is_field or member.user_id in reported | done:
+            continue
+        if member.blocked_at is not None:
+            blocked += 1
+            continue
+        try:
+            await bot.send_message(member.user_id, texts.REMINDER)
+        except Forbidden:
+            await services.members.set_blocked(member.user_id, now)
+            blocked += 1
+            continue
+        except TelegramError as exc:
+            logger.info("Reminder to %s failed: %s", member.user_id, type(exc).__name__)
+            failed += 1
+            continue
+        await services.slots.add_reminded(key, member.user_id)
+        sent += 1
+    await services.slots.mark(key, "sent", services.clock())
+    summary = texts.reminder_summary(slot, sent, blocked, failed)
+    for admin_id in await admin_ids(services):
+        await tell(bot, admin_id, summary)
+    logger.info("%s: %s reminded, %s blocked, %s failed", key, sent, blocked, failed)
+    return sent, blocked, failed
+
+
+async def reminder_job(context: PoskoContext) -> None:
+    """Sends the reminders of the slot this job stands for."""
+    job = context.job
+    if job is None or not isinstance(job.data, time):
+        raise RuntimeError("reminder job without a slot time")
+    services = context.services
+    slot = latest_slot(services.now() + SLOT_TOLERANCE, job.data)
+    await send_reminders(context.bot, services, slot)
+
+
+def schedule_jobs(app: PoskoApp, services: Services) -> None:
+    """(Re)creates one daily job per digest and reminder time, in the configured zone."""
+    job_queue = app.job_queue
+    if job_queue is None:
+        raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
+    for job in job_queue.jobs():
+        if (job.name or "").startswith(("digest ", "pengingat ")):
+            job.schedule_removal()
+    tz = services.settings.timezone
+    grace = {"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True}
+    for slot_time in services.runtime.digest_times:
+        job_queue.run_daily(
+            daily_digest_job,
+            time=slot_time.replace(tzinfo=tz),
+            name=f"digest {format_time_of_day(slot_time)}",
+            data=slot_time,
+            job_kwargs=grace,
+        )
+    for slot_time in services.runtime.reminder_times:
+        job_queue.run_daily(
+            reminder_job,
+            time=slot_time.replace(tzinfo=tz),
+            name=f"pengingat {format_time_of_day(slot_time)}",
+            data=slot_time,
+            job_kwargs=grace,
+        )
+
+
+def register(app: PoskoApp) -> None:
+    """Adds the catch-up (at start-up, then every 5 minutes)."""
+    if app.job_queue is None:
+        raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
+    app.job_queue.run_repeating(catch_up_job, interval=CATCH_UP_INTERVAL, first=1, name="catch up")

@@ -1,0 +1,65 @@
+"""`/jadwal`: admins see and change the digest and reminder times, effective at once."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot import texts
+from bot.context import PoskoApp, PoskoContext
+from bot.parsing import command_args
+from bot.schedule import schedule_jobs
+from bot.settings import format_time_of_day, parse_times
+from storage.config import DIGEST_TIMES, REMINDER_TIMES
+
+KINDS = {"digest": DIGEST_TIMES, "rekap": DIGEST_TIMES, "pengingat": REMINDER_TIMES}
+
+
+def _join(times: tuple[object, ...]) -> str:
+    return ", ".join(format_time_of_day(t) for t in times)  # type: ignore[arg-type]
+
+
+async def jadwal_cmd(update: Update, context: PoskoContext) -> None:
+    """Shows the schedule, or changes one of its lists."""
+    message = update.effective_message
+    if message is None:
+        return
+    services = context.services
+    runtime = services.runtime
+    args = command_args(message.text or "")
+    if not args:
+        await message.reply_text(
+            texts.schedule_view(
+                _join(runtime.digest_times),
+                _join(runtime.reminder_times),
+                await services.config.get(DIGEST_TIMES) is not None,
+                await services.config.get(REMINDER_TIMES) is not None,
+            )
+        )
+        return
+    kind, _, value = args.partition(" ")
+    key = KINDS.get(kind.casefold())
+    try:
+        times = parse_times(value) if key else ()
+    except ValueError:
+        times = ()
+    if key is None or not times:
+        await message.reply_text(texts.JADWAL_USAGE)
+        return
+    stored = ",".join(format_time_of_day(t) for t in times)
+    await services.config.set(key, stored, services.clock(), context.actor.user_id)
+    if key == DIGEST_TIMES:
+        runtime.digest_times = times
+    else:
+        runtime.reminder_times = times
+    schedule_jobs(cast(PoskoApp, context.application), services)
+    await message.reply_text(
+        texts.schedule_saved("digest" if key == DIGEST_TIMES else "pengingat", _join(times))
+    )
+
+
+def register(app: PoskoApp) -> None:
+    """Adds `/jadwal`."""
+    app.add_handler(CommandHandler("jadwal", jadwal_cmd))
