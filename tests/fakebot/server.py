@@ -315,7 +315,8 @@ class FakeTelegram:
         self.files: dict[str, bytes] = {}
         self.migrated: dict[int, int] = {}
         self.rejected_429 = 0
-        self._failures: list[list[Any]] = []  # [method, status, description, count, skip]
+        # [method, status, description, count, skip, retry_after]
+        self._failures: list[list[Any]] = []
         self.flood: _FloodControl | None = None
         self.settle: Callable[[], Awaitable[None]] | None = None
         # Called with (method, params) before each request is answered; tests use it to look at
@@ -363,10 +364,10 @@ class FakeTelegram:
 
     def fail_next(
         self, method: str, status: int = 500, description: str = "Internal Server Error",
-        count: int = 1, skip: int = 0,
+        count: int = 1, skip: int = 0, retry_after: int | None = None,
     ) -> None:  # fmt: skip
         """Answers `count` calls of `method` with an error, after `skip` successful ones."""
-        self._failures.append([method, status, description, count, skip])
+        self._failures.append([method, status, description, count, skip, retry_after])
 
     def migrate_group(self, old_id: int, new_id: int) -> FakeChat:
         """The group becomes a supergroup: sends to the old id fail with migrate_to_chat_id."""
@@ -503,7 +504,8 @@ class FakeTelegram:
                 failure[3] -= 1
                 if failure[3] == 0:
                     self._failures.remove(failure)
-                raise ApiError(failure[1], failure[2])
+                extra = {"retry_after": failure[5]} if failure[5] is not None else None
+                raise ApiError(failure[1], failure[2], extra)
             result = await handler(params)
         except ApiError as exc:
             self.calls.append(ApiCall(method, params, ok=False, error=exc.description))
