@@ -122,6 +122,8 @@ STAFF = frozenset({Access.KOORDINATOR, Access.ADMIN})
 ADMIN = frozenset({Access.ADMIN})
 EVERYWHERE = Rule(private=PEOPLE, coordination=ALL, group=ALL)
 ADMIN_PRIVATE = Rule(private=ADMIN)
+# Report content: koordinator and admins, privately or inside the coordination group only.
+READERS = Rule(private=STAFF, coordination=STAFF)
 
 COMMANDS: dict[str, Rule] = {
     "start": EVERYWHERE,
@@ -142,6 +144,13 @@ COMMANDS: dict[str, Rule] = {
     "impor": ADMIN_PRIVATE,
     "grup_koordinasi": Rule(coordination=ADMIN, group=ADMIN),
     "jadwal": ADMIN_PRIVATE,
+    "status": READERS,
+    "belum": READERS,
+    "laporan": READERS,
+    "lihat": READERS,
+    "cari": READERS,
+    "ekspor": READERS,
+    "grafik": READERS,
 }
 
 # Callback data is "<kind>:<...>"; the kind selects the rule. Data can be forged by a client,
@@ -152,6 +161,7 @@ CALLBACKS: dict[str, Rule] = {
     "ack": Rule(private=STAFF, coordination=STAFF),
     "reg": ADMIN_PRIVATE,
     "pg": ADMIN_PRIVATE,
+    "v": READERS,
 }
 
 

@@ -20,6 +20,7 @@ from storage.config import (
 from storage.db import Database, from_sql_time, to_sql_time
 from storage.drafts import DraftRepo
 from storage.members import MemberRepo
+from storage.queries import QueryRepo
 from storage.reports import ReportRepo
 from storage.slots import SlotRepo
 
@@ -57,6 +58,7 @@ class Services:
     drafts: DraftRepo
     config: ConfigRepo
     audit: AuditRepo
+    queries: QueryRepo
     clock: Clock
     runtime: RuntimeConfig = field(default_factory=lambda: RuntimeConfig(None))
 
@@ -92,6 +94,7 @@ class Services:
             drafts=DraftRepo(db),
             config=config,
             audit=AuditRepo(db),
+            queries=QueryRepo(db),
             clock=clock,
             runtime=runtime,
         )

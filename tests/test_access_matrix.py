@@ -43,6 +43,14 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "petugas": {PRIVATE: ADMINS},
     "impor": {PRIVATE: ADMINS},
     "grup_koordinasi": {COORDINATION: ADMINS, GROUP: ADMINS},
+    "jadwal": {PRIVATE: ADMINS},
+    **{
+        command: {
+            PRIVATE: frozenset({"koordinator"}) | ADMINS,
+            COORDINATION: frozenset({"koordinator"}) | ADMINS,
+        }
+        for command in ("status", "belum", "laporan", "lihat", "cari", "ekspor", "grafik")
+    },
 }
 PROBES = {
     "lapor": "/lapor aman",
@@ -51,6 +59,8 @@ PROBES = {
     "tolak": "/tolak 9002",
     "nonaktifkan": "/nonaktifkan 9003",
     "aktifkan": "/aktifkan 9003",
+    "lihat": "/lihat 1",
+    "cari": "/cari kerusuhan",
 }
 REFUSALS = {
     texts.ANONYMOUS, texts.NOT_REGISTERED, texts.PENDING_WAIT, texts.INACTIVE,
@@ -62,6 +72,10 @@ CALLBACK_EXPECTED = {
     "reg:ok:9002": {PRIVATE: ADMINS},
     "reg:no:9002": {PRIVATE: ADMINS},
     "pg:1:-1": {PRIVATE: ADMINS},
+    "v:1:0": {
+        PRIVATE: frozenset({"koordinator"}) | ADMINS,
+        COORDINATION: frozenset({"koordinator"}) | ADMINS,
+    },
 }
 TABLES = ("members", "reports", "audit_log", "bot_settings", "drafts", "admin_notices")
 

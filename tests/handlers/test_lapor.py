@@ -182,5 +182,5 @@ async def test_plain_text_and_unknown_commands_get_a_hint(posko: Posko, enlist: 
     officer: FakeUser = await enlist(2001)
     await officer.send("halo pak, aman")
     assert "/lapor aman" in officer.last_message().text
-    await officer.send("/laporan")
+    await officer.send("/laporkan")
     assert "Perintah tidak dikenal" in officer.last_message().text

@@ -1,0 +1,95 @@
+"""The /grafik picture: reports per day by level, and a kecamatan x day map of the worst level.
+
+Rendering uses matplotlib's object API with the headless Agg canvas (no pyplot global state), so
+it is safe to run in a worker thread while the bot keeps answering.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+
+from bot.domain import Level
+from bot.texts import LEVEL_LABEL
+from storage.db import to_sql_time
+from storage.export import daily_levels, open_reader
+
+LEVEL_COLORS = {
+    Level.AMAN: "#2e9e44",
+    Level.WASPADA: "#f2c200",
+    Level.RAWAN: "#f07d00",
+    Level.DARURAT: "#d62728",
+}
+NO_REPORT_COLOR = "#e6e6e6"
+
+
+def render_chart(
+    district: str,
+    days: list[date],
+    per_level: dict[Level, list[int]],
+    kecamatan: list[str],
+    worst: list[list[int]],
+) -> bytes:
+    """Renders the two panels as PNG bytes; `worst` holds -1 where nothing was reported."""
+    figure = Figure(figsize=(11, 4 + 0.32 * len(kecamatan)), dpi=100, layout="constrained")
+    FigureCanvasAgg(figure)
+    bars, heat = figure.subplots(
+        2, 1, gridspec_kw={"height_ratios": [3, max(3, len(kecamatan) * 0.32)]}
+    )
+    positions = list(range(len(days)))
+    bottom = [0] * len(days)
+    for level in Level:
+        values = per_level[level]
+        bars.bar(
+            positions, values, bottom=bottom, color=LEVEL_COLORS[level], label=LEVEL_LABEL[level]
+        )
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    labels = [f"{d:%d/%m}" for d in days]
+    step = max(1, len(days) // 15)
+    bars.set_xticks(positions[::step], labels[::step])
+    bars.set_ylabel("Jumlah laporan")
+    bars.set_title(f"Laporan per hari menurut tingkat - {district}")
+    bars.legend(loc="upper left", ncols=4, fontsize="small")
+    colors = ListedColormap([NO_REPORT_COLOR] + [LEVEL_COLORS[level] for level in Level])
+    heat.imshow(worst, aspect="auto", cmap=colors, vmin=-1.5, vmax=3.5, interpolation="nearest")
+    heat.set_yticks(range(len(kecamatan)), kecamatan, fontsize="small")
+    heat.set_xticks(positions[::step], labels[::step])
+    heat.set_title("Tingkat terburuk per kecamatan per hari (abu-abu: tidak ada laporan)")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def build_chart(
+    db_path: Path, district: str, kecamatan: tuple[str, ...], last: date, days: int, tz: ZoneInfo
+) -> bytes:
+    """Reads the last `days` local days up to `last` and renders the chart."""
+    first = last - timedelta(days=days - 1)
+    start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+    offset = int((start.utcoffset() or timedelta()).total_seconds())
+    conn = open_reader(db_path)
+    try:
+        rows = daily_levels(conn, to_sql_time(start), to_sql_time(end), offset)
+    finally:
+        conn.close()
+    day_list = [first + timedelta(days=i) for i in range(days)]
+    index = {d.isoformat(): i for i, d in enumerate(day_list)}
+    per_level = {level: [0] * days for level in Level}
+    worst_by: dict[str, list[int]] = defaultdict(lambda: [-1] * days)
+    for day, name, level, count in rows:
+        if day not in index:
+            continue
+        per_level[Level(level)][index[day]] += count
+        cells = worst_by[name]
+        cells[index[day]] = max(cells[index[day]], level)
+    names = list(kecamatan) + sorted(set(worst_by) - set(kecamatan))
+    matrix = [worst_by[name] if name in worst_by else [-1] * days for name in names]
+    return render_chart(district, day_list, per_level, names, matrix)

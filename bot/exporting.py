@@ -1,0 +1,170 @@
+"""Building the export files (CSV and XLSX) and the chart, off the event loop.
+
+Everything here is synchronous and meant for `asyncio.to_thread`: it opens its own read-only
+connection, streams rows, and writes files in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import xlsxwriter
+
+from bot import texts
+from bot.domain import Level, Role
+from storage.db import from_sql_time, to_sql_time
+from storage.export import daily_levels, member_rows, open_reader, report_rows
+
+REPORT_COLUMNS = (
+    "nomor",
+    "waktu",
+    "kecamatan",
+    "peran",
+    "petugas",
+    "user_id",
+    "tingkat",
+    "kategori",
+    "keterangan",
+    "ralat",
+    "foto",
+    "lintang",
+    "bujur",
+    "diterima_oleh",
+    "diterima_pada",
+    "waktu_respons_detik",
+)
+MEMBER_COLUMNS = (
+    "user_id",
+    "nama",
+    "peran",
+    "kecamatan",
+    "status",
+    "telepon",
+    "jumlah_laporan",
+    "laporan_terakhir",
+)
+
+
+@dataclass(frozen=True)
+class ExportFiles:
+    """The files of one export."""
+
+    csv_path: Path
+    xlsx_path: Path
+    reports: int
+
+
+def _local(text: str | None, tz: ZoneInfo) -> str:
+    return from_sql_time(text).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if text else ""
+
+
+def _report_values(r: sqlite3.Row, tz: ZoneInfo) -> list[object]:
+    return [
+        r["id"],
+        _local(r["created_at"], tz),
+        r["kecamatan"],
+        texts.ROLE_NAMES[Role(r["role"])],
+        r["officer_name"] or "",
+        r["officer_id"],
+        texts.LEVEL_LABEL[Level(r["level"])],
+        texts.category_label(r["category"]) if r["category"] else "",
+        r["text"],
+        r["corrections"] or "",
+        r["photo_count"],
+        r["latitude"] if r["latitude"] is not None else "",
+        r["longitude"] if r["longitude"] is not None else "",
+        r["acked_by_name"] or "",
+        _local(r["acked_at"], tz),
+        r["ack_seconds"] if r["ack_seconds"] is not None else "",
+    ]
+
+
+def build_export(
+    db_path: Path, first: date, last: date, tz: ZoneInfo, folder: Path
+) -> ExportFiles:
+    """Writes `laporan_<first>_<last>.csv` and `.xlsx` for the local days first..last."""
+    start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+    span = (to_sql_time(start), to_sql_time(end))
+    stem = f"laporan_{first:%Y-%m-%d}_{last:%Y-%m-%d}"
+    csv_path, xlsx_path = folder / f"{stem}.csv", folder / f"{stem}.xlsx"
+    conn = open_reader(db_path)
+    try:
+        count = 0
+        # UTF-8 with BOM so Excel opens Indonesian text correctly.
+        with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(REPORT_COLUMNS)
+            for row in report_rows(conn, *span):
+                writer.writerow(_report_values(row, tz))
+                count += 1
+        workbook = xlsxwriter.Workbook(str(xlsx_path), {"constant_memory": True})
+        try:
+            bold = workbook.add_format({"bold": True})
+            sheet = workbook.add_worksheet("Laporan")
+            sheet.write_row(0, 0, REPORT_COLUMNS, bold)
+            sheet.set_column(1, 1, 19)
+            sheet.set_column(8, 9, 60)
+            for index, row in enumerate(report_rows(conn, *span), start=1):
+                sheet.write_row(index, 0, _report_values(row, tz))
+            members = workbook.add_worksheet("Petugas")
+            members.write_row(0, 0, MEMBER_COLUMNS, bold)
+            for index, row in enumerate(member_rows(conn), start=1):
+                members.write_row(
+                    index,
+                    0,
+                    [
+                        row["user_id"],
+                        row["name"],
+                        texts.ROLE_NAMES[Role(row["role"])],
+                        row["kecamatan"] or "",
+                        row["state"],
+                        row["phone"] or "",
+                        row["reports"],
+                        _local(row["last_report_at"], tz),
+                    ],
+                )
+            _summary_sheet(workbook, conn, span, tz, first, last, bold)
+        finally:
+            workbook.close()
+    finally:
+        conn.close()
+    return ExportFiles(csv_path, xlsx_path, count)
+
+
+def _summary_sheet(
+    workbook: xlsxwriter.Workbook,
+    conn: sqlite3.Connection,
+    span: tuple[str, str],
+    tz: ZoneInfo,
+    first: date,
+    last: date,
+    bold: xlsxwriter.format.Format,
+) -> None:
+    """Kecamatan x day: the worst level of the day and the number of reports."""
+    offset = int(
+        (tz.utcoffset(datetime.combine(first, datetime.min.time())) or timedelta()).total_seconds()
+    )
+    worst: dict[tuple[str, str], int] = {}
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for day, kecamatan, level, n in daily_levels(conn, *span, offset):
+        worst[(kecamatan, day)] = max(level, worst.get((kecamatan, day), 0))
+        counts[(kecamatan, day)] += n
+    days = [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+    sheet = workbook.add_worksheet("Ringkasan Harian")
+    sheet.write_row(0, 0, ["kecamatan", *days], bold)
+    names = sorted({k for k, _ in counts})
+    for index, name in enumerate(names, start=1):
+        cells = [
+            f"{texts.LEVEL_LABEL[Level(worst[(name, d)])]} ({counts[(name, d)]})"
+            if (name, d) in counts
+            else ""
+            for d in days
+        ]
+        sheet.write_row(index, 0, [name, *cells])

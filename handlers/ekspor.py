@@ -1,0 +1,110 @@
+"""`/ekspor` (CSV + XLSX files) and `/grafik` (a PNG chart), built off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot import texts
+from bot.charts import build_chart
+from bot.context import PoskoApp, PoskoContext
+from bot.digest import day_bounds
+from bot.exporting import build_export
+from bot.parsing import DayInvalid, command_args, parse_day
+
+logger = logging.getLogger(__name__)
+
+MAX_EXPORT_DAYS = 366
+MAX_CHART_DAYS = 90
+DEFAULT_CHART_DAYS = 7
+
+
+def parse_range(args: str, today: date) -> tuple[date, date]:
+    """`[dari] [sampai]` as local dates (default: today); raises DayInvalid."""
+    words = " ".join(args.casefold().split()).replace("hari ini", "hariini").split()
+    if len(words) > 2:
+        raise DayInvalid(args)
+    days = [parse_day(word, today) for word in words] or [today]
+    first, last = days[0], days[-1]
+    if first > last or last > today or (last - first).days >= MAX_EXPORT_DAYS:
+        raise DayInvalid(args)
+    return first, last
+
+
+async def ekspor_cmd(update: Update, context: PoskoContext) -> None:
+    """Sends the reports of a date range as CSV (UTF-8 with BOM) and XLSX."""
+    message = update.effective_message
+    if message is None:
+        return
+    services = context.services
+    tz = services.settings.timezone
+    try:
+        first, last = parse_range(command_args(message.text or ""), services.today())
+    except DayInvalid:
+        await message.reply_text(texts.EKSPOR_USAGE)
+        return
+    start, _ = day_bounds(first, tz)
+    _, end = day_bounds(last, tz)
+    _, total = await services.queries.listing(2**62, None, start, end, 0, 1)
+    if total == 0:
+        await message.reply_text(texts.ekspor_empty(first, last))
+        return
+    await message.reply_text(texts.EKSPOR_WORKING)
+    with tempfile.TemporaryDirectory(prefix="posko-ekspor-") as folder:
+        files = await asyncio.to_thread(
+            build_export, services.settings.database_path, first, last, tz, Path(folder)
+        )
+        for path, kind in ((files.csv_path, "CSV"), (files.xlsx_path, "Excel")):
+            with path.open("rb") as handle:
+                await message.reply_document(
+                    handle,
+                    filename=path.name,
+                    caption=texts.ekspor_caption(first, last, files.reports, kind),
+                    do_quote=False,
+                )
+    logger.info(
+        "Export %s..%s (%s reports) for %s", first, last, files.reports, context.actor.user_id
+    )
+
+
+async def grafik_cmd(update: Update, context: PoskoContext) -> None:
+    """Sends a chart of the last N days (default 7, at most 90)."""
+    message = update.effective_message
+    if message is None:
+        return
+    args = command_args(message.text or "")
+    if args and (not args.isascii() or not args.isdigit() or not 1 <= int(args) <= MAX_CHART_DAYS):
+        await message.reply_text(texts.GRAFIK_USAGE)
+        return
+    days = int(args) if args else DEFAULT_CHART_DAYS
+    services = context.services
+    tz = services.settings.timezone
+    last = services.today()
+    start, _ = day_bounds(last - timedelta(days=days - 1), tz)
+    _, end = day_bounds(last, tz)
+    _, total = await services.queries.listing(2**62, None, start, end, 0, 1)
+    if total == 0:
+        await message.reply_text(texts.grafik_empty(days))
+        return
+    png = await asyncio.to_thread(
+        build_chart,
+        services.settings.database_path,
+        services.region.district,
+        services.region.kecamatan,
+        last,
+        days,
+        tz,
+    )
+    await message.reply_photo(png, caption=texts.grafik_caption(days, last), do_quote=False)
+
+
+def register(app: PoskoApp) -> None:
+    """Adds `/ekspor` and `/grafik`."""
+    app.add_handler(CommandHandler("ekspor", ekspor_cmd))
+    app.add_handler(CommandHandler("grafik", grafik_cmd))

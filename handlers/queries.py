@@ -1,0 +1,294 @@
+"""Reading reports from inside Telegram: /status, /belum, /laporan, /lihat and /cari."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from datetime import date
+from html import escape
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    Message,
+    Update,
+)
+from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import texts
+from bot.context import PoskoApp, PoskoContext
+from bot.digest import day_bounds, split_messages
+from bot.domain import FIELD_ROLES
+from bot.parsing import DayInvalid, command_args, parse_day
+from bot.schedule import load_snapshot
+from bot.services import Services
+from storage.queries import MARK_END, MARK_START, View, fts_query
+
+PAGE = texts.PAGE_SIZE
+
+
+def _thread(message: Message) -> int | None:
+    return message.message_thread_id if message.is_topic_message else None
+
+
+async def _reply_parts(message: Message, parts: list[str]) -> None:
+    for part in parts:
+        await message.reply_text(part, do_quote=False, message_thread_id=_thread(message))
+
+
+async def status_cmd(update: Update, context: PoskoContext) -> None:
+    """The current level of each kecamatan today, worst first."""
+    message = update.effective_message
+    if message is None:
+        return
+    services = context.services
+    start, _ = day_bounds(services.today(), services.settings.timezone)
+    snapshot = await load_snapshot(services, start, services.now())
+    ordered = sorted(
+        snapshot.kecamatan, key=lambda k: (k.latest is None, -(k.latest or 0), k.name)
+    )
+    lines = [texts.status_line(k.name, k.latest, k.count) for k in ordered]
+    header = texts.status_view(services.today(), services.now(), [])
+    await _reply_parts(message, split_messages([header, *lines]))
+
+
+async def belum_cmd(update: Update, context: PoskoContext) -> None:
+    """Officers who have not reported today, by kecamatan and role."""
+    message = update.effective_message
+    if message is None:
+        return
+    services = context.services
+    start, _ = day_bounds(services.today(), services.settings.timezone)
+    snapshot = await load_snapshot(services, start, services.now())
+    lines, count = [], 0
+    for status in snapshot.kecamatan:
+        silent = sorted(
+            (o for o in snapshot.officers if o.kecamatan == status.name and o.latest is None),
+            key=lambda o: (FIELD_ROLES.index(o.role), o.name),
+        )
+        if silent:
+            count += len(silent)
+            names = ", ".join(f"{texts.ROLE_LABEL[o.role]} {escape(o.name)}" for o in silent)
+            lines.append(f"<b>{escape(status.name)}</b>: {names}")
+    if not lines:
+        await message.reply_text(texts.BELUM_NONE)
+        return
+    header = texts.belum_view(services.today(), [], count)
+    await _reply_parts(message, split_messages([header, *lines]))
+
+
+def _parse_listing_args(args: str, services: Services) -> tuple[str | None, date | None] | None:
+    """Splits "[kecamatan] [tanggal]"; None when it does not parse."""
+    words = args.split()
+    today = services.today()
+    for take in (2, 1, 0):  # "hari ini" is two words
+        if take > len(words):
+            continue
+        day_text = " ".join(words[len(words) - take :]) if take else ""
+        place_text = " ".join(words[: len(words) - take])
+        try:
+            day = parse_day(day_text, today) if take else None
+        except DayInvalid:
+            continue
+        kecamatan = services.region.find(place_text) if place_text else None
+        if place_text and kecamatan is None:
+            continue
+        return kecamatan, day
+    return None
+
+
+async def laporan_cmd(update: Update, context: PoskoContext) -> None:
+    """The newest reports, optionally of one kecamatan and/or day, 10 per page."""
+    message = update.effective_message
+    if message is None:
+        return
+    services = context.services
+    parsed = _parse_listing_args(command_args(message.text or ""), services)
+    if parsed is None:
+        await message.reply_text(texts.LAPORAN_USAGE)
+        return
+    kecamatan, day = parsed
+    params = {"kecamatan": kecamatan, "day": day.isoformat() if day else None}
+    view = await services.queries.save_view(
+        "laporan", params, await services.queries.latest_number(), services.clock()
+    )
+    text, markup = await _render_view(services, view, 0)
+    await message.reply_text(text, reply_markup=markup, message_thread_id=_thread(message))
+
+
+async def cari_cmd(update: Update, context: PoskoContext) -> None:
+    """Full-text search over report texts and corrections, newest first, 10 per page."""
+    message = update.effective_message
+    if message is None:
+        return
+    services = context.services
+    words = command_args(message.text or "")
+    query = fts_query(words)
+    if query is None:
+        await message.reply_text(texts.CARI_USAGE)
+        return
+    params = {"words": words[:200], "query": query}
+    view = await services.queries.save_view(
+        "cari", params, await services.queries.latest_number(), services.clock()
+    )
+    text, markup = await _render_view(services, view, 0)
+    await message.reply_text(text, reply_markup=markup, message_thread_id=_thread(message))
+
+
+def highlight(snippet: str) -> str:
+    """Escapes a search snippet and turns FTS5's markers into bold tags, always balanced."""
+    out, bold = [], False
+    for char in snippet:
+        if char == MARK_START:
+            if not bold:
+                out.append("<b>")
+                bold = True
+        elif char == MARK_END:
+            if bold:
+                out.append("</b>")
+                bold = False
+        else:
+            out.append(escape(char))
+    if bold:
+        out.append("</b>")
+    return "".join(out)
+
+
+async def _render_view(
+    services: Services, view: View, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    tz = services.settings.timezone
+    params: dict[str, Any] = view.params
+    if view.kind == "cari":
+        hits, total = await services.queries.search(
+            params["query"], view.max_report, page * PAGE, PAGE
+        )
+        if total == 0:
+            return texts.cari_empty(params["words"]), None
+        lines = [
+            f"#{h.report.number} · {h.report.created_at.astimezone(tz):%d/%m %H:%M} · "
+            f"{texts.LEVEL_EMOJI[h.report.level]} {escape(h.report.kecamatan)} — "
+            f"{highlight(h.snippet)}"
+            for h in hits
+        ]
+        title = texts.cari_title(params["words"])
+    else:
+        day = date.fromisoformat(params["day"]) if params.get("day") else None
+        start, end = day_bounds(day, tz) if day else (None, None)
+        reports, total = await services.queries.listing(
+            view.max_report, params.get("kecamatan"), start, end, page * PAGE, PAGE
+        )
+        if total == 0:
+            return texts.LAPORAN_EMPTY, None
+        corrections = await services.reports.corrections([r.number for r in reports])
+        lines = [
+            texts.report_line(
+                r.number,
+                r.created_at.astimezone(tz),
+                r.level,
+                r.kecamatan,
+                r.role,
+                r.text,
+                len(corrections[r.number]),
+            )
+            for r in reports
+        ]
+        title = texts.laporan_title(params.get("kecamatan"), day)
+    pages = max(1, math.ceil(total / PAGE))
+    buttons = []
+    if page > 0:
+        buttons.append(
+            InlineKeyboardButton(texts.PREV_BUTTON, callback_data=f"v:{view.id}:{page - 1}")
+        )
+    if page < pages - 1:
+        buttons.append(
+            InlineKeyboardButton(texts.NEXT_BUTTON, callback_data=f"v:{view.id}:{page + 1}")
+        )
+    text = texts.listing_page(title, lines, page, pages, total)
+    return text, InlineKeyboardMarkup([buttons]) if buttons else None
+
+
+async def view_page_cb(update: Update, context: PoskoContext) -> None:
+    """Turns a /laporan or /cari page in place."""
+    query = update.callback_query
+    if query is None or not query.data:
+        return
+    _, view_text, page_text = [*query.data.split(":"), "", ""][:3]
+    view = await context.services.queries.view(int(view_text)) if view_text.isdigit() else None
+    if view is None or not page_text.isdigit():
+        await query.answer(texts.STALE_BUTTON)
+        return
+    text, markup = await _render_view(context.services, view, int(page_text))
+    await query.answer()
+    with contextlib.suppress(TelegramError):  # e.g. "message is not modified" on a double tap
+        await query.edit_message_text(text, reply_markup=markup)
+
+
+async def lihat_cmd(update: Update, context: PoskoContext) -> None:
+    """One report in full: who, where, when, text, corrections, acknowledgement, photos, map."""
+    message = update.effective_message
+    if message is None:
+        return
+    number_text = command_args(message.text or "").lstrip("#")
+    if not number_text.isascii() or not number_text.isdigit() or len(number_text) > 12:
+        await message.reply_text(texts.LIHAT_USAGE)
+        return
+    services = context.services
+    report = await services.reports.get(int(number_text))
+    if report is None:
+        await message.reply_text(texts.lihat_missing(int(number_text)))
+        return
+    tz = services.settings.timezone
+    officer = await services.members.get(report.officer_id)
+    photos = await services.reports.photos(report.number)
+    ack = (
+        texts.ack_line(
+            report.acked_by_name or "-", report.acked_at.astimezone(tz), report.ack_seconds or 0
+        )
+        if report.acked_at is not None
+        else None
+    )
+    location = (
+        (report.latitude, report.longitude)
+        if report.latitude is not None and report.longitude is not None
+        else None
+    )
+    blocks = texts.report_detail(
+        report.number,
+        report.level,
+        report.kecamatan,
+        report.role,
+        officer.name if officer else "-",
+        report.officer_id,
+        report.created_at.astimezone(tz),
+        report.category,
+        report.text,
+        len(photos),
+        location,
+        ack,
+        report.escalated_at is not None,
+    )
+    corrections = (await services.reports.corrections([report.number]))[report.number]
+    blocks += [texts.correction_block(c.created_at.astimezone(tz), c.text) for c in corrections]
+    await _reply_parts(message, split_messages(blocks))
+    thread = _thread(message)
+    if len(photos) == 1:
+        await message.reply_photo(photos[0].file_id, do_quote=False, message_thread_id=thread)
+    elif photos:
+        media = [InputMediaPhoto(p.file_id) for p in photos]
+        await message.reply_media_group(media, do_quote=False, message_thread_id=thread)
+    if location is not None:
+        await message.reply_location(*location, do_quote=False, message_thread_id=thread)
+
+
+def register(app: PoskoApp) -> None:
+    """Adds the query commands and their page buttons."""
+    app.add_handler(CommandHandler("status", status_cmd))
+    app.add_handler(CommandHandler("belum", belum_cmd))
+    app.add_handler(CommandHandler("laporan", laporan_cmd))
+    app.add_handler(CommandHandler("cari", cari_cmd))
+    app.add_handler(CommandHandler("lihat", lihat_cmd))
+    app.add_handler(CallbackQueryHandler(view_page_cb, pattern=r"^v:"))

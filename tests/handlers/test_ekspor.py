@@ -1,0 +1,85 @@
+import csv
+import io
+
+import openpyxl
+from PIL import Image
+
+from tests.conftest import Enlist
+from tests.fakebot import FakeUser
+from tests.harness import FakeClock, Posko
+
+
+def document_bytes(message: object) -> bytes:
+    return bytes(message.params["document"]["content"])  # type: ignore[attr-defined]
+
+
+async def test_export_csv_and_xlsx(
+    posko: Posko, enlist: Enlist, admin: FakeUser, clock: FakeClock
+) -> None:
+    ani = await enlist(2001, "camat", "Bengalon", "Ani <Camat>")
+    budi = await enlist(2002, "kapolsek", "Telen", "Budi")
+    clock.advance(days=-1)
+    await ani.send('/lapor waspada kemarin: isu "hoaks", ada koma; titik koma')
+    clock.advance(days=1)
+    await budi.send("/lapor rawan hari ini <b>bentrok</b> 🔥")
+    await budi.send("/ralat 2 koreksi jumlah")
+    await ani.send("/lapor aman")
+    await admin.send("/ekspor kemarin hari ini")
+    working, csv_message, xlsx_message = admin.messages[-3:]
+    assert working.text == "⏳ Menyiapkan berkas ekspor..."
+    assert csv_message.params["document"]["filename"] == "laporan_2024-11-26_2024-11-27.csv"
+    assert csv_message.text == "CSV: 3 laporan, 26/11/2024–27/11/2024"
+    raw = document_bytes(csv_message)
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM for Excel"
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [r["nomor"] for r in rows] == ["1", "2", "3"]
+    assert rows[0]["keterangan"] == 'kemarin: isu "hoaks", ada koma; titik koma'
+    assert rows[0]["waktu"] == "2024-11-26 10:00:00"
+    assert (rows[1]["tingkat"], rows[1]["ralat"], rows[1]["petugas"]) == (
+        "Rawan", "koreksi jumlah", "Budi",
+    )  # fmt: skip
+    assert rows[1]["keterangan"] == "hari ini <b>bentrok</b> 🔥"
+    workbook = openpyxl.load_workbook(io.BytesIO(document_bytes(xlsx_message)), read_only=True)
+    assert workbook.sheetnames == ["Laporan", "Petugas", "Ringkasan Harian"]
+    report_rows = list(workbook["Laporan"].values)
+    assert report_rows[0][:3] == ("nomor", "waktu", "kecamatan")
+    assert [r[0] for r in report_rows[1:]] == [1, 2, 3]
+    members = list(workbook["Petugas"].values)
+    assert {r[1] for r in members[1:]} == {"Ani <Camat>", "Budi"}
+    summary = list(workbook["Ringkasan Harian"].values)
+    assert summary[0] == ("kecamatan", "2024-11-26", "2024-11-27")
+    assert summary[1] == ("Bengalon", "Waspada (1)", "Aman (1)")
+    assert summary[2] == ("Telen", None, "Rawan (1)")
+
+
+async def test_export_arguments(posko: Posko, admin: FakeUser) -> None:
+    await admin.send("/ekspor")
+    assert admin.last_message().text == "Tidak ada laporan pada 27/11/2024–27/11/2024."
+    for args in ("2024-11-27 2024-11-01", "besok", "2024-11-28", "2023-01-01 2024-11-27", "a b c"):
+        await admin.send(f"/ekspor {args}")
+        assert admin.last_message().text.startswith("Format: /ekspor"), args
+
+
+async def test_chart_is_a_png_of_sensible_size(
+    posko: Posko, enlist: Enlist, admin: FakeUser, clock: FakeClock
+) -> None:
+    officer = await enlist(2001, "camat", "Sangkulirang")
+    await admin.send("/grafik")
+    assert admin.last_message().text == "Belum ada laporan dalam 7 hari terakhir."
+    for day in range(5):
+        await officer.send(f"/lapor {('aman', 'waspada', 'rawan', 'darurat', 'aman')[day]} x{day}")
+        clock.advance(days=1)
+    clock.advance(days=-1)
+    await admin.send("/grafik 14")
+    chart = admin.last_message()
+    assert chart.kind == "photo"
+    assert chart.text == "📊 Laporan 14 hari terakhir sampai 01/12/2024."
+    png = bytes(chart.params["photo"]["content"])
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG"
+    width, height = image.size
+    assert 800 <= width <= 1400
+    assert 600 <= height <= 1600
+    for bad in ("0", "91", "tujuh", "-3"):
+        await admin.send(f"/grafik {bad}")
+        assert admin.last_message().text.startswith("Format: /grafik"), bad
