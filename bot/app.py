@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
+from typing import cast
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -12,10 +14,12 @@ from telegram.ext import (
     Defaults,
     JobQueue,
 )
+from telegram.request import HTTPXRequest
 
 from bot import access, schedule
 from bot.context import SERVICES_KEY, PoskoApp, PoskoContext
 from bot.errors import error_handler
+from bot.inbox import InboxBot, PoskoApplication, replay_pending
 from bot.menus import publish_menus
 from bot.ratelimit import PoskoRateLimiter, RateLimits
 from bot.regions import Region
@@ -65,6 +69,17 @@ FEATURES = (
 )
 
 
+INBOX_KEEP = timedelta(days=2)
+
+
+async def prune_inbox_job(context: PoskoContext) -> None:
+    """Forgets handled updates older than two days."""
+    services = context.services
+    removed = await services.inbox.prune(services.clock() - INBOX_KEEP)
+    if removed:
+        logger.info("Pruned %s handled updates from the inbox", removed)
+
+
 def build_application(
     settings: Settings,
     region: Region,
@@ -81,6 +96,10 @@ def build_application(
         logger.info(
             "Database ready at %s (schema %s)", settings.database_path, await db.schema_version()
         )
+        bot.attach_inbox(services.inbox, clock)
+        if isinstance(app, PoskoApplication):
+            app.inbox, app.clock = services.inbox, clock
+        await replay_pending(app, services.inbox)
         schedule.schedule_jobs(app, services)
         await publish_menus(app.bot, services)
 
@@ -94,21 +113,30 @@ def build_application(
         tzinfo=settings.timezone,
         link_preview_options=LinkPreviewOptions(is_disabled=True),
     )
-    app: PoskoApp = (
+    bot = InboxBot(
+        token=settings.token,
+        base_url=f"{settings.api_url}/bot",
+        base_file_url=f"{settings.api_url}/file/bot",
+        defaults=defaults,
+        rate_limiter=PoskoRateLimiter(rate_limits),
+        request=HTTPXRequest(connection_pool_size=64),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+    )
+    application = (
         ApplicationBuilder()
-        .token(settings.token)
-        .base_url(f"{settings.api_url}/bot")
-        .base_file_url(f"{settings.api_url}/file/bot")
-        .defaults(defaults)
-        .rate_limiter(PoskoRateLimiter(rate_limits))
+        .application_class(PoskoApplication)
+        .bot(bot)
         .context_types(ContextTypes(context=PoskoContext))
         .job_queue(JobQueue[PoskoContext]())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
+    app = cast(PoskoApp, application)
     for feature in FEATURES:
         feature.register(app)
     app.add_error_handler(error_handler)
     escalation.schedule_repages(app, settings.escalation_ack_minutes)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(prune_inbox_job, interval=3600, first=60, name="prune inbox")
     return app

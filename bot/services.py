@@ -19,6 +19,7 @@ from storage.config import (
 )
 from storage.db import Database, from_sql_time, to_sql_time
 from storage.drafts import DraftRepo
+from storage.inbox import InboxRepo
 from storage.members import MemberRepo
 from storage.queries import QueryRepo
 from storage.reports import ReportRepo
@@ -59,6 +60,7 @@ class Services:
     config: ConfigRepo
     audit: AuditRepo
     queries: QueryRepo
+    inbox: InboxRepo
     clock: Clock
     runtime: RuntimeConfig = field(default_factory=lambda: RuntimeConfig(None))
 
@@ -95,6 +97,7 @@ class Services:
             config=config,
             audit=AuditRepo(db),
             queries=QueryRepo(db),
+            inbox=InboxRepo(db),
             clock=clock,
             runtime=runtime,
         )
