@@ -106,6 +106,7 @@ def build_application(
     async def post_shutdown(app: PoskoApp) -> None:
         services = app.bot_data.pop(SERVICES_KEY, None)
         if isinstance(services, Services):
+            await services.drain(limit=5, cancel=True)
             await services.db.close()
 
     defaults = Defaults(

@@ -52,7 +52,9 @@ async def file_report(
     except TelegramError as exc:
         receipt_failed = exc  # the report is stored: still escalate it, then report the error
     if report.level.escalates and report.escalated_at is None:
-        await escalate(bot, services, report, officer)
+        # Beside, not inside, update handling: the group's 20-a-minute limit must not hold up
+        # other officers' receipts. A failed or interrupted escalation is retried by the sweep.
+        services.spawn(escalate(bot, services, report, officer))
     if receipt_failed is not None:
         raise receipt_failed
     return report
@@ -81,7 +83,32 @@ def escalation_text(services: Services, report: Report, officer_name: str, photo
 
 
 async def escalate(bot: Bot, services: Services, report: Report, officer: Member) -> None:
-    """Posts an urgent report to the coordination group with its photos and location."""
+    """Posts an urgent report to the coordination group (once) with its photos and location."""
+    if report.number in services.runtime.escalating:
+        return
+    services.runtime.escalating.add(report.number)
+    try:
+        current = await services.reports.get(report.number)
+        if current is None or current.escalated_at is not None:
+            return
+        await _post_escalation(bot, services, current, officer)
+    finally:
+        services.runtime.escalating.discard(report.number)
+
+
+async def escalate_pending(bot: Bot, services: Services) -> int:
+    """Queues urgent reports of the last day that were stored but not yet escalated."""
+    since = services.clock() - timedelta(days=1)
+    queued = 0
+    for report in await services.reports.unescalated(since):
+        officer = await services.members.get(report.officer_id)
+        if officer is not None and report.number not in services.runtime.escalating:
+            services.spawn(escalate(bot, services, report, officer))
+            queued += 1
+    return queued
+
+
+async def _post_escalation(bot: Bot, services: Services, report: Report, officer: Member) -> None:
     photos = await services.reports.photos(report.number)
     alert = await send_group(
         bot,

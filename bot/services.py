@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from bot.regions import Region
 from bot.settings import Settings, parse_times
@@ -24,6 +26,8 @@ from storage.members import MemberRepo
 from storage.queries import QueryRepo
 from storage.reports import ReportRepo
 from storage.slots import SlotRepo
+
+logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
@@ -44,6 +48,10 @@ class RuntimeConfig:
     first_started_at: datetime | None = None
     # Serializes digest posting within the process (the daily job vs. the catch-up).
     digest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Report numbers whose escalation is being posted right now.
+    escalating: set[int] = field(default_factory=set)
+    # Work that runs beside update handling (e.g. escalations); awaited at shutdown.
+    background: set[asyncio.Task[None]] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,34 @@ class Services:
             clock=clock,
             runtime=runtime,
         )
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Runs `work` beside update handling; errors are logged, never lost silently."""
+        task = asyncio.get_running_loop().create_task(work)
+        self.runtime.background.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self.runtime.background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("Background work failed", exc_info=task.exception())
+
+    async def drain(self, limit: float, *, cancel: bool = False) -> None:
+        """Waits up to `limit` seconds for background work; optionally cancels what is left.
+
+        Cancelled escalations are safe: their reports are still unescalated in the database and
+        the escalation sweep posts them after the next start.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit
+        while self.runtime.background and loop.time() < deadline:
+            await asyncio.wait(set(self.runtime.background), timeout=deadline - loop.time())
+        if cancel and self.runtime.background:
+            leftover = set(self.runtime.background)
+            logger.warning("Stopping with %s background tasks unfinished", len(leftover))
+            for task in leftover:
+                task.cancel()
+            await asyncio.gather(*leftover, return_exceptions=True)
 
     def now(self) -> datetime:
         """The current time in the configured time zone."""

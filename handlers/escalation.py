@@ -13,7 +13,7 @@ from telegram.ext import CallbackQueryHandler
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
 from bot.notify import admin_ids, send_group, tell
-from bot.reporting import ack_markup, escalation_text
+from bot.reporting import ack_markup, escalate_pending, escalation_text
 from storage.reports import Report
 
 logger = logging.getLogger(__name__)
@@ -113,9 +113,17 @@ def register(app: PoskoApp) -> None:
     app.add_handler(CallbackQueryHandler(ack_cb, pattern=r"^ack:"))
 
 
+async def escalate_pending_job(context: PoskoContext) -> None:
+    """Posts urgent reports whose escalation failed or was interrupted (e.g. by a restart)."""
+    await escalate_pending(context.bot, context.services)
+
+
 def schedule_repages(app: PoskoApp, ack_minutes: float) -> None:
     """Checks for due re-pages often enough for the configured wait (at least every 30 s)."""
     if app.job_queue is None:
         raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
     interval = min(30.0, max(1.0, ack_minutes * 60 / 4))
     app.job_queue.run_repeating(repage_job, interval=interval, first=1, name="repage")
+    app.job_queue.run_repeating(
+        escalate_pending_job, interval=30, first=2, name="escalate pending"
+    )

@@ -262,6 +262,15 @@ class ReportRepo:
             row = await cursor.fetchone()
         return Report.from_row(row) if row else None
 
+    async def unescalated(self, since: datetime) -> list[Report]:
+        """Rawan/Darurat reports created since `since` that were never posted to the group."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM reports WHERE level >= 2 AND escalated_at IS NULL AND created_at >= ? "
+            "ORDER BY id",
+            (to_sql_time(since),),
+        )
+        return [Report.from_row(row) for row in rows]
+
     async def due_repages(self, now: datetime) -> list[Report]:
         """Unacknowledged escalations whose re-page time has come."""
         rows = await self._db.fetchall(

@@ -101,7 +101,12 @@ class Posko:
         )
         await app.start()
         self._app = app
-        self.fake.settle = app.update_queue.join
+        self.fake.settle = self.settle
+
+    async def settle(self) -> None:
+        """Waits until queued updates and the work they started (escalations) are done."""
+        await self.app.update_queue.join()
+        await self.services.drain(limit=30)
 
     async def stop(self) -> None:
         """Stops like `run_polling` does on SIGTERM: stop polling, drain, shut down."""
