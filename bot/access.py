@@ -165,8 +165,8 @@ CALLBACKS: dict[str, Rule] = {
 }
 
 
-def command_of(message: Message | None, bot_username: str) -> str | None:
-    """The command a message starts with (text or caption), if addressed to this bot."""
+def command_parts(message: Message | None) -> tuple[str, str] | None:
+    """(command, addressee) of a message starting with a command (text or caption), else None."""
     if message is None:
         return None
     text = message.text or message.caption
@@ -176,11 +176,19 @@ def command_of(message: Message | None, bot_username: str) -> str | None:
     first = entities[0]
     if first.type != MessageEntityType.BOT_COMMAND or first.offset != 0:
         return None
-    word = text[1 : first.length]
-    command, _, addressee = word.partition("@")
+    command, _, addressee = text[1 : first.length].partition("@")
+    return command.casefold(), addressee
+
+
+def command_of(message: Message | None, bot_username: str) -> str | None:
+    """The command a message starts with (text or caption), if addressed to this bot."""
+    parts = command_parts(message)
+    if parts is None:
+        return None
+    command, addressee = parts
     if addressee and addressee.casefold() != bot_username.casefold():
         return None
-    return command.casefold()
+    return command
 
 
 def refusal(rule: Rule, access: Access, place: Place) -> str:
@@ -216,12 +224,18 @@ async def gate(update: Update, context: PoskoContext) -> None:
         await services.members.set_blocked(actor.member.user_id, None)  # they are back
     message = update.effective_message
     command = command_of(message, context.bot.username or "")
+    if command is None and command_parts(message) is not None:
+        raise ApplicationHandlerStop  # a command for another bot: none of our business
     if command is None or message is None:
         if message is not None and message.migrate_to_chat_id is not None:
             return  # the group became a supergroup: handlers.coordination follows it
         if place is not Place.PRIVATE:
             raise ApplicationHandlerStop  # group chatter is not for the bot
         return
+    if message.forward_origin is not None:
+        # A forwarded command is someone else's words: never act on it.
+        await message.reply_text(texts.FORWARDED_COMMAND)
+        raise ApplicationHandlerStop
     rule = COMMANDS.get(command)
     if rule is None:
         return  # unknown commands get the fallback's answer

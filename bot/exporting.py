@@ -64,6 +64,13 @@ def _local(text: str | None, tz: ZoneInfo) -> str:
     return from_sql_time(text).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if text else ""
 
 
+def _csv_safe(value: object) -> object:
+    """Keeps spreadsheet programs from running cell text as a formula (=, +, -, @, tab, CR)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _report_values(r: sqlite3.Row, tz: ZoneInfo) -> list[object]:
     return [
         r["id"],
@@ -102,9 +109,13 @@ def build_export(
             writer = csv.writer(handle)
             writer.writerow(REPORT_COLUMNS)
             for row in report_rows(conn, *span):
-                writer.writerow(_report_values(row, tz))
+                writer.writerow([_csv_safe(value) for value in _report_values(row, tz)])
                 count += 1
-        workbook = xlsxwriter.Workbook(str(xlsx_path), {"constant_memory": True})
+        # Officers' text is data, never formulas or links (spreadsheet formula injection).
+        workbook = xlsxwriter.Workbook(
+            str(xlsx_path),
+            {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+        )
         try:
             bold = workbook.add_format({"bold": True})
             sheet = workbook.add_worksheet("Laporan")

@@ -153,6 +153,9 @@ def parse_officer_args(args: str, region: Region) -> OfficerArgs:
     return OfficerArgs(user_id, role, kecamatan, name)
 
 
+EARLIEST_DAY = date(2000, 1, 1)
+
+
 class DayInvalid(ValueError):
     """A date argument is not `YYYY-MM-DD`, `hari ini` or `kemarin`."""
 
@@ -168,6 +171,9 @@ def parse_day(text: str, today: date) -> date:
     if not match:
         raise DayInvalid(text)
     try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
+        day = date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         raise DayInvalid(text) from None
+    if not EARLIEST_DAY <= day <= date(today.year + 1, 12, 31):
+        raise DayInvalid(text)
+    return day

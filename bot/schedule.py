@@ -41,6 +41,8 @@ CATCH_UP_WINDOW = timedelta(hours=12)
 # Slots younger than this belong to their own daily job, not to the catch-up.
 CATCH_UP_DELAY = timedelta(minutes=2)
 CATCH_UP_INTERVAL = 5 * 60
+# An interrupted reminder round is finished only while it is still useful.
+REMINDER_RESUME_WINDOW = timedelta(hours=2)
 # The scheduler never fires early, but allow for clock jitter at the slot boundary.
 SLOT_TOLERANCE = timedelta(seconds=5)
 DIGEST, REMINDER = "digest", "reminder"
@@ -152,7 +154,16 @@ async def catch_up(bot: Bot, services: Services) -> None:
         else:
             await services.slots.mark(record.slot, "skipped", services.clock())
             logger.warning("%s was interrupted more than 12 hours ago; skipped", record.slot)
-    first = services.runtime.first_started_at
+    for record in await services.slots.unfinished(REMINDER):
+        slot = slot_of(record.slot, tz)
+        if now - slot < REMINDER_RESUME_WINDOW:
+            await send_reminders(bot, services, slot)  # skips officers already reminded
+        else:
+            await services.slots.mark(record.slot, "skipped", services.clock())
+    first = max(
+        (m for m in (services.runtime.first_started_at, services.runtime.digests_changed_at) if m),
+        default=None,
+    )
     for slot_time in services.runtime.digest_times:
         for days_back in (1, 0):
             slot = datetime.combine(now.date() - timedelta(days=days_back), slot_time, tzinfo=tz)
@@ -208,7 +219,10 @@ async def send_reminders(bot: Bot, services: Services, slot: datetime) -> tuple[
             continue
         try:
             await bot.send_message(member.user_id, texts.REMINDER)
-        except Forbidden:
+        except Forbidden as exc:
+            if "blocked" not in str(exc).casefold():  # never pressed Start: nothing to mark
+                failed += 1
+                continue
             await services.members.set_blocked(member.user_id, now)
             blocked += 1
             continue

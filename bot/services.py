@@ -15,6 +15,7 @@ from storage.audit import AuditRepo
 from storage.config import (
     COORDINATION_CHAT,
     DIGEST_TIMES,
+    DIGESTS_CHANGED_AT,
     FIRST_STARTED_AT,
     REMINDER_TIMES,
     ConfigRepo,
@@ -46,6 +47,7 @@ class RuntimeConfig:
     reminder_times: tuple[time, ...] = ()
     # Scheduled slots before this moment are never caught up (the bot did not exist yet).
     first_started_at: datetime | None = None
+    digests_changed_at: datetime | None = None
     # Serializes digest posting within the process (the daily job vs. the catch-up).
     digest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # Report numbers whose escalation is being posted right now.
@@ -82,6 +84,7 @@ class Services:
         chat_id = int(stored_chat) if stored_chat else settings.coordination_chat_id
         stored_digests = await config.get(DIGEST_TIMES)
         stored_reminders = await config.get(REMINDER_TIMES)
+        changed = await config.get(DIGESTS_CHANGED_AT)
         first_started = await config.get(FIRST_STARTED_AT)
         if first_started is None:
             first_started = to_sql_time(clock())
@@ -93,6 +96,7 @@ class Services:
                 parse_times(stored_reminders) if stored_reminders else settings.reminder_times
             ),
             first_started_at=from_sql_time(first_started),
+            digests_changed_at=from_sql_time(changed) if changed else None,
         )
         return cls(
             settings=settings,

@@ -157,6 +157,7 @@ COORDINATION_ONLY = (
 )
 CALLBACK_REFUSED = "Anda tidak berwenang memakai tombol ini."
 STALE_BUTTON = "Tombol ini sudah tidak berlaku."
+FORWARDED_COMMAND = "Pesan terusan tidak diproses. Ketik perintahnya sendiri, misalnya /lapor."
 ANONYMOUS = "Perintah tidak dapat dipakai atas nama grup atau kanal. Kirim dari akun pribadi."
 PRIVATE_ONLY = "Perintah ini dipakai di chat pribadi dengan bot."
 UNKNOWN_COMMAND = "Perintah tidak dikenal. Ketik /bantuan untuk daftar perintah."
@@ -256,7 +257,7 @@ def ack_done(number: int) -> str:
 
 def ack_taken(name: str | None) -> str:
     """Callback answer when someone else was first."""
-    return f"Sudah diterima oleh {name}." if name else "Laporan ini sudah diterima."
+    return f"Sudah diterima oleh {name[:120]}." if name else "Laporan ini sudah diterima."
 
 
 def repage(

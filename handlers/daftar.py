@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from html import escape
 
 from telegram import (
     InlineKeyboardButton,
@@ -12,6 +14,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import texts
@@ -96,7 +99,8 @@ async def daftar_cb(update: Update, context: PoskoContext) -> None:
     _, kind, value = [*query.data.split(":", 2), "", ""][:3]
     if draft is None or draft.flow != FLOW:
         await query.answer(texts.STALE_BUTTON)
-        await query.edit_message_reply_markup(None)
+        with contextlib.suppress(TelegramError):  # already without buttons
+            await query.edit_message_reply_markup(None)
         return
     role = Role.parse(value) if kind == "role" else None
     if draft.step == "role" and role is not None and role.is_field:
@@ -110,13 +114,14 @@ async def daftar_cb(update: Update, context: PoskoContext) -> None:
         )
         return
     names = services.region.kecamatan
-    if kind == "kec" and draft.step == "kecamatan" and value.isdigit() and int(value) < len(names):
+    valid_index = value.isascii() and value.isdigit() and int(value) < len(names)
+    if kind == "kec" and draft.step == "kecamatan" and valid_index:
         data = {**draft.data, "kecamatan": names[int(value)]}
         await services.drafts.put(Draft(user_id, FLOW, "name", data), services.clock())
         await query.answer()
         role_name = texts.ROLE_NAMES[Role(data["role"])]
         await query.edit_message_text(
-            texts.DAFTAR_ASK_NAME.format(role=role_name, kecamatan=data["kecamatan"])
+            texts.DAFTAR_ASK_NAME.format(role=role_name, kecamatan=escape(data["kecamatan"]))
         )
         return
     await query.answer(texts.STALE_BUTTON)

@@ -35,8 +35,9 @@ async def input_msg(update: Update, context: PoskoContext) -> None:
     handler = FLOWS.get(draft.flow) if draft else None
     if draft is not None and handler is not None:
         await handler(update, context, draft)
-    elif message.text:
+    elif message.text or message.photo or message.document or message.voice or message.location:
         await message.reply_text(texts.PLAIN_TEXT_HINT)
+    # stickers, reactions and the like outside a dialog: answering would be noise
 
 
 async def batal_cmd(update: Update, context: PoskoContext) -> None:

@@ -28,7 +28,7 @@ async def ack_cb(update: Update, context: PoskoContext) -> None:
     if query is None or user is None or not query.data:
         return
     number_text = query.data.partition(":")[2]
-    if not number_text.isdigit():
+    if not (number_text.isascii() and number_text.isdigit() and len(number_text) < 13):
         await query.answer(texts.STALE_BUTTON)
         return
     services = context.services

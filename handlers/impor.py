@@ -9,6 +9,7 @@ from telegram.error import TelegramError
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot import texts
+from bot.access import command_of
 from bot.context import PoskoApp, PoskoContext
 from bot.menus import refresh_menu
 from bot.roster import RosterFileError, RosterInvalid, parse_roster
@@ -35,7 +36,9 @@ def _document_of(message: Message) -> Document | None:
 async def impor_cmd(update: Update, context: PoskoContext) -> None:
     """Imports the CSV this message carries (as caption) or replies to."""
     message = update.effective_message
-    if message is None:
+    if message is None or not context.actor.is_admin:  # the gate checked; belt and braces
+        return
+    if command_of(message, context.bot.username or "") != "impor":
         return
     document = _document_of(message)
     if document is None:

@@ -12,7 +12,8 @@ from bot.context import PoskoApp, PoskoContext
 from bot.parsing import command_args
 from bot.schedule import schedule_jobs
 from bot.settings import format_time_of_day, parse_times
-from storage.config import DIGEST_TIMES, REMINDER_TIMES
+from storage.config import DIGEST_TIMES, DIGESTS_CHANGED_AT, REMINDER_TIMES
+from storage.db import to_sql_time
 
 KINDS = {"digest": DIGEST_TIMES, "rekap": DIGEST_TIMES, "pengingat": REMINDER_TIMES}
 
@@ -52,6 +53,9 @@ async def jadwal_cmd(update: Update, context: PoskoContext) -> None:
     await services.config.set(key, stored, services.clock(), context.actor.user_id)
     if key == DIGEST_TIMES:
         runtime.digest_times = times
+        now = services.clock()
+        await services.config.set(DIGESTS_CHANGED_AT, to_sql_time(now), now, None, audit=False)
+        runtime.digests_changed_at = now.replace(microsecond=0)
     else:
         runtime.reminder_times = times
     schedule_jobs(cast(PoskoApp, context.application), services)

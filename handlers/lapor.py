@@ -9,6 +9,7 @@ from telegram import Message, Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot import texts
+from bot.access import command_of
 from bot.context import PoskoApp, PoskoContext
 from bot.parsing import (
     MAX_REPORT_TEXT,
@@ -43,6 +44,8 @@ async def lapor_cmd(update: Update, context: PoskoContext) -> None:
     message = update.effective_message
     officer = context.actor.officer
     if message is None or officer is None or officer.kecamatan is None:
+        return  # the gate admits only active officers; belt and braces
+    if command_of(message, context.bot.username or "") != "lapor":
         return
     args = command_args(message.text or message.caption or "")
     if not args and not message.photo:

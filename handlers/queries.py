@@ -198,6 +198,8 @@ async def _render_view(
         ]
         title = texts.laporan_title(params.get("kecamatan"), day)
     pages = max(1, math.ceil(total / PAGE))
+    if page >= pages:  # a forged or stale page number: show the last page
+        return await _render_view(services, view, pages - 1)
     buttons = []
     if page > 0:
         buttons.append(
@@ -217,8 +219,12 @@ async def view_page_cb(update: Update, context: PoskoContext) -> None:
     if query is None or not query.data:
         return
     _, view_text, page_text = [*query.data.split(":"), "", ""][:3]
-    view = await context.services.queries.view(int(view_text)) if view_text.isdigit() else None
-    if view is None or not page_text.isdigit():
+
+    def small_number(text: str) -> bool:
+        return text.isascii() and text.isdigit() and len(text) < 10
+
+    view = await context.services.queries.view(int(view_text)) if small_number(view_text) else None
+    if view is None or not small_number(page_text):
         await query.answer(texts.STALE_BUTTON)
         return
     text, markup = await _render_view(context.services, view, int(page_text))

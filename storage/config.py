@@ -11,6 +11,8 @@ COORDINATION_CHAT = "coordination_chat_id"
 DIGEST_TIMES = "digest_times"
 REMINDER_TIMES = "reminder_times"
 FIRST_STARTED_AT = "first_started_at"
+# Digest slots before the last schedule change are never caught up (they did not exist).
+DIGESTS_CHANGED_AT = "digest_times_changed_at"
 
 
 class ConfigRepo:

@@ -25,6 +25,8 @@ from tests.fakebot.html import HtmlParseError, parse_html
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
+# Telegram expects a callback query to be answered within about 15 seconds.
+CALLBACK_ANSWER_WINDOW = 15.0
 # Parameters whose values are plain strings; every other form value is JSON (as PTB sends it).
 _STRING_PARAMS = {
     "text", "caption", "parse_mode", "callback_query_id", "url", "file_id", "description",
@@ -282,8 +284,10 @@ class FakeUser:
 
     async def press_data(self, data: str, message: SentMessage, *, wait: bool = True) -> JsonDict:
         """Sends a callback query with arbitrary (possibly forged) data."""
+        query_id = str(next(self.server.ids))
+        self.server.query_times[query_id] = time.monotonic()
         query = {
-            "id": str(next(self.server.ids)),
+            "id": query_id,
             "from": self.data,
             "chat_instance": str(message.chat_id),
             "data": data,
@@ -311,6 +315,8 @@ class FakeTelegram:
         self.calls: list[ApiCall] = []
         self.commands: dict[str, list[JsonDict]] = {}
         self.callback_answers: dict[str, JsonDict] = {}
+        self.query_times: dict[str, float] = {}
+        self.not_started: set[int] = set()
         self.blocked: set[int] = set()
         self.files: dict[str, bytes] = {}
         self.migrated: dict[int, int] = {}
@@ -328,6 +334,7 @@ class FakeTelegram:
         self._update_ids = itertools.count(1000)
         self._pending: list[JsonDict] = []
         self._confirmed = 0
+        self._dropped: set[int] = set()
         self._changed = asyncio.Condition()
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -382,9 +389,12 @@ class FakeTelegram:
     # --- the world ------------------------------------------------------------------------
 
     def add_user(
-        self, user_id: int, first_name: str = "Petugas", username: str | None = None
-    ) -> FakeUser:
-        """Adds a user who has opened a private chat with the bot."""
+        self, user_id: int, first_name: str = "Petugas", username: str | None = None,
+        *, started: bool = True,
+    ) -> FakeUser:  # fmt: skip
+        """Adds a user; `started=False`: they never pressed Start (the bot cannot write first)."""
+        if not started:
+            self.not_started.add(user_id)
         user: JsonDict = {"id": user_id, "is_bot": False, "first_name": first_name}
         if username:
             user["username"] = username
@@ -418,7 +428,8 @@ class FakeTelegram:
     def new_message(
         self, chat: FakeChat, sender: JsonDict, *, text: str, **extra: Any
     ) -> JsonDict:
-        """Builds the JSON of a message a user sends."""
+        """Builds the JSON of a message a user sends (writing to the bot counts as Start)."""
+        self.not_started.discard(int(sender["id"]))
         message: JsonDict = {
             "message_id": self.next_message_id(chat.id),
             "from": sender,
@@ -468,7 +479,9 @@ class FakeTelegram:
 
     async def wait_confirmed(self, update_id: int, timeout: float = 10.0) -> None:
         """Waits until the bot confirmed `update_id` (asked for a higher offset)."""
-        await self.wait_until(lambda: self._confirmed > update_id, timeout)
+        await self.wait_until(
+            lambda: self._confirmed > update_id or update_id in self._dropped, timeout
+        )
 
     async def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
         """Waits until `predicate()` holds, re-checking whenever the fake's state changes."""
@@ -570,6 +583,8 @@ class FakeTelegram:
             raise bad_request("chat not found")
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self.not_started:
+            raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
         if chat_id in self.migrated:
             raise ApiError(
                 400,
@@ -745,9 +760,13 @@ class FakeTelegram:
                     pass
             allowed = params.get("allowed_updates")
             if isinstance(allowed, list) and allowed:
-                # Telegram drops update types the bot did not ask for (they are confirmed too).
-                kept = [u for u in self._pending if any(k in u for k in allowed)]
-                return kept[:limit]
+                # Telegram never delivers update types the bot did not ask for.
+                unwanted = [u for u in self._pending if not any(k in u for k in allowed)]
+                for update in unwanted:
+                    self._pending.remove(update)
+                    self._dropped.add(update["update_id"])
+                if unwanted:
+                    self._changed.notify_all()
             return self._pending[:limit]
 
     async def api_sendMessage(self, params: JsonDict) -> JsonDict:
@@ -820,6 +839,8 @@ class FakeTelegram:
 
     async def api_editMessageText(self, params: JsonDict) -> JsonDict:
         message = self._find(params)
+        if message.kind != "text":
+            raise bad_request("there is no text in the message to edit")
         text, html = self._render(params, "text", TEXT_LIMIT, required=True)
         markup = self._markup(params)
         if text == message.text and markup == message.reply_markup:
@@ -847,6 +868,11 @@ class FakeTelegram:
 
     async def api_answerCallbackQuery(self, params: JsonDict) -> bool:
         query_id = str(params.get("callback_query_id"))
+        created = self.query_times.get(query_id)
+        if created is not None and time.monotonic() - created > CALLBACK_ANSWER_WINDOW:
+            raise bad_request(
+                "query is too old and response timeout expired or query ID is invalid"
+            )
         if query_id in self.callback_answers:
             raise bad_request(
                 "query is too old and response timeout expired or query ID is invalid"
