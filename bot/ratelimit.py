@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 logger = logging.getLogger(__name__)
@@ -27,11 +27,24 @@ JSONDict = dict[str, Any]
 # Requests that put a message into a chat (what Telegram's flood limits count).
 SENDING = frozenset(
     {
-        "sendMessage", "sendPhoto", "sendMediaGroup", "sendLocation", "sendDocument",
-        "sendVoice", "sendVideo", "sendAudio", "sendAnimation", "sendSticker", "sendVenue",
-        "sendContact", "sendPoll", "sendDice", "copyMessage", "forwardMessage",
+        "sendMessage",
+        "sendPhoto",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendDocument",
+        "sendVoice",
+        "sendVideo",
+        "sendAudio",
+        "sendAnimation",
+        "sendSticker",
+        "sendVenue",
+        "sendContact",
+        "sendPoll",
+        "sendDice",
+        "copyMessage",
+        "forwardMessage",
     }
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,8 @@ class RateLimits:
     overall_messages: int = 30
     overall_window: float = 1.0
     max_retries: int = 5
+    backoff: float = 0.5
+    backoff_cap: float = 8.0
 
 
 class SlidingWindow:
@@ -119,6 +134,15 @@ class PoskoRateLimiter(BaseRateLimiter[int]):
         kwargs: dict[str, Any],
         endpoint: str,
     ) -> bool | JSONDict | list[JSONDict]:
+        """Calls Telegram, retrying what is worth retrying.
+
+        429 waits its retry_after. Transient failures (5xx answers, refused or dropped
+        connections, timeouts) are retried with exponential backoff, so receipts, alerts and
+        digests get through a flaky network. An answer Telegram did give (success, or 400/403)
+        is never retried, so nothing known to be delivered is sent twice; only a connection
+        lost after Telegram accepted a message, which no client can detect, may repeat it.
+        getUpdates is left to python-telegram-bot's own polling loop.
+        """
         for attempt in range(self.limits.max_retries + 1):
             try:
                 return await callback(*args, **kwargs)
@@ -129,4 +153,24 @@ class PoskoRateLimiter(BaseRateLimiter[int]):
                 seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
                 logger.warning("%s hit flood control; retrying in %.1f s", endpoint, seconds)
                 await asyncio.sleep(seconds + 0.1)
+            except NetworkError as exc:
+                if not _transient(exc) or endpoint == "getUpdates":
+                    raise
+                if attempt == self.limits.max_retries:
+                    raise
+                delay = min(self.limits.backoff_cap, self.limits.backoff * 2**attempt)
+                logger.warning(
+                    "%s failed (%s); retry %s in %.1f s",
+                    endpoint,
+                    type(exc).__name__,
+                    attempt + 1,
+                    delay,
+                )
+                await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _transient(exc: NetworkError) -> bool:
+    """A network or server failure (not Telegram refusing the request itself)."""
+    # BadRequest, ChatMigrated and friends are NetworkError subclasses: Telegram answered.
+    return type(exc) is NetworkError or isinstance(exc, TimedOut)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import re
 import time
 from collections import defaultdict, deque
@@ -323,6 +324,8 @@ class FakeTelegram:
         self.rejected_429 = 0
         # [method, status, description, count, skip, retry_after]
         self._failures: list[list[Any]] = []
+        self._chaos: tuple[random.Random, float, tuple[str, ...], float] | None = None
+        self.chaos_faults: dict[str, int] = defaultdict(int)
         self.flood: _FloodControl | None = None
         self.settle: Callable[[], Awaitable[None]] | None = None
         # Called with (method, params) before each request is answered; tests use it to look at
@@ -375,6 +378,18 @@ class FakeTelegram:
     ) -> None:  # fmt: skip
         """Answers `count` calls of `method` with an error, after `skip` successful ones."""
         self._failures.append([method, status, description, count, skip, retry_after])
+
+    def enable_chaos(
+        self, rate: float, *, seed: int = 0, kinds: tuple[str, ...] = ("500", "502", "drop", "429"),
+        stall: float = 0.0,
+    ) -> None:  # fmt: skip
+        """Makes a share of calls fail the way a bad network or a busy Telegram does.
+
+        Failed calls are never carried out: "500"/"502" answer an error, "429" a flood wait,
+        "drop" closes the connection without an answer, "stall" (if listed) holds the request
+        for `stall` seconds and then drops it.
+        """
+        self._chaos = (random.Random(seed), rate, kinds, stall) if rate > 0 else None
 
     def migrate_group(self, old_id: int, new_id: int) -> FakeChat:
         """The group becomes a supergroup: sends to the old id fail with migrate_to_chat_id."""
@@ -502,6 +517,26 @@ class FakeTelegram:
             )
         method = request.match_info["method"]
         params = await self._read_params(request)
+        if self._chaos is not None:
+            rng, rate, kinds, stall = self._chaos
+            if rng.random() < rate:
+                kind = rng.choice(kinds)
+                self.chaos_faults[kind] += 1
+                if kind in ("500", "502"):
+                    status = int(kind)
+                    return web.json_response(
+                        {"ok": False, "error_code": status, "description": "Chaos"}, status=status
+                    )
+                if kind == "429":
+                    return web.json_response(
+                        {"ok": False, "error_code": 429, "description": "Too Many Requests: "
+                         "retry after 1", "parameters": {"retry_after": 1}}, status=429,
+                    )  # fmt: skip
+                if kind == "stall":
+                    await asyncio.sleep(stall)
+                if request.transport is not None:
+                    request.transport.abort()  # "drop" (and a stall's end): no answer at all
+                return web.Response(status=500)
         handler = getattr(self, "api_" + method[:1].lower() + method[1:], None)
         for observer in self.observers:
             observer(method, params)
