@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from html import escape
 
@@ -27,8 +28,9 @@ async def error_handler(update: object, context: PoskoContext) -> None:
     logger.error("Error while handling an update", exc_info=error)
     chat = update.effective_chat if isinstance(update, Update) else None
     if chat is not None and chat.type == "private":
+        apology = texts.STORAGE_ERROR if isinstance(error, sqlite3.Error) else texts.INTERNAL_ERROR
         try:
-            await context.bot.send_message(chat.id, texts.INTERNAL_ERROR)
+            await context.bot.send_message(chat.id, apology)
         except TelegramError:
             logger.warning("Could not send the apology to chat %s", chat.id)
     await _alert_admins(context, error)

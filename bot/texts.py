@@ -164,6 +164,7 @@ UNKNOWN_COMMAND = "Perintah tidak dikenal. Ketik /bantuan untuk daftar perintah.
 PLAIN_TEXT_HINT = "Untuk melapor, ketik misalnya <code>/lapor aman</code>. Bantuan: /bantuan"
 SAVE_FAILED = "⚠️ Gagal menyimpan laporan, coba lagi sebentar lagi."
 INTERNAL_ERROR = "⚠️ Maaf, terjadi gangguan. Silakan coba lagi."
+STORAGE_ERROR = "⚠️ Gagal menyimpan, coba lagi sebentar lagi."
 
 # --- /lapor --------------------------------------------------------------------------------
 

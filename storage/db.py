@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 SQL_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+# How long a writer waits for another connection's lock before giving up with SQLITE_BUSY.
+BUSY_TIMEOUT_MS = 5000
 
 Params = tuple[Any, ...]
 
@@ -67,7 +69,7 @@ class Database:
             conn.row_factory = sqlite3.Row
             # WAL + synchronous=FULL: a committed transaction survives power loss.
             # busy_timeout first, so switching to WAL waits for another process's lock.
-            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
             async with conn.execute("PRAGMA journal_mode = WAL") as cursor:
                 mode = await cursor.fetchone()
             if mode is None or str(mode[0]).lower() != "wal":
