@@ -144,6 +144,7 @@ COMMANDS: dict[str, Rule] = {
     "impor": ADMIN_PRIVATE,
     "grup_koordinasi": Rule(coordination=ADMIN, group=ADMIN),
     "jadwal": ADMIN_PRIVATE,
+    "cadangan": ADMIN_PRIVATE,
     "status": READERS,
     "belum": READERS,
     "laporan": READERS,

@@ -19,13 +19,14 @@ from telegram.request import HTTPXRequest
 from bot import access, schedule
 from bot.context import SERVICES_KEY, PoskoApp, PoskoContext
 from bot.errors import error_handler
-from bot.inbox import InboxBot, PoskoApplication, replay_pending
+from bot.inbox import InboxBot, InboxQueue, PoskoApplication, replay_pending
 from bot.menus import publish_menus
 from bot.ratelimit import PoskoRateLimiter, RateLimits
 from bot.regions import Region
 from bot.services import Clock, Services, system_clock
 from bot.settings import Settings
 from handlers import (
+    cadangan,
     coordination,
     daftar,
     dialogs,
@@ -63,6 +64,7 @@ FEATURES = (
     queries,
     ekspor,
     jadwal,
+    cadangan,
     schedule,
     dialogs,
     fallback,
@@ -96,7 +98,8 @@ def build_application(
         logger.info(
             "Database ready at %s (schema %s)", settings.database_path, await db.schema_version()
         )
-        bot.attach_inbox(services.inbox, clock)
+        bot.attach_inbox(services.inbox, clock, queue)
+        queue.inbox, queue.clock = services.inbox, clock
         if isinstance(app, PoskoApplication):
             app.inbox, app.clock = services.inbox, clock
         await replay_pending(app, services.inbox)
@@ -123,9 +126,11 @@ def build_application(
         request=HTTPXRequest(connection_pool_size=64),
         get_updates_request=HTTPXRequest(connection_pool_size=1),
     )
+    queue = InboxQueue()
     application = (
         ApplicationBuilder()
         .application_class(PoskoApplication)
+        .update_queue(queue)
         .bot(bot)
         .context_types(ContextTypes(context=PoskoContext))
         .job_queue(JobQueue[PoskoContext]())
@@ -138,6 +143,7 @@ def build_application(
         feature.register(app)
     app.add_error_handler(error_handler)
     escalation.schedule_repages(app, settings.escalation_ack_minutes)
+    cadangan.schedule_backups(app, settings)
     if app.job_queue is not None:
         app.job_queue.run_repeating(prune_inbox_job, interval=3600, first=60, name="prune inbox")
     return app

@@ -10,6 +10,7 @@ restart are skipped when they were already handled.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sqlite3
@@ -32,10 +33,13 @@ class InboxBot(ExtBot[int]):
         super().__init__(*args, **kwargs)
         self._inbox: InboxRepo | None = None
         self._clock: Callable[[], datetime] | None = None
+        self._queue: InboxQueue | None = None
 
-    def attach_inbox(self, inbox: InboxRepo, clock: Callable[[], datetime]) -> None:
+    def attach_inbox(
+        self, inbox: InboxRepo, clock: Callable[[], datetime], queue: InboxQueue | None = None
+    ) -> None:
         """Starts recording fetched updates (called once the database is open)."""
-        self._inbox, self._clock = inbox, clock
+        self._inbox, self._clock, self._queue = inbox, clock, queue
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         """Fetches updates and commits them to the inbox before anyone can confirm them."""
@@ -45,10 +49,41 @@ class InboxBot(ExtBot[int]):
                 await self._inbox.store(
                     [(u.update_id, u.to_json()) for u in updates], self._clock()
                 )
+                if self._queue is not None:
+                    self._queue.stored.update(u.update_id for u in updates)
             except sqlite3.Error:
                 # Degraded, not stuck: the handlers still run and tell users if saving fails.
                 logger.exception("Inbox unavailable; handling %s updates without it", len(updates))
         return updates
+
+
+class InboxQueue(asyncio.Queue[object]):
+    """The update queue; an update not yet in the inbox (webhook mode) is stored on the way in.
+
+    In webhook mode python-telegram-bot answers Telegram's POST only after `put` returns, so
+    Telegram redelivers anything that was not committed. In polling mode the batch is already
+    stored by `InboxBot.get_updates`, and `put` costs nothing extra.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inbox: InboxRepo | None = None
+        self.clock: Callable[[], datetime] | None = None
+        self.stored: set[int] = set()
+
+    async def put(self, item: object) -> None:
+        """Commits an unseen update to the inbox, then queues it."""
+        if isinstance(item, Update) and self.inbox is not None and self.clock is not None:
+            if item.update_id in self.stored:
+                self.stored.discard(item.update_id)
+            else:
+                try:
+                    await self.inbox.store([(item.update_id, item.to_json())], self.clock())
+                except sqlite3.Error:
+                    logger.exception(
+                        "Inbox unavailable; update %s queued without it", item.update_id
+                    )
+        await super().put(item)
 
 
 class PoskoApplication(Application[Any, Any, Any, Any, Any, Any]):

@@ -54,6 +54,7 @@ MENUS: dict[Access, tuple[tuple[str, str], ...]] = {
         ("aktifkan", "aktifkan kembali anggota"),
         ("impor", "impor anggota dari CSV"),
         ("jadwal", "jadwal rekap dan pengingat"),
+        ("cadangan", "unduh cadangan basis data"),
         _HELP,
     ),
 }

@@ -15,6 +15,7 @@ from dotenv import load_dotenv
 DEFAULT_API_URL = "https://api.telegram.org"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
@@ -65,6 +66,13 @@ class Settings:
     log_level: str = "INFO"
     region_file: Path | None = None
     escalation_ack_minutes: float = 15.0
+    backup_dir: Path = Path("data/backups")
+    backup_keep: int = 14
+    backup_time: time = time(2, 0)
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    webhook_listen: str = "0.0.0.0"  # noqa: S104 - a webhook server listens for Telegram
+    webhook_port: int = 8443
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -143,6 +151,28 @@ class Settings:
                 "ESCALATION_ACK_MINUTES", "expected minutes between 0 and 1440, e.g. 15 or 0.5"
             )
 
+        keep_text = get("BACKUP_KEEP") or "14"
+        if not keep_text.isascii() or not keep_text.isdigit() or not 1 <= int(keep_text) <= 1000:
+            raise SettingsError("BACKUP_KEEP", "expected a number of backups to keep, 1 to 1000")
+        try:
+            backup_time = parse_time_of_day(get("BACKUP_TIME") or "02:00")
+        except ValueError:
+            raise SettingsError("BACKUP_TIME", "expected a time HH:MM, e.g. 02:00") from None
+
+        webhook_url = get("WEBHOOK_URL") or None
+        webhook_secret = get("WEBHOOK_SECRET") or None
+        if webhook_url is not None:
+            if not webhook_url.startswith(("https://", "http://")):
+                raise SettingsError("WEBHOOK_URL", "expected the public https:// URL of the bot")
+            if webhook_secret is None or not _SECRET_RE.match(webhook_secret):
+                raise SettingsError(
+                    "WEBHOOK_SECRET",
+                    "required with WEBHOOK_URL: 16-256 characters A-Z, a-z, 0-9, _ or -",
+                )
+        port_text = get("WEBHOOK_PORT") or "8443"
+        if not port_text.isascii() or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise SettingsError("WEBHOOK_PORT", "expected a TCP port number, e.g. 8443")
+
         return cls(
             token=token,
             api_url=api_url,
@@ -155,4 +185,11 @@ class Settings:
             log_level=log_level,
             region_file=region_file,
             escalation_ack_minutes=ack_minutes,
+            backup_dir=Path(get("BACKUP_DIR") or "data/backups"),
+            backup_keep=int(keep_text),
+            backup_time=backup_time,
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            webhook_listen=get("WEBHOOK_LISTEN") or "0.0.0.0",  # noqa: S104
+            webhook_port=int(port_text),
         )

@@ -835,3 +835,19 @@ def grafik_empty(days: int) -> str:
 def grafik_caption(days: int, last: date) -> str:
     """Caption of the chart."""
     return f"📊 Laporan {days} hari terakhir sampai {last:%d/%m/%Y}."
+
+
+# --- backups ----------------------------------------------------------------------------------
+
+BACKUP_TOO_BIG = (
+    "Basis data lebih dari 50 MB, terlalu besar untuk dikirim lewat Telegram. "
+    "Ambil cadangan harian dari folder BACKUP_DIR di server."
+)
+
+
+def backup_caption(moment: datetime) -> str:
+    """Caption of a /cadangan snapshot."""
+    return (
+        f"💾 Cadangan basis data Posko, {date_time(moment)}. Simpan di tempat aman; "
+        "cara memulihkan ada di README (Operations)."
+    )

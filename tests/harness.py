@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.app import build_application
 from bot.context import SERVICES_KEY, PoskoApp
-from bot.ratelimit import RateLimits
+from bot.ratelimit import PoskoRateLimiter, RateLimits
 from bot.regions import Region, load_region
 from bot.services import Clock, Services
 from bot.settings import Settings
@@ -102,6 +102,12 @@ class Posko:
         await app.start()
         self._app = app
         self.fake.settle = self.settle
+
+    def without_retries(self) -> None:
+        """Makes the next Telegram failures final (as if every retry had failed too)."""
+        limiter = self.app.bot.rate_limiter
+        assert isinstance(limiter, PoskoRateLimiter)
+        limiter.limits = RateLimits(max_retries=0)
 
     async def settle(self) -> None:
         """Waits until queued updates and the work they started (escalations) are done."""

@@ -41,6 +41,7 @@ async def test_commands_for_other_bots_are_ignored_even_as_captions(
 async def test_a_failed_escalation_is_posted_by_the_sweep(
     posko: Posko, enlist: Enlist, group: FakeChat, fake: FakeTelegram
 ) -> None:
+    posko.without_retries()
     fake.fail_next("sendMessage", 502, "Bad Gateway", skip=1)  # the receipt goes, the alert not
     officer = await enlist(2001)
     await officer.send("/lapor darurat jembatan putus")

@@ -62,6 +62,7 @@ async def test_interrupted_digest_resumes_without_repeating_parts(
                       f"Petugas Dengan Nama Yang Cukup Panjang Nomor {i}"),
             posko.clock(), None,
         )  # fmt: skip
+    posko.without_retries()
     fake.fail_next("sendMessage", 502, "Bad Gateway", skip=1)  # part 1 goes, part 2 fails
     with pytest.raises(NetworkError, match=r"(?i)bad gateway"):
         await post_digest(posko.app.bot, services, wita(19), late=False)

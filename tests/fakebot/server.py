@@ -320,6 +320,7 @@ class FakeTelegram:
         self.not_started: set[int] = set()
         self.blocked: set[int] = set()
         self.files: dict[str, bytes] = {}
+        self.webhook: JsonDict | None = None
         self.migrated: dict[int, int] = {}
         self.rejected_429 = 0
         # [method, status, description, count, skip, retry_after]
@@ -380,9 +381,13 @@ class FakeTelegram:
         self._failures.append([method, status, description, count, skip, retry_after])
 
     def enable_chaos(
-        self, rate: float, *, seed: int = 0, kinds: tuple[str, ...] = ("500", "502", "drop", "429"),
+        self,
+        rate: float,
+        *,
+        seed: int = 0,
+        kinds: tuple[str, ...] = ("500", "502", "drop", "429"),
         stall: float = 0.0,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Makes a share of calls fail the way a bad network or a busy Telegram does.
 
         Failed calls are never carried out: "500"/"502" answer an error, "429" a flood wait,
@@ -736,6 +741,14 @@ class FakeTelegram:
         return True
 
     async def api_deleteWebhook(self, params: JsonDict) -> bool:
+        self.webhook = None
+        return True
+
+    async def api_setWebhook(self, params: JsonDict) -> bool:
+        url = str(params.get("url") or "")
+        if url and not url.startswith(("https://", "http://127.0.0.1")):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        self.webhook = params
         return True
 
     async def api_getWebhookInfo(self, params: JsonDict) -> JsonDict:

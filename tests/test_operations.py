@@ -1,0 +1,197 @@
+"""Operations: backups and restore, integrity at start-up, webhook mode, stopping under load."""
+
+import asyncio
+import os
+import signal
+import socket
+import sqlite3
+import sys
+from pathlib import Path
+
+import aiohttp
+from hypothesis import given
+from hypothesis import strategies as st
+
+from handlers.cadangan import daily_backup_job  # noqa: F401 - the job under test
+from storage.queries import fts_query
+from tests.conftest import Enlist
+from tests.fakebot import FakeTelegram, FakeUser
+from tests.harness import COORDINATION_CHAT_ID, FakeClock, Posko, make_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def test_backup_and_restore(
+    posko: Posko, enlist: Enlist, admin: FakeUser, fake: FakeTelegram, tmp_path: Path
+) -> None:
+    officer = await enlist(2001, "camat", "Bengalon", "Budi")
+    await officer.send("/lapor waspada sebelum cadangan")
+    await admin.send("/cadangan")
+    document = admin.last_message()
+    assert document.params["document"]["filename"].startswith("posko-cadangan-20241127-")
+    assert "Cadangan basis data Posko" in document.text
+    backup = tmp_path / "restore" / "posko.db"
+    backup.parent.mkdir()
+    backup.write_bytes(bytes(document.params["document"]["content"]))
+    await officer.send("/lapor waspada sesudah cadangan")  # not in the backup
+    await posko.stop()
+    # Restore (README, Operations): stop the bot, put the backup at DATABASE_PATH, start.
+    restored = Posko(fake, make_settings(fake, backup))
+    await restored.start()
+    try:
+        assert await restored.services.reports.count() == 1
+        report = await restored.services.reports.get(1)
+        assert report is not None
+        assert report.text == "sebelum cadangan"
+        await officer.send("/lapor aman")
+        assert "Laporan #2 diterima" in officer.last_message().text
+    finally:
+        await restored.stop()
+
+
+async def test_daily_backups_keep_the_newest(
+    fake: FakeTelegram, db_path: Path, tmp_path: Path, clock: FakeClock
+) -> None:
+    folder = tmp_path / "backups"
+    bot = Posko(fake, make_settings(fake, db_path, backup_dir=folder, backup_keep=3), clock)
+    await bot.start()
+    try:
+        queue = bot.app.job_queue
+        assert queue is not None
+        [job] = queue.get_jobs_by_name("daily backup")
+        for _ in range(5):
+            await job.run(bot.app)
+            clock.advance(days=1)
+        files = sorted(folder.glob("posko-*.db"))
+        assert [f.name for f in files] == [
+            "posko-20241129-100000.db",
+            "posko-20241130-100000.db",
+            "posko-20241201-100000.db",
+        ]
+        for file in files:
+            with sqlite3.connect(file) as db:
+                assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        await bot.stop()
+
+
+def env_for(fake: FakeTelegram, tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_API_URL": fake.url,
+        "DATABASE_PATH": str(tmp_path / "posko.db"),
+        "ADMIN_IDS": "1001",
+        "COORDINATION_CHAT_ID": str(COORDINATION_CHAT_ID),
+        **extra,
+    }
+
+
+async def run_main(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "main.py"),
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_a_damaged_database_is_refused(fake: FakeTelegram, tmp_path: Path) -> None:
+    (tmp_path / "posko.db").write_bytes(b"SQLite format 3\x00" + os.urandom(8000))
+    process = await run_main(env_for(fake, tmp_path), tmp_path)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 3
+    [line] = stderr.decode().strip().splitlines()
+    assert line.startswith("Database error:")
+    assert "restore the latest backup" in line
+    assert fake.calls == []
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_webhook_mode_checks_the_secret(fake: FakeTelegram, tmp_path: Path) -> None:
+    port = free_port()
+    secret = "rahasia-webhook-0123456789"
+    env = env_for(
+        fake,
+        tmp_path,
+        WEBHOOK_URL=f"http://127.0.0.1:{port}",
+        WEBHOOK_SECRET=secret,
+        WEBHOOK_LISTEN="127.0.0.1",
+        WEBHOOK_PORT=str(port),
+        LOG_LEVEL="DEBUG",
+    )
+    user = fake.add_user(4001, "Rina")
+    process = await run_main(env, tmp_path)
+    try:
+        await fake.wait_until(lambda: fake.webhook is not None, timeout=20)
+        assert fake.webhook is not None
+        assert fake.webhook["secret_token"] == secret
+        update = {"update_id": 1, "message": fake.new_message(user.chat, user.data, text="/start")}
+        url = f"http://127.0.0.1:{port}/telegram"
+        async with asyncio.timeout(20):  # the webhook server may still be starting
+            while True:
+                try:
+                    _, writer = await asyncio.open_connection("127.0.0.1", port)
+                    writer.close()
+                    await writer.wait_closed()
+                    break
+                except OSError:
+                    await asyncio.sleep(0.1)
+        async with aiohttp.ClientSession() as http:
+            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "salah"}):
+                async with http.post(url, json=update, headers=headers) as response:
+                    assert response.status == 403
+            assert user.messages == []
+            good = {"X-Telegram-Bot-Api-Secret-Token": secret}
+            async with http.post(url, json=update, headers=good) as response:
+                assert response.status == 200
+        await user.chat.wait_for_messages(1, timeout=10)
+        assert "Selamat datang" in user.last_message().text
+    finally:
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=10)
+    assert process.returncode == 0
+    log = (stdout + stderr).decode()
+    assert secret not in log
+    assert fake.token not in log
+
+
+async def test_sigterm_during_a_burst_drains_and_exits(fake: FakeTelegram, tmp_path: Path) -> None:
+    env = env_for(fake, tmp_path)
+    admin = fake.add_user(1001, "Admin")
+    fake.add_group(COORDINATION_CHAT_ID)
+    process = await run_main(env, tmp_path)
+    await admin.send("/tambah 2001 | camat | Bengalon | Budi")
+    officer = fake.add_user(2001, "Budi")
+    for i in range(30):
+        await officer.send(f"/lapor darurat kejadian {i}", wait=False)
+    await asyncio.sleep(0.3)
+    process.send_signal(signal.SIGTERM)
+    await asyncio.wait_for(process.communicate(), timeout=10)
+    assert process.returncode == 0
+    with sqlite3.connect(tmp_path / "posko.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        stored = db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+        pending = db.execute("SELECT COUNT(*) FROM inbox WHERE done_at IS NULL").fetchone()[0]
+    receipts = [m for m in officer.messages if "diterima" in m.text]
+    assert len(receipts) <= stored, "every receipt is backed by a stored report"
+    assert stored + pending + len(fake.pending_updates) >= 30, "nothing dropped on the floor"
+
+
+@given(st.text(max_size=200))
+def test_search_queries_are_always_valid_fts(text: str) -> None:
+    query = fts_query(text)
+    if query is None:
+        return
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(body, tokenize='unicode61 remove_diacritics 2')")
+    db.execute("INSERT INTO t VALUES ('blokade jalan')")
+    db.execute("SELECT * FROM t WHERE t MATCH ?", (query,)).fetchall()  # never a syntax error
+    db.close()
