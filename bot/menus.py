@@ -13,6 +13,16 @@ from bot.services import Services
 logger = logging.getLogger(__name__)
 
 _HELP = ("bantuan", "petunjuk penggunaan")
+_READING = (
+    ("status", "kondisi terkini tiap kecamatan"),
+    ("rekap", "rekap kondisi hari ini atau tanggal tertentu"),
+    ("belum", "petugas yang belum lapor hari ini"),
+    ("laporan", "laporan terbaru"),
+    ("lihat", "isi lengkap satu laporan"),
+    ("cari", "cari laporan"),
+    ("ekspor", "unduh CSV dan Excel"),
+    ("grafik", "grafik laporan"),
+)
 MENUS: dict[Access, tuple[tuple[str, str], ...]] = {
     Access.UNKNOWN: (
         ("start", "mulai dan lihat ID Anda"),
@@ -26,26 +36,9 @@ MENUS: dict[Access, tuple[tuple[str, str], ...]] = {
         ("batal", "batalkan formulir"),
         _HELP,
     ),
-    Access.KOORDINATOR: (
-        ("status", "kondisi terkini tiap kecamatan"),
-        ("rekap", "rekap kondisi hari ini atau tanggal tertentu"),
-        ("belum", "petugas yang belum lapor hari ini"),
-        ("laporan", "laporan terbaru"),
-        ("lihat", "isi lengkap satu laporan"),
-        ("cari", "cari laporan"),
-        ("ekspor", "unduh CSV dan Excel"),
-        ("grafik", "grafik laporan"),
-        _HELP,
-    ),
+    Access.KOORDINATOR: (*_READING, _HELP),
     Access.ADMIN: (
-        ("status", "kondisi terkini tiap kecamatan"),
-        ("rekap", "rekap kondisi hari ini atau tanggal tertentu"),
-        ("belum", "petugas yang belum lapor hari ini"),
-        ("laporan", "laporan terbaru"),
-        ("lihat", "isi lengkap satu laporan"),
-        ("cari", "cari laporan"),
-        ("ekspor", "unduh CSV dan Excel"),
-        ("grafik", "grafik laporan"),
+        *_READING,
         ("petugas", "daftar anggota"),
         ("tambah", "daftarkan atau ubah anggota"),
         ("setujui", "setujui pendaftaran"),

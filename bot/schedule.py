@@ -260,22 +260,19 @@ def schedule_jobs(app: PoskoApp, services: Services) -> None:
             job.schedule_removal()
     tz = services.settings.timezone
     grace = {"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True}
-    for slot_time in services.runtime.digest_times:
-        job_queue.run_daily(
-            daily_digest_job,
-            time=slot_time.replace(tzinfo=tz),
-            name=f"digest {format_time_of_day(slot_time)}",
-            data=slot_time,
-            job_kwargs=grace,
-        )
-    for slot_time in services.runtime.reminder_times:
-        job_queue.run_daily(
-            reminder_job,
-            time=slot_time.replace(tzinfo=tz),
-            name=f"pengingat {format_time_of_day(slot_time)}",
-            data=slot_time,
-            job_kwargs=grace,
-        )
+    plans = (
+        ("digest", daily_digest_job, services.runtime.digest_times),
+        ("pengingat", reminder_job, services.runtime.reminder_times),
+    )
+    for label, callback, times in plans:
+        for slot_time in times:
+            job_queue.run_daily(
+                callback,
+                time=slot_time.replace(tzinfo=tz),
+                name=f"{label} {format_time_of_day(slot_time)}",
+                data=slot_time,
+                job_kwargs=grace,
+            )
 
 
 def register(app: PoskoApp) -> None:

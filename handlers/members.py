@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import math
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
+from bot.keyboards import pager
 from bot.menus import refresh_menu
 from bot.notify import tell
 from bot.parsing import (
@@ -184,16 +185,7 @@ async def directory_view(
     ]
     text = texts.directory_page(lines, page, pages, len(entries), kecamatan)
     where = services.region.kecamatan.index(kecamatan) if kecamatan else -1
-    buttons = []
-    if page > 0:
-        buttons.append(
-            InlineKeyboardButton(texts.PREV_BUTTON, callback_data=f"pg:{page - 1}:{where}")
-        )
-    if page < pages - 1:
-        buttons.append(
-            InlineKeyboardButton(texts.NEXT_BUTTON, callback_data=f"pg:{page + 1}:{where}")
-        )
-    return text, InlineKeyboardMarkup([buttons]) if buttons else None
+    return text, pager("pg", page, pages, f":{where}")
 
 
 async def petugas_cmd(update: Update, context: PoskoContext) -> None:

@@ -9,7 +9,6 @@ from html import escape
 from typing import Any
 
 from telegram import (
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputMediaPhoto,
     Message,
@@ -20,8 +19,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
-from bot.digest import day_bounds, split_messages
+from bot.digest import DigestSnapshot, day_bounds, split_messages
 from bot.domain import FIELD_ROLES
+from bot.keyboards import pager
 from bot.parsing import DayInvalid, command_args, parse_day
 from bot.schedule import load_snapshot
 from bot.services import Services
@@ -39,14 +39,18 @@ async def _reply_parts(message: Message, parts: list[str]) -> None:
         await message.reply_text(part, do_quote=False, message_thread_id=_thread(message))
 
 
+async def _today(services: Services) -> DigestSnapshot:
+    start, _ = day_bounds(services.today(), services.settings.timezone)
+    return await load_snapshot(services, start, services.now())
+
+
 async def status_cmd(update: Update, context: PoskoContext) -> None:
     """The current level of each kecamatan today, worst first."""
     message = update.effective_message
     if message is None:
         return
     services = context.services
-    start, _ = day_bounds(services.today(), services.settings.timezone)
-    snapshot = await load_snapshot(services, start, services.now())
+    snapshot = await _today(services)
     ordered = sorted(
         snapshot.kecamatan, key=lambda k: (k.latest is None, -(k.latest or 0), k.name)
     )
@@ -61,8 +65,7 @@ async def belum_cmd(update: Update, context: PoskoContext) -> None:
     if message is None:
         return
     services = context.services
-    start, _ = day_bounds(services.today(), services.settings.timezone)
-    snapshot = await load_snapshot(services, start, services.now())
+    snapshot = await _today(services)
     lines, count = [], 0
     for status in snapshot.kecamatan:
         silent = sorted(
@@ -112,11 +115,7 @@ async def laporan_cmd(update: Update, context: PoskoContext) -> None:
         return
     kecamatan, day = parsed
     params = {"kecamatan": kecamatan, "day": day.isoformat() if day else None}
-    view = await services.queries.save_view(
-        "laporan", params, await services.queries.latest_number(), services.clock()
-    )
-    text, markup = await _render_view(services, view, 0)
-    await message.reply_text(text, reply_markup=markup, message_thread_id=_thread(message))
+    await _open_view(message, services, "laporan", params)
 
 
 async def cari_cmd(update: Update, context: PoskoContext) -> None:
@@ -130,10 +129,15 @@ async def cari_cmd(update: Update, context: PoskoContext) -> None:
     if query is None:
         await message.reply_text(texts.CARI_USAGE)
         return
-    params = {"words": words[:200], "query": query}
-    view = await services.queries.save_view(
-        "cari", params, await services.queries.latest_number(), services.clock()
-    )
+    await _open_view(message, services, "cari", {"words": words[:200], "query": query})
+
+
+async def _open_view(
+    message: Message, services: Services, kind: str, params: dict[str, Any]
+) -> None:
+    """Saves a paginated query (frozen at the newest report) and shows its first page."""
+    latest = await services.queries.latest_number()
+    view = await services.queries.save_view(kind, params, latest, services.clock())
     text, markup = await _render_view(services, view, 0)
     await message.reply_text(text, reply_markup=markup, message_thread_id=_thread(message))
 
@@ -200,17 +204,8 @@ async def _render_view(
     pages = max(1, math.ceil(total / PAGE))
     if page >= pages:  # a forged or stale page number: show the last page
         return await _render_view(services, view, pages - 1)
-    buttons = []
-    if page > 0:
-        buttons.append(
-            InlineKeyboardButton(texts.PREV_BUTTON, callback_data=f"v:{view.id}:{page - 1}")
-        )
-    if page < pages - 1:
-        buttons.append(
-            InlineKeyboardButton(texts.NEXT_BUTTON, callback_data=f"v:{view.id}:{page + 1}")
-        )
     text = texts.listing_page(title, lines, page, pages, total)
-    return text, InlineKeyboardMarkup([buttons]) if buttons else None
+    return text, pager(f"v:{view.id}", page, pages)
 
 
 async def view_page_cb(update: Update, context: PoskoContext) -> None:

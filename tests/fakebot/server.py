@@ -52,6 +52,17 @@ def bad_request(description: str) -> ApiError:
     return ApiError(400, f"Bad Request: {description}")
 
 
+def captioned(caption: str) -> JsonDict:
+    """A caption with the command entity Telegram adds when it starts with a command."""
+    fields: JsonDict = {"caption": caption}
+    if caption.startswith("/"):
+        command = caption.split(maxsplit=1)[0]
+        fields["caption_entities"] = [
+            {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
+        ]
+    return fields
+
+
 def utf16_len(text: str) -> int:
     """Length in UTF-16 code units, as Telegram counts."""
     return len(text.encode("utf-16-le")) // 2
@@ -212,12 +223,7 @@ class FakeUser:
         message = self.server.new_message(target, self.data, text="", document=document)
         del message["text"]
         if caption:
-            message["caption"] = caption
-            if caption.startswith("/"):
-                command = caption.split(maxsplit=1)[0]
-                message["caption_entities"] = [
-                    {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
-                ]
+            message.update(captioned(caption))
         if reply_to is not None:
             message["reply_to_message"] = reply_to
         return await self.server.push_update({"message": message}, wait=wait)
@@ -234,12 +240,7 @@ class FakeUser:
         message = self.server.new_message(target, self.data, text="", photo=sizes)
         del message["text"]
         if caption:
-            message["caption"] = caption
-            if caption.startswith("/"):
-                command = caption.split(maxsplit=1)[0]
-                message["caption_entities"] = [
-                    {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
-                ]
+            message.update(captioned(caption))
         return await self.server.push_update({"message": message}, wait=wait)
 
     async def share_location(
