@@ -3,6 +3,7 @@
 
     python3 tasks.py run     # start the bot (settings from .env)
     python3 tasks.py test    # ruff (lint + format), mypy and the whole pytest suite
+    python3 tasks.py demo    # a simulated election day, no Telegram token needed
 
 Only the standard library is used here, so this works on a fresh machine with Python 3.11+.
 Dependencies come from pyproject.toml, pinned by constraints.txt; they are reinstalled only
@@ -101,13 +102,21 @@ def run_checks(pytest_args: list[str]) -> int:
     return 0
 
 
+def run_demo() -> int:
+    """Plays a compressed election day against the local Bot API emulator (no token needed)."""
+    ensure_environment(("dev",))
+    return subprocess.call([str(PYTHON), "-m", "emulator.demo"], cwd=ROOT)
+
+
 def main(argv: list[str]) -> int:
-    """Dispatches `run` or `test`."""
-    if not argv or argv[0] not in ("run", "test"):
+    """Dispatches `run`, `test` or `demo`."""
+    if not argv or argv[0] not in ("run", "test", "demo"):
         print(__doc__)
         return 2
     if argv[0] == "run":
         return run_bot()
+    if argv[0] == "demo":
+        return run_demo()
     return run_checks(argv[1:])
 
 

@@ -9,9 +9,9 @@ import pytest
 
 from bot.domain import Role
 from bot.regions import Region, load_region
+from emulator import FakeChat, FakeTelegram, FakeUser
 from storage.db import Database
 from storage.members import RosterRow
-from tests.fakebot import FakeChat, FakeTelegram, FakeUser
 from tests.harness import ADMIN_ID, COORDINATION_CHAT_ID, FakeClock, Posko, make_settings
 
 

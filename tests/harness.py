@@ -13,8 +13,8 @@ from bot.ratelimit import PoskoRateLimiter, RateLimits
 from bot.regions import Region, load_region
 from bot.services import Clock, Services
 from bot.settings import Settings
+from emulator import FakeTelegram
 from main import ALLOWED_UPDATES
-from tests.fakebot import FakeTelegram
 
 ADMIN_ID = 1001
 COORDINATION_CHAT_ID = -1001234567890

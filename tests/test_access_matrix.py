@@ -15,8 +15,8 @@ import pytest
 
 from bot import texts
 from bot.domain import Role
+from emulator import FakeChat, FakeTelegram, FakeUser, SentMessage
 from storage.members import RosterRow
-from tests.fakebot import FakeChat, FakeTelegram, FakeUser, SentMessage
 from tests.harness import ADMIN_ID, COORDINATION_CHAT_ID, Posko, make_settings
 
 ROLES = ("unknown", "pending", "inactive", "petugas", "koordinator", "admin", "db_admin",

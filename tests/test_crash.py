@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.domain import Role
+from emulator import FakeTelegram, FakeUser
 from storage.db import Database
 from storage.members import RosterRow
-from tests.fakebot import FakeTelegram, FakeUser
 from tests.harness import COORDINATION_CHAT_ID, DEFAULT_NOW
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,8 +8,8 @@ import pytest
 
 from bot.domain import Role
 from bot.schedule import post_digest
+from emulator import FakeChat, FakeTelegram
 from storage.members import RosterRow
-from tests.fakebot import FakeChat, FakeTelegram
 from tests.harness import FakeClock, Posko, make_settings
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakebot import FakeTelegram
+from emulator import FakeTelegram
 from tests.harness import COORDINATION_CHAT_ID
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,10 +12,10 @@ import pytest
 from bot.domain import Role
 from bot.ratelimit import RateLimits
 from bot.regions import Region
+from emulator import FakeChat, FakeTelegram, FakeUser
+from emulator.server import FloodLimits
 from storage.members import RosterRow
 from tests.conftest import Enlist
-from tests.fakebot import FakeChat, FakeTelegram, FakeUser
-from tests.fakebot.server import FloodLimits
 from tests.harness import FakeClock, Posko, make_settings
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import storage.db
+from emulator import FakeChat, FakeTelegram
 from tests.conftest import Enlist
-from tests.fakebot import FakeChat, FakeTelegram
 from tests.harness import FakeClock, Posko, make_settings
 
 SAVE_FAILED = "⚠️ Gagal menyimpan laporan, coba lagi sebentar lagi."

@@ -16,8 +16,8 @@ from bot.digest import (
 from bot.domain import Level, Role
 from bot.regions import Region, load_region
 from bot.texts import utf16_len
+from emulator.html import parse_html
 from storage.reports import GroupCount
-from tests.fakebot.html import parse_html
 
 WITA = ZoneInfo("Asia/Makassar")
 DAY = date(2024, 11, 27)

@@ -3,7 +3,7 @@ import logging
 import pytest
 
 from bot.logs import RedactingFormatter, redact
-from tests.fakebot import FakeTelegram, FakeUser
+from emulator import FakeTelegram, FakeUser
 from tests.harness import Posko
 
 TOKEN = "123456789:AAF-secret_token-abcdefghijklmnopq"

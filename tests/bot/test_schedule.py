@@ -10,11 +10,11 @@ from telegram.error import NetworkError
 from bot.domain import Role
 from bot.schedule import catch_up, latest_slot, post_digest, send_reminders, slot_key
 from bot.services import system_clock
+from emulator import FakeChat, FakeTelegram, FakeUser
 from storage.config import FIRST_STARTED_AT
 from storage.db import to_sql_time
 from storage.members import RosterRow
 from tests.conftest import Enlist
-from tests.fakebot import FakeChat, FakeTelegram, FakeUser
 from tests.harness import COORDINATION_CHAT_ID, FakeClock, Posko, make_settings
 
 WITA = ZoneInfo("Asia/Makassar")

@@ -1,6 +1,6 @@
 from bot.domain import MemberState, Role
+from emulator import FakeTelegram, FakeUser
 from storage.members import RosterRow
-from tests.fakebot import FakeTelegram, FakeUser
 from tests.harness import ADMIN_ID, Posko
 
 

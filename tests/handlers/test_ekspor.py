@@ -4,8 +4,8 @@ import io
 import openpyxl
 from PIL import Image
 
+from emulator import FakeUser
 from tests.conftest import Enlist
-from tests.fakebot import FakeUser
 from tests.harness import FakeClock, Posko
 
 

@@ -6,9 +6,9 @@ import pytest
 
 from bot.domain import Role
 from bot.services import system_clock
+from emulator import FakeChat, FakeTelegram, FakeUser
 from storage.members import RosterRow
 from tests.conftest import Enlist
-from tests.fakebot import FakeChat, FakeTelegram, FakeUser
 from tests.harness import FakeClock, Posko, make_settings
 
 

@@ -4,9 +4,9 @@ import asyncio
 from pathlib import Path
 
 from bot.ratelimit import RateLimits
+from emulator import FakeChat, FakeTelegram
+from emulator.server import FloodLimits
 from tests.conftest import Enlist
-from tests.fakebot import FakeChat, FakeTelegram
-from tests.fakebot.server import FloodLimits
 from tests.harness import COORDINATION_CHAT_ID, FakeClock, Posko, make_settings
 
 

@@ -1,7 +1,7 @@
 from datetime import time
 from zoneinfo import ZoneInfo
 
-from tests.fakebot import FakeUser
+from emulator import FakeUser
 from tests.harness import Posko
 
 WITA = ZoneInfo("Asia/Makassar")

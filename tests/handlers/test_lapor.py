@@ -3,9 +3,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain import Level, Role
+from emulator import FakeChat, FakeTelegram, FakeUser
 from storage.members import RosterRow
 from tests.conftest import Enlist
-from tests.fakebot import FakeChat, FakeTelegram, FakeUser
 from tests.harness import Posko, make_settings
 
 

@@ -1,6 +1,6 @@
 from bot.domain import Level
+from emulator import FakeChat, FakeTelegram, FakeUser
 from tests.conftest import Enlist
-from tests.fakebot import FakeChat, FakeTelegram, FakeUser
 from tests.harness import Posko
 
 

@@ -1,7 +1,7 @@
 from bot.domain import MemberState, Role
+from emulator import FakeChat, FakeTelegram, FakeUser
 from storage.members import RosterRow
 from tests.conftest import Enlist
-from tests.fakebot import FakeChat, FakeTelegram, FakeUser
 from tests.harness import ADMIN_ID, Posko
 
 

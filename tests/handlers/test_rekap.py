@@ -3,10 +3,10 @@ from pathlib import Path
 
 from bot.domain import Role
 from bot.regions import Region
+from emulator import FakeChat, FakeTelegram, FakeUser
+from emulator.server import TEXT_LIMIT, utf16_len
 from storage.members import RosterRow
 from tests.conftest import Enlist
-from tests.fakebot import FakeChat, FakeTelegram, FakeUser
-from tests.fakebot.server import TEXT_LIMIT, utf16_len
 from tests.harness import FakeClock, Posko, make_settings
 
 

@@ -1,5 +1,5 @@
+from emulator import FakeChat
 from tests.conftest import Enlist
-from tests.fakebot import FakeChat
 from tests.harness import FakeClock, Posko
 
 

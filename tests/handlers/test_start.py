@@ -1,5 +1,5 @@
+from emulator import FakeChat, FakeTelegram, FakeUser
 from tests.conftest import Enlist
-from tests.fakebot import FakeChat, FakeTelegram, FakeUser
 from tests.harness import Posko
 
 

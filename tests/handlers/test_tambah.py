@@ -1,7 +1,7 @@
 import pytest
 
 from bot.domain import MemberState, Role
-from tests.fakebot import FakeChat, FakeTelegram, FakeUser
+from emulator import FakeChat, FakeTelegram, FakeUser
 from tests.harness import Posko
 
 

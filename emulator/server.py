@@ -21,7 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakebot.html import HtmlParseError, parse_html
+from emulator.html import HtmlParseError, parse_html
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024

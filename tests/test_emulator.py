@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
-from tests.fakebot import FakeTelegram
-from tests.fakebot.html import HtmlParseError, parse_html
-from tests.fakebot.server import FloodLimits
+from emulator import FakeTelegram
+from emulator.html import HtmlParseError, parse_html
+from emulator.server import FloodLimits
 
 
 @pytest.fixture
