@@ -71,6 +71,14 @@ def ensure_environment(extras: tuple[str, ...] = ()) -> None:
 
 def run_bot() -> int:
     """Runs main.py inside the environment, replacing this process so signals reach it."""
+    env_file = ROOT / ".env"
+    if not env_file.exists() and not os.environ.get("TELEGRAM_BOT_TOKEN"):
+        env_file.write_text((ROOT / ".env.example").read_text("utf-8"), "utf-8")
+        print(
+            "Created .env from .env.example: put your bot token (TELEGRAM_BOT_TOKEN) and "
+            "ADMIN_IDS in it, then run this command again."
+        )
+        return 2
     ensure_environment()
     os.chdir(ROOT)
     if os.name != "nt":
