@@ -7,56 +7,29 @@ import logging
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
 
+from bot import texts
 from bot.access import Access, access_of
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
 
-_HELP = ("bantuan", "petunjuk penggunaan")
-_READING = (
-    ("status", "kondisi terkini tiap kecamatan"),
-    ("rekap", "rekap kondisi hari ini atau tanggal tertentu"),
-    ("belum", "petugas yang belum lapor hari ini"),
-    ("laporan", "laporan terbaru"),
-    ("lihat", "isi lengkap satu laporan"),
-    ("cari", "cari laporan"),
-    ("ekspor", "unduh CSV dan Excel"),
-    ("grafik", "grafik laporan"),
-)
-MENUS: dict[Access, tuple[tuple[str, str], ...]] = {
-    Access.UNKNOWN: (
-        ("start", "mulai dan lihat ID Anda"),
-        ("daftar", "daftar sebagai petugas"),
-        _HELP,
-    ),
-    Access.PETUGAS: (
-        ("lapor", "kirim laporan situasi"),
-        ("riwayat", "10 laporan terakhir Anda"),
-        ("ralat", "ralat laporan Anda (24 jam)"),
-        ("batal", "batalkan formulir"),
-        _HELP,
-    ),
-    Access.KOORDINATOR: (*_READING, _HELP),
+_READING = ("status", "rekap", "belum", "laporan", "lihat", "cari", "ekspor", "grafik")
+MENUS: dict[Access, tuple[str, ...]] = {
+    Access.UNKNOWN: ("start", "daftar", "bantuan"),
+    Access.PETUGAS: ("lapor", "riwayat", "ralat", "batal", "bantuan"),
+    Access.KOORDINATOR: (*_READING, "bantuan"),
     Access.ADMIN: (
         *_READING,
-        ("petugas", "daftar anggota"),
-        ("tambah", "daftarkan atau ubah anggota"),
-        ("setujui", "setujui pendaftaran"),
-        ("tolak", "tolak pendaftaran"),
-        ("nonaktifkan", "nonaktifkan anggota"),
-        ("aktifkan", "aktifkan kembali anggota"),
-        ("impor", "impor anggota dari CSV"),
-        ("jadwal", "jadwal rekap dan pengingat"),
-        ("cadangan", "unduh cadangan basis data"),
-        _HELP,
+        *("petugas", "tambah", "setujui", "tolak", "nonaktifkan", "aktifkan", "impor"),
+        *("jadwal", "cadangan", "bantuan"),
     ),
 }
 
 
 def commands_for(access: Access) -> list[BotCommand]:
     """The menu of an authorization class (unknown users get the registration menu)."""
-    pairs = MENUS.get(access, MENUS[Access.UNKNOWN])
-    return [BotCommand(name, description) for name, description in pairs]
+    names = MENUS.get(access, MENUS[Access.UNKNOWN])
+    return [BotCommand(name, texts.COMMAND_DESCRIPTIONS[name]) for name in names]
 
 
 async def refresh_menu(bot: Bot, services: Services, user_id: int) -> None:

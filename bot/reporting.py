@@ -124,7 +124,7 @@ async def _post_escalation(bot: Bot, services: Services, report: Report, officer
     next_page = now + timedelta(minutes=services.settings.escalation_ack_minutes)
     await services.reports.mark_escalated(report.number, now, chat_id, alert.message_id, next_page)
     below = ReplyParameters(alert.message_id, allow_sending_without_reply=True)
-    caption = f"📷 Laporan #{report.number}"
+    caption = texts.photo_caption(report.number)
     try:
         if len(photos) == 1:
             await bot.send_photo(

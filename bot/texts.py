@@ -68,6 +68,35 @@ def date_time(moment: datetime) -> str:
     return f"{moment:%d/%m/%Y} {clock_time(moment)}"
 
 
+# --- command menus (set_my_commands) ------------------------------------------------------------
+
+COMMAND_DESCRIPTIONS = {
+    "start": "mulai dan lihat ID Anda",
+    "daftar": "daftar sebagai petugas",
+    "bantuan": "petunjuk penggunaan",
+    "lapor": "kirim laporan situasi",
+    "riwayat": "10 laporan terakhir Anda",
+    "ralat": "ralat laporan Anda (24 jam)",
+    "batal": "batalkan formulir",
+    "status": "kondisi terkini tiap kecamatan",
+    "rekap": "rekap kondisi hari ini atau tanggal tertentu",
+    "belum": "petugas yang belum lapor hari ini",
+    "laporan": "laporan terbaru",
+    "lihat": "isi lengkap satu laporan",
+    "cari": "cari laporan",
+    "ekspor": "unduh CSV dan Excel",
+    "grafik": "grafik laporan",
+    "petugas": "daftar anggota",
+    "tambah": "daftarkan atau ubah anggota",
+    "setujui": "setujui pendaftaran",
+    "tolak": "tolak pendaftaran",
+    "nonaktifkan": "nonaktifkan anggota",
+    "aktifkan": "aktifkan kembali anggota",
+    "impor": "impor anggota dari CSV",
+    "jadwal": "jadwal rekap dan pengingat",
+    "cadangan": "unduh cadangan basis data",
+}
+
 # --- /start and /bantuan -------------------------------------------------------------------
 
 LAPOR_HELP = (
@@ -96,7 +125,8 @@ ADMIN_HELP = (
     "/setujui &lt;id&gt; · /tolak &lt;id&gt; — keputusan pendaftaran\n"
     "/nonaktifkan &lt;id&gt; · /aktifkan &lt;id&gt;\n"
     "/impor — impor anggota dari berkas CSV\n"
-    "/grup_koordinasi — jadikan grup ini grup koordinasi (kirim di grup)"
+    "/grup_koordinasi — jadikan grup ini grup koordinasi (kirim di grup)\n"
+    "/jadwal — jadwal rekap dan pengingat · /cadangan — unduh cadangan basis data"
 )
 DAFTAR_HELP = "Daftar sebagai petugas dengan /daftar (Camat, Kapolsek, Danramil)."
 QUERY_HELP = (
@@ -586,11 +616,6 @@ def form_summary(
     )
 
 
-def form_sent(number: int) -> str:
-    """Replaces the summary's buttons once filed."""
-    return f"\n\n✅ Terkirim sebagai laporan #{number}."
-
-
 # --- /ralat and /riwayat --------------------------------------------------------------------
 
 RALAT_USAGE = (
@@ -843,6 +868,11 @@ BACKUP_TOO_BIG = (
     "Basis data lebih dari 50 MB, terlalu besar untuk dikirim lewat Telegram. "
     "Ambil cadangan harian dari folder BACKUP_DIR di server."
 )
+
+
+def photo_caption(number: int) -> str:
+    """Caption of an escalated report's photo or album."""
+    return f"📷 Laporan #{number}"
 
 
 def backup_caption(moment: datetime) -> str:

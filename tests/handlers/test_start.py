@@ -41,3 +41,17 @@ async def test_start_works_in_groups(posko: Posko, admin: FakeUser, group: FakeC
 async def test_command_menu_is_published(posko: Posko, fake: FakeTelegram) -> None:
     menu = fake.commands['{"type": "all_private_chats"}']
     assert [c["command"] for c in menu] == ["start", "daftar", "bantuan"]
+
+
+def test_every_command_is_described_and_in_the_help() -> None:
+    from bot import texts
+    from bot.access import COMMANDS
+    from bot.menus import MENUS
+
+    in_menus = {name for names in MENUS.values() for name in names}
+    everything = in_menus | {"help", "grup_koordinasi"}  # an alias, and a group-only command
+    assert set(COMMANDS) == everything
+    assert in_menus <= set(texts.COMMAND_DESCRIPTIONS)
+    admin_help = "\n".join(texts.HELP_BY_ACCESS["admin"] + (texts.LAPOR_HELP, texts.DAFTAR_HELP))
+    for name in set(COMMANDS) - {"help", "start", "bantuan", "batal", "daftar"}:
+        assert f"/{name}" in admin_help, name
