@@ -1,10 +1,15 @@
 """Ingest: quick /lapor from 50 officers through the full stack, next to a bare echo bot.
 
-    python -m benchmarks.ingest [--reports 1000] [--runs 3]
+    python -m benchmarks.ingest [--reports 1000] [--runs 3] [--kinds echo posko-unlimited]
 
-Both bots run as real processes against the same emulator in the same run; reported are the
-medians of the runs: throughput (reports, or echoes, per second from the first update to the last
-answer) and p50/p99 latency from an update becoming available to its answer.
+The bots run as real processes against the same emulator in the same run, interleaved; printed
+are the medians of the runs: throughput (reports, or echoes, per second from the first update to
+the last answer), p50/p99 latency from an update becoming available to its answer, and the CPU
+time per update of the bot process and of the emulator.
+
+Profiling: BENCH_PYARGS is put between the interpreter and the bot's script, e.g.
+BENCH_PYARGS="-m cProfile -o /tmp/profile.{kind}"; BENCH_PYSPY=/tmp/spy samples each bot with
+py-spy (when installed) into /tmp/spy.<kind>.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,10 +35,34 @@ from storage.members import MemberRepo, RosterRow
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime.now(UTC)
 OFFICERS = 50
+KINDS = {
+    "echo": ["-m", "benchmarks.echo_bot"],
+    "posko": [str(ROOT / "main.py")],
+    "posko-unlimited": ["-m", "benchmarks.posko_unlimited"],
+}
+PYARGS = os.environ.get("BENCH_PYARGS", "").split()
+PYSPY = os.environ.get("BENCH_PYSPY")
 
 
-async def run_once(kind: str, reports: int) -> tuple[float, float, float]:
-    """One run of `kind` ("posko" or "echo"): (per second, p50 ms, p99 ms)."""
+@dataclass(frozen=True)
+class Run:
+    """The figures of one run."""
+
+    rate: float  # answers per second, first update to last answer
+    p50: float  # milliseconds
+    p99: float
+    bot_cpu: float  # CPU milliseconds the bot process spent per update
+    emulator_cpu: float  # CPU milliseconds this process (emulator and driver) spent per update
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run_once(kind: str, reports: int) -> Run:
+    """One run of `kind` (a key of KINDS)."""
     fake = FakeTelegram()
     await fake.start()
     folder = Path(tempfile.mkdtemp(prefix=f"bench-{kind}-"))
@@ -45,11 +75,7 @@ async def run_once(kind: str, reports: int) -> tuple[float, float, float]:
                 RosterRow(5000 + i, Role.CAMAT, "Bengalon", f"P{i}"), NOW, None
             )
         await db.close()
-    script = {
-        "posko": [str(ROOT / "main.py")],
-        "posko-unlimited": ["-m", "benchmarks.posko_unlimited"],
-        "echo": ["-m", "benchmarks.echo_bot"],
-    }[kind]
+    script = [a.replace("{kind}", kind) for a in PYARGS] + KINDS[kind]
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": fake.token,
@@ -59,6 +85,21 @@ async def run_once(kind: str, reports: int) -> tuple[float, float, float]:
         "PYTHONPATH": str(ROOT),
     }
     process = await asyncio.create_subprocess_exec(sys.executable, *script, cwd=folder, env=env)
+    sampler = None
+    if PYSPY:
+        sampler = await asyncio.create_subprocess_exec(
+            "py-spy",
+            "record",
+            "-p",
+            str(process.pid),
+            "-f",
+            "raw",
+            "-o",
+            f"{PYSPY}.{kind}",
+            "--threads",
+            "-r",
+            "200",
+        )
     pushed: dict[tuple[int, int], float] = {}
     answered: dict[tuple[int, int], float] = {}
 
@@ -75,6 +116,7 @@ async def run_once(kind: str, reports: int) -> tuple[float, float, float]:
         await warm.send("halo" if kind == "echo" else "/lapor aman", wait=False)
         await fake.wait_until(lambda: len(answered) == 1, timeout=60)
         answered.clear()
+        bot_cpu, own_cpu = cpu_seconds(process.pid), time.process_time()
         started = time.perf_counter()
         for i in range(reports):
             user = users[i % OFFICERS]
@@ -84,13 +126,24 @@ async def run_once(kind: str, reports: int) -> tuple[float, float, float]:
             pushed[(user.id, update["message"]["message_id"])] = time.perf_counter()
         await fake.wait_until(lambda: len(answered) >= reports, timeout=600)
         elapsed = max(answered.values()) - started
+        bot_cpu = cpu_seconds(process.pid) - bot_cpu
+        own_cpu = time.process_time() - own_cpu
     finally:
+        if sampler is not None:
+            sampler.send_signal(signal.SIGINT)
+            await sampler.wait()
         process.send_signal(signal.SIGTERM)
         await process.wait()
         await fake.stop()
     latencies = sorted((answered[key] - pushed[key]) * 1000 for key in pushed)
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return reports / elapsed, statistics.median(latencies), p99
+    return Run(
+        reports / elapsed,
+        statistics.median(latencies),
+        p99,
+        bot_cpu * 1000 / reports,
+        own_cpu * 1000 / reports,
+    )
 
 
 async def main() -> None:
@@ -98,26 +151,30 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
     args = parser.parse_args()
-    results: dict[str, list[tuple[float, float, float]]] = {
-        "echo": [],
-        "posko": [],
-        "posko-unlimited": [],
-    }
+    results: dict[str, list[Run]] = {kind: [] for kind in args.kinds}
     for _ in range(args.runs):
         for kind in results:  # interleaved, so machine noise hits all alike
             results[kind].append(await run_once(kind, args.reports))
+    print(
+        f"{'bot':16s} {'msg/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'bot CPU':>8s} {'emu CPU':>8s}"
+    )
     for kind, runs in results.items():
-        rate = statistics.median(r[0] for r in runs)
-        p50 = statistics.median(r[1] for r in runs)
-        p99 = statistics.median(r[2] for r in runs)
+        figures = [
+            statistics.median(getattr(r, f) for r in runs)
+            for f in ("rate", "p50", "p99", "bot_cpu", "emulator_cpu")
+        ]
+        rates = [f"{r.rate:.1f}" for r in runs]
         print(
-            f"{kind:6s} {rate:8.1f} msg/s   p50 {p50:7.1f} ms   p99 {p99:7.1f} ms   "
-            f"(runs: {', '.join(f'{r[0]:.1f}' for r in runs)})"
+            f"{kind:16s} {figures[0]:8.1f} {figures[1]:8.0f} {figures[2]:8.0f} "
+            f"{figures[3]:6.2f}ms {figures[4]:6.2f}ms  (runs: {', '.join(rates)})"
         )
-    echo = statistics.median(r[0] for r in results["echo"])
-    for kind in ("posko", "posko-unlimited"):
-        ratio = statistics.median(r[0] for r in results[kind]) / echo
+    if "echo" not in results:
+        return
+    echo = statistics.median(r.rate for r in results["echo"])
+    for kind in results.keys() - {"echo"}:
+        ratio = statistics.median(r.rate for r in results[kind]) / echo
         print(f"{kind} / echo throughput: {ratio:.2f} (target >= 0.85)")
 
 

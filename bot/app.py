@@ -14,17 +14,18 @@ from telegram.ext import (
     Defaults,
     JobQueue,
 )
-from telegram.request import HTTPXRequest
 
 from bot import access, schedule
 from bot.context import SERVICES_KEY, PoskoApp, PoskoContext
 from bot.errors import error_handler
 from bot.inbox import InboxBot, InboxQueue, PoskoApplication, replay_pending
 from bot.menus import publish_menus
+from bot.ordering import PerSenderUpdateProcessor
 from bot.ratelimit import PoskoRateLimiter, RateLimits
 from bot.regions import Region
 from bot.services import Clock, Services, system_clock
 from bot.settings import Settings
+from bot.transport import QueuedRequest, UpdatesRequest
 from handlers import (
     cadangan,
     coordination,
@@ -98,8 +99,8 @@ def build_application(
         logger.info(
             "Database ready at %s (schema %s)", settings.database_path, await db.schema_version()
         )
-        bot.attach_inbox(services.inbox, clock, queue)
-        queue.inbox, queue.clock = services.inbox, clock
+        queue.attach(services.inbox, clock)
+        bot.attach_inbox(queue)
         if isinstance(app, PoskoApplication):
             app.inbox, app.clock = services.inbox, clock
         await replay_pending(app, services.inbox)
@@ -123,14 +124,15 @@ def build_application(
         base_file_url=f"{settings.api_url}/file/bot",
         defaults=defaults,
         rate_limiter=PoskoRateLimiter(rate_limits),
-        request=HTTPXRequest(connection_pool_size=64),
-        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        request=QueuedRequest(),
+        get_updates_request=UpdatesRequest(),
     )
     queue = InboxQueue()
     application = (
         ApplicationBuilder()
         .application_class(PoskoApplication)
         .update_queue(queue)
+        .concurrent_updates(PerSenderUpdateProcessor())
         .bot(bot)
         .context_types(ContextTypes(context=PoskoContext))
         .job_queue(JobQueue[PoskoContext]())

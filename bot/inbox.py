@@ -14,103 +14,113 @@ import asyncio
 import json
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, ExtBot
 
+from bot.transport import UpdatesRequest
 from storage.inbox import InboxRepo
 
 logger = logging.getLogger(__name__)
+
+# How many recent update ids the queue remembers to drop a second copy of the same update.
+REMEMBERED_UPDATES = 10_000
 
 
 class InboxBot(ExtBot[int]):
     """An ExtBot whose `get_updates` stores each batch durably before returning it."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._inbox: InboxRepo | None = None
-        self._clock: Callable[[], datetime] | None = None
+    def __init__(self, token: str, *, get_updates_request: UpdatesRequest, **kwargs: Any) -> None:
+        super().__init__(token, get_updates_request=get_updates_request, **kwargs)
+        self._fetch = get_updates_request
         self._queue: InboxQueue | None = None
 
-    def attach_inbox(
-        self, inbox: InboxRepo, clock: Callable[[], datetime], queue: InboxQueue | None = None
-    ) -> None:
+    def attach_inbox(self, queue: InboxQueue) -> None:
         """Starts recording fetched updates (called once the database is open)."""
-        self._inbox, self._clock, self._queue = inbox, clock, queue
+        self._queue = queue
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         """Fetches updates and commits them to the inbox before anyone can confirm them."""
         updates = await super().get_updates(*args, **kwargs)
-        if updates and self._inbox is not None and self._clock is not None:
-            try:
-                await self._inbox.store(
-                    [(u.update_id, u.to_json()) for u in updates], self._clock()
-                )
-                if self._queue is not None:
-                    self._queue.stored.update(u.update_id for u in updates)
-            except sqlite3.Error:
-                # Degraded, not stuck: the handlers still run and tell users if saving fails.
-                logger.exception("Inbox unavailable; handling %s updates without it", len(updates))
+        if updates and self._queue is not None:
+            await self._queue.store(
+                [(u.update_id, self._fetch.take_json(u.update_id) or u.to_json()) for u in updates]
+            )
         return updates
 
 
 class InboxQueue(asyncio.Queue[object]):
-    """The update queue; an update not yet in the inbox (webhook mode) is stored on the way in.
+    """The update queue: every update is in the inbox before it is handled, and only once.
 
-    In webhook mode python-telegram-bot answers Telegram's POST only after `put` returns, so
-    Telegram redelivers anything that was not committed. In polling mode the batch is already
-    stored by `InboxBot.get_updates`, and `put` costs nothing extra.
+    In polling mode `InboxBot.get_updates` has stored the batch already. In webhook mode an
+    update is stored here on the way in, and python-telegram-bot answers Telegram's POST only
+    after `put` returns, so Telegram redelivers anything that was not committed. An update
+    handled in an earlier run (Telegram may deliver it again after a restart), or already
+    queued in this one (a replayed update that Telegram also redelivers), is dropped here.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.inbox: InboxRepo | None = None
         self.clock: Callable[[], datetime] | None = None
-        self.stored: set[int] = set()
+        self._stored: set[int] = set()
+        self._done_before: set[int] = set()
+        self._queued: dict[int, None] = {}  # ids queued in this run, oldest first (bounded)
+
+    def attach(self, inbox: InboxRepo, clock: Callable[[], datetime]) -> None:
+        """Starts storing updates (called once the database is open)."""
+        self.inbox, self.clock = inbox, clock
+
+    async def store(self, updates: Sequence[tuple[int, str]]) -> None:
+        """Commits updates (id, JSON) to the inbox and notes which were handled before."""
+        if self.inbox is None or self.clock is None:
+            return
+        try:
+            self._done_before |= await self.inbox.store(updates, self.clock())
+            self._stored.update(update_id for update_id, _ in updates)
+        except sqlite3.Error:
+            # Degraded, not stuck: the handlers still run and tell users if saving fails.
+            logger.exception("Inbox unavailable; handling %s updates without it", len(updates))
 
     async def put(self, item: object) -> None:
-        """Commits an unseen update to the inbox, then queues it."""
-        if isinstance(item, Update) and self.inbox is not None and self.clock is not None:
-            if item.update_id in self.stored:
-                self.stored.discard(item.update_id)
+        """Queues an update once, after committing it to the inbox."""
+        if isinstance(item, Update) and self.inbox is not None:
+            update_id = item.update_id
+            if update_id in self._stored:
+                self._stored.discard(update_id)
             else:
-                try:
-                    await self.inbox.store([(item.update_id, item.to_json())], self.clock())
-                except sqlite3.Error:
-                    logger.exception(
-                        "Inbox unavailable; update %s queued without it", item.update_id
-                    )
+                await self.store([(update_id, item.to_json())])
+                self._stored.discard(update_id)
+            if update_id in self._done_before or update_id in self._queued:
+                self._done_before.discard(update_id)
+                logger.info("Update %s was handled or queued before; skipped", update_id)
+                return
+            self._queued[update_id] = None
+            if len(self._queued) > REMEMBERED_UPDATES:
+                del self._queued[next(iter(self._queued))]
         await super().put(item)
 
 
 class PoskoApplication(Application[Any, Any, Any, Any, Any, Any]):
-    """An Application that skips updates it already handled and records each one it handles."""
+    """An Application that records in the inbox each update it has handled."""
 
     inbox: InboxRepo | None = None
     clock: Callable[[], datetime] | None = None
 
     async def process_update(self, update: object) -> None:
-        """Handles an update once, then marks it done in the inbox."""
+        """Handles an update, then marks it done in the inbox."""
         inbox, clock = self.inbox, self.clock
-        if not isinstance(update, Update) or inbox is None or clock is None:
-            await super().process_update(update)
-            return
-        try:
-            if await inbox.is_done(update.update_id):
-                logger.info("Update %s was handled before; skipped", update.update_id)
-                return
-        except sqlite3.Error:
-            logger.exception("Inbox unavailable; handling update %s anyway", update.update_id)
         try:
             await super().process_update(update)
         finally:
-            try:
-                await inbox.mark_done(update.update_id, clock())
-            except sqlite3.Error:
-                logger.exception("Update %s handled but not marked in the inbox", update.update_id)
+            if isinstance(update, Update) and inbox is not None and clock is not None:
+                try:
+                    await inbox.mark_done(update.update_id, clock())
+                except sqlite3.Error:
+                    logger.exception("Update %s handled but not marked done", update.update_id)
 
 
 async def replay_pending(app: Application[Any, Any, Any, Any, Any, Any], inbox: InboxRepo) -> int:

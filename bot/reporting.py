@@ -35,28 +35,24 @@ async def file_report(
 ) -> Report:
     """Commits `new`, sends the receipt to the officer, escalates when urgent.
 
-    Storage errors propagate before anything is sent (no receipt without a commit). A failed
-    receipt does not stop the escalation; it is re-raised afterwards.
+    Storage errors propagate before anything is sent (no receipt without a commit). The
+    escalation is under way before the receipt is sent, so a failed receipt does not stop it.
     """
     report, created = await services.reports.add(new)
     if not created:
         logger.info("Report #%s was delivered again; not stored twice", report.number)
+    if report.level.escalates and report.escalated_at is None:
+        # Beside, not inside, update handling: the group's 20-a-minute limit must not hold up
+        # other officers' receipts. Started as soon as the report is committed, so alerts of
+        # reports committed together reach the group in the order of their numbers. A failed
+        # or interrupted escalation is retried by the sweep.
+        services.spawn(escalate(bot, services, report, officer))
     local_time = report.created_at.astimezone(services.settings.timezone)
     receipt = texts.receipt(
         report.number, report.level, report.kecamatan, local_time, nihil=report.is_nihil
     )
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
-    receipt_failed: TelegramError | None = None
-    try:
-        await bot.send_message(new.source_chat_id, receipt, reply_parameters=reply)
-    except TelegramError as exc:
-        receipt_failed = exc  # the report is stored: still escalate it, then report the error
-    if report.level.escalates and report.escalated_at is None:
-        # Beside, not inside, update handling: the group's 20-a-minute limit must not hold up
-        # other officers' receipts. A failed or interrupted escalation is retried by the sweep.
-        services.spawn(escalate(bot, services, report, officer))
-    if receipt_failed is not None:
-        raise receipt_failed
+    await bot.send_message(new.source_chat_id, receipt, reply_parameters=reply)
     return report
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +13,9 @@ import aiosqlite
 from bot.domain import MemberState, Role
 from storage.audit import record
 from storage.db import Database, from_sql_time, to_sql_time
+
+# Lookups kept in memory: every member, and then some strangers.
+CACHE_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -73,21 +77,45 @@ class RosterRow:
 
 
 class MemberRepo:
-    """Reads and writes `members`, recording every change in the audit log."""
+    """Reads and writes `members`, recording every change in the audit log.
+
+    Every update looks its sender up, so lookups are cached in memory. All changes to `members`
+    go through this class, which forgets the cache after each one; the bot is its only writer.
+    """
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._cache: dict[int, Member | None] = {}
+        self._generation = 0  # bumped by every change, so a lookup racing it is not cached
 
     async def get(self, user_id: int) -> Member | None:
         """Returns the member with this Telegram user id, if any."""
+        if user_id in self._cache:
+            return self._cache[user_id]
+        generation = self._generation
         row = await self._db.fetchone("SELECT * FROM members WHERE user_id = ?", (user_id,))
-        return Member.from_row(row) if row else None
+        member = Member.from_row(row) if row else None
+        if generation == self._generation:
+            if len(self._cache) >= CACHE_LIMIT:
+                self._cache.clear()  # strangers writing to the bot must not grow it unbounded
+            self._cache[user_id] = member
+        return member
+
+    @asynccontextmanager
+    async def _change(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction on `members`, after which the lookup cache is forgotten."""
+        try:
+            async with self._db.transaction() as conn:
+                yield conn
+        finally:
+            self._cache.clear()
+            self._generation += 1
 
     async def save(
         self, entry: RosterRow, now: datetime, actor_id: int | None
     ) -> tuple[Member, bool]:
         """Adds or updates an active member (admin action); returns (member, added)."""
-        async with self._db.transaction() as conn:
+        async with self._change() as conn:
             member, added = await _upsert_active(conn, entry, now)
             await record(
                 conn,
@@ -104,7 +132,7 @@ class MemberRepo:
     ) -> tuple[int, int]:
         """Adds or updates every row in one transaction (all or nothing); returns counts."""
         added = updated = 0
-        async with self._db.transaction() as conn:
+        async with self._change() as conn:
             for entry in rows:
                 _, was_added = await _upsert_active(conn, entry, now)
                 added += was_added
@@ -115,7 +143,7 @@ class MemberRepo:
     async def request(self, entry: RosterRow, now: datetime) -> Member | None:
         """Files a pending registration; None when the user is already pending or active."""
         stamp = to_sql_time(now)
-        async with self._db.transaction() as conn:
+        async with self._change() as conn:
             async with conn.execute(
                 """
                 INSERT INTO members (user_id, role, kecamatan, name, phone, state,
@@ -156,7 +184,7 @@ class MemberRepo:
         """Approves or rejects a pending request; None when it is not pending (any more)."""
         state = MemberState.ACTIVE if approve else MemberState.REJECTED
         stamp = to_sql_time(now)
-        async with self._db.transaction() as conn:
+        async with self._change() as conn:
             async with conn.execute(
                 """
                 UPDATE members SET state = ?, decided_by = ?, decided_at = ?, updated_at = ?
@@ -175,7 +203,7 @@ class MemberRepo:
     ) -> Member | None:
         """Activates or deactivates an approved member; None when there is no such member."""
         new, old = ("active", "inactive") if active else ("inactive", "active")
-        async with self._db.transaction() as conn:
+        async with self._change() as conn:
             async with conn.execute(
                 """
                 UPDATE members SET state = ?, updated_at = ?
@@ -191,7 +219,7 @@ class MemberRepo:
 
     async def set_blocked(self, user_id: int, now: datetime | None) -> None:
         """Marks (or, with None, unmarks) a member who blocked the bot."""
-        async with self._db.transaction() as conn:
+        async with self._change() as conn:
             await conn.execute(
                 "UPDATE members SET blocked_at = ? WHERE user_id = ?",
                 (to_sql_time(now) if now else None, user_id),

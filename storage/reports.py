@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain import Level, Role
+from storage.batch import GroupCommit
 from storage.db import Database, from_sql_time, to_sql_time
 
 
@@ -140,62 +141,113 @@ class GroupCount:
     last_number: int
 
 
+_INSERT_REPORT = """
+    INSERT INTO reports (officer_id, kecamatan, role, level, category, text, created_at,
+                         update_id, source_chat_id, source_message_id, latitude, longitude)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (source_chat_id, source_message_id) DO NOTHING
+"""
+_INSERT_PHOTO = (
+    "INSERT INTO report_photos (report_id, position, file_id, file_unique_id) VALUES (?, ?, ?, ?)"
+)
+
+AddOutcome = tuple[Report, bool]
+
+
+def _report_params(new: NewReport) -> tuple[object, ...]:
+    return (
+        new.officer_id,
+        new.kecamatan,
+        new.role.value,
+        int(new.level),
+        new.category,
+        new.text,
+        to_sql_time(new.created_at),
+        new.update_id,
+        new.source_chat_id,
+        new.source_message_id,
+        new.latitude,
+        new.longitude,
+    )
+
+
+def _photo_params(number: int, new: NewReport) -> list[tuple[object, ...]]:
+    return [(number, i, p.file_id, p.file_unique_id) for i, p in enumerate(new.photos)]
+
+
 class ReportRepo:
     """Reads and writes `reports`, their photos and corrections."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._adds = GroupCommit[NewReport, AddOutcome](self._add_batch)
 
-    async def add(self, new: NewReport) -> tuple[Report, bool]:
+    async def add(self, new: NewReport) -> AddOutcome:
         """Stores and commits a report with its photos; returns (report, created).
 
         A report from a message that was already stored (a redelivered update, a second press of
         "Kirim") is not stored again: the existing report is returned with `created=False`.
+        Reports filed at the same moment by other officers share the transaction and its fsync
+        (group commit); each call still returns only once its report is committed.
         """
+        return await self._adds.submit(new)
+
+    async def _add_batch(self, news: Sequence[NewReport]) -> list[AddOutcome | BaseException]:
+        if len(news) > 1:
+            try:
+                return list(await self._add_many(news))
+            except sqlite3.Error:
+                pass  # one bad report must not sink the others: store each on its own below
+        outcomes: list[AddOutcome | BaseException] = []
+        for new in news:
+            try:
+                outcomes.append(await self._add_one(new))
+            except sqlite3.Error as exc:
+                outcomes.append(exc)
+        return outcomes
+
+    async def _add_one(self, new: NewReport) -> AddOutcome:
         async with self._db.transaction() as conn:
-            async with conn.execute(
-                """
-                INSERT INTO reports (officer_id, kecamatan, role, level, category, text,
-                                     created_at, update_id, source_chat_id, source_message_id,
-                                     latitude, longitude)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (source_chat_id, source_message_id) DO NOTHING
-                RETURNING *
-                """,
-                (
-                    new.officer_id,
-                    new.kecamatan,
-                    new.role.value,
-                    int(new.level),
-                    new.category,
-                    new.text,
-                    to_sql_time(new.created_at),
-                    new.update_id,
-                    new.source_chat_id,
-                    new.source_message_id,
-                    new.latitude,
-                    new.longitude,
-                ),
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is not None:
-                await conn.executemany(
-                    "INSERT INTO report_photos (report_id, position, file_id, file_unique_id) "
-                    "VALUES (?, ?, ?, ?)",
-                    [
-                        (row["id"], i, p.file_id, p.file_unique_id)
-                        for i, p in enumerate(new.photos)
-                    ],
-                )
+            rows = await conn.execute_fetchall(_INSERT_REPORT + "RETURNING *", _report_params(new))
+            for row in rows:
+                if new.photos:
+                    await conn.executemany(_INSERT_PHOTO, _photo_params(row["id"], new))
                 return Report.from_row(row), True
-            async with conn.execute(
+            existing = await conn.execute_fetchall(
                 "SELECT * FROM reports WHERE source_chat_id = ? AND source_message_id = ?",
                 (new.source_chat_id, new.source_message_id),
-            ) as cursor:
-                existing = await cursor.fetchone()
-        if existing is None:  # pragma: no cover - the conflict implies the row exists
-            raise RuntimeError("report conflict without an existing row")
-        return Report.from_row(existing), False
+            )
+        for row in existing:
+            return Report.from_row(row), False
+        raise RuntimeError("report conflict without an existing row")  # pragma: no cover
+
+    async def _add_many(self, news: Sequence[NewReport]) -> list[AddOutcome]:
+        """Stores several reports in one transaction, in a handful of statements."""
+        keys = [(new.source_chat_id, new.source_message_id) for new in news]
+        marks = ", ".join(["(?, ?)"] * len(keys))
+        where = f"(source_chat_id, source_message_id) IN (VALUES {marks})"
+        flat = tuple(value for key in keys for value in key)
+        async with self._db.transaction() as conn:
+            before = await conn.execute_fetchall(
+                f"SELECT source_chat_id, source_message_id FROM reports WHERE {where}",  # noqa: S608
+                flat,
+            )
+            await conn.executemany(_INSERT_REPORT, [_report_params(new) for new in news])
+            stored = await conn.execute_fetchall(f"SELECT * FROM reports WHERE {where}", flat)  # noqa: S608
+            by_key = {(row["source_chat_id"], row["source_message_id"]): row for row in stored}
+            taken = {(row[0], row[1]) for row in before}
+            outcomes: list[AddOutcome] = []
+            photos: list[tuple[object, ...]] = []
+            for new, key in zip(news, keys, strict=True):
+                row = by_key[key]
+                created = key not in taken
+                taken.add(key)
+                if created:
+                    photos += _photo_params(row["id"], new)
+                outcomes.append((Report.from_row(row), created))
+            if photos:
+                await conn.executemany(_INSERT_PHOTO, photos)
+        return outcomes
 
     async def get(self, number: int) -> Report | None:
         """Returns report #number, if it exists."""

@@ -180,3 +180,49 @@ async def test_reminded_officers_are_remembered(db: Database) -> None:
     await slots.add_reminded("reminder 2024-11-27 16:00", 7)
     await slots.add_reminded("reminder 2024-11-27 16:00", 7)
     assert await slots.reminded("reminder 2024-11-27 16:00") == {7}
+
+
+async def test_member_lookups_are_cached_until_a_change(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    members = MemberRepo(db)
+    await members.save(RosterRow(7, Role.CAMAT, "Bengalon", "Budi"), NOW, None)
+    assert (await members.get(7)) is not None
+    queries: list[str] = []
+    fetchone = db.fetchone
+
+    async def counting(sql: str, params: tuple[object, ...] = ()) -> object:
+        queries.append(sql)
+        return await fetchone(sql, params)
+
+    monkeypatch.setattr(db, "fetchone", counting)
+    assert (await members.get(7)) == (await members.get(7))
+    assert (await members.get(8)) is None
+    assert (await members.get(8)) is None
+    assert len(queries) == 1, "7 was looked up before; 8 is looked up once, absent or not"
+    await members.set_active(7, False, 1, NOW)
+    member = await members.get(7)
+    assert member is not None
+    assert member.state is MemberState.INACTIVE
+
+
+async def test_a_lookup_racing_a_change_is_not_cached(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    members = MemberRepo(db)
+    await members.save(RosterRow(7, Role.CAMAT, "Bengalon", "Budi"), NOW, None)
+    fetchone = db.fetchone
+
+    async def racing(sql: str, params: tuple[object, ...] = ()) -> object:
+        row = await fetchone(sql, params)  # the old state is read ...
+        await members.set_active(7, False, 1, NOW)  # ... and changed before it returns
+        return row
+
+    monkeypatch.setattr(db, "fetchone", racing)
+    raced = await members.get(7)
+    assert raced is not None
+    assert raced.state is MemberState.ACTIVE
+    monkeypatch.undo()
+    member = await members.get(7)
+    assert member is not None
+    assert member.state is MemberState.INACTIVE
