@@ -1,11 +1,27 @@
-"""The baseline: a bare python-telegram-bot echo bot (sequential updates, no storage)."""
+"""The baseline: a bare python-telegram-bot echo bot (no storage), in three variants.
+
+    python -m benchmarks.echo_bot [--limited | --concurrent]
+
+Bare: PTB's defaults, updates one at a time, no rate limiter (what the target is measured
+against). --limited adds PTB's own AIORateLimiter (Telegram's 30 messages a second overall), as
+a bot must have in production; --concurrent handles updates concurrently (PTB's default pool).
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
+from typing import Any
 
 from telegram import Update
-from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -17,14 +33,24 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def main() -> None:
     """Polls the Bot API at TELEGRAM_API_URL until SIGTERM."""
+    parser = argparse.ArgumentParser()
+    variant = parser.add_mutually_exclusive_group()
+    variant.add_argument("--limited", action="store_true")
+    variant.add_argument("--concurrent", action="store_true")
+    args = parser.parse_args()
     url = os.environ["TELEGRAM_API_URL"]
-    app = (
+    builder = (
         ApplicationBuilder()
         .token(os.environ["TELEGRAM_BOT_TOKEN"])
         .base_url(f"{url}/bot")
         .base_file_url(f"{url}/file/bot")
-        .build()
+        .concurrent_updates(args.concurrent)
     )
+    app: Application[Any, Any, Any, Any, Any, Any]
+    if args.limited:
+        app = builder.rate_limiter(AIORateLimiter(max_retries=3)).build()
+    else:
+        app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     app.run_polling(allowed_updates=["message"])
 
