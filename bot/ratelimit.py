@@ -5,6 +5,13 @@ message through every 3 s, so a 60 s window can hold up to 40 messages to one gr
 Telegram allows. This limiter counts real sliding windows instead: never more than 20 messages a
 minute to a group and 30 a second overall, messages to one chat strictly in order, and a 429 that
 slips through anyway is waited out (its retry_after) and retried.
+
+Telegram counts a message when it arrives, somewhere between our sending it and its answer. A
+window that counted messages from the moment they were let through would therefore be fooled by
+network jitter: when the first message of a second took longer to arrive than the 31st, Telegram
+would see 31 within one second and answer 429. So each message holds its place in the window
+while its request is in flight and is counted from the moment the request completed, which is
+never earlier than Telegram's own count.
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ import asyncio
 import logging
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -61,27 +69,54 @@ class RateLimits:
 
 
 class SlidingWindow:
-    """At most `limit` acquisitions in any `window` seconds; waiters are served in order."""
+    """At most `limit` messages in any `window` seconds; waiters are served in order.
+
+    A message occupies the window from the moment it is let through (in flight) and is dated by
+    the moment its request completed, so the window can only over-estimate Telegram's count.
+    """
 
     def __init__(self, limit: int, window: float) -> None:
         self._limit = limit
         self._window = window
-        self._times: deque[float] = deque()
+        self._times: deque[float] = deque()  # completion times, oldest first
+        self._in_flight = 0
         self._lock = asyncio.Lock()
+        self._completed = asyncio.Event()
 
-    async def acquire(self, count: int = 1) -> None:
-        """Waits until `count` more events fit in the window, then records them."""
+    @asynccontextmanager
+    async def slot(self, count: int = 1) -> AsyncIterator[None]:
+        """Holds room for `count` messages while the body sends them; counts them at its end."""
         count = min(count, self._limit)
+        await self._acquire(count)
+        try:
+            yield
+        finally:
+            self._release(count)
+
+    async def _acquire(self, count: int) -> None:
+        """Waits until `count` more messages fit in the window, then marks them in flight."""
         async with self._lock:  # asyncio.Lock is FIFO: first come, first served
             while True:
                 now = time.monotonic()
                 while self._times and self._times[0] <= now - self._window:
                     self._times.popleft()
-                if len(self._times) + count <= self._limit:
-                    self._times.extend([now] * count)
+                excess = len(self._times) + self._in_flight + count - self._limit
+                if excess <= 0:
+                    self._in_flight += count
                     return
-                wait_until = self._times[len(self._times) + count - self._limit - 1]
-                await asyncio.sleep(max(0.001, wait_until + self._window - now))
+                if excess > len(self._times):
+                    # Room comes only once requests in flight complete (and then age out).
+                    self._completed.clear()
+                    await self._completed.wait()
+                    continue
+                wait_until = self._times[excess - 1] + self._window
+                await asyncio.sleep(max(0.001, wait_until - now))
+
+    def _release(self, count: int) -> None:
+        """Dates `count` messages in flight by now (their request has completed)."""
+        self._in_flight -= count
+        self._times.extend([time.monotonic()] * count)
+        self._completed.set()
 
 
 class PoskoRateLimiter(BaseRateLimiter[int]):
@@ -121,10 +156,12 @@ class PoskoRateLimiter(BaseRateLimiter[int]):
             return await self._with_retries(callback, args, kwargs, endpoint)
         messages = len(data.get("media") or ()) or 1  # an album counts each photo
         is_group = isinstance(chat_id, str) or int(chat_id) < 0
-        async with self._chat_locks[chat_id]:  # one chat's messages leave in order
+        async with self._chat_locks[chat_id], AsyncExitStack() as windows:
+            # One chat's messages leave in order; each holds its place in the windows that
+            # apply until Telegram has answered it (retries included).
             if is_group:
-                await self._group(chat_id).acquire(messages)
-            await self._overall.acquire(messages)
+                await windows.enter_async_context(self._group(chat_id).slot(messages))
+            await windows.enter_async_context(self._overall.slot(messages))
             return await self._with_retries(callback, args, kwargs, endpoint)
 
     async def _with_retries(

@@ -100,3 +100,24 @@ async def test_updates_are_redelivered_until_confirmed(fake: FakeTelegram, bot: 
         second["update_id"]
     ]
     assert await bot.get_updates(offset=second["update_id"] + 1) == ()
+
+
+async def test_overall_flood_limit_counts_every_chat(fake: FakeTelegram, bot: Bot) -> None:
+    users = [fake.add_user(10 + i) for i in range(4)]
+    fake.enable_flood_limits(FloodLimits(global_per_second=3))
+    for user in users[:3]:
+        await bot.send_message(user.id, "pengingat")
+    with pytest.raises(RetryAfter):
+        await bot.send_message(users[3].id, "pengingat")
+    assert fake.rejected_429 == 1
+    assert [len(user.messages) for user in users] == [1, 1, 1, 0]
+
+
+async def test_private_flood_limit_when_enabled(fake: FakeTelegram, bot: Bot) -> None:
+    first, second = fake.add_user(10), fake.add_user(11)
+    fake.enable_flood_limits(FloodLimits(private_per_second=1))
+    await bot.send_message(first.id, "satu")
+    with pytest.raises(RetryAfter):
+        await bot.send_message(first.id, "dua")
+    await bot.send_message(second.id, "satu")
+    assert [len(first.messages), len(second.messages)] == [1, 1]

@@ -1,0 +1,227 @@
+"""Broadcast: a reminder round to thousands of officers under Telegram's flood limits.
+
+    python -m benchmarks.broadcast [--officers 5000] [--runs 3] [--profile FILE]
+
+Each run registers the officers (camat, kapolsek and danramil spread over the 18 kecamatan) in a
+fresh database, starts the real bot (`main.py`, production settings; only the API URL, database
+and admin id are set) against the emulator with Telegram's flood limits on (30 messages a second
+overall, 1 a second per private chat, 20 a minute per group), and lets an admin move the reminder
+time to a few seconds from now with `/jadwal pengingat HH:MM:SS`, as an operator would. Nobody
+has reported, so every officer is due a reminder.
+
+Measured, median of the runs: reminders per second from the first reminder to the last (and in
+the steady state, after the first second), its ratio to Telegram's 30/s (target >= 0.9), the 429
+answers (target 0), and whether every officer got exactly one reminder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.domain import Role
+from bot.regions import load_region
+from emulator.server import FakeTelegram, FakeUser, FloodLimits
+from storage.db import Database
+from storage.members import MemberRepo, RosterRow
+
+ROOT = Path(__file__).resolve().parent.parent
+TELEGRAM_LIMIT = 30.0  # messages a second overall, per bot
+TARGET_RATIO = 0.9
+WITA = ZoneInfo("Asia/Makassar")
+FIRST_OFFICER_ID = 100_000
+ADMIN_ID = 90_000
+ROLES = (Role.CAMAT, Role.KAPOLSEK, Role.DANRAMIL)
+# Least seconds from sending /jadwal to the reminder slot: room for the job to be rescheduled.
+SLOT_LEAD = 1.5
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one reminder round achieved."""
+
+    officers: int
+    delivered: int
+    exactly_once: bool
+    rate: float
+    steady_rate: float
+    seconds: float
+    rejected_429: int
+    startup: float
+
+    @property
+    def ratio(self) -> float:
+        """Achieved rate against Telegram's overall limit."""
+        return self.rate / TELEGRAM_LIMIT
+
+
+def roster(officers: int) -> list[RosterRow]:
+    """Officers spread evenly over every kecamatan and the three field roles."""
+    names = load_region().kecamatan
+    return [
+        RosterRow(
+            FIRST_OFFICER_ID + i,
+            ROLES[(i // len(names)) % len(ROLES)],
+            names[i % len(names)],
+            f"Petugas {i}",
+        )
+        for i in range(officers)
+    ]
+
+
+async def prepare_database(path: Path, rows: list[RosterRow]) -> None:
+    """Creates the database (migrations included) and registers the roster in one import."""
+    db = await Database.open(path)
+    try:
+        await MemberRepo(db).import_roster(rows, datetime.now(UTC), None)
+    finally:
+        await db.close()
+
+
+def rate_between(times: list[float]) -> float:
+    """Messages a second over sorted timestamps: intervals between the first and the last."""
+    if len(times) < 2 or times[-1] <= times[0]:
+        return float("nan")
+    return (len(times) - 1) / (times[-1] - times[0])
+
+
+def next_whole_second(moment: datetime) -> datetime:
+    """`moment` rounded up to a whole second (reminder times have whole seconds)."""
+    return moment.replace(microsecond=0) + timedelta(seconds=1 if moment.microsecond else 0)
+
+
+async def admin_says(fake: FakeTelegram, admin: FakeUser, text: str, within: float) -> None:
+    """Sends `text` as the admin and waits for the bot's answer."""
+    answered = len(admin.messages)
+    await admin.send(text, wait=False)
+    await fake.wait_until(lambda: len(admin.messages) > answered, timeout=within)
+
+
+async def run_once(officers: int, profile: str | None) -> RunResult:
+    """Starts the bot on a fresh database, triggers one reminder round and measures it."""
+    fake = FakeTelegram()
+    await fake.start()
+    fake.enable_flood_limits(FloodLimits(private_per_second=1))
+    folder = Path(tempfile.mkdtemp(prefix="bench-broadcast-"))
+    rows = roster(officers)
+    await prepare_database(folder / "posko.db", rows)
+    officer_ids = {row.user_id for row in rows}
+    for row in rows:
+        fake.add_user(row.user_id, row.name)
+    admin = fake.add_user(ADMIN_ID, "Admin")
+    attempts: dict[int, list[float]] = {}
+    polling = asyncio.Event()
+
+    def on_call(method: str, params: dict[str, Any]) -> None:
+        if method == "getUpdates":
+            polling.set()
+        chat_id = params.get("chat_id")
+        if method == "sendMessage" and chat_id is not None and int(chat_id) in officer_ids:
+            attempts.setdefault(int(chat_id), []).append(time.perf_counter())
+
+    fake.observers.append(on_call)
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_API_URL": fake.url,
+        "DATABASE_PATH": str(folder / "posko.db"),
+        "ADMIN_IDS": str(ADMIN_ID),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    command = ["-m", "cProfile", "-o", profile] if profile else []
+    started = time.perf_counter()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, *command, str(ROOT / "main.py"), cwd=folder, env=env
+    )
+    try:
+        # The bot polls once start-up (migrations, every officer's command menu) is done.
+        async with asyncio.timeout(600):
+            await polling.wait()
+        startup = time.perf_counter() - started
+        slot = next_whole_second(datetime.now(WITA) + timedelta(seconds=SLOT_LEAD))
+        await admin_says(fake, admin, f"/jadwal pengingat {slot:%H:%M:%S}", within=60)
+        summary = "petugas diingatkan"
+        # The admin's summary line comes after the last reminder.
+        await fake.wait_until(
+            lambda: any(summary in text for text in admin.texts()),
+            timeout=SLOT_LEAD + 60 + officers / TELEGRAM_LIMIT * 3,
+        )
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await process.wait()
+        await fake.stop()
+    delivered = Counter(m.chat_id for m in fake.sent if m.chat_id in officer_ids)
+    # Each officer's delivered reminder is their last attempt (a 429 is retried, a success not).
+    times = sorted(attempts[chat_id][-1] for chat_id in delivered)
+    steady = [t for t in times if t >= times[0] + 1.0] if times else []
+    return RunResult(
+        officers=officers,
+        delivered=sum(delivered.values()),
+        exactly_once=len(delivered) == officers and set(delivered.values()) == {1},
+        rate=rate_between(times),
+        steady_rate=rate_between(steady),
+        seconds=times[-1] - times[0] if times else float("nan"),
+        rejected_429=fake.rejected_429,
+        startup=startup,
+    )
+
+
+def describe(result: RunResult) -> str:
+    """One line per run."""
+    return (
+        f"{result.rate:6.2f}/s (steady {result.steady_rate:6.2f}/s) over {result.seconds:6.1f} s, "
+        f"429: {result.rejected_429}, delivered {result.delivered}/{result.officers}, "
+        f"exactly once: {'yes' if result.exactly_once else 'NO'}, start-up {result.startup:.1f} s"
+    )
+
+
+def report(results: list[RunResult]) -> None:
+    """Prints the medians and the comparison with Telegram's limit."""
+    rate = statistics.median(r.rate for r in results)
+    steady = statistics.median(r.steady_rate for r in results)
+    rejected = statistics.median(r.rejected_429 for r in results)
+    ratio = rate / TELEGRAM_LIMIT
+    once = all(r.exactly_once for r in results)
+    print(f"median of {len(results)} runs, {results[0].officers} officers:")
+    print(f"  reminders/s, first to last: {rate:.2f}   steady state (after 1 s): {steady:.2f}")
+    print(
+        f"  ratio to Telegram's {TELEGRAM_LIMIT:.0f}/s: {ratio:.3f} (target >= {TARGET_RATIO}): "
+        f"{'met' if ratio >= TARGET_RATIO else 'MISSED'}"
+    )
+    print(
+        f"  429 answers: {rejected:g} (max {max(r.rejected_429 for r in results)}; target 0): "
+        f"{'met' if max(r.rejected_429 for r in results) == 0 else 'MISSED'}"
+    )
+    print(f"  every officer exactly one reminder, in every run: {'yes' if once else 'NO'}")
+
+
+async def main() -> None:
+    """Runs the benchmark and prints the figures."""
+    parser = argparse.ArgumentParser(description="Reminder round under flood limits.")
+    parser.add_argument("--officers", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--profile", help="run the bot under cProfile, written to this file")
+    args = parser.parse_args()
+    results = []
+    for run in range(args.runs):
+        result = await run_once(args.officers, args.profile)
+        print(f"run {run + 1}: {describe(result)}", flush=True)
+        results.append(result)
+    report(results)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
