@@ -7,6 +7,7 @@ it is safe to run in a worker thread while the bot keeps answering.
 from __future__ import annotations
 
 import io
+import threading
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -30,6 +31,11 @@ LEVEL_COLORS = {
 NO_REPORT_COLOR = "#e6e6e6"
 
 
+# Charts are drawn in worker threads; matplotlib does not promise that concurrent figures are
+# safe, and on a 2-core server one at a time is also the kinder use of the CPU.
+_DRAWING = threading.Lock()
+
+
 def render_chart(
     district: str,
     days: list[date],
@@ -38,6 +44,17 @@ def render_chart(
     worst: list[list[int]],
 ) -> bytes:
     """Renders the two panels as PNG bytes; `worst` holds -1 where nothing was reported."""
+    with _DRAWING:
+        return _render(district, days, per_level, kecamatan, worst)
+
+
+def _render(
+    district: str,
+    days: list[date],
+    per_level: dict[Level, list[int]],
+    kecamatan: list[str],
+    worst: list[list[int]],
+) -> bytes:
     figure = Figure(figsize=(11, 4 + 0.32 * len(kecamatan)), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     bars, heat = figure.subplots(

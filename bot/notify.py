@@ -10,7 +10,6 @@ from telegram.error import ChatMigrated, TelegramError
 
 from bot.domain import Role
 from bot.services import Services
-from storage.config import COORDINATION_CHAT
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +53,5 @@ async def send_group(bot: Bot, services: Services, text: str, **kwargs: Any) -> 
 
 async def follow_migration(services: Services, old_id: int, new_id: int) -> None:
     """Moves the coordination group to the supergroup that replaced it."""
-    if services.coordination_chat_id != old_id:
-        return
-    await services.config.set(COORDINATION_CHAT, str(new_id), services.clock(), None)
-    services.runtime.coordination_chat_id = new_id
-    logger.warning("Coordination group %s became supergroup %s", old_id, new_id)
+    if await services.set_coordination_chat(new_id, None, replacing=old_id):
+        logger.warning("Coordination group %s became supergroup %s", old_id, new_id)

@@ -18,6 +18,10 @@ from telegram.ext import BaseUpdateProcessor
 
 # Enough to overlap many officers' round trips to Telegram and the disk; more only adds memory.
 MAX_CONCURRENT_UPDATES = 64
+# Updates admitted at once, most of them waiting for their sender's previous one. Waiting must
+# not take a running slot: one sender's 100 forwarded messages would otherwise hold all 64 and
+# stall every other officer.
+MAX_ADMITTED_UPDATES = 10_000
 
 
 def ordering_key(update: object) -> tuple[str, int] | None:
@@ -36,18 +40,21 @@ class PerSenderUpdateProcessor(BaseUpdateProcessor):
 
     python-telegram-bot starts a task per update in arrival order, and its semaphore admits them
     first come, first served, so each update joins its sender's chain in arrival order: it waits
-    for the previous update of the same sender to finish, whatever that one's outcome.
+    for the previous update of the same sender to finish, whatever that one's outcome, and only
+    then takes one of the `max_running` slots.
     """
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
+    def __init__(self, max_running: int = MAX_CONCURRENT_UPDATES) -> None:
+        super().__init__(MAX_ADMITTED_UPDATES)
+        self._running = asyncio.Semaphore(max_running)
         self._tails: dict[tuple[str, int], asyncio.Future[None]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Awaits `coroutine` once the sender's previous update is done."""
+        """Awaits `coroutine` once the sender's previous update is done and a slot is free."""
         key = ordering_key(update)
         if key is None:
-            await coroutine
+            async with self._running:
+                await coroutine
             return
         previous = self._tails.get(key)
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -55,7 +62,8 @@ class PerSenderUpdateProcessor(BaseUpdateProcessor):
         try:
             if previous is not None:
                 await asyncio.shield(previous)
-            await coroutine
+            async with self._running:
+                await coroutine
         finally:
             if asyncio.iscoroutine(coroutine):
                 coroutine.close()  # no-op once awaited; avoids a warning if we were cancelled

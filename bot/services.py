@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -50,6 +51,12 @@ class RuntimeConfig:
     digests_changed_at: datetime | None = None
     # Serializes digest posting within the process (the daily job vs. the catch-up).
     digest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Serializes changes of the coordination group (an admin's choice vs. a migration).
+    coordination_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # One lock per member being changed (see Services.member_lock); gone once unused.
+    member_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = field(
+        default_factory=weakref.WeakValueDictionary
+    )
     # Report numbers whose escalation is being posted right now.
     escalating: set[int] = field(default_factory=set)
     # Work that runs beside update handling (e.g. escalations); awaited at shutdown.
@@ -158,3 +165,27 @@ class Services:
     def coordination_chat_id(self) -> int | None:
         """The group that receives escalations and digests (the stored one wins)."""
         return self.runtime.coordination_chat_id
+
+    def member_lock(self, user_id: int) -> asyncio.Lock:
+        """Held while one member's registry entry changes and everyone is told about it.
+
+        Two admins acting on the same member at once (approve and reject, deactivate and
+        activate) would otherwise interleave: notices, messages and command menus could end up
+        telling a different story from the database.
+        """
+        lock = self.runtime.member_locks.get(user_id)
+        if lock is None:
+            lock = self.runtime.member_locks[user_id] = asyncio.Lock()
+        return lock
+
+    async def set_coordination_chat(
+        self, chat_id: int, actor_id: int | None, *, replacing: int | None = None
+    ) -> bool:
+        """Stores and applies a new coordination group; with `replacing`, only if that is still
+        the current one (a migration must not undo an admin's newer choice)."""
+        async with self.runtime.coordination_lock:
+            if replacing is not None and self.runtime.coordination_chat_id != replacing:
+                return False
+            await self.config.set(COORDINATION_CHAT, str(chat_id), self.clock(), actor_id)
+            self.runtime.coordination_chat_id = chat_id
+            return True

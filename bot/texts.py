@@ -286,6 +286,9 @@ def ack_done(number: int) -> str:
     return f"Laporan #{number} dicatat sebagai diterima. Terima kasih."
 
 
+ACK_NOT_READY = "Peringatan ini baru saja dikirim. Tekan lagi sebentar lagi."
+
+
 def ack_taken(name: str | None) -> str:
     """Callback answer when someone else was first."""
     return f"Sudah diterima oleh {name[:120]}." if name else "Laporan ini sudah diterima."

@@ -10,7 +10,6 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
 from bot.notify import follow_migration
-from storage.config import COORDINATION_CHAT
 
 logger = logging.getLogger(__name__)
 
@@ -22,10 +21,7 @@ async def grup_koordinasi_cmd(update: Update, context: PoskoContext) -> None:
         return
     services = context.services
     chat_id = message.chat_id
-    await services.config.set(
-        COORDINATION_CHAT, str(chat_id), services.clock(), context.actor.user_id
-    )
-    services.runtime.coordination_chat_id = chat_id
+    await services.set_coordination_chat(chat_id, context.actor.user_id)
     logger.info("Coordination group set to %s by %s", chat_id, context.actor.user_id)
     await message.reply_text(texts.COORDINATION_SET)
 

@@ -161,36 +161,38 @@ async def _submit(update: Update, context: PoskoContext, draft: Draft, phone: st
         return
     services = context.services
     role, kecamatan, name = Role(draft.data["role"]), draft.data["kecamatan"], draft.data["name"]
-    entry = RosterRow(user_id, role, kecamatan, name, phone)
-    member = await services.members.request(entry, services.clock())
-    await services.drafts.delete(user_id)
-    if member is None:  # registered or requested meanwhile (e.g. by an admin's /tambah)
-        current = await services.members.get(user_id)
-        text = (
-            texts.DAFTAR_ALREADY_ACTIVE.format(
-                title=texts.member_title(current.role, current.kecamatan)
+    # Until every admin's notice is recorded, no decision may take the notices (see decide).
+    async with services.member_lock(user_id):
+        entry = RosterRow(user_id, role, kecamatan, name, phone)
+        member = await services.members.request(entry, services.clock())
+        await services.drafts.delete(user_id)
+        if member is None:  # registered or requested meanwhile (e.g. by an admin's /tambah)
+            current = await services.members.get(user_id)
+            text = (
+                texts.DAFTAR_ALREADY_ACTIVE.format(
+                    title=texts.member_title(current.role, current.kecamatan)
+                )
+                if current is not None and current.is_active
+                else texts.PENDING_WAIT
             )
-            if current is not None and current.is_active
-            else texts.PENDING_WAIT
+            await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
+            return
+        await message.reply_text(
+            texts.daftar_sent(role, kecamatan, name), reply_markup=ReplyKeyboardRemove()
         )
-        await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
-        return
-    await message.reply_text(
-        texts.daftar_sent(role, kecamatan, name), reply_markup=ReplyKeyboardRemove()
-    )
-    request = texts.registration_request(user_id, role, kecamatan, name, phone)
-    buttons = InlineKeyboardMarkup(
-        [
+        request = texts.registration_request(user_id, role, kecamatan, name, phone)
+        buttons = InlineKeyboardMarkup(
             [
-                InlineKeyboardButton(texts.APPROVE_BUTTON, callback_data=f"reg:ok:{user_id}"),
-                InlineKeyboardButton(texts.REJECT_BUTTON, callback_data=f"reg:no:{user_id}"),
+                [
+                    InlineKeyboardButton(texts.APPROVE_BUTTON, callback_data=f"reg:ok:{user_id}"),
+                    InlineKeyboardButton(texts.REJECT_BUTTON, callback_data=f"reg:no:{user_id}"),
+                ]
             ]
-        ]
-    )
-    for admin_id in await admin_ids(services):
-        sent = await tell(context.bot, admin_id, request, buttons)
-        if sent is not None:
-            await services.config.add_notice(user_id, sent.chat_id, sent.message_id)
+        )
+        for admin_id in await admin_ids(services):
+            sent = await tell(context.bot, admin_id, request, buttons)
+            if sent is not None:
+                await services.config.add_notice(user_id, sent.chat_id, sent.message_id)
     logger.info("Registration request from %s filed", user_id)
 
 

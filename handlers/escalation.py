@@ -38,9 +38,14 @@ async def ack_cb(update: Update, context: PoskoContext) -> None:
     report = await services.reports.acknowledge(int(number_text), user.id, name, now)
     if report is None:
         current = await services.reports.get(int(number_text))
+        if current is not None and current.acked_at is None:
+            # Pressed in the instant between the alert going out and it being recorded.
+            await query.answer(texts.ACK_NOT_READY)
+            return
         await query.answer(texts.ack_taken(current.acked_by_name if current else None))
         return
-    await query.answer(texts.ack_done(report.number))
+    with contextlib.suppress(TelegramError):  # too late for the toast; the rest still matters
+        await query.answer(texts.ack_done(report.number))
     await _show_acknowledged(context, report)
     if query.message is not None and query.message.chat.id != report.escalation_chat_id:
         with contextlib.suppress(

@@ -76,7 +76,8 @@ async def impor_cmd(update: Update, context: PoskoContext) -> None:
     logger.info("Admin %s imported %s members", context.actor.user_id, len(rows))
     await message.reply_text(texts.impor_done(added, updated))
     for row in rows:
-        await refresh_menu(context.bot, services, row.user_id)
+        async with services.member_lock(row.user_id):
+            await refresh_menu(context.bot, services, row.user_id)
 
 
 def register(app: PoskoApp) -> None:

@@ -50,12 +50,14 @@ async def jadwal_cmd(update: Update, context: PoskoContext) -> None:
         await message.reply_text(texts.JADWAL_USAGE)
         return
     stored = ",".join(format_time_of_day(t) for t in times)
-    await services.config.set(key, stored, services.clock(), context.actor.user_id)
+    now = services.clock()
+    # New digest times and the moment they changed are one change: the catch-up job must never
+    # see the new times with the old moment (it would post "late" digests that never existed).
+    changed = {DIGESTS_CHANGED_AT: to_sql_time(now)} if key == DIGEST_TIMES else None
+    await services.config.set(key, stored, now, context.actor.user_id, bookkeeping=changed)
     if key == DIGEST_TIMES:
-        runtime.digest_times = times
-        now = services.clock()
-        await services.config.set(DIGESTS_CHANGED_AT, to_sql_time(now), now, None, audit=False)
         runtime.digests_changed_at = now.replace(microsecond=0)
+        runtime.digest_times = times
     else:
         runtime.reminder_times = times
     schedule_jobs(cast(PoskoApp, context.application), services)

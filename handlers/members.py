@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 
@@ -52,18 +53,21 @@ async def tambah_cmd(update: Update, context: PoskoContext) -> None:
     if services.is_bootstrap_admin(args.user_id):
         await message.reply_text(texts.BOOTSTRAP_ADMIN_FIXED)
         return
-    entry = RosterRow(args.user_id, args.role, args.kecamatan, args.name)
-    member, added = await services.members.save(entry, services.clock(), context.actor.user_id)
-    logger.info(
-        "Admin %s saved member %s (added=%s)", context.actor.user_id, member.user_id, added
-    )
-    await message.reply_text(
-        texts.officer_saved(
-            member.name, member.role, member.kecamatan, member.user_id, added=added
+    async with services.member_lock(args.user_id):
+        entry = RosterRow(args.user_id, args.role, args.kecamatan, args.name)
+        member, added = await services.members.save(entry, services.clock(), context.actor.user_id)
+        logger.info(
+            "Admin %s saved member %s (added=%s)", context.actor.user_id, member.user_id, added
         )
-    )
-    await tell(context.bot, member.user_id, texts.added_for_member(member.role, member.kecamatan))
-    await refresh_menu(context.bot, services, member.user_id)
+        await message.reply_text(
+            texts.officer_saved(
+                member.name, member.role, member.kecamatan, member.user_id, added=added
+            )
+        )
+        await tell(
+            context.bot, member.user_id, texts.added_for_member(member.role, member.kecamatan)
+        )
+        await refresh_menu(context.bot, services, member.user_id)
 
 
 async def decide(
@@ -74,30 +78,31 @@ async def decide(
     admin_id = context.actor.user_id
     if admin_id is None:  # pragma: no cover - the gate lets only admins through
         return None
-    now = services.clock()
-    member = await services.members.decide(user_id, approve, admin_id, now)
-    if member is None:
-        return None
-    admin = context.actor.member
-    user = update.effective_user
-    admin_name = admin.name if admin else (user.full_name if user else str(admin_id))
-    note = texts.decision_note(approve, admin_name, now.astimezone(services.settings.timezone))
-    request = texts.registration_request(
-        member.user_id, member.role, member.kecamatan, member.name, member.phone
-    )
-    for chat_id, message_id in await services.config.take_notices(user_id):
-        try:
-            await context.bot.edit_message_text(request + note, chat_id, message_id)
-        except TelegramError as exc:
-            logger.info("Could not update the notice in %s: %s", chat_id, type(exc).__name__)
-    outcome = (
-        texts.approved_for_member(member.role, member.kecamatan)
-        if approve
-        else texts.REJECTED_FOR_MEMBER
-    )
-    await tell(context.bot, user_id, outcome)
-    await refresh_menu(context.bot, services, user_id)
-    return member
+    async with services.member_lock(user_id):
+        now = services.clock()
+        member = await services.members.decide(user_id, approve, admin_id, now)
+        if member is None:
+            return None
+        admin = context.actor.member
+        user = update.effective_user
+        admin_name = admin.name if admin else (user.full_name if user else str(admin_id))
+        note = texts.decision_note(approve, admin_name, now.astimezone(services.settings.timezone))
+        request = texts.registration_request(
+            member.user_id, member.role, member.kecamatan, member.name, member.phone
+        )
+        for chat_id, message_id in await services.config.take_notices(user_id):
+            try:
+                await context.bot.edit_message_text(request + note, chat_id, message_id)
+            except TelegramError as exc:
+                logger.info("Could not update the notice in %s: %s", chat_id, type(exc).__name__)
+        outcome = (
+            texts.approved_for_member(member.role, member.kecamatan)
+            if approve
+            else texts.REJECTED_FOR_MEMBER
+        )
+        await tell(context.bot, user_id, outcome)
+        await refresh_menu(context.bot, services, user_id)
+        return member
 
 
 async def decision_cmd(update: Update, context: PoskoContext) -> None:
@@ -132,7 +137,8 @@ async def decision_cb(update: Update, context: PoskoContext) -> None:
     if member is None:
         await query.answer(texts.ALREADY_DECIDED, show_alert=True)
         return
-    await query.answer(texts.decided_answer(verdict == "ok"))
+    with contextlib.suppress(TelegramError):  # the decision stands even if the toast is late
+        await query.answer(texts.decided_answer(verdict == "ok"))
 
 
 async def activation_cmd(update: Update, context: PoskoContext) -> None:
@@ -151,14 +157,15 @@ async def activation_cmd(update: Update, context: PoskoContext) -> None:
         return
     active = command == "aktifkan"
     admin_id = context.actor.user_id or 0
-    member = await services.members.set_active(user_id, active, admin_id, services.clock())
-    if member is None:
-        await message.reply_text(texts.no_member(user_id))
-        return
-    await message.reply_text(texts.activation_reply(active, member.name, user_id))
-    notice = texts.ACTIVATED_FOR_MEMBER if active else texts.DEACTIVATED_FOR_MEMBER
-    await tell(context.bot, user_id, notice)
-    await refresh_menu(context.bot, services, user_id)
+    async with services.member_lock(user_id):
+        member = await services.members.set_active(user_id, active, admin_id, services.clock())
+        if member is None:
+            await message.reply_text(texts.no_member(user_id))
+            return
+        await message.reply_text(texts.activation_reply(active, member.name, user_id))
+        notice = texts.ACTIVATED_FOR_MEMBER if active else texts.DEACTIVATED_FOR_MEMBER
+        await tell(context.bot, user_id, notice)
+        await refresh_menu(context.bot, services, user_id)
 
 
 async def directory_view(

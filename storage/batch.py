@@ -53,13 +53,13 @@ class GroupCommit(Generic[Item, Result]):
             self._runner = None
 
     async def _commit(self, batch: list[tuple[Item, asyncio.Future[Result]]]) -> None:
+        outcomes: Sequence[Result | BaseException]
         try:
             outcomes = await self._flush([item for item, _ in batch])
+            if len(outcomes) != len(batch):
+                raise RuntimeError(f"{len(outcomes)} outcomes for a batch of {len(batch)}")
         except Exception as exc:
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
-            return
+            outcomes = [exc] * len(batch)
         except BaseException:
             for _, future in batch:
                 future.cancel()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from storage.audit import record
@@ -27,17 +28,28 @@ class ConfigRepo:
         return str(row["value"]) if row else None
 
     async def set(
-        self, key: str, value: str, now: datetime, actor_id: int | None, *, audit: bool = True
+        self,
+        key: str,
+        value: str,
+        now: datetime,
+        actor_id: int | None,
+        *,
+        audit: bool = True,
+        bookkeeping: Mapping[str, str] | None = None,
     ) -> None:
-        """Stores a setting and (unless it is bookkeeping) records who changed it."""
+        """Stores a setting and (unless it is bookkeeping) records who changed it.
+
+        `bookkeeping` settings that go with the change are stored in the same transaction.
+        """
+        values = [(key, value), *(bookkeeping or {}).items()]
         async with self._db.transaction() as conn:
-            await conn.execute(
+            await conn.executemany(
                 """
                 INSERT INTO bot_settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?)
                 ON CONFLICT (key) DO UPDATE SET value = excluded.value,
                     updated_at = excluded.updated_at, updated_by = excluded.updated_by
                 """,
-                (key, value, to_sql_time(now), actor_id),
+                [(k, v, to_sql_time(now), actor_id) for k, v in values],
             )
             if audit:
                 await record(conn, now, actor_id, f"set {key}", None, value)

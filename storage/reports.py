@@ -202,7 +202,7 @@ class ReportRepo:
         for new in news:
             try:
                 outcomes.append(await self._add_one(new))
-            except sqlite3.Error as exc:
+            except Exception as exc:  # that report's own failure, whatever it is
                 outcomes.append(exc)
         return outcomes
 

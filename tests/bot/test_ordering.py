@@ -28,7 +28,7 @@ def test_the_key_is_the_sender_then_the_chat() -> None:
 
 
 async def test_one_senders_updates_wait_for_each_other_others_do_not() -> None:
-    processor = PerSenderUpdateProcessor(max_concurrent_updates=16)
+    processor = PerSenderUpdateProcessor(max_running=16)
     log: list[str] = []
 
     async def handle(name: str, delay: float) -> None:
@@ -113,3 +113,18 @@ async def test_a_slow_update_is_not_overtaken_by_the_same_officers_next(
     first = await reports.get(1)
     assert first is not None
     assert first.text == "satu"
+
+
+async def test_a_flood_from_one_sender_does_not_hold_up_the_others() -> None:
+    processor = PerSenderUpdateProcessor(max_running=4)
+    finished: list[str] = []
+
+    async def handle(name: str) -> None:
+        await asyncio.sleep(0.01)
+        finished.append(name)
+
+    flood = [processor.process_update(update(i, 7), handle(f"flood {i}")) for i in range(50)]
+    other = processor.process_update(update(99, 8), handle("officer"))
+    await asyncio.gather(*flood, other)
+    assert finished.index("officer") < 5, "the other officer is not queued behind the flood"
+    assert [n for n in finished if n != "officer"] == [f"flood {i}" for i in range(50)]

@@ -159,3 +159,36 @@ async def test_the_scheduler_repages_on_its_own(
     finally:
         await bot.stop()
     await asyncio.sleep(0)
+
+
+async def test_a_press_before_the_alert_is_recorded_asks_to_press_again(
+    posko: Posko, enlist: Enlist, group: FakeChat, fake: FakeTelegram,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    officer = await enlist(2001, "camat", "Sandaran", "Budi")
+    kasat = await add_coordinator(posko, fake)
+    reports = posko.services.reports
+    mark_escalated = reports.mark_escalated
+    recorded = asyncio.Event()
+
+    async def late_record(*args: object) -> None:
+        await recorded.wait()
+        await mark_escalated(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reports, "mark_escalated", late_record)
+    await officer.send("/lapor darurat jembatan putus", wait=False)
+    await group.wait_for_messages(1)
+    alert = group.last_message()
+    answers = len(fake.callback_answers)
+    await kasat.press("✅ Diterima", alert, wait=False)  # the alert is out, not yet recorded
+    await fake.wait_until(lambda: len(fake.callback_answers) > answers)
+    assert list(fake.callback_answers.values())[-1]["text"] == (
+        "Peringatan ini baru saja dikirim. Tekan lagi sebentar lagi."
+    )
+    recorded.set()
+    await posko.settle()
+    await kasat.press("✅ Diterima", alert)
+    assert alert.buttons() == []
+    report = await reports.get(1)
+    assert report is not None
+    assert report.acked_by == 5001

@@ -68,6 +68,15 @@ async def test_a_failed_flush_fails_every_item_of_its_batch_only() -> None:
     assert await commit.submit(3) == 3, "the next batch is not affected"
 
 
+async def test_a_flush_that_miscounts_fails_its_batch_instead_of_hanging() -> None:
+    async def flush(items: Sequence[int]) -> Sequence[int | BaseException]:
+        return items[1:]
+
+    commit = GroupCommit[int, int](flush)
+    results = await asyncio.gather(commit.submit(1), commit.submit(2), return_exceptions=True)
+    assert all(isinstance(r, RuntimeError) for r in results)
+
+
 async def test_cancelling_the_flush_cancels_the_waiting_callers() -> None:
     async def flush(items: Sequence[int]) -> list[int | BaseException]:
         await asyncio.sleep(3600)
