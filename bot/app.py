@@ -105,7 +105,8 @@ def build_application(
             app.inbox, app.clock = services.inbox, clock
         await replay_pending(app, services.inbox)
         schedule.schedule_jobs(app, services)
-        await publish_menus(app.bot, services)
+        # In the background: one call per member, and start-up must not wait for thousands.
+        services.spawn(publish_menus(app.bot, services))
 
     async def post_shutdown(app: PoskoApp) -> None:
         services = app.bot_data.pop(SERVICES_KEY, None)

@@ -102,6 +102,7 @@ class Posko:
         await app.start()
         self._app = app
         self.fake.settle = self.settle
+        await self.services.drain(limit=30)  # start-up work in the background (menus)
 
     def without_retries(self) -> None:
         """Makes the next Telegram failures final (as if every retry had failed too)."""
