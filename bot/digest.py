@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -96,11 +98,13 @@ class DigestSnapshot:
 
     def disagreements(self) -> list[tuple[str, list[OfficerStatus]]]:
         """Kecamatan whose officers' latest levels differ by two steps or more."""
+        said_by: dict[str, list[OfficerStatus]] = defaultdict(list)
+        for officer in self.officers:
+            if officer.latest is not None:
+                said_by[officer.kecamatan].append(officer)
         found = []
         for status in self.kecamatan:
-            said = [
-                o for o in self.officers if o.kecamatan == status.name and o.latest is not None
-            ]
+            said = said_by.get(status.name, [])
             levels = [int(o.latest) for o in said if o.latest is not None]
             if levels and max(levels) - min(levels) >= 2:
                 found.append((status.name, sorted(said, key=lambda o: FIELD_ROLES.index(o.role))))
@@ -251,13 +255,13 @@ def render_digest(snapshot: DigestSnapshot, limit: int = MESSAGE_LIMIT) -> list[
 
 
 def _silent_officers(snapshot: DigestSnapshot) -> list[str]:
+    silent_by: dict[str, list[str]] = defaultdict(list)
+    for o in sorted(snapshot.officers, key=lambda o: (FIELD_ROLES.index(o.role), o.name)):
+        if o.latest is None:
+            silent_by[o.kecamatan].append(f"{ROLE_LABEL[o.role]} {escape(o.name)}")
     lines = []
     for status in snapshot.kecamatan:
-        names = [
-            f"{ROLE_LABEL[o.role]} {escape(o.name)}"
-            for o in sorted(snapshot.officers, key=lambda o: (FIELD_ROLES.index(o.role), o.name))
-            if o.kecamatan == status.name and o.latest is None
-        ]
+        names = silent_by.get(status.name)
         if names:
             lines.append(f"<b>{escape(status.name)}</b>: " + ", ".join(names))
         elif status.count == 0:
@@ -286,14 +290,17 @@ def split_messages(blocks: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[st
         else:
             pieces.extend(_split_long_block(block, budget))
     messages: list[str] = []
-    current = ""
+    current, size = "", 0  # size: utf16_len(current), kept as pieces are added
     for piece in pieces:
-        candidate = f"{current}\n{piece}" if current else piece
-        if current and utf16_len(candidate) > budget:
+        piece_size = utf16_len(piece)
+        if current and size + 1 + piece_size > budget:
             messages.append(current)
             current = piece.lstrip("\n")
+            size = utf16_len(current)
+        elif current:
+            current, size = f"{current}\n{piece}", size + 1 + piece_size
         else:
-            current = candidate
+            current, size = piece, piece_size
     if current:
         messages.append(current)
     if len(messages) > 1:
@@ -305,14 +312,16 @@ def _split_long_block(block: str, budget: int) -> list[str]:
     """Splits an oversized block at line ends, then after list commas, then anywhere safe."""
     out: list[str] = []
     for line in block.split("\n"):
-        current = ""
+        current, size = "", 0  # size: utf16_len(current)
         for item in line.split(", "):
-            candidate = f"{current}, {item}" if current else item
-            if current and utf16_len(candidate + ",") > budget:
+            item_size = utf16_len(item)
+            if current and size + len(", ") + item_size + len(",") > budget:
                 out.append(current + ",")
-                current = item
+                current, size = item, item_size
+            elif current:
+                current, size = f"{current}, {item}", size + len(", ") + item_size
             else:
-                current = candidate
+                current, size = item, item_size
         while utf16_len(current) > budget:
             cut = _safe_cut(current, budget)
             out.append(current[:cut])
@@ -323,9 +332,8 @@ def _split_long_block(block: str, budget: int) -> list[str]:
 
 def _safe_cut(text: str, budget: int) -> int:
     """The largest cut point within `budget` that is not inside an HTML tag or entity."""
-    cut = budget
-    while utf16_len(text[:cut]) > budget:
-        cut -= 1
+    # utf16_len(text[:cut]) grows with cut and is at least cut: search 0..budget.
+    cut = bisect_right(range(budget + 1), budget, key=lambda c: utf16_len(text[:c])) - 1
     head = text[:cut]
     for opener, closer in (("<", ">"), ("&", ";")):
         start = head.rfind(opener)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 import sqlite3
 from collections import defaultdict
+from contextlib import closing
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,7 @@ import xlsxwriter
 
 from bot import texts
 from bot.domain import Level, Role
-from storage.db import from_sql_time, to_sql_time
+from storage.db import to_sql_time
 from storage.export import daily_levels, member_rows, open_reader, report_rows
 
 REPORT_COLUMNS = (
@@ -60,8 +61,14 @@ class ExportFiles:
     reports: int
 
 
-def _local(text: str | None, tz: ZoneInfo) -> str:
-    return from_sql_time(text).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if text else ""
+def _local(text: str | None, tz: ZoneInfo) -> str | None:
+    """A stored UTC time as local 'YYYY-MM-DD HH:MM:SS' (None when there is none)."""
+    if not text:
+        return None
+    # The stored form is ISO 8601; fromisoformat reads it many times faster than the strptime
+    # behind from_sql_time, and this runs for every exported row.
+    moment = datetime.fromisoformat(text).replace(tzinfo=UTC)
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _csv_safe(value: object) -> object:
@@ -72,81 +79,89 @@ def _csv_safe(value: object) -> object:
 
 
 def _report_values(r: sqlite3.Row, tz: ZoneInfo) -> list[object]:
+    """One report's cells; None is an empty cell (an empty CSV field, no XLSX cell)."""
     return [
         r["id"],
         _local(r["created_at"], tz),
         r["kecamatan"],
         texts.ROLE_NAMES[Role(r["role"])],
-        r["officer_name"] or "",
+        r["officer_name"] or None,
         r["officer_id"],
         texts.LEVEL_LABEL[Level(r["level"])],
-        texts.category_label(r["category"]) if r["category"] else "",
-        r["text"],
-        r["corrections"] or "",
+        texts.category_label(r["category"]) if r["category"] else None,
+        r["text"] or None,
+        r["corrections"] or None,
         r["photo_count"],
-        r["latitude"] if r["latitude"] is not None else "",
-        r["longitude"] if r["longitude"] is not None else "",
-        r["acked_by_name"] or "",
+        r["latitude"],
+        r["longitude"],
+        r["acked_by_name"] or None,
         _local(r["acked_at"], tz),
-        r["ack_seconds"] if r["ack_seconds"] is not None else "",
+        r["ack_seconds"],
     ]
 
 
 def build_export(
     db_path: Path, first: date, last: date, tz: ZoneInfo, folder: Path
 ) -> ExportFiles:
-    """Writes `laporan_<first>_<last>.csv` and `.xlsx` for the local days first..last."""
+    """Writes `laporan_<first>_<last>.csv` and `.xlsx` for the local days first..last.
+
+    The reports are read once and each row goes to both files, so the query and the
+    conversion of every row run once for the two files.
+    """
     start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
     span = (to_sql_time(start), to_sql_time(end))
     stem = f"laporan_{first:%Y-%m-%d}_{last:%Y-%m-%d}"
     csv_path, xlsx_path = folder / f"{stem}.csv", folder / f"{stem}.xlsx"
-    conn = open_reader(db_path)
-    try:
+    # Officers' text is data, never formulas or links (spreadsheet formula injection).
+    options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    with (
+        closing(open_reader(db_path)) as conn,
+        xlsxwriter.Workbook(str(xlsx_path), options) as workbook,
+    ):
+        bold = workbook.add_format({"bold": True})
+        sheet = workbook.add_worksheet("Laporan")
+        sheet.write_row(0, 0, REPORT_COLUMNS, bold)
+        sheet.set_column(1, 1, 19)
+        sheet.set_column(8, 9, 60)
         count = 0
         # UTF-8 with BOM so Excel opens Indonesian text correctly.
         with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(REPORT_COLUMNS)
-            for row in report_rows(conn, *span):
-                writer.writerow([_csv_safe(value) for value in _report_values(row, tz)])
-                count += 1
-        # Officers' text is data, never formulas or links (spreadsheet formula injection).
-        workbook = xlsxwriter.Workbook(
-            str(xlsx_path),
-            {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
-        )
-        try:
-            bold = workbook.add_format({"bold": True})
-            sheet = workbook.add_worksheet("Laporan")
-            sheet.write_row(0, 0, REPORT_COLUMNS, bold)
-            sheet.set_column(1, 1, 19)
-            sheet.set_column(8, 9, 60)
-            for index, row in enumerate(report_rows(conn, *span), start=1):
-                sheet.write_row(index, 0, _report_values(row, tz))
-            members = workbook.add_worksheet("Petugas")
-            members.write_row(0, 0, MEMBER_COLUMNS, bold)
-            for index, row in enumerate(member_rows(conn), start=1):
-                members.write_row(
-                    index,
-                    0,
-                    [
-                        row["user_id"],
-                        row["name"],
-                        texts.ROLE_NAMES[Role(row["role"])],
-                        row["kecamatan"] or "",
-                        row["state"],
-                        row["phone"] or "",
-                        row["reports"],
-                        _local(row["last_report_at"], tz),
-                    ],
-                )
-            _summary_sheet(workbook, conn, span, tz, first, last, bold)
-        finally:
-            workbook.close()
-    finally:
-        conn.close()
+            for count, row in enumerate(report_rows(conn, *span), start=1):
+                values = _report_values(row, tz)
+                writer.writerow([_csv_safe(value) for value in values])
+                sheet.write_row(count, 0, values)
+        _members_sheet(workbook, conn, tz, bold)
+        _summary_sheet(workbook, conn, span, tz, first, last, bold)
     return ExportFiles(csv_path, xlsx_path, count)
+
+
+def _members_sheet(
+    workbook: xlsxwriter.Workbook,
+    conn: sqlite3.Connection,
+    tz: ZoneInfo,
+    bold: xlsxwriter.format.Format,
+) -> None:
+    """Everyone registered, with their number of reports and the time of the last one."""
+    members = workbook.add_worksheet("Petugas")
+    members.write_row(0, 0, MEMBER_COLUMNS, bold)
+    for index, row in enumerate(member_rows(conn), start=1):
+        members.write_row(
+            index,
+            0,
+            [
+                row["user_id"],
+                row["name"],
+                texts.ROLE_NAMES[Role(row["role"])],
+                row["kecamatan"] or "",
+                row["state"],
+                row["phone"] or "",
+                row["reports"],
+                _local(row["last_report_at"], tz),
+            ],
+        )
 
 
 def _summary_sheet(

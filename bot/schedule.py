@@ -48,6 +48,13 @@ SLOT_TOLERANCE = timedelta(seconds=5)
 DIGEST, REMINDER = "digest", "reminder"
 
 
+def _until(end: datetime, end_inclusive: bool) -> datetime:
+    """The exclusive end of a period for storage queries."""
+    # Stored times have whole seconds: a report stamped 19:00:00 belongs to the 19:00 digest,
+    # while a whole day ends before the next midnight.
+    return end.replace(microsecond=0) + timedelta(seconds=1) if end_inclusive else end
+
+
 async def load_snapshot(
     services: Services,
     start: datetime,
@@ -57,18 +64,15 @@ async def load_snapshot(
     late_slot: datetime | None = None,
 ) -> DigestSnapshot:
     """Reads everything the digest shows for the period from `start` to `end`."""
-    # Stored times have whole seconds: a report stamped 19:00:00 belongs to the 19:00 digest,
-    # while a whole day ends before the next midnight.
-    until = end.replace(microsecond=0) + timedelta(seconds=1) if end_inclusive else end
+    until = _until(end, end_inclusive)
     reports = services.reports
     counts = await reports.group_counts(start, until)
     latest = {
         entry.officer_id: entry.level for entry in await reports.officer_latest(start, until)
     }
     officers = [
-        OfficerStatus(m.name, m.role, m.kecamatan, latest.get(m.user_id))
-        for m in await services.members.active()
-        if m.role.is_field and m.kecamatan is not None
+        OfficerStatus(o.name, o.role, o.kecamatan, latest.get(o.user_id))
+        for o in await services.queries.field_officers()
     ]
     notable, notable_total = await reports.notable(start, until, NOTABLE_LIMIT)
     corrections = await reports.corrections([r.number for r in notable])
@@ -93,6 +97,12 @@ async def load_snapshot(
         ],
         late_slot=late_slot,
     )
+
+
+async def load_status(services: Services, start: datetime, end: datetime) -> DigestSnapshot:
+    """Only what /status shows: per kecamatan, the reports from `start` to `end` and the latest."""
+    counts = await services.reports.group_counts(start, _until(end, end_inclusive=True))
+    return build_snapshot(services.region, counts, start, end)
 
 
 def latest_slot(now: datetime, slot_time: time) -> datetime:

@@ -23,7 +23,7 @@ from bot.digest import DigestSnapshot, day_bounds, split_messages
 from bot.domain import FIELD_ROLES
 from bot.keyboards import pager
 from bot.parsing import DayInvalid, command_args, parse_day
-from bot.schedule import load_snapshot
+from bot.schedule import load_snapshot, load_status
 from bot.services import Services
 from storage.queries import MARK_END, MARK_START, View, fts_query
 
@@ -44,19 +44,24 @@ async def _today(services: Services) -> DigestSnapshot:
     return await load_snapshot(services, start, services.now())
 
 
-async def status_cmd(update: Update, context: PoskoContext) -> None:
-    """The current level of each kecamatan today, worst first."""
-    message = update.effective_message
-    if message is None:
-        return
-    services = context.services
-    snapshot = await _today(services)
+async def status_parts(services: Services) -> list[str]:
+    """The /status answer: each kecamatan's latest level today, worst first."""
+    start, _ = day_bounds(services.today(), services.settings.timezone)
+    snapshot = await load_status(services, start, services.now())
     ordered = sorted(
         snapshot.kecamatan, key=lambda k: (k.latest is None, -(k.latest or 0), k.name)
     )
     lines = [texts.status_line(k.name, k.latest, k.count) for k in ordered]
     header = texts.status_view(services.today(), services.now(), [])
-    await _reply_parts(message, split_messages([header, *lines]))
+    return split_messages([header, *lines])
+
+
+async def status_cmd(update: Update, context: PoskoContext) -> None:
+    """The current level of each kecamatan today, worst first."""
+    message = update.effective_message
+    if message is None:
+        return
+    await _reply_parts(message, await status_parts(context.services))
 
 
 async def belum_cmd(update: Update, context: PoskoContext) -> None:
@@ -118,27 +123,37 @@ async def laporan_cmd(update: Update, context: PoskoContext) -> None:
     await _open_view(message, services, "laporan", params)
 
 
+def search_params(words: str) -> dict[str, Any] | None:
+    """The saved parameters of a /cari view; None when no searchable word was typed."""
+    query = fts_query(words)
+    return None if query is None else {"words": words[:200], "query": query}
+
+
 async def cari_cmd(update: Update, context: PoskoContext) -> None:
     """Full-text search over report texts and corrections, newest first, 10 per page."""
     message = update.effective_message
     if message is None:
         return
-    services = context.services
-    words = command_args(message.text or "")
-    query = fts_query(words)
-    if query is None:
+    params = search_params(command_args(message.text or ""))
+    if params is None:
         await message.reply_text(texts.CARI_USAGE)
         return
-    await _open_view(message, services, "cari", {"words": words[:200], "query": query})
+    await _open_view(message, context.services, "cari", params)
+
+
+async def open_view(
+    services: Services, kind: str, params: dict[str, Any]
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Saves a paginated query (frozen at the newest report) and renders its first page."""
+    latest = await services.queries.latest_number()
+    view = await services.queries.save_view(kind, params, latest, services.clock())
+    return await render_view(services, view, 0)
 
 
 async def _open_view(
     message: Message, services: Services, kind: str, params: dict[str, Any]
 ) -> None:
-    """Saves a paginated query (frozen at the newest report) and shows its first page."""
-    latest = await services.queries.latest_number()
-    view = await services.queries.save_view(kind, params, latest, services.clock())
-    text, markup = await _render_view(services, view, 0)
+    text, markup = await open_view(services, kind, params)
     await message.reply_text(text, reply_markup=markup, message_thread_id=_thread(message))
 
 
@@ -161,9 +176,10 @@ def highlight(snippet: str) -> str:
     return "".join(out)
 
 
-async def _render_view(
+async def render_view(
     services: Services, view: View, page: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of a saved /laporan or /cari view, with its pager."""
     tz = services.settings.timezone
     params: dict[str, Any] = view.params
     if view.kind == "cari":
@@ -203,7 +219,7 @@ async def _render_view(
         title = texts.laporan_title(params.get("kecamatan"), day)
     pages = max(1, math.ceil(total / PAGE))
     if page >= pages:  # a forged or stale page number: show the last page
-        return await _render_view(services, view, pages - 1)
+        return await render_view(services, view, pages - 1)
     text = texts.listing_page(title, lines, page, pages, total)
     return text, pager(f"v:{view.id}", page, pages)
 
@@ -222,7 +238,7 @@ async def view_page_cb(update: Update, context: PoskoContext) -> None:
     if view is None or not small_number(page_text):
         await query.answer(texts.STALE_BUTTON)
         return
-    text, markup = await _render_view(context.services, view, int(page_text))
+    text, markup = await render_view(context.services, view, int(page_text))
     await query.answer()
     with contextlib.suppress(TelegramError):  # e.g. "message is not modified" on a double tap
         await query.edit_message_text(text, reply_markup=markup)

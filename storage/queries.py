@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.domain import FIELD_ROLES, Role
 from storage.db import Database, to_sql_time
 from storage.reports import Report
 
@@ -38,6 +39,16 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class FieldOfficer:
+    """An active field officer, as the digest and /belum list them."""
+
+    user_id: int
+    name: str
+    role: Role
+    kecamatan: str
+
+
+@dataclass(frozen=True)
 class View:
     """A saved paginated query."""
 
@@ -57,6 +68,23 @@ class QueryRepo:
         """The newest report number (0 when there are none)."""
         row = await self._db.fetchone("SELECT COALESCE(MAX(id), 0) FROM reports")
         return int(row[0]) if row else 0
+
+    async def field_officers(self) -> list[FieldOfficer]:
+        """Active Camat, Kapolsek and Danramil, ordered by kecamatan, role and name.
+
+        Only the four columns the digest needs: at thousands of officers, building full
+        `Member` rows (with their timestamps) took most of a digest's time.
+        """
+        marks = ", ".join("?" * len(FIELD_ROLES))
+        rows = await self._db.fetchall(
+            "SELECT user_id, name, role, kecamatan FROM members "  # noqa: S608 - placeholders
+            f"WHERE state = 'active' AND role IN ({marks}) ORDER BY kecamatan, role, name",
+            tuple(role.value for role in FIELD_ROLES),
+        )
+        return [
+            FieldOfficer(row["user_id"], row["name"], Role(row["role"]), row["kecamatan"])
+            for row in rows
+        ]
 
     async def save_view(
         self, kind: str, params: dict[str, Any], max_report: int, now: datetime
@@ -109,24 +137,22 @@ class QueryRepo:
     async def search(
         self, query: str, max_report: int, offset: int, limit: int
     ) -> tuple[list[SearchHit], int]:
-        """Reports whose text or corrections match an `fts_query`, newest first."""
+        """Reports up to #max_report whose text or corrections match an `fts_query`, newest first.
+
+        The index has one row per report (rowid = report number), so the page is read in rowid
+        order straight from the index and the count never touches the reports.
+        """
         rows = await self._db.fetchall(
             f"""
-            WITH hits AS (
-                SELECT report_id, snippet(search_index, 0, '{MARK_START}', '{MARK_END}', '…', 16)
-                       AS snip
-                FROM search_index WHERE search_index MATCH ? AND report_id <= ?
-            )
-            SELECT r.*, (SELECT snip FROM hits h WHERE h.report_id = r.id LIMIT 1) AS snip
-            FROM reports r
-            WHERE r.id IN (SELECT report_id FROM hits)
-            ORDER BY r.id DESC LIMIT ? OFFSET ?
+            SELECT r.*, snippet(search_index, 0, '{MARK_START}', '{MARK_END}', '…', 16) AS snip
+            FROM search_index JOIN reports r ON r.id = search_index.rowid
+            WHERE search_index MATCH ? AND search_index.rowid <= ?
+            ORDER BY search_index.rowid DESC LIMIT ? OFFSET ?
             """,  # noqa: S608 - the markers are constants
             (query, max_report, limit, offset),
         )
         total = await self._db.fetchone(
-            "SELECT COUNT(DISTINCT report_id) FROM search_index "
-            "WHERE search_index MATCH ? AND report_id <= ?",
+            "SELECT COUNT(*) FROM search_index WHERE search_index MATCH ? AND rowid <= ?",
             (query, max_report),
         )
         hits = [SearchHit(Report.from_row(row), row["snip"] or "") for row in rows]

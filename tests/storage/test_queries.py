@@ -37,7 +37,9 @@ def uses_index(plan: list[str]) -> bool:
         ("SELECT * FROM reports WHERE next_repage_at IS NOT NULL AND next_repage_at <= ? "
          "AND acked_at IS NULL", (DAY[0],)),
         ("SELECT * FROM reports WHERE officer_id = ? ORDER BY id DESC LIMIT 10", (7,)),
-        ("SELECT report_id FROM search_index WHERE search_index MATCH ?", ('"blokade"*',)),
+        ("SELECT r.* FROM search_index JOIN reports r ON r.id = search_index.rowid "
+         "WHERE search_index MATCH ? AND search_index.rowid <= ? "
+         "ORDER BY search_index.rowid DESC LIMIT 10", ('"blokade"*', 10**6)),
     ],
 )  # fmt: skip
 async def test_queries_use_indexes(db: Database, sql: str, params: tuple[object, ...]) -> None:
