@@ -1,0 +1,62 @@
+"""The benchmark code at a tiny scale, so it cannot rot (the real runs are not tests)."""
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from benchmarks.dataset import WITA, Spec, ensure_dataset
+from benchmarks.export import child, day_range
+from benchmarks.queries import commands_for, function_level
+from storage.db import load_migrations
+
+NOW = datetime(2024, 11, 27, 2, 0, tzinfo=UTC)
+SPEC = Spec(reports=400, members=60, days=3)
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> Path:
+    """A tiny generated database."""
+    return ensure_dataset(SPEC, tmp_path / "bench.db", NOW)
+
+
+def test_the_dataset_is_the_real_schema_with_the_rows_asked_for(dataset: Path) -> None:
+    conn = sqlite3.connect(dataset)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone() == (len(load_migrations()),)
+        assert conn.execute("SELECT COUNT(*) FROM reports").fetchone() == (400,)
+        assert conn.execute("SELECT COUNT(*) FROM members").fetchone() == (60,)
+        texts = conn.execute("SELECT COUNT(*) FROM reports WHERE text != ''").fetchone()[0]
+        corrected = conn.execute(
+            "SELECT COUNT(*) FROM reports r WHERE text = '' AND EXISTS "
+            "(SELECT 1 FROM corrections c WHERE c.report_id = r.id)"
+        ).fetchone()[0]
+        indexed = conn.execute("SELECT COUNT(*) FROM search_index").fetchone()[0]
+        assert indexed == texts + corrected > 0  # filled by the product's triggers
+        newest = conn.execute("SELECT MAX(created_at) FROM reports").fetchone()[0]
+        assert newest <= NOW.strftime("%Y-%m-%d %H:%M:%S")
+    finally:
+        conn.close()
+
+
+def test_a_cached_dataset_is_reused(dataset: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert ensure_dataset(SPEC, dataset, NOW) == dataset
+    assert "cached" in capsys.readouterr().out
+
+
+async def test_the_query_benchmark_runs(dataset: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    commands = commands_for(dataset)
+    await function_level(dataset, commands, runs=1, profile=False)
+    out = capsys.readouterr().out
+    for command in commands[1:]:
+        assert command in out
+
+
+def test_the_export_benchmark_runs(dataset: Path) -> None:
+    today = NOW.astimezone(WITA).date()
+    first, last, count = day_range(dataset, 50, today)
+    assert first <= last == today - timedelta(days=1)
+    result = child(dataset, first, last)
+    assert result["reports"] == count >= 50
+    assert result["peak_kib"] > 0
