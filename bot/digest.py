@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -27,6 +27,9 @@ from storage.reports import GroupCount
 MESSAGE_LIMIT = 4096
 NOTABLE_LIMIT = 25
 SNIPPET_WORDS = 12
+# Past this many officers in one kecamatan, a list names a few and counts the rest: a digest
+# must stay a few messages in the group even with thousands of officers.
+MAX_NAMES_PER_KECAMATAN = 6
 
 
 @dataclass(frozen=True)
@@ -213,12 +216,7 @@ def render_digest(snapshot: DigestSnapshot, limit: int = MESSAGE_LIMIT) -> list[
     blocks += _section(
         "⚠️ Perbedaan penilaian",
         [
-            f"<b>{escape(name)}</b>: "
-            + " · ".join(
-                f"{ROLE_LABEL[o.role]} {escape(o.name)} {level_badge(o.latest)}"
-                for o in said
-                if o.latest is not None
-            )
+            f"<b>{escape(name)}</b>: " + _assessments(said)
             for name, said in snapshot.disagreements()
         ],
     )
@@ -254,6 +252,21 @@ def render_digest(snapshot: DigestSnapshot, limit: int = MESSAGE_LIMIT) -> list[
     return split_messages(blocks, limit)
 
 
+def _assessments(said: list[OfficerStatus]) -> str:
+    """Who said what in one kecamatan; counts per level when too many officers to name."""
+    assessed = [o for o in said if o.latest is not None]
+    if len(assessed) <= MAX_NAMES_PER_KECAMATAN:
+        return " · ".join(
+            f"{ROLE_LABEL[o.role]} {escape(o.name)} {level_badge(o.latest)}"
+            for o in assessed
+            if o.latest is not None
+        )
+    counts = Counter(o.latest for o in assessed)
+    return " · ".join(
+        f"{LEVEL_EMOJI[lv]} {LEVEL_LABEL[lv]} {counts[lv]} petugas" for lv in Level if counts[lv]
+    )
+
+
 def _silent_officers(snapshot: DigestSnapshot) -> list[str]:
     silent_by: dict[str, list[str]] = defaultdict(list)
     for o in sorted(snapshot.officers, key=lambda o: (FIELD_ROLES.index(o.role), o.name)):
@@ -262,7 +275,13 @@ def _silent_officers(snapshot: DigestSnapshot) -> list[str]:
     lines = []
     for status in snapshot.kecamatan:
         names = silent_by.get(status.name)
-        if names:
+        if names and len(names) > MAX_NAMES_PER_KECAMATAN:
+            shown = ", ".join(names[:MAX_NAMES_PER_KECAMATAN])
+            lines.append(
+                f"<b>{escape(status.name)}</b>: {len(names)} petugas — {shown}, "
+                f"dan {len(names) - MAX_NAMES_PER_KECAMATAN} lainnya"
+            )
+        elif names:
             lines.append(f"<b>{escape(status.name)}</b>: " + ", ".join(names))
         elif status.count == 0:
             lines.append(f"<b>{escape(status.name)}</b>: (belum ada petugas terdaftar)")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+from collections.abc import Iterable
 
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
@@ -10,6 +13,7 @@ from telegram.error import TelegramError
 from bot import texts
 from bot.access import Access, access_of
 from bot.services import Services
+from storage.config import MENUS_PUBLISHED
 
 logger = logging.getLogger(__name__)
 
@@ -47,15 +51,34 @@ async def refresh_menu(bot: Bot, services: Services, user_id: int) -> None:
         logger.info("Menu for %s not updated: %s", user_id, type(exc).__name__)
 
 
+def menus_fingerprint(admin_ids: Iterable[int]) -> str:
+    """Identifies the menus as published: the commands, their descriptions, the ADMIN_IDS."""
+    menus = {access.value: [(c.command, c.description) for c in commands_for(access)]
+             for access in MENUS}  # fmt: skip
+    data = json.dumps([menus, sorted(admin_ids)], sort_keys=True)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
 async def publish_menus(bot: Bot, services: Services) -> None:
-    """Sets the default menu and the menu of every active member and bootstrap admin."""
+    """Sets the default menu and the menu of every active member and bootstrap admin.
+
+    Only when the menus changed since they were last published (a new version, other
+    ADMIN_IDS): each member's menu is refreshed whenever that member changes, and thousands of
+    calls at every start would hold up the bot's traffic for minutes.
+    """
+    fingerprint = menus_fingerprint(services.settings.admin_ids)
+    if await services.config.get(MENUS_PUBLISHED) == fingerprint:
+        return
     try:
         await bot.set_my_commands(
             commands_for(Access.UNKNOWN), scope=BotCommandScopeAllPrivateChats()
         )
     except TelegramError as exc:
         logger.warning("Default command menu not published: %s", type(exc).__name__)
+        return  # try again at the next start
     user_ids = {m.user_id for m in await services.members.active()}
     user_ids |= services.settings.admin_ids
     for user_id in sorted(user_ids):
         await refresh_menu(bot, services, user_id)
+    await services.config.set(MENUS_PUBLISHED, fingerprint, services.clock(), None, audit=False)
+    logger.info("Command menus published for %s users", len(user_ids))

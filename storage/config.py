@@ -14,6 +14,8 @@ REMINDER_TIMES = "reminder_times"
 FIRST_STARTED_AT = "first_started_at"
 # Digest slots before the last schedule change are never caught up (they did not exist).
 DIGESTS_CHANGED_AT = "digest_times_changed_at"
+# The command menus as last published to every member (see bot.menus.publish_menus).
+MENUS_PUBLISHED = "menus_published"
 
 
 class ConfigRepo:

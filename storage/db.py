@@ -32,7 +32,7 @@ def to_sql_time(moment: datetime) -> str:
 
 def from_sql_time(text: str) -> datetime:
     """Parses UTC text written by `to_sql_time` into an aware datetime."""
-    return datetime.strptime(text, SQL_TIME_FORMAT).replace(tzinfo=UTC)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)  # strptime is ~10x slower
 
 
 def load_migrations() -> list[tuple[int, str]]:

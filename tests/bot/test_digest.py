@@ -128,6 +128,22 @@ def test_disagreement_names_who_said_what() -> None:
     assert section(text, "Belum lapor")[1] == "Bengalon: Danramil Joko"
 
 
+def test_crowded_kecamatan_are_counted_not_listed() -> None:
+    levels = [Level.AMAN] * 5 + [Level.DARURAT] * 2
+    officers = [OfficerStatus(f"P{i}", K, "Bengalon", level) for i, level in enumerate(levels)] + [
+        OfficerStatus(f"S{i:02}", C, "Busang", None) for i in range(40)
+    ]
+    text = text_of(snapshot_at(19, [], officers=officers))
+    assert section(text, "⚠️ Perbedaan penilaian") == [
+        "Bengalon: 🟢 Aman 5 petugas · 🔴 Darurat 2 petugas"
+    ]
+    silent = [line for line in section(text, "Belum lapor") if line.startswith("Busang")]
+    assert silent == [
+        "Busang: 40 petugas — Camat S00, Camat S01, Camat S02, Camat S03, Camat S04, "
+        "Camat S05, dan 34 lainnya"
+    ]
+
+
 def test_notable_reports_and_pending_escalations() -> None:
     notable = [
         NotableReport(7, "Telen", Level.DARURAT, "logistik",

@@ -56,10 +56,10 @@ async def test_interrupted_digest_resumes_without_repeating_parts(
 ) -> None:
     services = posko.services
     region = services.region.kecamatan
-    for i in range(180):  # enough officers for a digest of several parts
+    for i in range(6 * len(region)):  # named in full (6 a kecamatan): a digest of several parts
         await services.members.save(
             RosterRow(7000 + i, Role.CAMAT, region[i % len(region)],
-                      f"Petugas Dengan Nama Yang Cukup Panjang Nomor {i}"),
+                      f"Petugas Dengan Nama Yang Sangat Panjang Untuk Uji Pemecahan Nomor {i}"),
             posko.clock(), None,
         )  # fmt: skip
     posko.without_retries()

@@ -1,3 +1,7 @@
+import pytest
+
+from bot.access import Access
+from bot.menus import MENUS
 from emulator import FakeChat, FakeTelegram, FakeUser
 from tests.conftest import Enlist
 from tests.harness import Posko
@@ -41,6 +45,24 @@ async def test_start_works_in_groups(posko: Posko, admin: FakeUser, group: FakeC
 async def test_command_menu_is_published(posko: Posko, fake: FakeTelegram) -> None:
     menu = fake.commands['{"type": "all_private_chats"}']
     assert [c["command"] for c in menu] == ["start", "daftar", "bantuan"]
+
+
+async def test_menus_are_published_again_only_when_they_changed(
+    posko: Posko, fake: FakeTelegram, enlist: Enlist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await enlist(2001)
+
+    def published() -> int:
+        return sum(c.method == "setMyCommands" for c in fake.calls)
+
+    before = published()
+    await posko.restart()
+    assert published() == before, "same menus, same admins: nothing to publish at start-up"
+    monkeypatch.setitem(MENUS, Access.PETUGAS, (*MENUS[Access.PETUGAS], "start"))
+    await posko.restart()
+    assert published() == before + 3, "a new menu: the default one, the admin's, the officer's"
+    menu = fake.commands['{"chat_id": 2001, "type": "chat"}']
+    assert menu[-1]["command"] == "start"
 
 
 def test_every_command_is_described_and_in_the_help() -> None:
