@@ -8,6 +8,7 @@ import pytest
 
 from benchmarks.dataset import WITA, Spec, ensure_dataset
 from benchmarks.export import child, day_range
+from benchmarks.footprint import active_officer, run_once
 from benchmarks.queries import commands_for, function_level
 from storage.db import load_migrations
 
@@ -60,3 +61,10 @@ def test_the_export_benchmark_runs(dataset: Path) -> None:
     result = child(dataset, first, last)
     assert result["reports"] == count >= 50
     assert result["peak_kib"] > 0
+
+
+async def test_the_footprint_benchmark_runs(dataset: Path) -> None:
+    run = await run_once(dataset, active_officer(dataset), cold=True, idle=0.2)
+    assert 0 < run.first_call <= run.polling < run.startup
+    assert run.rss_kib > 0
+    assert run.menus > 0, "a fresh database has never published its menus"
