@@ -1,7 +1,9 @@
 """The /grafik picture: reports per day by level, and a kecamatan x day map of the worst level.
 
 Rendering uses matplotlib's object API with the headless Agg canvas (no pyplot global state), so
-it is safe to run in a worker thread while the bot keeps answering.
+it is safe to run in a worker thread while the bot keeps answering. matplotlib (about 30 MB and
+most of a second) is imported by the first chart, in that thread, not at start-up: most days
+nobody asks for a chart.
 """
 
 from __future__ import annotations
@@ -12,10 +14,6 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import ListedColormap
-from matplotlib.figure import Figure
 
 from bot.domain import Level
 from bot.texts import LEVEL_LABEL
@@ -44,44 +42,44 @@ def render_chart(
     worst: list[list[int]],
 ) -> bytes:
     """Renders the two panels as PNG bytes; `worst` holds -1 where nothing was reported."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import ListedColormap
+    from matplotlib.figure import Figure
+
     with _DRAWING:
-        return _render(district, days, per_level, kecamatan, worst)
-
-
-def _render(
-    district: str,
-    days: list[date],
-    per_level: dict[Level, list[int]],
-    kecamatan: list[str],
-    worst: list[list[int]],
-) -> bytes:
-    figure = Figure(figsize=(11, 4 + 0.32 * len(kecamatan)), dpi=100, layout="constrained")
-    FigureCanvasAgg(figure)
-    bars, heat = figure.subplots(
-        2, 1, gridspec_kw={"height_ratios": [3, max(3, len(kecamatan) * 0.32)]}
-    )
-    positions = list(range(len(days)))
-    bottom = [0] * len(days)
-    for level in Level:
-        values = per_level[level]
-        bars.bar(
-            positions, values, bottom=bottom, color=LEVEL_COLORS[level], label=LEVEL_LABEL[level]
+        figure = Figure(figsize=(11, 4 + 0.32 * len(kecamatan)), dpi=100, layout="constrained")
+        FigureCanvasAgg(figure)
+        bars, heat = figure.subplots(
+            2, 1, gridspec_kw={"height_ratios": [3, max(3, len(kecamatan) * 0.32)]}
         )
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    labels = [f"{d:%d/%m}" for d in days]
-    step = max(1, len(days) // 15)
-    bars.set_xticks(positions[::step], labels[::step])
-    bars.set_ylabel("Jumlah laporan")
-    bars.set_title(f"Laporan per hari menurut tingkat - {district}")
-    bars.legend(loc="upper left", ncols=4, fontsize="small")
-    colors = ListedColormap([NO_REPORT_COLOR] + [LEVEL_COLORS[level] for level in Level])
-    heat.imshow(worst, aspect="auto", cmap=colors, vmin=-1.5, vmax=3.5, interpolation="nearest")
-    heat.set_yticks(range(len(kecamatan)), kecamatan, fontsize="small")
-    heat.set_xticks(positions[::step], labels[::step])
-    heat.set_title("Tingkat terburuk per kecamatan per hari (abu-abu: tidak ada laporan)")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+        positions = list(range(len(days)))
+        bottom = [0] * len(days)
+        for level in Level:
+            values = per_level[level]
+            bars.bar(
+                positions,
+                values,
+                bottom=bottom,
+                color=LEVEL_COLORS[level],
+                label=LEVEL_LABEL[level],
+            )
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        labels = [f"{d:%d/%m}" for d in days]
+        step = max(1, len(days) // 15)
+        bars.set_xticks(positions[::step], labels[::step])
+        bars.set_ylabel("Jumlah laporan")
+        bars.set_title(f"Laporan per hari menurut tingkat - {district}")
+        bars.legend(loc="upper left", ncols=4, fontsize="small")
+        colors = ListedColormap([NO_REPORT_COLOR] + [LEVEL_COLORS[level] for level in Level])
+        heat.imshow(
+            worst, aspect="auto", cmap=colors, vmin=-1.5, vmax=3.5, interpolation="nearest"
+        )
+        heat.set_yticks(range(len(kecamatan)), kecamatan, fontsize="small")
+        heat.set_xticks(positions[::step], labels[::step])
+        heat.set_title("Tingkat terburuk per kecamatan per hari (abu-abu: tidak ada laporan)")
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        return buffer.getvalue()
 
 
 def build_chart(

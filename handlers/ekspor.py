@@ -7,12 +7,12 @@ import logging
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot import texts
+from bot.charts import build_chart
 from bot.context import PoskoApp, PoskoContext
 from bot.digest import day_bounds
 from bot.exporting import build_export
@@ -93,7 +93,7 @@ async def grafik_cmd(update: Update, context: PoskoContext) -> None:
         await message.reply_text(texts.grafik_empty(days))
         return
     png = await asyncio.to_thread(
-        _draw_chart,
+        build_chart,
         services.settings.database_path,
         services.region.district,
         services.region.kecamatan,
@@ -102,15 +102,6 @@ async def grafik_cmd(update: Update, context: PoskoContext) -> None:
         tz,
     )
     await message.reply_photo(png, caption=texts.grafik_caption(days, last), do_quote=False)
-
-
-def _draw_chart(
-    db_path: Path, district: str, kecamatan: tuple[str, ...], last: date, days: int, tz: ZoneInfo
-) -> bytes:
-    """Draws a chart in the worker thread; matplotlib (about 30 MB) loads on the first one."""
-    from bot.charts import build_chart  # not at start-up: most days nobody asks for a chart
-
-    return build_chart(db_path, district, kecamatan, last, days, tz)
 
 
 def register(app: PoskoApp) -> None:
