@@ -89,11 +89,9 @@ class InboxQueue(asyncio.Queue[object]):
         """Queues an update once, after committing it to the inbox."""
         if isinstance(item, Update) and self.inbox is not None:
             update_id = item.update_id
-            if update_id in self._stored:
-                self._stored.discard(update_id)
-            else:
+            if update_id not in self._stored:  # webhook mode, or replayed at start-up
                 await self.store([(update_id, item.to_json())])
-                self._stored.discard(update_id)
+            self._stored.discard(update_id)
             if update_id in self._done_before or update_id in self._queued:
                 self._done_before.discard(update_id)
                 logger.info("Update %s was handled or queued before; skipped", update_id)
