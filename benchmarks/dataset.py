@@ -229,7 +229,11 @@ def generate(spec: Spec, path: Path, now: datetime) -> None:
             f"VALUES ({', '.join('?' * len(REPORT_COLUMNS))})",
             _reports(rng, spec, officers, staff, vocabulary, now, extras),
         )
-        conn.executemany("INSERT INTO corrections VALUES (NULL, ?, ?, ?, ?)", extras.corrections)
+        conn.executemany(
+            "INSERT INTO corrections (report_id, officer_id, text, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            extras.corrections,
+        )
         conn.executemany("INSERT INTO report_photos VALUES (?, ?, ?, ?)", extras.photos)
         conn.executemany("INSERT INTO inbox VALUES (?, ?, ?, ?)", extras.inbox)
         _insert_settings(conn, spec, now)

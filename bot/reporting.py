@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+import sqlite3
+from datetime import datetime, timedelta
 
 from telegram import (
     Bot,
@@ -15,10 +16,11 @@ from telegram import (
 from telegram.error import TelegramError
 
 from bot import texts
+from bot.delivery import backoff, send_receipt
 from bot.notify import send_group
 from bot.services import Services
 from storage.members import Member
-from storage.reports import NewReport, Report
+from storage.reports import NewReport, Photo, Report
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +37,9 @@ async def file_report(
 ) -> Report:
     """Commits `new`, sends the receipt to the officer, escalates when urgent.
 
-    Storage errors propagate before anything is sent (no receipt without a commit). The
-    escalation is under way before the receipt is sent, so a failed receipt does not stop it.
+    Storage errors propagate before anything is sent (no receipt without a commit). Once the
+    report is committed nothing propagates: a receipt Telegram does not take is retried later
+    (`bot.delivery`), and the escalation is under way before the receipt is sent.
     """
     report, created = await services.reports.add(new)
     if not created:
@@ -51,8 +54,7 @@ async def file_report(
     receipt = texts.receipt(
         report.number, report.level, report.kecamatan, local_time, nihil=report.is_nihil
     )
-    reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
-    await bot.send_message(new.source_chat_id, receipt, reply_parameters=reply)
+    await send_receipt(bot, services, report.number, new.source_chat_id, receipt, reply_to)
     return report
 
 
@@ -79,47 +81,104 @@ def escalation_text(services: Services, report: Report, officer_name: str, photo
 
 
 async def escalate(bot: Bot, services: Services, report: Report, officer: Member) -> None:
-    """Posts an urgent report to the coordination group (once) with its photos and location."""
-    if report.number in services.runtime.escalating:
+    """Posts an urgent report to the coordination group once, with its photos and location.
+
+    A failure (Telegram, or a database that cannot record the claim or the alert) backs off:
+    the sweep tries again after 30 s, then 1, 2, 4 ... up to 15 minutes. An alert Telegram
+    accepted is never posted again because its record could not be written: only the record
+    is retried.
+    """
+    runtime = services.runtime
+    number = report.number
+    if number in runtime.escalating:
         return
-    services.runtime.escalating.add(report.number)
+    runtime.escalating.add(number)
     try:
-        current = await services.reports.get(report.number)
-        if current is None or current.escalated_at is not None:
-            return
-        await _post_escalation(bot, services, current, officer)
+        done = await _escalate_once(bot, services, number, officer)
+    except (sqlite3.Error, TelegramError) as exc:
+        logger.warning("Escalation of report #%s failed: %s", number, type(exc).__name__)
+        done = False
     finally:
-        services.runtime.escalating.discard(report.number)
+        runtime.escalating.discard(number)
+    if done:
+        runtime.escalation_retry.pop(number, None)
+        return
+    failures = runtime.escalation_retry.get(number, (0, None))[0] + 1
+    wait = backoff(failures)
+    runtime.escalation_retry[number] = (failures, services.clock() + wait)
+    logger.warning("Escalation of report #%s retried in %ss", number, int(wait.total_seconds()))
 
 
 async def escalate_pending(bot: Bot, services: Services) -> int:
     """Queues urgent reports of the last day that were stored but not yet escalated."""
-    since = services.clock() - timedelta(days=1)
+    runtime = services.runtime
+    now = services.clock()
     queued = 0
-    for report in await services.reports.unescalated(since):
+    for report in await services.reports.unescalated(now - timedelta(days=1)):
+        _, retry_at = runtime.escalation_retry.get(report.number, (0, now))
+        if report.number in runtime.escalating or retry_at > now:
+            continue
         officer = await services.members.get(report.officer_id)
-        if officer is not None and report.number not in services.runtime.escalating:
+        if officer is not None:
             services.spawn(escalate(bot, services, report, officer))
             queued += 1
     return queued
 
 
-async def _post_escalation(bot: Bot, services: Services, report: Report, officer: Member) -> None:
-    photos = await services.reports.photos(report.number)
+async def _escalate_once(bot: Bot, services: Services, number: int, officer: Member) -> bool:
+    """Posts (or finishes recording) one escalation; False when it must be tried again."""
+    posted = services.runtime.unrecorded.alerts.get(number)
+    if posted is not None:
+        return await _record_alert(services, number, posted)
+    report = await services.reports.get(number)
+    if report is None or report.escalated_at is not None:
+        return True
+    # Durable before anything is posted: a database that cannot take this write would not
+    # take the alert's record either, and the alert would be posted again and again.
+    if not await services.reports.claim_escalation(number, services.clock()):
+        return True
+    photos = await services.reports.photos(number)
     alert = await send_group(
         bot,
         services,
         escalation_text(services, report, officer.name, len(photos)),
-        reply_markup=ack_markup(report.number),
+        reply_markup=ack_markup(number),
     )
     if alert is None:
-        logger.warning("Report #%s is urgent but no coordination group is set", report.number)
-        return
-    chat_id = alert.chat_id
-    now = services.clock()
-    next_page = now + timedelta(minutes=services.settings.escalation_ack_minutes)
-    await services.reports.mark_escalated(report.number, now, chat_id, alert.message_id, next_page)
-    below = ReplyParameters(alert.message_id, allow_sending_without_reply=True)
+        logger.warning("Report #%s is urgent but no coordination group is set", number)
+        return False
+    posted = (alert.chat_id, alert.message_id, services.clock())
+    services.runtime.unrecorded.alerts[number] = posted
+    recorded = await _record_alert(services, number, posted)
+    await _post_attachments(bot, services, report, photos, posted[0], posted[1])
+    return recorded
+
+
+async def _record_alert(
+    services: Services, number: int, posted: tuple[int, int, datetime]
+) -> bool:
+    """Records where the alert of report #number went; False (kept in memory) on failure."""
+    chat_id, message_id, at = posted
+    next_page = at + timedelta(minutes=services.settings.escalation_ack_minutes)
+    try:
+        await services.reports.mark_escalated(number, at, chat_id, message_id, next_page)
+    except sqlite3.Error as exc:
+        logger.warning("Alert of report #%s posted but not recorded: %s", number, exc)
+        return False
+    services.runtime.unrecorded.alerts.pop(number, None)
+    return True
+
+
+async def _post_attachments(
+    bot: Bot,
+    services: Services,
+    report: Report,
+    photos: list[Photo],
+    chat_id: int,
+    message_id: int,
+) -> None:
+    """Posts the photos and location of an escalated report under its alert (best effort)."""
+    below = ReplyParameters(message_id, allow_sending_without_reply=True)
     caption = texts.photo_caption(report.number)
     try:
         if len(photos) == 1:

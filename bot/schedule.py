@@ -12,6 +12,7 @@ hours late; older ones are marked skipped and logged.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import datetime, time, timedelta, tzinfo
 
 from telegram import Bot
@@ -144,11 +145,18 @@ async def post_digest(bot: Bot, services: Services, slot: datetime, *, late: boo
             record = await services.slots.get(key)
             if record is None:  # pragma: no cover - just claimed
                 return False
-        for index in range(record.parts_sent, len(record.parts)):
+        # Parts Telegram took whose record failed are known here: record them, never resend.
+        delivered = services.runtime.unrecorded.digest_parts
+        done = max(record.parts_sent, delivered.get(key, 0))
+        if done > record.parts_sent:
+            await services.slots.part_sent(key, done)
+        for index in range(done, len(record.parts)):
             if await send_group(bot, services, record.parts[index]) is None:
                 return False  # no group any more; stays 'sending' and resumes later
+            delivered[key] = index + 1
             await services.slots.part_sent(key, index + 1)
         await services.slots.mark(key, "sent", services.clock())
+        delivered.pop(key, None)
         logger.info("%s posted (%s parts)", key, len(record.parts))
         return True
 
@@ -170,15 +178,18 @@ async def catch_up(bot: Bot, services: Services) -> None:
             await send_reminders(bot, services, slot)  # skips officers already reminded
         else:
             await services.slots.mark(record.slot, "skipped", services.clock())
+    runtime = services.runtime
     first = max(
-        (m for m in (services.runtime.first_started_at, services.runtime.digests_changed_at) if m),
-        default=None,
+        (m for m in (runtime.first_started_at, runtime.digests_changed_at) if m), default=None
     )
-    for slot_time in services.runtime.digest_times:
+    started = runtime.started_at
+    for slot_time in runtime.digest_times:
         for days_back in (1, 0):
             slot = datetime.combine(now.date() - timedelta(days=days_back), slot_time, tzinfo=tz)
-            if slot > now - CATCH_UP_DELAY or (first is not None and slot < first):
+            if slot > now or (first is not None and slot < first):
                 continue
+            if slot > now - CATCH_UP_DELAY and (started is None or slot >= started):
+                continue  # this process was running at that time: the slot's own job posts it
             if await services.slots.get(slot_key(DIGEST, slot)) is not None:
                 continue
             if now - slot < CATCH_UP_WINDOW:
@@ -208,8 +219,27 @@ async def catch_up_job(context: PoskoContext) -> None:
 
 
 async def send_reminders(bot: Bot, services: Services, slot: datetime) -> tuple[int, int, int]:
-    """Reminds each active officer who has not reported today; returns (sent, blocked, failed)."""
+    """Reminds each active officer who has not reported today; returns (sent, blocked, failed).
+
+    One round reminds an officer at most once: the round is not run twice side by side (the
+    catch-up leaves a running round alone), and each reminder is claimed in the database
+    before it is sent. A crash between the claim and the send costs that one reminder; a
+    claim the database refuses (locked, full) leaves the officer for the resumed round.
+    """
     key = slot_key(REMINDER, slot)
+    rounds = services.runtime.reminder_rounds
+    if key in rounds:
+        return 0, 0, 0
+    rounds.add(key)
+    try:
+        return await _reminder_round(bot, services, slot, key)
+    finally:
+        rounds.discard(key)
+
+
+async def _reminder_round(
+    bot: Bot, services: Services, slot: datetime, key: str
+) -> tuple[int, int, int]:
     record = await services.slots.get(key)
     if record is not None and record.state != "sending":
         return 0, 0, 0
@@ -220,12 +250,19 @@ async def send_reminders(bot: Bot, services: Services, slot: datetime) -> tuple[
     until = services.now().replace(microsecond=0) + timedelta(seconds=1)
     reported = {entry.officer_id for entry in await services.reports.officer_latest(start, until)}
     done = await services.slots.reminded(key)
-    sent = blocked = failed = 0
+    sent = blocked = failed = unclaimed = 0
     for member in await services.members.active():
         if not member.role.is_field or member.user_id in reported | done:
             continue
         if member.blocked_at is not None:
             blocked += 1
+            continue
+        try:
+            if not await services.slots.add_reminded(key, member.user_id):
+                continue  # reminded meanwhile
+        except sqlite3.Error as exc:
+            logger.warning("Reminder to %s not claimed: %s", member.user_id, exc)
+            unclaimed += 1
             continue
         try:
             await bot.send_message(member.user_id, texts.REMINDER)
@@ -240,8 +277,10 @@ async def send_reminders(bot: Bot, services: Services, slot: datetime) -> tuple[
             logger.info("Reminder to %s failed: %s", member.user_id, type(exc).__name__)
             failed += 1
             continue
-        await services.slots.add_reminded(key, member.user_id)
         sent += 1
+    if unclaimed:
+        logger.warning("%s: %s officers left for the resumed round", key, unclaimed)
+        return sent, blocked, failed
     await services.slots.mark(key, "sent", services.clock())
     summary = texts.reminder_summary(slot, sent, blocked, failed)
     for admin_id in await admin_ids(services):

@@ -26,6 +26,7 @@ from storage.drafts import DraftRepo
 from storage.inbox import InboxRepo
 from storage.members import MemberRepo
 from storage.queries import QueryRepo
+from storage.receipts import ReceiptRepo
 from storage.reports import ReportRepo
 from storage.slots import SlotRepo
 
@@ -40,6 +41,17 @@ def system_clock() -> datetime:
 
 
 @dataclass
+class Unrecorded:
+    """Deliveries Telegram accepted whose database record is still to be written."""
+
+    receipts: set[int] = field(default_factory=set)
+    # Report number -> (group chat id, alert message id, posted at).
+    alerts: dict[int, tuple[int, int, datetime]] = field(default_factory=dict)
+    # Digest slot key -> number of parts delivered.
+    digest_parts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
 class RuntimeConfig:
     """Settings that admins can change from inside the bot (stored in the database)."""
 
@@ -48,6 +60,9 @@ class RuntimeConfig:
     reminder_times: tuple[time, ...] = ()
     # Scheduled slots before this moment are never caught up (the bot did not exist yet).
     first_started_at: datetime | None = None
+    # When this process started: slots before it were missed by this process, not owned by
+    # their daily job, and are posted by the catch-up however recent.
+    started_at: datetime | None = None
     digests_changed_at: datetime | None = None
     # Serializes digest posting within the process (the daily job vs. the catch-up).
     digest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -59,6 +74,11 @@ class RuntimeConfig:
     )
     # Report numbers whose escalation is being posted right now.
     escalating: set[int] = field(default_factory=set)
+    # Report number -> (failed attempts, next attempt) of escalations that could not be posted.
+    escalation_retry: dict[int, tuple[int, datetime]] = field(default_factory=dict)
+    # Reminder rounds running now (the catch-up must not run a second copy beside one).
+    reminder_rounds: set[str] = field(default_factory=set)
+    unrecorded: Unrecorded = field(default_factory=Unrecorded)
     # Work that runs beside update handling (e.g. escalations); awaited at shutdown.
     background: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -78,6 +98,7 @@ class Services:
     audit: AuditRepo
     queries: QueryRepo
     inbox: InboxRepo
+    receipts: ReceiptRepo
     clock: Clock
     runtime: RuntimeConfig = field(default_factory=lambda: RuntimeConfig(None))
 
@@ -103,6 +124,7 @@ class Services:
                 parse_times(stored_reminders) if stored_reminders else settings.reminder_times
             ),
             first_started_at=from_sql_time(first_started),
+            started_at=clock(),
             digests_changed_at=from_sql_time(changed) if changed else None,
         )
         return cls(
@@ -117,6 +139,7 @@ class Services:
             audit=AuditRepo(db),
             queries=QueryRepo(db),
             inbox=InboxRepo(db),
+            receipts=ReceiptRepo(db),
             clock=clock,
             runtime=runtime,
         )

@@ -226,6 +226,9 @@ def receipt(number: int, level: Level, kecamatan: str, moment: datetime, *, nihi
     return "\n".join(lines)
 
 
+RECEIPT_DELAYED = "<i>Tanda terima ini terlambat karena gangguan jaringan.</i>"
+
+
 def category_label(key: str | None) -> str:
     """The label of a stored category key ("-" when none)."""
     try:

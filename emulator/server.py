@@ -377,9 +377,11 @@ class FakeTelegram:
     def fail_next(
         self, method: str, status: int = 500, description: str = "Internal Server Error",
         count: int = 1, skip: int = 0, retry_after: int | None = None,
+        chat_id: int | None = None,
     ) -> None:  # fmt: skip
-        """Answers `count` calls of `method` with an error, after `skip` successful ones."""
-        self._failures.append([method, status, description, count, skip, retry_after])
+        """Answers `count` calls of `method` (to `chat_id` only, if given) with an error, after
+        `skip` successful ones."""
+        self._failures.append([method, status, description, count, skip, retry_after, chat_id])
 
     def enable_chaos(
         self,
@@ -550,7 +552,9 @@ class FakeTelegram:
             if handler is None:
                 raise ApiError(404, "Not Found")
             for failure in self._failures:
-                if failure[0] != method:
+                if failure[0] != method or (
+                    failure[6] is not None and str(params.get("chat_id")) != str(failure[6])
+                ):
                     continue
                 if failure[4] > 0:
                     failure[4] -= 1

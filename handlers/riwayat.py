@@ -43,9 +43,10 @@ async def ralat_cmd(update: Update, context: PoskoContext) -> None:
     if now - report.created_at > CORRECTION_WINDOW:
         await message.reply_text(texts.RALAT_TOO_OLD)
         return
-    await services.reports.add_correction(number, officer.user_id, text, now)
+    source = (message.chat_id, message.message_id)
+    created = await services.reports.add_correction(number, officer.user_id, text, now, source)
     await message.reply_text(texts.ralat_saved(number))
-    if report.escalation_chat_id is not None:
+    if created and report.escalation_chat_id is not None:
         same_chat = report.escalation_chat_id == services.coordination_chat_id
         below = (
             ReplyParameters(report.escalation_message_id, allow_sending_without_reply=True)

@@ -293,6 +293,16 @@ class ReportRepo:
                 ),
             )
 
+    async def claim_escalation(self, number: int, now: datetime) -> bool:
+        """Records that the alert of report #number is about to be posted (False: posted)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE reports SET escalation_claimed_at = ? "
+                "WHERE id = ? AND escalated_at IS NULL",
+                (to_sql_time(now), number),
+            )
+            return cursor.rowcount == 1
+
     async def acknowledge(
         self, number: int, user_id: int, name: str, now: datetime
     ) -> Report | None:
@@ -353,16 +363,27 @@ class ReportRepo:
         return [Report.from_row(row) for row in rows]
 
     async def add_correction(
-        self, number: int, officer_id: int, text: str, now: datetime
-    ) -> Correction:
-        """Appends a correction to report #number."""
+        self,
+        number: int,
+        officer_id: int,
+        text: str,
+        now: datetime,
+        source: tuple[int, int] | None = None,
+    ) -> bool:
+        """Appends a correction to report #number; False if the `source` message (chat id,
+        message id) was stored already (an update handled again after a crash)."""
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO corrections (report_id, officer_id, text, created_at) "
-                "VALUES (?, ?, ?, ?)",
-                (number, officer_id, text, to_sql_time(now)),
+            cursor = await conn.execute(
+                """
+                INSERT INTO corrections (report_id, officer_id, text, created_at,
+                                         source_chat_id, source_message_id)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (source_chat_id, source_message_id)
+                    WHERE source_message_id IS NOT NULL DO NOTHING
+                """,
+                (number, officer_id, text, to_sql_time(now), *(source or (None, None))),
             )
-        return Correction(number, officer_id, text, now.replace(microsecond=0))
+            return cursor.rowcount == 1
 
     async def corrections(self, numbers: Sequence[int]) -> dict[int, list[Correction]]:
         """The corrections of the given reports, oldest first, keyed by report number."""

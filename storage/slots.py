@@ -100,10 +100,11 @@ class SlotRepo:
         )
         return {int(row["user_id"]) for row in rows}
 
-    async def add_reminded(self, slot: str, user_id: int) -> None:
-        """Records one delivered reminder."""
+    async def add_reminded(self, slot: str, user_id: int) -> bool:
+        """Claims the reminder of one officer in a slot; False if it was claimed already."""
         async with self._db.transaction() as conn:
-            await conn.execute(
+            cursor = await conn.execute(
                 "INSERT OR IGNORE INTO reminders_sent (slot, user_id) VALUES (?, ?)",
                 (slot, user_id),
             )
+            return cursor.rowcount == 1

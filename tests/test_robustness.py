@@ -39,10 +39,10 @@ async def test_commands_for_other_bots_are_ignored_even_as_captions(
 
 
 async def test_a_failed_escalation_is_posted_by_the_sweep(
-    posko: Posko, enlist: Enlist, group: FakeChat, fake: FakeTelegram
+    posko: Posko, enlist: Enlist, group: FakeChat, fake: FakeTelegram, clock: FakeClock
 ) -> None:
     posko.without_retries()
-    fake.fail_next("sendMessage", 502, "Bad Gateway", skip=1)  # the receipt goes, the alert not
+    fake.fail_next("sendMessage", 502, "Bad Gateway", chat_id=group.id)  # the alert fails
     officer = await enlist(2001)
     await officer.send("/lapor darurat jembatan putus")
     assert "Laporan #1 diterima" in officer.last_message().text
@@ -50,6 +50,7 @@ async def test_a_failed_escalation_is_posted_by_the_sweep(
     queue = posko.app.job_queue
     assert queue is not None
     [job] = queue.get_jobs_by_name("escalate pending")
+    clock.advance(seconds=31)  # after the first back-off
     await job.run(posko.app)
     await posko.settle()
     [alert] = group.messages

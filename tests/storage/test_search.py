@@ -65,8 +65,12 @@ async def test_the_snippet_marks_the_match(db: Database) -> None:
 async def test_upgrade_keeps_texts_and_corrections_searchable(db_path: Path) -> None:
     old = await Database.open_at_version(db_path, 6)
     first, nihil = await file_reports(old, ["Blokade jalan", ""])
-    await ReportRepo(old).add_correction(first, 7, "blokade dibuka", NOW)
-    await ReportRepo(old).add_correction(nihil, 7, "ada kerumunan", NOW)
+    async with old.transaction() as conn:  # the schema of version 6 had no source columns
+        await conn.executemany(
+            "INSERT INTO corrections (report_id, officer_id, text, created_at) "
+            "VALUES (?, 7, ?, '2024-11-27 02:00:00')",
+            [(first, "blokade dibuka"), (nihil, "ada kerumunan")],
+        )
     await old.close()
     db = await Database.open(db_path)
     try:
