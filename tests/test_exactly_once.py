@@ -100,8 +100,8 @@ async def test_a_failed_receipt_is_retried_not_refiled(
     clock.advance(seconds=2)
     assert await retry_receipts(posko.app.bot, posko.services) == 1
     [late] = officer.messages
-    assert late.html.startswith("✅ <b>Laporan #1 diterima</b>")
-    assert late.html.endswith(texts.RECEIPT_DELAYED)
+    assert (late.html or "").startswith("✅ <b>Laporan #1 diterima</b>")
+    assert (late.html or "").endswith(texts.RECEIPT_DELAYED)
     clock.advance(hours=1)
     assert await retry_receipts(posko.app.bot, posko.services) == 0
     assert len(officer.messages) == 1
