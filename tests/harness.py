@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot import texts
 from bot.app import build_application
 from bot.context import SERVICES_KEY, PoskoApp
 from bot.ratelimit import PoskoRateLimiter, RateLimits
@@ -14,6 +15,7 @@ from bot.regions import Region, load_region
 from bot.services import Clock, Services
 from bot.settings import Settings
 from emulator import FakeTelegram
+from emulator.html import parse_html
 from main import ALLOWED_UPDATES
 
 ADMIN_ID = 1001
@@ -133,3 +135,14 @@ class Posko:
         """Stops and starts again on the same database."""
         await self.stop()
         await self.start()
+
+
+async def receipt_of(services: Services, number: int) -> str:
+    """The plain text of the receipt of stored report #number, from the text catalogue."""
+    report = await services.reports.get(number)
+    assert report is not None, f"report #{number} is not stored"
+    local = report.created_at.astimezone(services.settings.timezone)
+    html = texts.receipt(
+        report.number, report.level, report.kecamatan, local, nihil=report.is_nihil
+    )
+    return parse_html(html)

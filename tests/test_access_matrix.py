@@ -72,6 +72,10 @@ CALLBACK_EXPECTED = {
     "reg:ok:9002": {PRIVATE: ADMINS},
     "reg:no:9002": {PRIVATE: ADMINS},
     "pg:1:-1": {PRIVATE: ADMINS},
+    "ack:1": {
+        PRIVATE: frozenset({"koordinator"}) | ADMINS,
+        COORDINATION: frozenset({"koordinator"}) | ADMINS,
+    },
     "v:1:0": {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
@@ -198,6 +202,20 @@ async def test_forged_approval_changes_nothing(world: World) -> None:
     target = await world.posko.services.members.get(9002)
     assert target is not None
     assert target.state.value == "pending"
+
+
+async def test_a_petugas_cannot_take_up_an_alert(world: World) -> None:
+    officer = world.users["petugas"]
+    await officer.send("/lapor rawan massa menghadang truk logistik")
+    alert = world.chats[COORDINATION].last_message()
+    assert texts.ACK_BUTTON in alert.button_texts()
+    update = await officer.press(texts.ACK_BUTTON, alert)
+    answer = world.fake.callback_answers[update["callback_query"]["id"]]
+    assert answer.get("text") == texts.CALLBACK_REFUSED
+    report = await world.posko.services.reports.get(1)
+    assert report is not None
+    assert report.acked_at is None
+    assert texts.ACK_BUTTON in alert.button_texts(), "the alert still waits for a koordinator"
 
 
 async def test_group_chatter_is_ignored(world: World) -> None:

@@ -7,11 +7,20 @@ from pathlib import Path
 import pytest
 
 import storage.db
-from emulator import FakeChat, FakeTelegram
+from bot import texts
+from emulator import FakeChat, FakeTelegram, FakeUser
+from emulator.html import parse_html
 from tests.conftest import Enlist
-from tests.harness import FakeClock, Posko, make_settings
+from tests.harness import FakeClock, Posko, make_settings, receipt_of
 
-SAVE_FAILED = "⚠️ Gagal menyimpan laporan, coba lagi sebentar lagi."
+SAVE_FAILED = parse_html(texts.SAVE_FAILED)
+
+
+async def answers_to(officer: FakeUser, text: str) -> list[str]:
+    """Everything the bot sent the officer in answer to `text` (not only the last message)."""
+    before = len(officer.messages)
+    await officer.send(text)
+    return officer.texts()[before:]
 
 
 @pytest.fixture
@@ -32,20 +41,20 @@ async def test_disk_full(posko: Posko, enlist: Enlist, group: FakeChat) -> None:
     await db.fetchall(f"PRAGMA max_page_count = {int(pages)}")  # the disk cannot grow
     failed_at = None
     for i in range(40):  # reports fill the free space left in the file, then the disk is full
-        await officer.send(f"/lapor waspada laporan panjang {'x' * 2000} {i}")
-        if officer.last_message().text == SAVE_FAILED:
+        answers = await answers_to(officer, f"/lapor waspada laporan panjang {'x' * 2000} {i}")
+        if answers == [SAVE_FAILED]:  # that alone: no receipt
             failed_at = i
             break
-        assert "diterima" in officer.last_message().text
+        assert answers == [await receipt_of(posko.services, i + 1)]
     assert failed_at is not None, "the disk never filled up"
     stored = await posko.services.reports.count()
     assert stored == failed_at, "every receipted report is stored, the failed one is not"
-    await officer.send(f"/lapor rawan jalan putus {'x' * 2000}")  # still full: still refused
-    assert officer.last_message().text == SAVE_FAILED
+    still_full = await answers_to(officer, f"/lapor rawan jalan putus {'x' * 2000}")
+    assert still_full == [SAVE_FAILED], "still refused, and no receipt"
     assert group.messages == [], "nothing unsaved is escalated"
     await db.fetchall("PRAGMA max_page_count = 1073741823")  # space was freed
-    await officer.send(f"/lapor rawan jalan putus {'x' * 2000}")
-    assert f"Laporan #{stored + 1} diterima" in officer.last_message().text
+    recovered = await answers_to(officer, f"/lapor rawan jalan putus {'x' * 2000}")
+    assert recovered == [await receipt_of(posko.services, stored + 1)]
     assert await db.pragma("integrity_check") == "ok"
 
 
@@ -54,23 +63,24 @@ async def test_locked_by_another_process(posko: Posko, enlist: Enlist, db_path: 
     other = sqlite3.connect(db_path, isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")  # e.g. a backup tool or sqlite3 shell holding a lock
-        await officer.send("/lapor waspada ada kerumunan")
-        assert officer.last_message().text == SAVE_FAILED
+        assert await answers_to(officer, "/lapor waspada ada kerumunan") == [SAVE_FAILED]
     finally:
         other.execute("ROLLBACK")
         other.close()
-    await officer.send("/lapor waspada ada kerumunan")
-    assert "Laporan #1 diterima" in officer.last_message().text
+    recovered = await answers_to(officer, "/lapor waspada ada kerumunan")
+    assert recovered == [await receipt_of(posko.services, 1)]
 
 
 async def test_read_only_database(posko: Posko, enlist: Enlist) -> None:
     officer = await enlist(2001)
     await posko.services.db.fetchall("PRAGMA query_only = ON")
-    await officer.send("/lapor")  # the form cannot even open: told so, nothing half-written
-    assert officer.last_message().text == "⚠️ Gagal menyimpan, coba lagi sebentar lagi."
-    await officer.send("/lapor aman")
-    assert officer.last_message().text == SAVE_FAILED
+    # The form cannot be kept: told so right under it, nothing half-written.
+    assert await answers_to(officer, "/lapor") == [
+        parse_html(texts.FORM_LEVEL),
+        parse_html(texts.STORAGE_ERROR),
+    ]
+    assert await posko.services.drafts.get(officer.id) is None
+    assert await answers_to(officer, "/lapor aman") == [SAVE_FAILED]
     await posko.services.db.fetchall("PRAGMA query_only = OFF")
-    await officer.send("/lapor aman")
-    assert "Laporan #1 diterima" in officer.last_message().text
+    assert await answers_to(officer, "/lapor aman") == [await receipt_of(posko.services, 1)]
     assert await posko.services.reports.count() == 1
