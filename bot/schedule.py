@@ -6,7 +6,8 @@ it. So a slot is never posted twice, and an interrupted one resumes at the first
 part. The one window that cannot be closed (Telegram accepted a part, the process died before the
 commit) repeats that single part: we prefer a rare repeated part to a missing digest.
 A slot the bot was down for is posted on start-up, marked "terlambat", when it is less than 12
-hours late; older ones are marked skipped and logged.
+hours late, however recent; older ones are marked skipped and logged. A part Telegram accepted
+whose record failed is remembered in memory and only recorded later, never sent again.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ logger = logging.getLogger(__name__)
 # APScheduler skips a job that starts more than misfire_grace_time late (default 1 s).
 MISFIRE_GRACE_SECONDS = 12 * 60 * 60
 CATCH_UP_WINDOW = timedelta(hours=12)
-# Slots younger than this belong to their own daily job, not to the catch-up.
+# Slots younger than this that passed while this process was running belong to their own daily
+# job, not to the catch-up; slots that passed while it was not running are the catch-up's.
 CATCH_UP_DELAY = timedelta(minutes=2)
 CATCH_UP_INTERVAL = 5 * 60
 # An interrupted reminder round is finished only while it is still useful.
