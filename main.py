@@ -7,8 +7,9 @@ import sys
 
 from bot.app import build_application
 from bot.logs import setup_logging
-from bot.regions import RegionFileError, load_region
+from bot.regions import load_region
 from bot.settings import Settings, SettingsError
+from domain.regions import RegionFileError
 from storage.backup import CorruptDatabase, check_integrity
 
 ALLOWED_UPDATES = ["message", "callback_query"]

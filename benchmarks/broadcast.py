@@ -31,11 +31,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain import Role
 from bot.regions import load_region
+from domain.enums import Role
+from domain.members import RosterRow
 from emulator.server import FakeTelegram, FakeUser, FloodLimits
 from storage.db import Database
-from storage.members import MemberRepo, RosterRow
+from storage.members import MemberRepo
 
 ROOT = Path(__file__).resolve().parent.parent
 TELEGRAM_LIMIT = 30.0  # messages a second overall, per bot

@@ -40,8 +40,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.domain import FIELD_ROLES, Category, Role
 from bot.regions import load_region
+from domain.enums import FIELD_ROLES, Category, Role
 from storage.db import Database, load_migrations, to_sql_time
 
 WITA = ZoneInfo("Asia/Makassar")

@@ -28,10 +28,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.domain import Role
+from domain.enums import Role
+from domain.members import RosterRow
 from emulator.server import FakeTelegram
 from storage.db import Database
-from storage.members import MemberRepo, RosterRow
+from storage.members import MemberRepo
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime.now(UTC)

@@ -17,9 +17,9 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
-from bot.domain import MemberState, Role
 from bot.services import Services
-from storage.members import Member
+from domain.enums import MemberState, Role
+from domain.members import Member
 
 
 class Access(StrEnum):

@@ -22,10 +22,10 @@ from bot.inbox import InboxBot, InboxQueue, PoskoApplication, replay_pending
 from bot.menus import publish_menus
 from bot.ordering import PerSenderUpdateProcessor
 from bot.ratelimit import PoskoRateLimiter, RateLimits
-from bot.regions import Region
 from bot.services import Clock, Services, system_clock
 from bot.settings import Settings
 from bot.transport import QueuedRequest, UpdatesRequest
+from domain.regions import Region
 from handlers import (
     cadangan,
     coordination,

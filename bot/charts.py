@@ -15,8 +15,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.domain import Level
 from bot.texts import LEVEL_LABEL
+from domain.enums import Level
 from storage.db import to_sql_time
 from storage.export import daily_levels, open_reader
 

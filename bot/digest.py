@@ -10,8 +10,6 @@ from datetime import date, datetime, time, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.domain import FIELD_ROLES, Level, Role
-from bot.regions import Region
 from bot.texts import (
     LEVEL_EMOJI,
     LEVEL_LABEL,
@@ -20,9 +18,11 @@ from bot.texts import (
     clock_time,
     level_badge,
     long_date,
-    utf16_len,
 )
-from storage.reports import GroupCount
+from domain.enums import FIELD_ROLES, Level, Role
+from domain.parsing import utf16_len
+from domain.regions import Region
+from domain.reports import GroupCount
 
 MESSAGE_LIMIT = 4096
 NOTABLE_LIMIT = 25

@@ -20,7 +20,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from bot import texts
-from bot.domain import Level, Role
+from domain.enums import Level, Role
 from storage.db import to_sql_time
 from storage.export import daily_levels, member_rows, open_reader, report_rows
 

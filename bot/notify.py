@@ -8,8 +8,8 @@ from typing import Any
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import ChatMigrated, TelegramError
 
-from bot.domain import Role
 from bot.services import Services
+from domain.enums import Role
 
 logger = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from bot import texts
 from bot.delivery import backoff, send_receipt
 from bot.notify import send_group
 from bot.services import Services
-from storage.members import Member
-from storage.reports import NewReport, Photo, Report
+from domain.members import Member
+from domain.reports import NewReport, Photo, Report
 
 logger = logging.getLogger(__name__)
 

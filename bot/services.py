@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from bot.regions import Region
 from bot.settings import Settings, parse_times
+from domain.regions import Region
 from storage.audit import AuditRepo
 from storage.config import (
     COORDINATION_CHAT,

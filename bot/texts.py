@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from html import escape
 
-from bot.domain import Category, Level, MemberState, Role
+from domain.enums import Category, Level, MemberState, Role
 
 LEVEL_EMOJI = {Level.AMAN: "🟢", Level.WASPADA: "🟡", Level.RAWAN: "🟠", Level.DARURAT: "🔴"}
 LEVEL_LABEL = {
@@ -41,11 +41,6 @@ MONTH_NAMES = (
     "November",
     "Desember",
 )
-
-
-def utf16_len(text: str) -> int:
-    """Length as Telegram counts it (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 def level_badge(level: Level) -> str:

@@ -20,11 +20,11 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import texts
 from bot.access import Access
 from bot.context import PoskoApp, PoskoContext
-from bot.domain import FIELD_ROLES, Role
 from bot.notify import admin_ids, tell
-from bot.parsing import clean_name
+from domain.enums import FIELD_ROLES, Role
+from domain.members import RosterRow
+from domain.parsing import clean_name
 from storage.drafts import Draft
-from storage.members import RosterRow
 
 logger = logging.getLogger(__name__)
 

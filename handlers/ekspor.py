@@ -16,7 +16,7 @@ from bot.charts import build_chart
 from bot.context import PoskoApp, PoskoContext
 from bot.digest import day_bounds
 from bot.exporting import build_export
-from bot.parsing import DayInvalid, command_args, parse_day
+from domain.parsing import DayInvalid, command_args, parse_day
 
 logger = logging.getLogger(__name__)
 

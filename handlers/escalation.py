@@ -14,7 +14,7 @@ from bot import texts
 from bot.context import PoskoApp, PoskoContext
 from bot.notify import admin_ids, send_group, tell
 from bot.reporting import ack_markup, escalate_pending, escalation_text
-from storage.reports import Report
+from domain.reports import Report
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from bot import texts
 from bot.access import command_of
 from bot.context import PoskoApp, PoskoContext
 from bot.menus import refresh_menu
-from bot.roster import RosterFileError, RosterInvalid, parse_roster
+from domain.roster import RosterFileError, RosterInvalid, parse_roster
 
 logger = logging.getLogger(__name__)
 

@@ -12,16 +12,16 @@ from bot import texts
 from bot.access import command_of
 from bot.context import PoskoApp, PoskoContext
 from bot.delivery import RECEIPT_SWEEP_SECONDS, retry_receipts
-from bot.parsing import (
+from bot.reporting import file_report
+from domain.parsing import (
     MAX_REPORT_TEXT,
     QuickReportError,
     QuickReportInvalid,
     command_args,
     parse_quick_report,
 )
-from bot.reporting import file_report
+from domain.reports import NewReport, Photo
 from handlers import lapor_form
-from storage.reports import NewReport, Photo
 
 logger = logging.getLogger(__name__)
 

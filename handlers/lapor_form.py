@@ -27,12 +27,11 @@ from telegram.ext import CallbackQueryHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
-from bot.domain import Category, Level
-from bot.parsing import MAX_REPORT_TEXT, is_blank
 from bot.reporting import file_report
-from bot.texts import utf16_len
+from domain.enums import Category, Level
+from domain.parsing import MAX_REPORT_TEXT, is_blank, utf16_len
+from domain.reports import NewReport, Photo
 from storage.drafts import Draft
-from storage.reports import NewReport, Photo
 
 logger = logging.getLogger(__name__)
 

@@ -15,14 +15,14 @@ from bot.context import PoskoApp, PoskoContext
 from bot.keyboards import pager
 from bot.menus import refresh_menu
 from bot.notify import tell
-from bot.parsing import (
+from domain.members import Member, RosterRow
+from domain.parsing import (
     OfficerArgsError,
     OfficerArgsInvalid,
     command_args,
     parse_officer_args,
     parse_user_id,
 )
-from storage.members import Member, RosterRow
 
 logger = logging.getLogger(__name__)
 

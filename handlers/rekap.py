@@ -8,8 +8,8 @@ from telegram.ext import CommandHandler
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
 from bot.digest import day_bounds, render_digest
-from bot.parsing import DayInvalid, command_args, parse_day
 from bot.schedule import load_snapshot
+from domain.parsing import DayInvalid, command_args, parse_day
 
 
 async def rekap_cmd(update: Update, context: PoskoContext) -> None:

@@ -13,8 +13,7 @@ from telegram.ext import CommandHandler
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
 from bot.notify import send_group
-from bot.parsing import MAX_REPORT_TEXT, command_args, is_blank
-from bot.texts import utf16_len
+from domain.parsing import MAX_REPORT_TEXT, command_args, is_blank, utf16_len
 
 CORRECTION_WINDOW = timedelta(hours=24)
 _RALAT = re.compile(r"#?(\d{1,12})\s+(.+)\Z", re.DOTALL)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
-from bot.domain import MemberState, Role
+from domain.enums import MemberState, Role
+from domain.members import Member, MemberEntry, RosterRow
 from storage.audit import record
 from storage.db import Database, from_sql_time, to_sql_time
 
@@ -18,62 +18,21 @@ from storage.db import Database, from_sql_time, to_sql_time
 CACHE_LIMIT = 20_000
 
 
-@dataclass(frozen=True)
-class Member:
-    """A registry entry; `kecamatan` is set exactly for field roles."""
-
-    user_id: int
-    role: Role
-    kecamatan: str | None
-    name: str
-    phone: str | None
-    state: MemberState
-    created_at: datetime
-    updated_at: datetime
-    decided_by: int | None = None
-    decided_at: datetime | None = None
-    blocked_at: datetime | None = None
-
-    @property
-    def is_active(self) -> bool:
-        """Whether the member may use the bot in their role."""
-        return self.state is MemberState.ACTIVE
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Member:
-        """Builds a member from a row of `members`."""
-        return cls(
-            user_id=row["user_id"],
-            role=Role(row["role"]),
-            kecamatan=row["kecamatan"],
-            name=row["name"],
-            phone=row["phone"],
-            state=MemberState(row["state"]),
-            created_at=from_sql_time(row["created_at"]),
-            updated_at=from_sql_time(row["updated_at"]),
-            decided_by=row["decided_by"],
-            decided_at=from_sql_time(row["decided_at"]) if row["decided_at"] else None,
-            blocked_at=from_sql_time(row["blocked_at"]) if row["blocked_at"] else None,
-        )
-
-
-@dataclass(frozen=True)
-class MemberEntry:
-    """A registry line for `/petugas`: the member and the time of their last report."""
-
-    member: Member
-    last_report_at: datetime | None
-
-
-@dataclass(frozen=True)
-class RosterRow:
-    """One member to add or update, e.g. from a CSV import."""
-
-    user_id: int
-    role: Role
-    kecamatan: str | None
-    name: str
-    phone: str | None = None
+def member_from_row(row: sqlite3.Row) -> Member:
+    """Builds a member from a row of `members`."""
+    return Member(
+        user_id=row["user_id"],
+        role=Role(row["role"]),
+        kecamatan=row["kecamatan"],
+        name=row["name"],
+        phone=row["phone"],
+        state=MemberState(row["state"]),
+        created_at=from_sql_time(row["created_at"]),
+        updated_at=from_sql_time(row["updated_at"]),
+        decided_by=row["decided_by"],
+        decided_at=from_sql_time(row["decided_at"]) if row["decided_at"] else None,
+        blocked_at=from_sql_time(row["blocked_at"]) if row["blocked_at"] else None,
+    )
 
 
 class MemberRepo:
@@ -94,7 +53,7 @@ class MemberRepo:
             return self._cache[user_id]
         generation = self._generation
         row = await self._db.fetchone("SELECT * FROM members WHERE user_id = ?", (user_id,))
-        member = Member.from_row(row) if row else None
+        member = member_from_row(row) if row else None
         if generation == self._generation:
             if len(self._cache) >= CACHE_LIMIT:
                 self._cache.clear()  # strangers writing to the bot must not grow it unbounded
@@ -176,7 +135,7 @@ class MemberRepo:
                     entry.user_id,
                     f"{entry.role.value} {entry.kecamatan or '-'} {entry.name}",
                 )
-        return Member.from_row(row) if row else None
+        return member_from_row(row) if row else None
 
     async def decide(
         self, user_id: int, approve: bool, admin_id: int, now: datetime
@@ -196,7 +155,7 @@ class MemberRepo:
                 row = await cursor.fetchone()
             if row is not None:
                 await record(conn, now, admin_id, "approve" if approve else "reject", user_id)
-        return Member.from_row(row) if row else None
+        return member_from_row(row) if row else None
 
     async def set_active(
         self, user_id: int, active: bool, admin_id: int, now: datetime
@@ -215,7 +174,7 @@ class MemberRepo:
                 row = await cursor.fetchone()
             if row is not None:
                 await record(conn, now, admin_id, "activate" if active else "deactivate", user_id)
-        return Member.from_row(row) if row else None
+        return member_from_row(row) if row else None
 
     async def set_blocked(self, user_id: int, now: datetime | None) -> None:
         """Marks (or, with None, unmarks) a member who blocked the bot."""
@@ -230,7 +189,7 @@ class MemberRepo:
         rows = await self._db.fetchall(
             "SELECT * FROM members WHERE state = 'active' ORDER BY kecamatan, role, name"
         )
-        return [Member.from_row(row) for row in rows]
+        return [member_from_row(row) for row in rows]
 
     async def directory(self, kecamatan: str | None = None) -> list[MemberEntry]:
         """Everyone registered (optionally of one kecamatan) with their last report time."""
@@ -246,7 +205,7 @@ class MemberRepo:
         )
         return [
             MemberEntry(
-                Member.from_row(row),
+                member_from_row(row),
                 from_sql_time(row["last_report_at"]) if row["last_report_at"] else None,
             )
             for row in rows
@@ -274,4 +233,4 @@ async def _upsert_active(
         row = await cursor.fetchone()
     if row is None:  # pragma: no cover - RETURNING always yields the written row
         raise RuntimeError("upsert returned no row")
-    return Member.from_row(row), not existed
+    return member_from_row(row), not existed

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.domain import FIELD_ROLES, Role
+from domain.enums import FIELD_ROLES, Role
+from domain.reports import Report
 from storage.db import Database, to_sql_time
-from storage.reports import Report
+from storage.reports import report_from_row
 
 # Highlight markers FTS5 puts around matches; control characters never typed by users, so the
 # caller can escape the text and then turn them into tags.
@@ -132,7 +133,7 @@ class QueryRepo:
             f"SELECT COUNT(*) FROM reports WHERE {clause}",  # noqa: S608
             tuple(params),
         )
-        return [Report.from_row(row) for row in rows], int(total[0]) if total else 0
+        return [report_from_row(row) for row in rows], int(total[0]) if total else 0
 
     async def search(
         self, query: str, max_report: int, offset: int, limit: int
@@ -155,7 +156,7 @@ class QueryRepo:
             "SELECT COUNT(*) FROM search_index WHERE search_index MATCH ? AND rowid <= ?",
             (query, max_report),
         )
-        hits = [SearchHit(Report.from_row(row), row["snip"] or "") for row in rows]
+        hits = [SearchHit(report_from_row(row), row["snip"] or "") for row in rows]
         return hits, int(total[0]) if total else 0
 
     async def explain(self, sql: str, params: tuple[Any, ...] = ()) -> list[str]:

@@ -4,141 +4,44 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain import Level, Role
+from domain.enums import Level, Role
+from domain.reports import Correction, GroupCount, NewReport, OfficerLatest, Photo, Report
 from storage.batch import GroupCommit
 from storage.db import Database, from_sql_time, to_sql_time
-
-
-@dataclass(frozen=True)
-class Photo:
-    """A photo attached to a report, by Telegram file id."""
-
-    file_id: str
-    file_unique_id: str
-
-
-@dataclass(frozen=True)
-class NewReport:
-    """A report about to be stored, with the Telegram message it came from."""
-
-    officer_id: int
-    kecamatan: str
-    role: Role
-    level: Level
-    text: str
-    created_at: datetime
-    source_chat_id: int
-    source_message_id: int
-    update_id: int | None = None
-    category: str | None = None
-    photos: tuple[Photo, ...] = ()
-    latitude: float | None = None
-    longitude: float | None = None
 
 
 def _time(value: str | None) -> datetime | None:
     return from_sql_time(value) if value else None
 
 
-@dataclass(frozen=True)
-class Report:
-    """A stored report; `number` is what officers and readers see as #N."""
-
-    number: int
-    officer_id: int
-    kecamatan: str
-    role: Role
-    level: Level
-    category: str | None
-    text: str
-    created_at: datetime
-    source_chat_id: int
-    source_message_id: int
-    update_id: int | None
-    escalated_at: datetime | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    escalation_chat_id: int | None = None
-    escalation_message_id: int | None = None
-    acked_by: int | None = None
-    acked_by_name: str | None = None
-    acked_at: datetime | None = None
-    ack_seconds: int | None = None
-    repage_count: int = 0
-    next_repage_at: datetime | None = None
-
-    @property
-    def is_nihil(self) -> bool:
-        """Whether this is an "Aman, nothing happened" report."""
-        return self.level is Level.AMAN and not self.text
-
-    @property
-    def has_location(self) -> bool:
-        """Whether the officer shared a location."""
-        return self.latitude is not None and self.longitude is not None
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> Report:
-        """Builds a report from a row of `reports`."""
-        return cls(
-            number=row["id"],
-            officer_id=row["officer_id"],
-            kecamatan=row["kecamatan"],
-            role=Role(row["role"]),
-            level=Level(row["level"]),
-            category=row["category"],
-            text=row["text"],
-            created_at=from_sql_time(row["created_at"]),
-            source_chat_id=row["source_chat_id"],
-            source_message_id=row["source_message_id"],
-            update_id=row["update_id"],
-            escalated_at=_time(row["escalated_at"]),
-            latitude=row["latitude"],
-            longitude=row["longitude"],
-            escalation_chat_id=row["escalation_chat_id"],
-            escalation_message_id=row["escalation_message_id"],
-            acked_by=row["acked_by"],
-            acked_by_name=row["acked_by_name"],
-            acked_at=_time(row["acked_at"]),
-            ack_seconds=row["ack_seconds"],
-            repage_count=row["repage_count"],
-            next_repage_at=_time(row["next_repage_at"]),
-        )
-
-
-@dataclass(frozen=True)
-class Correction:
-    """A `/ralat` appended to a report."""
-
-    report_number: int
-    officer_id: int
-    text: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class OfficerLatest:
-    """An officer's newest report within a period."""
-
-    officer_id: int
-    kecamatan: str
-    role: Role
-    level: Level
-    number: int
-
-
-@dataclass(frozen=True)
-class GroupCount:
-    """Reports of one kecamatan, role and level within a period."""
-
-    kecamatan: str
-    role: Role
-    level: Level
-    count: int
-    last_number: int
+def report_from_row(row: sqlite3.Row) -> Report:
+    """Builds a report from a row of `reports`."""
+    return Report(
+        number=row["id"],
+        officer_id=row["officer_id"],
+        kecamatan=row["kecamatan"],
+        role=Role(row["role"]),
+        level=Level(row["level"]),
+        category=row["category"],
+        text=row["text"],
+        created_at=from_sql_time(row["created_at"]),
+        source_chat_id=row["source_chat_id"],
+        source_message_id=row["source_message_id"],
+        update_id=row["update_id"],
+        escalated_at=_time(row["escalated_at"]),
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        escalation_chat_id=row["escalation_chat_id"],
+        escalation_message_id=row["escalation_message_id"],
+        acked_by=row["acked_by"],
+        acked_by_name=row["acked_by_name"],
+        acked_at=_time(row["acked_at"]),
+        ack_seconds=row["ack_seconds"],
+        repage_count=row["repage_count"],
+        next_repage_at=_time(row["next_repage_at"]),
+    )
 
 
 _INSERT_REPORT = """
@@ -212,13 +115,13 @@ class ReportRepo:
             for row in rows:
                 if new.photos:
                     await conn.executemany(_INSERT_PHOTO, _photo_params(row["id"], new))
-                return Report.from_row(row), True
+                return report_from_row(row), True
             existing = await conn.execute_fetchall(
                 "SELECT * FROM reports WHERE source_chat_id = ? AND source_message_id = ?",
                 (new.source_chat_id, new.source_message_id),
             )
         for row in existing:
-            return Report.from_row(row), False
+            return report_from_row(row), False
         raise RuntimeError("report conflict without an existing row")  # pragma: no cover
 
     async def _add_many(self, news: Sequence[NewReport]) -> list[AddOutcome]:
@@ -244,7 +147,7 @@ class ReportRepo:
                 taken.add(key)
                 if created:
                     photos += _photo_params(row["id"], new)
-                outcomes.append((Report.from_row(row), created))
+                outcomes.append((report_from_row(row), created))
             if photos:
                 await conn.executemany(_INSERT_PHOTO, photos)
         return outcomes
@@ -252,7 +155,7 @@ class ReportRepo:
     async def get(self, number: int) -> Report | None:
         """Returns report #number, if it exists."""
         row = await self._db.fetchone("SELECT * FROM reports WHERE id = ?", (number,))
-        return Report.from_row(row) if row else None
+        return report_from_row(row) if row else None
 
     async def photos(self, number: int) -> list[Photo]:
         """The photos of report #number, in the order they were sent."""
@@ -322,7 +225,7 @@ class ReportRepo:
             ) as cursor,
         ):
             row = await cursor.fetchone()
-        return Report.from_row(row) if row else None
+        return report_from_row(row) if row else None
 
     async def unescalated(self, since: datetime) -> list[Report]:
         """Rawan/Darurat reports created since `since` that were never posted to the group."""
@@ -331,7 +234,7 @@ class ReportRepo:
             "ORDER BY id",
             (to_sql_time(since),),
         )
-        return [Report.from_row(row) for row in rows]
+        return [report_from_row(row) for row in rows]
 
     async def due_repages(self, now: datetime) -> list[Report]:
         """Unacknowledged escalations whose re-page time has come."""
@@ -340,7 +243,7 @@ class ReportRepo:
             "AND acked_at IS NULL ORDER BY next_repage_at",
             (to_sql_time(now),),
         )
-        return [Report.from_row(row) for row in rows]
+        return [report_from_row(row) for row in rows]
 
     async def claim_repage(self, number: int, seen_count: int, next_at: datetime | None) -> bool:
         """Counts one re-page of report #number (once, even if two jobs race)."""
@@ -360,7 +263,7 @@ class ReportRepo:
             "SELECT * FROM reports WHERE officer_id = ? ORDER BY id DESC LIMIT ?",
             (officer_id, limit),
         )
-        return [Report.from_row(row) for row in rows]
+        return [report_from_row(row) for row in rows]
 
     async def add_correction(
         self,
@@ -442,7 +345,7 @@ class ReportRepo:
             "SELECT COUNT(*) FROM reports WHERE created_at >= ? AND created_at < ? AND level >= 1",
             params,
         )
-        return [Report.from_row(row) for row in rows], int(total[0]) if total else 0
+        return [report_from_row(row) for row in rows], int(total[0]) if total else 0
 
     async def unacknowledged(self, limit: int = 50) -> list[Report]:
         """Escalated reports nobody has acknowledged yet, oldest first."""
@@ -451,7 +354,7 @@ class ReportRepo:
             "ORDER BY id LIMIT ?",
             (limit,),
         )
-        return [Report.from_row(row) for row in rows]
+        return [report_from_row(row) for row in rows]
 
     async def group_counts(self, start: datetime, end: datetime) -> list[GroupCount]:
         """Counts reports created in [start, end) per kecamatan, role and level."""

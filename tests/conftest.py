@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import Role
-from bot.regions import Region, load_region
+from bot.regions import load_region
+from domain.enums import Role
+from domain.members import RosterRow
+from domain.regions import Region
 from emulator import FakeChat, FakeTelegram, FakeUser
 from storage.db import Database
-from storage.members import RosterRow
 from tests.harness import ADMIN_ID, COORDINATION_CHAT_ID, FakeClock, Posko, make_settings
 
 

@@ -11,9 +11,10 @@ from bot import texts
 from bot.app import build_application
 from bot.context import SERVICES_KEY, PoskoApp
 from bot.ratelimit import PoskoRateLimiter, RateLimits
-from bot.regions import Region, load_region
+from bot.regions import load_region
 from bot.services import Clock, Services
 from bot.settings import Settings
+from domain.regions import Region
 from emulator import FakeTelegram
 from emulator.html import parse_html
 from main import ALLOWED_UPDATES

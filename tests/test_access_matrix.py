@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from bot import texts
-from bot.domain import Role
+from domain.enums import Role
+from domain.members import RosterRow
 from emulator import FakeChat, FakeTelegram, FakeUser, SentMessage
-from storage.members import RosterRow
 from tests.harness import ADMIN_ID, COORDINATION_CHAT_ID, Posko, make_settings
 
 ROLES = ("unknown", "pending", "inactive", "petugas", "koordinator", "admin", "db_admin",

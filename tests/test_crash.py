@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import Role
+from domain.enums import Role
+from domain.members import RosterRow
 from emulator import FakeTelegram, FakeUser
 from storage.db import Database
-from storage.members import RosterRow
 from tests.harness import COORDINATION_CHAT_ID, DEFAULT_NOW
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import Role
 from bot.schedule import post_digest
+from domain.enums import Role
+from domain.members import RosterRow
 from emulator import FakeChat, FakeTelegram
-from storage.members import RosterRow
 from tests.harness import FakeClock, Posko, make_settings
 
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.domain import Role
 from bot.ratelimit import RateLimits
-from bot.regions import Region
+from domain.enums import Role
+from domain.members import RosterRow
+from domain.regions import Region
 from emulator import FakeChat, FakeTelegram, FakeUser
 from emulator.server import FloodLimits
-from storage.members import RosterRow
 from tests.conftest import Enlist
 from tests.harness import FakeClock, Posko, make_settings
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import texts
-from bot.domain import Level
 from bot.schedule import post_digest, send_reminders
+from domain.enums import Level
 from emulator import FakeChat, FakeUser
 from emulator.html import parse_html
 from tests.conftest import Enlist

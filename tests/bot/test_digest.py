@@ -13,11 +13,12 @@ from bot.digest import (
     render_digest,
     split_messages,
 )
-from bot.domain import Level, Role
-from bot.regions import Region, load_region
-from bot.texts import utf16_len
+from bot.regions import load_region
+from domain.enums import Level, Role
+from domain.parsing import utf16_len
+from domain.regions import Region
+from domain.reports import GroupCount
 from emulator.html import parse_html
-from storage.reports import GroupCount
 
 WITA = ZoneInfo("Asia/Makassar")
 DAY = date(2024, 11, 27)

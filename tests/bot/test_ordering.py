@@ -8,8 +8,8 @@ import pytest
 from telegram import Chat, Message, Update, User
 
 from bot.ordering import PerSenderUpdateProcessor, ordering_key
+from domain.reports import NewReport, Report
 from emulator import FakeTelegram
-from storage.reports import NewReport, Report
 from tests.conftest import Enlist
 from tests.harness import Posko
 

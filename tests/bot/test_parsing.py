@@ -5,8 +5,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain import Level, Role
-from bot.parsing import (
+from bot.regions import load_region
+from bot.settings import parse_times
+from domain.enums import Level, Role
+from domain.parsing import (
     MAX_REPORT_TEXT,
     DayInvalid,
     OfficerArgsError,
@@ -19,8 +21,7 @@ from bot.parsing import (
     parse_officer_args,
     parse_quick_report,
 )
-from bot.regions import Region, load_region
-from bot.settings import parse_times
+from domain.regions import Region
 
 REGION = load_region()
 

@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.regions import Region, RegionFileError, load_region, normalize_name
+from bot.regions import load_region
+from domain.regions import Region, RegionFileError, normalize_name
 
 
 def test_bundled_region_has_the_18_kecamatan_of_kutai_timur() -> None:

@@ -2,10 +2,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain import Role
 from bot.regions import load_region
-from bot.roster import RosterFileError, RosterInvalid, parse_roster
-from storage.members import RosterRow
+from domain.enums import Role
+from domain.members import RosterRow
+from domain.roster import RosterFileError, RosterInvalid, parse_roster
 
 REGION = load_region()
 

@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.error import NetworkError
 
-from bot.domain import Role
 from bot.schedule import catch_up, latest_slot, post_digest, send_reminders, slot_key
 from bot.services import system_clock
+from domain.enums import Role
+from domain.members import RosterRow
 from emulator import FakeChat, FakeTelegram, FakeUser
 from storage.config import FIRST_STARTED_AT
 from storage.db import to_sql_time
-from storage.members import RosterRow
 from tests.conftest import Enlist
 from tests.harness import COORDINATION_CHAT_ID, FakeClock, Posko, make_settings
 

@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 from bot import texts
-from bot.domain import MemberState, Role
+from domain.enums import MemberState, Role
+from domain.members import RosterRow
 from emulator import FakeTelegram, FakeUser
-from storage.members import RosterRow
 from tests.harness import Posko
 
 JsonDict = dict[str, Any]

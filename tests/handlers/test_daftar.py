@@ -1,6 +1,6 @@
-from bot.domain import MemberState, Role
+from domain.enums import MemberState, Role
+from domain.members import RosterRow
 from emulator import FakeTelegram, FakeUser
-from storage.members import RosterRow
 from tests.harness import ADMIN_ID, Posko
 
 

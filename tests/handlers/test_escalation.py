@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import Role
 from bot.services import system_clock
+from domain.enums import Role
+from domain.members import RosterRow
 from emulator import FakeChat, FakeTelegram, FakeUser
-from storage.members import RosterRow
 from tests.conftest import Enlist
 from tests.harness import FakeClock, Posko, make_settings
 

@@ -71,8 +71,8 @@ async def test_a_429_is_waited_out_and_retried(
 
 
 async def _officer(posko: Posko, fake: FakeTelegram, user_id: int):  # type: ignore[no-untyped-def]
-    from bot.domain import Role
-    from storage.members import RosterRow
+    from domain.enums import Role
+    from domain.members import RosterRow
 
     region = posko.services.region.kecamatan
     await posko.services.members.save(

@@ -1,6 +1,6 @@
-from bot.domain import Role
+from domain.enums import Role
+from domain.members import RosterRow
 from emulator import FakeTelegram, FakeUser
-from storage.members import RosterRow
 from tests.harness import Posko
 
 GOOD = (

@@ -2,9 +2,9 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from bot.domain import Level, Role
+from domain.enums import Level, Role
+from domain.members import RosterRow
 from emulator import FakeChat, FakeTelegram, FakeUser
-from storage.members import RosterRow
 from tests.conftest import Enlist
 from tests.harness import Posko, make_settings
 

@@ -1,4 +1,4 @@
-from bot.domain import Level
+from domain.enums import Level
 from emulator import FakeChat, FakeTelegram, FakeUser
 from tests.conftest import Enlist
 from tests.harness import Posko

@@ -1,11 +1,11 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.domain import Role
-from bot.regions import Region
+from domain.enums import Role
+from domain.members import RosterRow
+from domain.regions import Region
 from emulator import FakeChat, FakeTelegram, FakeUser
 from emulator.server import TEXT_LIMIT, utf16_len
-from storage.members import RosterRow
 from tests.conftest import Enlist
 from tests.harness import FakeClock, Posko, make_settings
 

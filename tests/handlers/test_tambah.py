@@ -1,6 +1,6 @@
 import pytest
 
-from bot.domain import MemberState, Role
+from domain.enums import MemberState, Role
 from emulator import FakeChat, FakeTelegram, FakeUser
 from tests.harness import Posko
 

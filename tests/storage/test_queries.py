@@ -4,11 +4,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain import Level, Role
+from domain.enums import Level, Role
+from domain.members import RosterRow
+from domain.reports import NewReport
 from storage.db import Database, to_sql_time
-from storage.members import MemberRepo, RosterRow
+from storage.members import MemberRepo
 from storage.queries import QueryRepo, fts_query
-from storage.reports import NewReport, ReportRepo
+from storage.reports import ReportRepo
 
 NOW = datetime(2024, 11, 27, 2, 0, tzinfo=UTC)
 DAY = (to_sql_time(NOW - timedelta(hours=10)), to_sql_time(NOW + timedelta(hours=14)))

@@ -3,11 +3,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain import Level, MemberState, Role
+from domain.enums import Level, MemberState, Role
+from domain.members import RosterRow
+from domain.reports import NewReport
 from storage.audit import AuditRepo
 from storage.db import Database
-from storage.members import MemberRepo, RosterRow
-from storage.reports import NewReport, ReportRepo
+from storage.members import MemberRepo
+from storage.reports import ReportRepo
 from storage.slots import SlotRepo
 
 NOW = datetime(2024, 11, 27, 2, 0, tzinfo=UTC)

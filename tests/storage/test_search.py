@@ -3,11 +3,13 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.domain import Level, Role
+from domain.enums import Level, Role
+from domain.members import RosterRow
+from domain.reports import NewReport
 from storage.db import Database
-from storage.members import MemberRepo, RosterRow
+from storage.members import MemberRepo
 from storage.queries import MARK_END, MARK_START, QueryRepo, fts_query
-from storage.reports import NewReport, ReportRepo
+from storage.reports import ReportRepo
 
 NOW = datetime(2024, 11, 27, 2, 0, tzinfo=UTC)
 

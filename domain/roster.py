@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
-from bot.domain import Role
-from bot.parsing import OfficerArgsInvalid, clean_name, parse_kecamatan, parse_user_id
-from bot.regions import Region
-from storage.members import RosterRow
+from domain.enums import Role
+from domain.members import RosterRow
+from domain.parsing import OfficerArgsInvalid, clean_name, parse_kecamatan, parse_user_id
+from domain.regions import Region
 
 REQUIRED_COLUMNS = ("user_id", "peran", "kecamatan", "nama")
 OPTIONAL_COLUMNS = ("telepon",)

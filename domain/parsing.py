@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from bot.domain import Level, Role
-from bot.regions import Region
-from bot.texts import utf16_len
+from domain.enums import Level, Role
+from domain.regions import Region
 
 MAX_REPORT_TEXT = 3000
 MAX_NAME = 200
@@ -17,6 +16,11 @@ MAX_NAME = 200
 _INVISIBLE = " \t\r\n\u00a0\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
 _FIRST_WORD = re.compile(r"\s*(\S+)(?:\s+(.*))?\Z", re.DOTALL)
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def command_args(text: str) -> str:
