@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import timedelta
 from typing import cast
 
-from telegram import LinkPreviewOptions
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     ApplicationBuilder,
@@ -103,6 +104,14 @@ def build_application(
         bot.attach_inbox(queue)
         if isinstance(app, PoskoApplication):
             app.inbox, app.clock = services.inbox, clock
+
+        async def dropped(update: Update) -> None:
+            try:
+                await services.inbox.mark_done(update.update_id, clock())
+            except sqlite3.Error:
+                logger.exception("Dropped update %s not marked done", update.update_id)
+
+        processor.attach(services.is_member, dropped)
         await replay_pending(app, services.inbox)
         schedule.schedule_jobs(app, services)
         # In the background: one call per member, and start-up must not wait for thousands.
@@ -129,11 +138,12 @@ def build_application(
         get_updates_request=UpdatesRequest(),
     )
     queue = InboxQueue()
+    processor = PerSenderUpdateProcessor()
     application = (
         ApplicationBuilder()
         .application_class(PoskoApplication)
         .update_queue(queue)
-        .concurrent_updates(PerSenderUpdateProcessor())
+        .concurrent_updates(processor)
         .bot(bot)
         .context_types(ContextTypes(context=PoskoContext))
         .job_queue(JobQueue[PoskoContext]())

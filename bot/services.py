@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.regions import Region
 from bot.settings import Settings, parse_times
+from bot.throttle import AnswerThrottle
 from storage.audit import AuditRepo
 from storage.config import (
     COORDINATION_CHAT,
@@ -59,6 +60,8 @@ class RuntimeConfig:
     )
     # Report numbers whose escalation is being posted right now.
     escalating: set[int] = field(default_factory=set)
+    # When each non-member was last answered (see bot.access.hold_back_strangers).
+    stranger_answers: AnswerThrottle = field(default_factory=AnswerThrottle)
     # Work that runs beside update handling (e.g. escalations); awaited at shutdown.
     background: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -156,6 +159,13 @@ class Services:
     def today(self) -> date:
         """The current local (WITA) date."""
         return self.now().date()
+
+    async def is_member(self, user_id: int) -> bool:
+        """Whether this user is an active member (any role) or an ADMIN_IDS admin."""
+        if self.is_bootstrap_admin(user_id):
+            return True
+        member = await self.members.get(user_id)
+        return member is not None and member.is_active
 
     def is_bootstrap_admin(self, user_id: int) -> bool:
         """Whether this user id is in ADMIN_IDS (admin from start-up, not removable in the bot)."""

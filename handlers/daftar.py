@@ -20,7 +20,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import texts
 from bot.access import Access
 from bot.context import PoskoApp, PoskoContext
-from bot.domain import FIELD_ROLES, MemberState, Role
+from bot.domain import FIELD_ROLES, REGISTRATION_FLOW, MemberState, Role
 from bot.notify import admin_ids, tell
 from bot.parsing import clean_name
 from storage.drafts import Draft
@@ -28,7 +28,7 @@ from storage.members import RosterRow
 
 logger = logging.getLogger(__name__)
 
-FLOW = "daftar"
+FLOW = REGISTRATION_FLOW
 KECAMATAN_COLUMNS = 2
 
 

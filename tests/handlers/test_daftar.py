@@ -86,7 +86,9 @@ async def test_rejection_and_racing_admins(
     assert user.last_message().button_texts() == ["Camat", "Kapolsek", "Danramil"]
 
 
-async def test_cancel_midway_and_stale_buttons(posko: Posko, fake: FakeTelegram) -> None:
+async def test_cancel_midway_and_stale_buttons(
+    posko: Posko, fake: FakeTelegram, clock: FakeClock
+) -> None:
     user = fake.add_user(3001)
     await user.send("/daftar")
     form = user.last_message()
@@ -97,6 +99,7 @@ async def test_cancel_midway_and_stale_buttons(posko: Posko, fake: FakeTelegram)
     await user.press("Bengalon", form)  # the old keyboard no longer does anything
     assert list(fake.callback_answers.values())[-1]["text"] == "Tombol ini sudah tidak berlaku."
     assert await posko.services.members.get(3001) is None
+    clock.advance(minutes=1)  # outside a form, a stranger is answered once a minute
     await user.send("/batal")
     assert user.last_message().text == "Tidak ada proses yang sedang berjalan."
 
