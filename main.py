@@ -9,6 +9,7 @@ from bot.app import build_application
 from bot.logs import setup_logging
 from bot.regions import RegionFileError, load_region
 from bot.settings import Settings, SettingsError
+from bot.webhook import run_webhook
 from storage.backup import CorruptDatabase, check_integrity
 
 ALLOWED_UPDATES = ["message", "callback_query"]
@@ -42,16 +43,9 @@ def main() -> int:
     try:
         app = build_application(settings, region)
         if settings.webhook_url and settings.webhook_secret:
-            # Telegram echoes the secret in X-Telegram-Bot-Api-Secret-Token; python-telegram-bot
-            # refuses requests without it (403).
-            app.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path="telegram",
-                webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-                secret_token=settings.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES,
-            )
+            # Telegram echoes the secret in X-Telegram-Bot-Api-Secret-Token; requests without
+            # it are refused (403).
+            run_webhook(app, settings, ALLOWED_UPDATES)
         else:
             app.run_polling(allowed_updates=ALLOWED_UPDATES)
     except Exception:
