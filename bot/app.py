@@ -74,14 +74,18 @@ FEATURES = (
 
 
 INBOX_KEEP = timedelta(days=2)
+# Pages of a /laporan or /cari listing older than this answer "Tombol ini sudah tidak berlaku".
+VIEW_KEEP = timedelta(days=7)
 
 
-async def prune_inbox_job(context: PoskoContext) -> None:
-    """Forgets handled updates older than two days."""
+async def prune_job(context: PoskoContext) -> None:
+    """Forgets handled updates older than two days and saved listings older than a week."""
     services = context.services
-    removed = await services.inbox.prune(services.clock() - INBOX_KEEP)
-    if removed:
-        logger.info("Pruned %s handled updates from the inbox", removed)
+    now = services.clock()
+    updates = await services.inbox.prune(now - INBOX_KEEP)
+    views = await services.queries.prune_views(now - VIEW_KEEP)
+    if updates or views:
+        logger.info("Pruned %s handled updates and %s saved listings", updates, views)
 
 
 def build_application(
@@ -158,5 +162,5 @@ def build_application(
     escalation.schedule_repages(app, settings.escalation_ack_minutes)
     cadangan.schedule_backups(app, settings)
     if app.job_queue is not None:
-        app.job_queue.run_repeating(prune_inbox_job, interval=3600, first=60, name="prune inbox")
+        app.job_queue.run_repeating(prune_job, interval=3600, first=60, name="prune")
     return app

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import timedelta
 
 from telegram import Update
 
 from bot import texts
 from bot.ordering import PerSenderUpdateProcessor
+from bot.throttle import AnswerThrottle
 from emulator import FakeTelegram
 from tests.bot.test_ordering import update
 from tests.conftest import Enlist
-from tests.harness import FakeClock, Posko
+from tests.harness import DEFAULT_NOW, FakeClock, Posko
 
 FLOOD = 3000
 
@@ -160,3 +162,12 @@ async def test_the_registry_unreadable_means_nobody_is_dropped() -> None:
     await asyncio.gather(*(processor.process_update(update(i, 9), handle(i)) for i in range(5)))
     assert handled == [0, 1, 2, 3, 4]
     assert dropped == []
+
+
+def test_the_answer_throttle_forgets_quiet_senders() -> None:
+    throttle = AnswerThrottle()
+    start = DEFAULT_NOW
+    assert all(throttle.allow(sender, start) for sender in range(5000))
+    assert not throttle.allow(42, start + timedelta(seconds=59))
+    assert throttle.allow(42, start + timedelta(seconds=60))
+    assert len(throttle) == 1, "senders quiet for a minute are forgotten"

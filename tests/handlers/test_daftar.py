@@ -1,5 +1,6 @@
 from bot.domain import MemberState, Role
 from emulator import FakeTelegram, FakeUser
+from storage.drafts import Draft
 from storage.members import RosterRow
 from tests.harness import ADMIN_ID, FakeClock, Posko
 
@@ -226,3 +227,15 @@ async def run_job(posko: Posko, name: str) -> None:
     assert queue is not None
     [job] = queue.get_jobs_by_name(name)
     await job.run(posko.app)
+
+
+async def test_abandoned_drafts_of_any_flow_are_forgotten(
+    posko: Posko, fake: FakeTelegram, clock: FakeClock
+) -> None:
+    user = fake.add_user(3002, "Lama")
+    drafts = posko.services.drafts
+    await drafts.put(Draft(3002, "formulir-lama", "x"), clock())  # a flow an older version had
+    clock.advance(minutes=31)
+    await run_job(posko, "expire forms")
+    assert await drafts.get(3002) is None
+    assert user.messages == [], "nothing to tell about a form the user cannot know"
