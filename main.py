@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from bot.app import build_application
@@ -17,6 +18,8 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 
 def main() -> int:
     """Starts the bot; returns the process exit code."""
+    # Whatever the bot writes (database, WAL, backups, exports) is for its own user only.
+    os.umask(0o077)
     try:
         settings = Settings.from_env()
         region = load_region(settings.region_file)

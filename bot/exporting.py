@@ -21,7 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from bot import texts
 from bot.domain import Level, Role
-from storage.db import to_sql_time
+from storage.db import private_file, to_sql_time
 from storage.export import daily_levels, member_rows, open_reader, report_rows
 
 REPORT_COLUMNS = (
@@ -148,6 +148,7 @@ def build_export(
         sheet.set_column(8, 9, 60)
         count = 0
         # UTF-8 with BOM so Excel opens Indonesian text correctly.
+        private_file(csv_path)
         with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(REPORT_COLUMNS)
@@ -157,6 +158,7 @@ def build_export(
                 _write_cells(sheet, count, values)
         _members_sheet(workbook, conn, tz, bold, directory=directory)
         _summary_sheet(workbook, conn, span, tz, first, last, bold)
+    private_file(xlsx_path)  # written by XlsxWriter with the default mode
     return ExportFiles(csv_path, xlsx_path, count)
 
 
