@@ -18,9 +18,9 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import texts
-from bot.access import Access
+from bot.access import Access, access_of
 from bot.context import PoskoApp, PoskoContext
-from bot.domain import FIELD_ROLES, REGISTRATION_FLOW, MemberState, Role
+from bot.domain import FIELD_ROLES, REGISTRATION_FLOW, Role
 from bot.notify import admin_ids, tell
 from bot.parsing import clean_name
 from storage.drafts import Draft
@@ -197,16 +197,16 @@ async def _submit(update: Update, context: PoskoContext, draft: Draft, phone: st
 
 async def _state_notice(context: PoskoContext, user_id: int) -> str:
     """What a finished form that filed nothing tells its user, by their registry state."""
-    current = await context.services.members.get(user_id)
-    if current is None or current.state is MemberState.REJECTED:
-        return texts.DAFTAR_EXPIRED
-    if current.state is MemberState.INACTIVE:
-        return texts.INACTIVE
-    if current.state is MemberState.PENDING:
-        return texts.PENDING_WAIT
-    return texts.DAFTAR_ALREADY_ACTIVE.format(
-        title=texts.member_title(current.role, current.kecamatan)
-    )
+    services = context.services
+    current = await services.members.get(user_id)
+    access = access_of(current, bootstrap_admin=services.is_bootstrap_admin(user_id))
+    if access is Access.ADMIN:
+        return texts.DAFTAR_ADMIN
+    if access in (Access.PETUGAS, Access.KOORDINATOR) and current is not None:
+        title = texts.member_title(current.role, current.kecamatan)
+        return texts.DAFTAR_ALREADY_ACTIVE.format(title=title)
+    notices = {Access.PENDING: texts.PENDING_WAIT, Access.INACTIVE: texts.INACTIVE}
+    return notices.get(access, texts.DAFTAR_EXPIRED)  # unknown: rejected meanwhile, or never
 
 
 def register(app: PoskoApp) -> None:

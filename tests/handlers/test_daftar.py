@@ -212,21 +212,14 @@ async def test_an_idle_registration_form_expires(
     await user.send("/daftar")
     await user.press("Kapolsek")
     clock.advance(minutes=29)
-    await run_job(posko, "expire forms")
+    await posko.run_job("expire forms")
     assert await posko.services.drafts.get(3001) is not None
     clock.advance(minutes=2)
-    await run_job(posko, "expire forms")
+    await posko.run_job("expire forms")
     assert await posko.services.drafts.get(3001) is None
     assert user.last_message().text.startswith("⌛ Formulir pendaftaran dibatalkan")
     await user.send("Budi Santoso")  # too late: no form takes it
     assert await posko.services.members.get(3001) is None
-
-
-async def run_job(posko: Posko, name: str) -> None:
-    queue = posko.app.job_queue
-    assert queue is not None
-    [job] = queue.get_jobs_by_name(name)
-    await job.run(posko.app)
 
 
 async def test_abandoned_drafts_of_any_flow_are_forgotten(
@@ -236,6 +229,6 @@ async def test_abandoned_drafts_of_any_flow_are_forgotten(
     drafts = posko.services.drafts
     await drafts.put(Draft(3002, "formulir-lama", "x"), clock())  # a flow an older version had
     clock.advance(minutes=31)
-    await run_job(posko, "expire forms")
+    await posko.run_job("expire forms")
     assert await drafts.get(3002) is None
     assert user.messages == [], "nothing to tell about a form the user cannot know"

@@ -191,11 +191,8 @@ async def test_saved_listings_are_pruned_after_a_week(
     clock.advance(days=6)
     await admin.send("/cari kejadian")
     recent = admin.last_message()
-    queue = posko.app.job_queue
-    assert queue is not None
-    [job] = queue.get_jobs_by_name("prune")
     clock.advance(days=1, seconds=1)
-    await job.run(posko.app)
+    await posko.run_job("prune")
     rows = await posko.services.db.fetchall("SELECT kind FROM views")
     assert [row["kind"] for row in rows] == ["cari"], "the week-old listing is forgotten"
     await admin.press("➡️", old)
