@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from bot.app import build_application
 from bot.logs import setup_logging
 from bot.regions import load_region
 from bot.settings import Settings, SettingsError
+from bot.webhook import run_webhook
 from domain.regions import RegionFileError
 from storage.backup import CorruptDatabase, check_integrity
 
@@ -17,6 +19,8 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 
 def main() -> int:
     """Starts the bot; returns the process exit code."""
+    # Whatever the bot writes (database, WAL, backups, exports) is for its own user only.
+    os.umask(0o077)
     try:
         settings = Settings.from_env()
         region = load_region(settings.region_file)
@@ -43,16 +47,9 @@ def main() -> int:
     try:
         app = build_application(settings, region)
         if settings.webhook_url and settings.webhook_secret:
-            # Telegram echoes the secret in X-Telegram-Bot-Api-Secret-Token; python-telegram-bot
-            # refuses requests without it (403).
-            app.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path="telegram",
-                webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-                secret_token=settings.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES,
-            )
+            # Telegram echoes the secret in X-Telegram-Bot-Api-Secret-Token; requests without
+            # it are refused (403).
+            run_webhook(app, settings, ALLOWED_UPDATES)
         else:
             app.run_polling(allowed_updates=ALLOWED_UPDATES)
     except Exception:

@@ -18,7 +18,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
 from bot.services import Services
-from domain.enums import MemberState, Role
+from domain.enums import REGISTRATION_FLOW, MemberState, Role
 from domain.members import Member
 
 
@@ -124,6 +124,8 @@ EVERYWHERE = Rule(private=PEOPLE, coordination=ALL, group=ALL)
 ADMIN_PRIVATE = Rule(private=ADMIN)
 # Report content: koordinator and admins, privately or inside the coordination group only.
 READERS = Rule(private=STAFF, coordination=STAFF)
+# Outside the registry: answered at most once a minute each (see hold_back_strangers).
+STRANGERS = frozenset({Access.ANONYMOUS, Access.UNKNOWN, Access.PENDING, Access.INACTIVE})
 
 COMMANDS: dict[str, Rule] = {
     "start": EVERYWHERE,
@@ -208,6 +210,34 @@ def refusal(rule: Rule, access: Access, place: Place) -> str:
     }.get(access, texts.ADMIN_ONLY if rule.allowed(place) == ADMIN else texts.ROLE_REFUSED)
 
 
+async def hold_back_strangers(
+    update: Update, context: PoskoContext, place: Place, command: str | None
+) -> None:
+    """Stops an update the bot would answer when it comes from a non-member answered less than
+    a minute ago; a /daftar form in progress (and /daftar itself) always goes through.
+
+    Whatever a stranger sends, the bot then writes to them once a minute at most, so flooding it
+    costs the stranger nothing back and the bot no sends. The coordination group is exempt:
+    its people were let in by the admins.
+    """
+    actor = context.actor
+    if actor.access not in STRANGERS or place is Place.COORDINATION:
+        return
+    services = context.services
+    user, chat = update.effective_user, update.effective_chat
+    sender = user.id if user is not None else chat.id if chat is not None else 0
+    if command == "daftar" or await _registering(services, actor.user_id):
+        return  # and does not count: the form's own answers are not what is throttled
+    if not services.runtime.stranger_answers.allow(sender, services.clock()):
+        raise ApplicationHandlerStop
+
+
+async def _registering(services: Services, user_id: int | None) -> bool:
+    """Whether the user is filling in the /daftar form."""
+    draft = await services.drafts.get(user_id) if user_id is not None else None
+    return draft is not None and draft.flow == REGISTRATION_FLOW
+
+
 async def gate(update: Update, context: PoskoContext) -> None:
     """Authorizes every update before any handler sees it."""
     services = context.services
@@ -216,6 +246,7 @@ async def gate(update: Update, context: PoskoContext) -> None:
     place = place_of(update.effective_chat, services)
     query = update.callback_query
     if query is not None:
+        await hold_back_strangers(update, context, place, None)
         rule = CALLBACKS.get((query.data or "").split(":", 1)[0])
         if rule is None or actor.access not in rule.allowed(place):
             await query.answer(texts.CALLBACK_REFUSED)
@@ -232,7 +263,9 @@ async def gate(update: Update, context: PoskoContext) -> None:
             return  # the group became a supergroup: handlers.coordination follows it
         if place is not Place.PRIVATE:
             raise ApplicationHandlerStop  # group chatter is not for the bot
+        await hold_back_strangers(update, context, place, None)
         return
+    await hold_back_strangers(update, context, place, command)
     if message.forward_origin is not None:
         # A forwarded command is someone else's words: never act on it.
         await message.reply_text(texts.FORWARDED_COMMAND)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import timedelta
 from typing import cast
 
-from telegram import LinkPreviewOptions
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     ApplicationBuilder,
@@ -73,14 +74,18 @@ FEATURES = (
 
 
 INBOX_KEEP = timedelta(days=2)
+# Pages of a /laporan or /cari listing older than this answer "Tombol ini sudah tidak berlaku".
+VIEW_KEEP = timedelta(days=7)
 
 
-async def prune_inbox_job(context: PoskoContext) -> None:
-    """Forgets handled updates older than two days."""
+async def prune_job(context: PoskoContext) -> None:
+    """Forgets handled updates older than two days and saved listings older than a week."""
     services = context.services
-    removed = await services.inbox.prune(services.clock() - INBOX_KEEP)
-    if removed:
-        logger.info("Pruned %s handled updates from the inbox", removed)
+    now = services.clock()
+    updates = await services.inbox.prune(now - INBOX_KEEP)
+    views = await services.queries.prune_views(now - VIEW_KEEP)
+    if updates or views:
+        logger.info("Pruned %s handled updates and %s saved listings", updates, views)
 
 
 def build_application(
@@ -103,6 +108,14 @@ def build_application(
         bot.attach_inbox(queue)
         if isinstance(app, PoskoApplication):
             app.inbox, app.clock = services.inbox, clock
+
+        async def dropped(update: Update) -> None:
+            try:
+                await services.inbox.mark_done(update.update_id, clock())
+            except sqlite3.Error:
+                logger.exception("Dropped update %s not marked done", update.update_id)
+
+        processor.attach(services.is_member, dropped)
         await replay_pending(app, services.inbox)
         schedule.schedule_jobs(app, services)
         # In the background: one call per member, and start-up must not wait for thousands.
@@ -129,11 +142,12 @@ def build_application(
         get_updates_request=UpdatesRequest(),
     )
     queue = InboxQueue()
+    processor = PerSenderUpdateProcessor()
     application = (
         ApplicationBuilder()
         .application_class(PoskoApplication)
         .update_queue(queue)
-        .concurrent_updates(PerSenderUpdateProcessor())
+        .concurrent_updates(processor)
         .bot(bot)
         .context_types(ContextTypes(context=PoskoContext))
         .job_queue(JobQueue[PoskoContext]())
@@ -148,5 +162,5 @@ def build_application(
     escalation.schedule_repages(app, settings.escalation_ack_minutes)
     cadangan.schedule_backups(app, settings)
     if app.job_queue is not None:
-        app.job_queue.run_repeating(prune_inbox_job, interval=3600, first=60, name="prune inbox")
+        app.job_queue.run_repeating(prune_job, interval=3600, first=60, name="prune")
     return app

@@ -21,7 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from bot import texts
 from domain.enums import Level, Role
-from storage.db import to_sql_time
+from storage.db import private_file, to_sql_time
 from storage.export import daily_levels, member_rows, open_reader, report_rows
 
 REPORT_COLUMNS = (
@@ -48,10 +48,12 @@ MEMBER_COLUMNS = (
     "peran",
     "kecamatan",
     "status",
-    "telepon",
     "jumlah_laporan",
     "laporan_terakhir",
 )
+# The member directory (phone numbers, pending, rejected and inactive people) is for admins:
+# only an export into an admin's private chat carries it.
+DIRECTORY_COLUMNS = (*MEMBER_COLUMNS, "telepon")
 
 
 @dataclass(frozen=True)
@@ -114,12 +116,19 @@ def _write_cells(sheet: Worksheet, row: int, values: Sequence[object]) -> None:
 
 
 def build_export(
-    db_path: Path, first: date, last: date, tz: ZoneInfo, folder: Path
+    db_path: Path,
+    first: date,
+    last: date,
+    tz: ZoneInfo,
+    folder: Path,
+    *,
+    directory: bool = False,
 ) -> ExportFiles:
     """Writes `laporan_<first>_<last>.csv` and `.xlsx` for the local days first..last.
 
     The reports are read once and each row goes to both files, so the query and the
-    conversion of every row run once for the two files.
+    conversion of every row run once for the two files. The Petugas sheet lists active members
+    without phone numbers, unless `directory` (an admin's private chat) asks for everyone.
     """
     start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
@@ -139,6 +148,7 @@ def build_export(
         sheet.set_column(8, 9, 60)
         count = 0
         # UTF-8 with BOM so Excel opens Indonesian text correctly.
+        private_file(csv_path)
         with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(REPORT_COLUMNS)
@@ -146,8 +156,9 @@ def build_export(
                 values = _report_values(row, tz)
                 writer.writerow([_csv_safe(value) for value in values])
                 _write_cells(sheet, count, values)
-        _members_sheet(workbook, conn, tz, bold)
+        _members_sheet(workbook, conn, tz, bold, directory=directory)
         _summary_sheet(workbook, conn, span, tz, first, last, bold)
+    private_file(xlsx_path)  # written by XlsxWriter with the default mode
     return ExportFiles(csv_path, xlsx_path, count)
 
 
@@ -156,25 +167,23 @@ def _members_sheet(
     conn: sqlite3.Connection,
     tz: ZoneInfo,
     bold: xlsxwriter.format.Format,
+    *,
+    directory: bool,
 ) -> None:
-    """Everyone registered, with their number of reports and the time of the last one."""
+    """Members with their number of reports and the time of the last one."""
     members = workbook.add_worksheet("Petugas")
-    members.write_row(0, 0, MEMBER_COLUMNS, bold)
-    for index, row in enumerate(member_rows(conn), start=1):
-        members.write_row(
-            index,
-            0,
-            [
-                row["user_id"],
-                row["name"],
-                texts.ROLE_NAMES[Role(row["role"])],
-                row["kecamatan"] or "",
-                row["state"],
-                row["phone"] or "",
-                row["reports"],
-                _local(row["last_report_at"], tz),
-            ],
-        )
+    members.write_row(0, 0, DIRECTORY_COLUMNS if directory else MEMBER_COLUMNS, bold)
+    for index, row in enumerate(member_rows(conn, active_only=not directory), start=1):
+        cells = [
+            row["user_id"],
+            row["name"],
+            texts.ROLE_NAMES[Role(row["role"])],
+            row["kecamatan"] or "",
+            row["state"],
+            row["reports"],
+            _local(row["last_report_at"], tz),
+        ]
+        members.write_row(index, 0, [*cells, row["phone"] or ""] if directory else cells)
 
 
 def _summary_sheet(

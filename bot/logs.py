@@ -1,13 +1,25 @@
-"""Logging set-up: one format, noisy libraries quieted, bot tokens never written."""
+"""Logging set-up: one format, noisy libraries quieted, bot tokens never written.
+
+At INFO and above no report text or phone number is written: the bot's own lines name updates,
+reports and people by number only, and a line from a library that carries a whole update (or
+any Telegram object, or raw JSON) shows just its kind and id. Indonesian mobile numbers are
+masked wherever they appear. DEBUG lines are written as they are (README, Operations).
+"""
 
 from __future__ import annotations
 
 import logging
 import re
 import sys
+from collections.abc import Mapping
+from typing import Any
+
+from telegram import TelegramObject, Update
 
 # Any Telegram bot token (digits, colon, 30+ url-safe characters), wherever it appears.
 _TOKEN_PATTERN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
+# Indonesian mobile numbers: 08..., 628... or +628... (Telegram user ids have at most 10 digits).
+_PHONE_PATTERN = re.compile(r"(?<![\d+])(?:\+?62|0)8\d{8,11}(?!\d)")
 
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
@@ -18,15 +30,40 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     return _TOKEN_PATTERN.sub("<redacted>", text)
 
 
+def summarize(value: object) -> object:
+    """A log argument without personal data: a Telegram object or raw JSON by kind only."""
+    if isinstance(value, Update):
+        return f"<update {value.update_id}>"
+    if isinstance(value, TelegramObject):
+        return f"<{type(value).__name__}>"
+    if isinstance(value, Mapping | list | tuple | bytes):
+        return f"<{type(value).__name__} of {len(value)}>"
+    return value
+
+
 class RedactingFormatter(logging.Formatter):
-    """Formats records, then removes secrets from the whole text, tracebacks included."""
+    """Formats records, then removes secrets from the whole text, tracebacks included; at INFO
+    and above also personal data (see the module docstring)."""
 
     def __init__(self, fmt: str, secrets: tuple[str, ...]) -> None:
         super().__init__(fmt)
         self._secrets = secrets
 
     def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record), self._secrets)
+        if record.levelno < logging.INFO:
+            return redact(super().format(record), self._secrets)
+        original = record.args
+        args: Any = original
+        if isinstance(original, tuple):
+            args = tuple(summarize(arg) for arg in original)
+        elif isinstance(original, Mapping):
+            args = {key: summarize(arg) for key, arg in original.items()}
+        record.args = args
+        try:
+            text = super().format(record)
+        finally:
+            record.args = original  # other handlers see the record unchanged
+        return _PHONE_PATTERN.sub("<telepon>", redact(text, self._secrets))
 
 
 def setup_logging(level: str, secrets: tuple[str, ...]) -> None:

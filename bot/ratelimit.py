@@ -19,7 +19,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import defaultdict, deque
+import weakref
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -118,6 +119,12 @@ class SlidingWindow:
         self._times.extend([time.monotonic()] * count)
         self._completed.set()
 
+    def idle(self) -> bool:
+        """Whether nothing is in flight or waiting and every message has left the window."""
+        newest = self._times[-1] if self._times else None
+        recent = newest is not None and newest > time.monotonic() - self._window
+        return not (self._in_flight or self._lock.locked() or recent)
+
 
 class PoskoRateLimiter(BaseRateLimiter[int]):
     """Sliding-window limits per group and overall, in-order delivery per chat, 429 retries."""
@@ -125,8 +132,12 @@ class PoskoRateLimiter(BaseRateLimiter[int]):
     def __init__(self, limits: RateLimits | None = None) -> None:
         self.limits = limits or RateLimits()
         self._overall = SlidingWindow(self.limits.overall_messages, self.limits.overall_window)
+        # Per-chat state lives only while it matters: a chat's lock while a message to it is
+        # on its way (kept alive by its users), a group's window while it counts anything.
         self._groups: dict[int | str, SlidingWindow] = {}
-        self._chat_locks: defaultdict[int | str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._chat_locks: weakref.WeakValueDictionary[int | str, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -136,10 +147,18 @@ class PoskoRateLimiter(BaseRateLimiter[int]):
 
     def _group(self, chat_id: int | str) -> SlidingWindow:
         if chat_id not in self._groups:
+            for idle in [key for key, window in self._groups.items() if window.idle()]:
+                del self._groups[idle]
             self._groups[chat_id] = SlidingWindow(
                 self.limits.group_messages, self.limits.group_window
             )
         return self._groups[chat_id]
+
+    def _chat_lock(self, chat_id: int | str) -> asyncio.Lock:
+        lock = self._chat_locks.get(chat_id)
+        if lock is None:
+            lock = self._chat_locks[chat_id] = asyncio.Lock()
+        return lock
 
     async def process_request(
         self,
@@ -156,7 +175,7 @@ class PoskoRateLimiter(BaseRateLimiter[int]):
             return await self._with_retries(callback, args, kwargs, endpoint)
         messages = len(data.get("media") or ()) or 1  # an album counts each photo
         is_group = isinstance(chat_id, str) or int(chat_id) < 0
-        async with self._chat_locks[chat_id], AsyncExitStack() as windows:
+        async with self._chat_lock(chat_id), AsyncExitStack() as windows:
             # One chat's messages leave in order; each holds its place in the windows that
             # apply until Telegram has answered it (retries included).
             if is_group:

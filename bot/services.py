@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from bot.settings import Settings, parse_times
+from bot.throttle import AnswerThrottle
 from domain.regions import Region
 from storage.audit import AuditRepo
 from storage.config import (
@@ -79,6 +80,8 @@ class RuntimeConfig:
     # Reminder rounds running now (the catch-up must not run a second copy beside one).
     reminder_rounds: set[str] = field(default_factory=set)
     unrecorded: Unrecorded = field(default_factory=Unrecorded)
+    # When each non-member was last answered (see bot.access.hold_back_strangers).
+    stranger_answers: AnswerThrottle = field(default_factory=AnswerThrottle)
     # Work that runs beside update handling (e.g. escalations); awaited at shutdown.
     background: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -179,6 +182,13 @@ class Services:
     def today(self) -> date:
         """The current local (WITA) date."""
         return self.now().date()
+
+    async def is_member(self, user_id: int) -> bool:
+        """Whether this user is an active member (any role) or an ADMIN_IDS admin."""
+        if self.is_bootstrap_admin(user_id):
+            return True
+        member = await self.members.get(user_id)
+        return member is not None and member.is_active
 
     def is_bootstrap_admin(self, user_id: int) -> bool:
         """Whether this user id is in ADMIN_IDS (admin from start-up, not removable in the bot)."""

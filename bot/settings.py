@@ -71,7 +71,8 @@ class Settings:
     backup_time: time = time(2, 0)
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
-    webhook_listen: str = "0.0.0.0"  # noqa: S104 - a webhook server listens for Telegram
+    # The TLS proxy in front is the public side; a container recipe sets 0.0.0.0 explicitly.
+    webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
 
     @classmethod
@@ -190,6 +191,6 @@ class Settings:
             backup_time=backup_time,
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
-            webhook_listen=get("WEBHOOK_LISTEN") or "0.0.0.0",  # noqa: S104
+            webhook_listen=get("WEBHOOK_LISTEN") or "127.0.0.1",
             webhook_port=int(port_text),
         )

@@ -375,6 +375,10 @@ DAFTAR_SKIP = "Lewati"
 DAFTAR_NOT_OWN_CONTACT = 'Kirim nomor Anda sendiri dengan tombol di bawah, atau tekan "Lewati".'
 DAFTAR_USE_BUTTONS = "Pilih dengan tombol pada pesan di atas, atau /batal untuk berhenti."
 DAFTAR_CANCELLED = "Pendaftaran dibatalkan. Ketik /daftar untuk mulai lagi."
+DAFTAR_EXPIRED = (
+    "⌛ Formulir pendaftaran dibatalkan karena tidak ada kegiatan selama 30 menit. "
+    "Ketik /daftar untuk mulai lagi."
+)
 NOTHING_TO_CANCEL = "Tidak ada proses yang sedang berjalan."
 DAFTAR_ALREADY_ACTIVE = "Anda sudah terdaftar sebagai <b>{title}</b>. Tidak perlu mendaftar lagi."
 DAFTAR_ADMIN = "Anda admin; admin tidak perlu mendaftar."

@@ -53,6 +53,10 @@ class Role(StrEnum):
 FIELD_ROLES = (Role.CAMAT, Role.KAPOLSEK, Role.DANRAMIL)
 
 
+# The dialog (draft flow) of /daftar: the way in for people outside the registry.
+REGISTRATION_FLOW = "daftar"
+
+
 class MemberState(StrEnum):
     """Lifecycle of a registry entry."""
 

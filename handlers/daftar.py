@@ -18,17 +18,17 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import texts
-from bot.access import Access
+from bot.access import Access, access_of
 from bot.context import PoskoApp, PoskoContext
 from bot.notify import admin_ids, tell
-from domain.enums import FIELD_ROLES, Role
+from domain.enums import FIELD_ROLES, REGISTRATION_FLOW, Role
 from domain.members import RosterRow
 from domain.parsing import clean_name
 from storage.drafts import Draft
 
 logger = logging.getLogger(__name__)
 
-FLOW = "daftar"
+FLOW = REGISTRATION_FLOW
 KECAMATAN_COLUMNS = 2
 
 
@@ -163,19 +163,18 @@ async def _submit(update: Update, context: PoskoContext, draft: Draft, phone: st
     role, kecamatan, name = Role(draft.data["role"]), draft.data["kecamatan"], draft.data["name"]
     # Until every admin's notice is recorded, no decision may take the notices (see decide).
     async with services.member_lock(user_id):
+        # An admin's /tambah or /nonaktifkan (or the idle sweep) may have ended the form while
+        # this answer waited for the lock: then nothing is filed.
+        still_open = await services.drafts.get(user_id) == draft
         entry = RosterRow(user_id, role, kecamatan, name, phone)
-        member = await services.members.request(entry, services.clock())
-        await services.drafts.delete(user_id)
-        if member is None:  # registered or requested meanwhile (e.g. by an admin's /tambah)
-            current = await services.members.get(user_id)
-            text = (
-                texts.DAFTAR_ALREADY_ACTIVE.format(
-                    title=texts.member_title(current.role, current.kecamatan)
-                )
-                if current is not None and current.is_active
-                else texts.PENDING_WAIT
+        member = None
+        if still_open:
+            member = await services.members.request(entry, services.clock())
+            await services.drafts.delete(user_id)
+        if member is None:
+            await message.reply_text(
+                await _state_notice(context, user_id), reply_markup=ReplyKeyboardRemove()
             )
-            await message.reply_text(text, reply_markup=ReplyKeyboardRemove())
             return
         await message.reply_text(
             texts.daftar_sent(role, kecamatan, name), reply_markup=ReplyKeyboardRemove()
@@ -194,6 +193,20 @@ async def _submit(update: Update, context: PoskoContext, draft: Draft, phone: st
             if sent is not None:
                 await services.config.add_notice(user_id, sent.chat_id, sent.message_id)
     logger.info("Registration request from %s filed", user_id)
+
+
+async def _state_notice(context: PoskoContext, user_id: int) -> str:
+    """What a finished form that filed nothing tells its user, by their registry state."""
+    services = context.services
+    current = await services.members.get(user_id)
+    access = access_of(current, bootstrap_admin=services.is_bootstrap_admin(user_id))
+    if access is Access.ADMIN:
+        return texts.DAFTAR_ADMIN
+    if access in (Access.PETUGAS, Access.KOORDINATOR) and current is not None:
+        title = texts.member_title(current.role, current.kecamatan)
+        return texts.DAFTAR_ALREADY_ACTIVE.format(title=title)
+    notices = {Access.PENDING: texts.PENDING_WAIT, Access.INACTIVE: texts.INACTIVE}
+    return notices.get(access, texts.DAFTAR_EXPIRED)  # unknown: rejected meanwhile, or never
 
 
 def register(app: PoskoApp) -> None:

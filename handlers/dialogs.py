@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from telegram import ReplyKeyboardRemove, Update
+from telegram.error import TelegramError
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
 from handlers import daftar, lapor_form
 from storage.drafts import Draft
+
+logger = logging.getLogger(__name__)
 
 InputHandler = Callable[[Update, PoskoContext, Draft], Awaitable[None]]
 
@@ -23,6 +28,12 @@ CANCELLED: dict[str, str] = {
     daftar.FLOW: texts.DAFTAR_CANCELLED,
     lapor_form.FLOW: texts.FORM_CANCELLED,
 }
+EXPIRED: dict[str, str] = {
+    daftar.FLOW: texts.DAFTAR_EXPIRED,
+    lapor_form.FLOW: texts.FORM_EXPIRED,
+}
+# A dialog nobody touched for this long is discarded (and its user told).
+IDLE_LIMIT = timedelta(minutes=30)
 
 
 async def input_msg(update: Update, context: PoskoContext) -> None:
@@ -56,8 +67,24 @@ async def batal_cmd(update: Update, context: PoskoContext) -> None:
     )
 
 
+async def expire_forms_job(context: PoskoContext) -> None:
+    """Discards dialogs left idle for 30 minutes, telling their users."""
+    services = context.services
+    for draft in await services.drafts.idle(services.clock() - IDLE_LIMIT):
+        notice = EXPIRED.get(draft.flow)  # a flow this version no longer has: just forget it
+        if await services.drafts.delete_if_unchanged(draft) and notice is not None:
+            try:
+                await context.bot.send_message(
+                    draft.user_id, notice, reply_markup=ReplyKeyboardRemove()
+                )
+            except TelegramError:
+                logger.info("Could not tell %s their form expired", draft.user_id)
+
+
 def register(app: PoskoApp) -> None:
-    """Adds `/batal` and the router for typed answers."""
+    """Adds `/batal`, the router for typed answers and the idle sweep."""
     app.add_handler(CommandHandler("batal", batal_cmd))
     private_input = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND
     app.add_handler(MessageHandler(private_input, input_msg))
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(expire_forms_job, interval=60, first=5, name="expire forms")

@@ -8,7 +8,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from telegram import Update
+from telegram import Chat, Update
 from telegram.ext import CommandHandler
 
 from bot import texts
@@ -56,9 +56,17 @@ async def ekspor_cmd(update: Update, context: PoskoContext) -> None:
         await message.reply_text(texts.ekspor_empty(first, last))
         return
     await message.reply_text(texts.EKSPOR_WORKING)
+    # Phone numbers and people not (or no longer) active are the admins' member directory.
+    directory = context.actor.is_admin and message.chat.type == Chat.PRIVATE
     with tempfile.TemporaryDirectory(prefix="posko-ekspor-") as folder:
         files = await asyncio.to_thread(
-            build_export, services.settings.database_path, first, last, tz, Path(folder)
+            build_export,
+            services.settings.database_path,
+            first,
+            last,
+            tz,
+            Path(folder),
+            directory=directory,
         )
         for path, kind in ((files.csv_path, "CSV"), (files.xlsx_path, "Excel")):
             with path.open("rb") as handle:

@@ -11,7 +11,6 @@ import contextlib
 import logging
 import secrets
 import sqlite3
-from datetime import timedelta
 from typing import Any
 
 from telegram import (
@@ -37,7 +36,6 @@ logger = logging.getLogger(__name__)
 
 FLOW = "lapor"
 MAX_PHOTOS = 5
-IDLE_LIMIT = timedelta(minutes=30)
 EDITABLE = ("level", "category", "text", "photos", "location")
 
 
@@ -387,21 +385,6 @@ async def _submit(update: Update, context: PoskoContext, draft: Draft, *, nihil:
         logger.info("Form buttons of report #%s already gone", report.number)
 
 
-async def expire_forms_job(context: PoskoContext) -> None:
-    """Discards forms left idle for 30 minutes, telling their officers."""
-    services = context.services
-    for draft in await services.drafts.idle(FLOW, services.clock() - IDLE_LIMIT):
-        if await services.drafts.delete_if_unchanged(draft):
-            try:
-                await context.bot.send_message(
-                    draft.user_id, texts.FORM_EXPIRED, reply_markup=ReplyKeyboardRemove()
-                )
-            except TelegramError:
-                logger.info("Could not tell %s their form expired", draft.user_id)
-
-
 def register(app: PoskoApp) -> None:
-    """Adds the form's buttons and the idle sweep (typed answers arrive via handlers.dialogs)."""
+    """Adds the form's buttons (typed answers and the idle sweep live in handlers.dialogs)."""
     app.add_handler(CallbackQueryHandler(form_cb, pattern=r"^lapor:"))
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(expire_forms_job, interval=60, first=5, name="expire forms")

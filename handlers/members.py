@@ -56,6 +56,8 @@ async def tambah_cmd(update: Update, context: PoskoContext) -> None:
     async with services.member_lock(args.user_id):
         entry = RosterRow(args.user_id, args.role, args.kecamatan, args.name)
         member, added = await services.members.save(entry, services.clock(), context.actor.user_id)
+        # A form begun under the old (or no) registration must not be finished under the new.
+        await services.drafts.delete(member.user_id)
         logger.info(
             "Admin %s saved member %s (added=%s)", context.actor.user_id, member.user_id, added
         )
@@ -162,6 +164,8 @@ async def activation_cmd(update: Update, context: PoskoContext) -> None:
         if member is None:
             await message.reply_text(texts.no_member(user_id))
             return
+        if not active:  # a stale form (a report, a registration) must not outlive the account
+            await services.drafts.delete(user_id)
         await message.reply_text(texts.activation_reply(active, member.name, user_id))
         notice = texts.ACTIVATED_FOR_MEMBER if active else texts.DEACTIVATED_FOR_MEMBER
         await tell(context.bot, user_id, notice)

@@ -7,6 +7,8 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from storage.db import private_dirs, private_file
+
 BACKUP_PATTERN = "posko-*.db"
 
 
@@ -17,6 +19,7 @@ class CorruptDatabase(Exception):
 def snapshot(db_path: Path, target: Path) -> Path:
     """Copies the database (with its WAL) into `target` atomically and verifies the copy."""
     partial = target.with_suffix(".partial")
+    private_file(partial)  # before SQLite writes a byte into it
     source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         copy = sqlite3.connect(partial)
@@ -38,7 +41,7 @@ def snapshot(db_path: Path, target: Path) -> Path:
 
 def rotate_backup(db_path: Path, folder: Path, keep: int, now: datetime) -> Path:
     """Writes `posko-<time>.db` into `folder` and deletes all but the newest `keep` backups."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dirs(folder)
     target = snapshot(db_path, folder / f"posko-{now:%Y%m%d-%H%M%S}.db")
     backups = sorted(folder.glob(BACKUP_PATTERN))
     for old in backups[: max(0, len(backups) - keep)]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
@@ -23,6 +24,28 @@ SQL_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 BUSY_TIMEOUT_MS = 5000
 
 Params = tuple[Any, ...]
+# Reports, names and phone numbers: the database and every copy are the owner's alone.
+PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
+
+
+def private_dirs(path: Path) -> None:
+    """Creates folder `path` and its missing parents, each readable by the owner only (folders
+    that already exist are left as they are)."""
+    missing: list[Path] = []
+    while not path.exists():
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=PRIVATE_DIR, exist_ok=True)
+
+
+def private_file(path: Path) -> None:
+    """Creates `path` empty if missing; either way only its owner may read or write it."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
+    try:
+        os.chmod(path, PRIVATE_FILE)
+    except PermissionError:  # someone else's file we may write to: not ours to change
+        logger.warning("Could not make %s readable by its owner only", path)
 
 
 def to_sql_time(moment: datetime) -> str:
@@ -48,6 +71,10 @@ def load_migrations() -> list[tuple[int, str]]:
     return found
 
 
+def _companions(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
 class Database:
     """One aiosqlite connection; every access is serialized so transactions never interleave."""
 
@@ -63,7 +90,11 @@ class Database:
     @classmethod
     async def open_at_version(cls, path: Path, version: int | None) -> Database:
         """Like `open`, but migrates only up to `version` (None: all); tests upgrades."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dirs(path.parent)
+        # SQLite gives the -wal and -shm files the mode of the database file; files left by an
+        # older version (or a copy) are tightened too.
+        for part in (path, *(p for p in _companions(path) if p.exists())):
+            private_file(part)
         conn = await aiosqlite.connect(path, isolation_level=None)
         try:
             conn.row_factory = sqlite3.Row

@@ -53,11 +53,10 @@ class DraftRepo:
                 (draft.user_id, draft.flow, draft.step, json.dumps(draft.data), to_sql_time(now)),
             )
 
-    async def idle(self, flow: str, before: datetime) -> list[Draft]:
-        """Open dialogs of `flow` last touched before `before`."""
+    async def idle(self, before: datetime) -> list[Draft]:
+        """Open dialogs (of any flow) last touched before `before`."""
         rows = await self._db.fetchall(
-            "SELECT user_id FROM drafts WHERE flow = ? AND updated_at < ?",
-            (flow, to_sql_time(before)),
+            "SELECT user_id FROM drafts WHERE updated_at < ?", (to_sql_time(before),)
         )
         found = [await self.get(row["user_id"]) for row in rows]
         return [draft for draft in found if draft is not None]

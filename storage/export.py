@@ -39,15 +39,17 @@ def report_rows(conn: sqlite3.Connection, start: str, end: str) -> Iterator[sqli
         yield from batch
 
 
-def member_rows(conn: sqlite3.Connection) -> Iterator[sqlite3.Row]:
-    """Every registry entry with its report count and last report time."""
+def member_rows(conn: sqlite3.Connection, *, active_only: bool) -> Iterator[sqlite3.Row]:
+    """Registry entries (every one, or only active members) with report count and last report."""
+    where = "WHERE m.state = 'active'" if active_only else ""
     cursor = conn.execute(
-        """
+        f"""
         SELECT m.*, COUNT(r.id) AS reports, MAX(r.created_at) AS last_report_at
         FROM members m LEFT JOIN reports r ON r.officer_id = m.user_id
+        {where}
         GROUP BY m.user_id
         ORDER BY m.kecamatan IS NULL, m.kecamatan, m.role, m.name
-        """
+        """  # noqa: S608 - a constant clause
     )
     while batch := cursor.fetchmany(BATCH):
         yield from batch

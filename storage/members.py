@@ -100,7 +100,10 @@ class MemberRepo:
         return added, updated
 
     async def request(self, entry: RosterRow, now: datetime) -> Member | None:
-        """Files a pending registration; None when the user is already pending or active."""
+        """Files a pending registration; None unless the user is new or was rejected.
+
+        A deactivated member stays deactivated: only an admin's /aktifkan brings them back.
+        """
         stamp = to_sql_time(now)
         async with self._change() as conn:
             async with conn.execute(
@@ -112,7 +115,7 @@ class MemberRepo:
                     role = excluded.role, kecamatan = excluded.kecamatan, name = excluded.name,
                     phone = excluded.phone, state = 'pending', updated_at = excluded.updated_at,
                     decided_by = NULL, decided_at = NULL
-                WHERE members.state IN ('rejected', 'inactive')
+                WHERE members.state = 'rejected'
                 RETURNING *
                 """,
                 (

@@ -99,6 +99,14 @@ class QueryRepo:
             view_id = cursor.lastrowid
         return View(int(view_id or 0), kind, params, max_report)
 
+    async def prune_views(self, before: datetime) -> int:
+        """Forgets paginated queries saved before `before`; returns how many."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM views WHERE created_at < ?", (to_sql_time(before),)
+            )
+            return cursor.rowcount
+
     async def view(self, view_id: int) -> View | None:
         """A saved query, if it exists."""
         row = await self._db.fetchone("SELECT * FROM views WHERE id = ?", (view_id,))

@@ -107,6 +107,13 @@ class Posko:
         self.fake.settle = self.settle
         await self.services.drain(limit=30)  # start-up work in the background (menus)
 
+    async def run_job(self, name: str) -> None:
+        """Runs the scheduled job called `name` now."""
+        queue = self.app.job_queue
+        assert queue is not None
+        [job] = queue.get_jobs_by_name(name)
+        await job.run(self.app)
+
     def without_retries(self) -> None:
         """Makes the next Telegram failures final (as if every retry had failed too)."""
         limiter = self.app.bot.rate_limiter

@@ -17,7 +17,7 @@ from bot import texts
 from domain.enums import Role
 from domain.members import RosterRow
 from emulator import FakeChat, FakeTelegram, FakeUser, SentMessage
-from tests.harness import ADMIN_ID, COORDINATION_CHAT_ID, Posko, make_settings
+from tests.harness import ADMIN_ID, COORDINATION_CHAT_ID, FakeClock, Posko, make_settings
 
 ROLES = ("unknown", "pending", "inactive", "petugas", "koordinator", "admin", "db_admin",
          "anonymous")  # fmt: skip
@@ -94,7 +94,14 @@ class World:
     def chat_for(self, role: str, place: str) -> FakeChat:
         return self.users[role].chat if place == PRIVATE else self.chats[place]
 
+    def next_minute(self) -> None:
+        """Non-members are answered once a minute: every probe here is a minute later."""
+        clock = self.posko.clock
+        assert isinstance(clock, FakeClock)
+        clock.advance(minutes=1)
+
     async def send(self, role: str, place: str, text: str) -> None:
+        self.next_minute()
         extra: dict[str, Any] = {}
         if role == "anonymous":
             extra["sender_chat"] = {"id": -1009999, "type": "channel", "title": "Kanal"}
@@ -184,6 +191,7 @@ async def test_buttons(world: World, data: str) -> None:
             await world.posko.app.bot.send_message(chat.id, "tombol")
             message = chat.last_message()
             before_state = await world.state()
+            world.next_minute()
             update = await world.users[role].press_data(message=message, data=data)
             answer = world.fake.callback_answers.get(update["callback_query"]["id"], {})
             allowed = role in CALLBACK_EXPECTED[data].get(place, frozenset())

@@ -59,6 +59,7 @@ async def test_full_path_in_a_real_process_then_clean_stop(
     assert "DARURAT · Laporan #1" in group.last_message().text
     log = stdout.decode() + stderr.decode()
     assert "getUpdates" in log or "get_updates" in log, "DEBUG logging was on"
+    assert "jembatan putus" in log, "DEBUG shows updates and requests in full (README)"
     assert fake.token not in log
     assert fake.token.split(":")[1] not in log
     assert "Traceback" not in log
@@ -66,6 +67,39 @@ async def test_full_path_in_a_real_process_then_clean_stop(
         assert db.execute("SELECT id, level, text FROM reports").fetchall() == [
             (1, 3, "jembatan putus")
         ]
+
+
+async def test_at_info_no_report_text_or_phone_number_is_logged(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    group = fake.add_group(COORDINATION_CHAT_ID)
+    admin = fake.add_user(1001, "Admin")
+    officer = fake.add_user(2001, "Budi")
+    applicant = fake.add_user(3001, "Rina")
+    process = await start_bot(bot_env(fake, tmp_path, LOG_LEVEL="INFO"), tmp_path)
+    try:
+        await admin.send("/tambah 2001 | kapolsek | Bengalon | AKP Budi")
+        await admin.chat.wait_for_messages(1)
+        await officer.send("/lapor darurat massa membakar kantor PPK")
+        await group.wait_for_messages(1)
+        await applicant.send("/daftar")
+        [form] = await applicant.chat.wait_for_messages(1)
+        await applicant.press("Camat", form)
+        await fake.wait_until(lambda: "Busang" in form.button_texts())
+        await applicant.press("Busang", form)
+        await fake.wait_until(lambda: "Ketik nama" in form.text)
+        await applicant.send("Rina Wati")
+        await applicant.chat.wait_for_messages(2)
+        await applicant.share_contact("+6281234567890")
+        await admin.chat.wait_for_messages(2)  # the registration request
+    finally:
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=10)
+    assert process.returncode == 0
+    log = stdout.decode() + stderr.decode()
+    assert "Registration request from 3001 filed" in log, "INFO logging was on"
+    for private in ("membakar", "PPK", "6281234567890", "Rina Wati"):
+        assert private not in log, private
 
 
 @pytest.mark.parametrize(

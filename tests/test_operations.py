@@ -122,8 +122,7 @@ async def test_webhook_mode_checks_the_secret(fake: FakeTelegram, tmp_path: Path
         fake,
         tmp_path,
         WEBHOOK_URL=f"http://127.0.0.1:{port}",
-        WEBHOOK_SECRET=secret,
-        WEBHOOK_LISTEN="127.0.0.1",
+        WEBHOOK_SECRET=secret,  # WEBHOOK_LISTEN left at its default, 127.0.0.1
         WEBHOOK_PORT=str(port),
         LOG_LEVEL="DEBUG",
     )

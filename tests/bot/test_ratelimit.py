@@ -52,3 +52,18 @@ async def test_a_late_arrival_never_lets_one_message_too_many_into_telegrams_sec
             deliver, (number,), {}, "sendMessage", {"chat_id": 1000 + number}, None
         )
     assert rejected == []
+
+
+async def test_per_chat_state_is_forgotten_once_idle() -> None:
+    limiter = PoskoRateLimiter(RateLimits(group_window=0.05, overall_messages=10_000))
+
+    async def delivered() -> bool:
+        return True
+
+    chats = [*range(1, 2001), *range(-1, -101, -1)]  # officers, and groups the bot was put in
+    for chat_id in chats:
+        await limiter.process_request(delivered, (), {}, "sendMessage", {"chat_id": chat_id}, None)
+    await asyncio.sleep(0.06)  # every group's window has emptied
+    await limiter.process_request(delivered, (), {}, "sendMessage", {"chat_id": -999}, None)
+    assert len(limiter._chat_locks) == 0, "no chat lock outlives its messages"
+    assert list(limiter._groups) == [-999], "only the window that still counts a message"

@@ -102,3 +102,11 @@ def test_times_are_sorted_and_formatted() -> None:
     assert format_time_of_day(time(7, 5, 9)) == "07:05:09"
     with pytest.raises(ValueError, match=r"^ , $"):
         parse_times(" , ")
+
+
+def test_the_webhook_listens_on_loopback_unless_told_otherwise() -> None:
+    webhook = {"WEBHOOK_URL": "https://posko.example.id", "WEBHOOK_SECRET": "s" * 20}
+    assert Settings.from_env(env(**webhook)).webhook_listen == "127.0.0.1"
+    everywhere = "0.0.0.0"  # noqa: S104 - what a container recipe sets
+    settings = Settings.from_env(env(**webhook, WEBHOOK_LISTEN=everywhere))
+    assert settings.webhook_listen == everywhere

@@ -1,7 +1,8 @@
 from domain.enums import MemberState, Role
 from domain.members import RosterRow
 from emulator import FakeTelegram, FakeUser
-from tests.harness import ADMIN_ID, Posko
+from storage.drafts import Draft
+from tests.harness import ADMIN_ID, FakeClock, Posko
 
 
 async def fill_form(user: FakeUser, *, phone: str | None = "+628123") -> None:
@@ -86,7 +87,9 @@ async def test_rejection_and_racing_admins(
     assert user.last_message().button_texts() == ["Camat", "Kapolsek", "Danramil"]
 
 
-async def test_cancel_midway_and_stale_buttons(posko: Posko, fake: FakeTelegram) -> None:
+async def test_cancel_midway_and_stale_buttons(
+    posko: Posko, fake: FakeTelegram, clock: FakeClock
+) -> None:
     user = fake.add_user(3001)
     await user.send("/daftar")
     form = user.last_message()
@@ -97,6 +100,7 @@ async def test_cancel_midway_and_stale_buttons(posko: Posko, fake: FakeTelegram)
     await user.press("Bengalon", form)  # the old keyboard no longer does anything
     assert list(fake.callback_answers.values())[-1]["text"] == "Tombol ini sudah tidak berlaku."
     assert await posko.services.members.get(3001) is None
+    clock.advance(minutes=1)  # outside a form, a stranger is answered once a minute
     await user.send("/batal")
     assert user.last_message().text == "Tidak ada proses yang sedang berjalan."
 
@@ -154,3 +158,77 @@ async def test_admin_and_active_members_need_not_register(
                                       posko.clock(), None)  # fmt: skip
     await officer.send("/daftar")
     assert "sudah terdaftar sebagai Camat Kaubun" in officer.last_message().text
+
+
+async def start_form_up_to_the_phone(user: FakeUser) -> None:
+    await user.send("/daftar")
+    await user.press("Camat")
+    await user.press("Busang")
+    await user.send("Budi Santoso")
+
+
+async def test_a_deactivated_member_cannot_requeue_through_a_stale_form(
+    posko: Posko, fake: FakeTelegram, admin: FakeUser
+) -> None:
+    user = fake.add_user(3001, "Budi")
+    await start_form_up_to_the_phone(user)
+    await admin.send("/tambah 3001 | camat | Busang | Budi Santoso")
+    assert await posko.services.drafts.get(3001) is None, "/tambah ends the open form"
+    await admin.send("/nonaktifkan 3001")
+    before = len(admin.messages)
+    await user.send("Lewati")  # finishing the form begun as a stranger
+    member = await posko.services.members.get(3001)
+    assert member is not None
+    assert member.state is MemberState.INACTIVE
+    assert len(admin.messages) == before, "no registration request reaches the admins"
+    assert (
+        await posko.services.members.request(
+            RosterRow(3001, Role.CAMAT, "Busang", "Budi"), posko.clock()
+        )
+        is None
+    ), "a deactivated member stays out of the approval queue"
+
+
+async def test_nonaktifkan_ends_an_open_form(
+    posko: Posko, fake: FakeTelegram, admin: FakeUser
+) -> None:
+    await posko.services.members.save(
+        RosterRow(3001, Role.CAMAT, "Busang", "Budi"), posko.clock(), None
+    )
+    officer = fake.add_user(3001, "Budi")
+    await officer.send("/lapor")
+    await officer.press("🟠 Rawan")
+    await admin.send("/nonaktifkan 3001")
+    assert await posko.services.drafts.get(3001) is None
+    await admin.send("/aktifkan 3001")
+    await officer.press("Kamtibmas", officer.messages[0])  # the old form's button
+    assert list(fake.callback_answers.values())[-1]["text"] == "Tombol ini sudah tidak berlaku."
+
+
+async def test_an_idle_registration_form_expires(
+    posko: Posko, fake: FakeTelegram, clock: FakeClock
+) -> None:
+    user = fake.add_user(3001, "Budi")
+    await user.send("/daftar")
+    await user.press("Kapolsek")
+    clock.advance(minutes=29)
+    await posko.run_job("expire forms")
+    assert await posko.services.drafts.get(3001) is not None
+    clock.advance(minutes=2)
+    await posko.run_job("expire forms")
+    assert await posko.services.drafts.get(3001) is None
+    assert user.last_message().text.startswith("⌛ Formulir pendaftaran dibatalkan")
+    await user.send("Budi Santoso")  # too late: no form takes it
+    assert await posko.services.members.get(3001) is None
+
+
+async def test_abandoned_drafts_of_any_flow_are_forgotten(
+    posko: Posko, fake: FakeTelegram, clock: FakeClock
+) -> None:
+    user = fake.add_user(3002, "Lama")
+    drafts = posko.services.drafts
+    await drafts.put(Draft(3002, "formulir-lama", "x"), clock())  # a flow an older version had
+    clock.advance(minutes=31)
+    await posko.run_job("expire forms")
+    assert await drafts.get(3002) is None
+    assert user.messages == [], "nothing to tell about a form the user cannot know"

@@ -4,9 +4,11 @@ import io
 import openpyxl
 from PIL import Image
 
-from emulator import FakeUser
+from domain.enums import Role
+from domain.members import RosterRow
+from emulator import FakeChat, FakeUser
 from tests.conftest import Enlist
-from tests.harness import FakeClock, Posko
+from tests.harness import ADMIN_ID, FakeClock, Posko
 
 
 def document_bytes(message: object) -> bytes:
@@ -83,3 +85,44 @@ async def test_chart_is_a_png_of_sensible_size(
     for bad in ("0", "91", "tujuh", "-3"):
         await admin.send(f"/grafik {bad}")
         assert admin.last_message().text.startswith("Format: /grafik"), bad
+
+
+async def people_of_every_state(posko: Posko, enlist: Enlist) -> None:
+    """An officer with a phone number, a pending, a rejected and an inactive person."""
+    services, now = posko.services, posko.clock()
+    await services.members.save(
+        RosterRow(2001, Role.CAMAT, "Bengalon", "Ani", "081234567890"), now, None
+    )
+    await services.members.request(RosterRow(2002, Role.KAPOLSEK, "Telen", "Menunggu"), now)
+    await services.members.request(RosterRow(2003, Role.DANRAMIL, "Busang", "Ditolak"), now)
+    await services.members.decide(2003, False, ADMIN_ID, now)
+    await services.members.save(RosterRow(2004, Role.CAMAT, "Kaubun", "Nonaktif"), now, None)
+    await services.members.set_active(2004, False, ADMIN_ID, now)
+    officer = enlist.fake.add_user(2001, "Ani")
+    await officer.send("/lapor waspada ada keramaian")
+
+
+def petugas_sheet(message: object) -> list[tuple[object, ...]]:
+    workbook = openpyxl.load_workbook(io.BytesIO(document_bytes(message)), read_only=True)
+    return list(workbook["Petugas"].values)
+
+
+async def test_only_an_admins_private_export_carries_the_member_directory(
+    posko: Posko, enlist: Enlist, admin: FakeUser, group: FakeChat
+) -> None:
+    await people_of_every_state(posko, enlist)
+    koordinator = await enlist(3001, "koordinator", "-", "Kasat")
+    await koordinator.send("/ekspor")
+    await admin.send("/ekspor@PoskoTestBot", chat=group)
+    for sheet in (petugas_sheet(koordinator.last_message()), petugas_sheet(group.last_message())):
+        assert "telepon" not in sheet[0]
+        assert all("081234567890" not in map(str, row) for row in sheet)
+        assert {row[1] for row in sheet[1:]} == {"Ani", "Kasat"}
+        assert {row[4] for row in sheet[1:]} == {"active"}
+    await admin.send("/ekspor")
+    full = petugas_sheet(admin.last_message())
+    assert full[0][-1] == "telepon"
+    by_name = {row[1]: row for row in full[1:]}
+    assert set(by_name) == {"Ani", "Menunggu", "Ditolak", "Nonaktif", "Kasat"}
+    assert by_name["Ani"][-1] == "081234567890"
+    assert by_name["Ani"][5] == 1, "report count"

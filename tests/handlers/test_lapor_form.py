@@ -182,19 +182,12 @@ async def test_idle_form_is_discarded_after_30_minutes(
     await officer.send("/lapor")
     await officer.press("🟠 Rawan")
     clock.advance(minutes=29)  # type: ignore[attr-defined]
-    await _run_job(posko, "expire forms")
+    await posko.run_job("expire forms")
     assert await posko.services.drafts.get(2001) is not None
     clock.advance(minutes=2)  # type: ignore[attr-defined]
-    await _run_job(posko, "expire forms")
+    await posko.run_job("expire forms")
     assert await posko.services.drafts.get(2001) is None
     assert officer.last_message().text.startswith("⌛ Formulir laporan dibatalkan")
-
-
-async def _run_job(posko: Posko, name: str) -> None:
-    queue = posko.app.job_queue
-    assert queue is not None
-    [job] = queue.get_jobs_by_name(name)
-    await job.run(posko.app)
 
 
 async def test_draft_survives_a_restart(posko: Posko, enlist: Enlist, group: FakeChat) -> None:

@@ -178,3 +178,24 @@ async def test_queries_are_for_readers_only(
     admin = fake.add_user(1001)
     await admin.send("/lihat@PoskoTestBot 1", chat=other)
     assert "rahasia" not in other.last_message().text
+
+
+async def test_saved_listings_are_pruned_after_a_week(
+    posko: Posko, enlist: Enlist, admin: FakeUser, clock: FakeClock, fake: FakeTelegram
+) -> None:
+    officer = await enlist(2001)
+    for i in range(12):
+        await officer.send(f"/lapor waspada kejadian {i}")
+    await admin.send("/laporan")
+    old = admin.last_message()
+    clock.advance(days=6)
+    await admin.send("/cari kejadian")
+    recent = admin.last_message()
+    clock.advance(days=1, seconds=1)
+    await posko.run_job("prune")
+    rows = await posko.services.db.fetchall("SELECT kind FROM views")
+    assert [row["kind"] for row in rows] == ["cari"], "the week-old listing is forgotten"
+    await admin.press("➡️", old)
+    assert list(fake.callback_answers.values())[-1]["text"] == "Tombol ini sudah tidak berlaku."
+    await admin.press("➡️", recent)
+    assert "Halaman 2/2" in recent.text

@@ -1,0 +1,114 @@
+"""Webhook mode: Telegram POSTs each update to a small HTTP server behind the TLS proxy.
+
+python-telegram-bot's own webhook server compares the secret header with `!=`, whose running
+time depends on how much of a guess is right, and it cannot be given another check. So the
+bot runs its own server (tornado, which python-telegram-bot's webhook extra installs) around
+the same Application, started and stopped the way `Application.run_webhook` does it:
+initialize, post_init, start, serve until SIGINT/SIGTERM, stop, shutdown, post_shutdown.
+
+The server listens on 127.0.0.1 unless WEBHOOK_LISTEN says otherwise: the TLS proxy in front
+is the public side. An update is queued, i.e. committed to the inbox, before the server
+answers 200, so Telegram redelivers anything that was not stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import signal
+from collections.abc import Sequence
+from http import HTTPStatus
+
+import tornado.web
+from telegram import Update
+from telegram.ext import ExtBot
+from tornado.httpserver import HTTPServer
+
+from bot.context import PoskoApp
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
+URL_PATH = "/telegram"
+
+
+def secret_matches(given: str | None, secret: str) -> bool:
+    """Whether the request carries the secret, compared in constant time."""
+    return hmac.compare_digest((given or "").encode(), secret.encode())
+
+
+class UpdateHandler(tornado.web.RequestHandler):
+    """Takes one update from Telegram: secret checked, then queued (stored), then 200."""
+
+    SUPPORTED_METHODS = ("POST",)
+
+    def initialize(self, bot: ExtBot[int], queue: asyncio.Queue[object], secret: str) -> None:
+        """Receives the application's bot and update queue, and the secret."""
+        self.bot, self.queue, self.secret = bot, queue, secret
+
+    async def post(self) -> None:
+        """Refuses requests without the secret (403) or without an update (400)."""
+        if not secret_matches(self.request.headers.get(SECRET_HEADER), self.secret):
+            raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
+        try:
+            update = Update.de_json(json.loads(self.request.body), self.bot)
+        except (ValueError, TypeError, KeyError):
+            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
+        logger.debug("Update %s received on the webhook", update.update_id)
+        await self.queue.put(update)
+
+
+def webhook_app(app: PoskoApp, secret: str) -> tornado.web.Application:
+    """The tornado application that feeds `app`'s update queue."""
+    options = {"bot": app.bot, "queue": app.update_queue, "secret": secret}
+    return tornado.web.Application([(rf"{URL_PATH}/?", UpdateHandler, options)])
+
+
+def run_webhook(app: PoskoApp, settings: Settings, allowed_updates: Sequence[str]) -> None:
+    """Serves the webhook until SIGINT or SIGTERM."""
+    asyncio.run(serve_webhook(app, settings, allowed_updates))
+
+
+async def serve_webhook(
+    app: PoskoApp,
+    settings: Settings,
+    allowed_updates: Sequence[str],
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Starts the application and the server, registers the webhook, and stops on `stop`
+    (default: SIGINT or SIGTERM)."""
+    if not settings.webhook_url or not settings.webhook_secret:
+        raise ValueError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+    await app.initialize()
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        await app.start()
+        server = HTTPServer(webhook_app(app, settings.webhook_secret))
+        server.listen(settings.webhook_port, address=settings.webhook_listen)
+        logger.info(
+            "Webhook server listening on %s:%s", settings.webhook_listen, settings.webhook_port
+        )
+        try:
+            await app.bot.set_webhook(
+                settings.webhook_url.rstrip("/") + URL_PATH,
+                secret_token=settings.webhook_secret,
+                allowed_updates=list(allowed_updates),
+            )
+            await stop.wait()
+        finally:
+            server.stop()
+            await server.close_all_connections()
+            await app.stop()
+    finally:
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
