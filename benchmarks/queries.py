@@ -37,11 +37,12 @@ from pathlib import Path
 
 from benchmarks.dataset import WITA, Spec, ensure_dataset
 from benchmarks.live import Answer, LiveBot, copy_database
-from bot.digest import day_bounds, render_digest
 from bot.regions import load_region
 from bot.schedule import load_snapshot
 from bot.services import Services
 from bot.settings import Settings
+from bot.texts import render_digest
+from domain.digest import day_bounds
 from handlers.queries import open_view, search_params, status_parts
 from storage.db import Database
 

@@ -21,7 +21,11 @@ from telegram.error import Forbidden, TelegramError
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
-from bot.digest import (
+from bot.notify import admin_ids, send_group, tell
+from bot.services import Services
+from bot.settings import format_time_of_day, parse_time_of_day
+from bot.texts import render_digest
+from domain.digest import (
     NOTABLE_LIMIT,
     DigestSnapshot,
     NotableReport,
@@ -29,11 +33,7 @@ from bot.digest import (
     PendingEscalation,
     build_snapshot,
     day_bounds,
-    render_digest,
 )
-from bot.notify import admin_ids, send_group, tell
-from bot.services import Services
-from bot.settings import format_time_of_day, parse_time_of_day
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from telegram.ext import CommandHandler
 from bot import texts
 from bot.charts import build_chart
 from bot.context import PoskoApp, PoskoContext
-from bot.digest import day_bounds
 from bot.exporting import build_export
+from domain.digest import day_bounds
 from domain.parsing import DayInvalid, command_args, parse_day
 
 logger = logging.getLogger(__name__)

@@ -7,8 +7,9 @@ from telegram.ext import CommandHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
-from bot.digest import day_bounds, render_digest
 from bot.schedule import load_snapshot
+from bot.texts import render_digest
+from domain.digest import day_bounds
 from domain.parsing import DayInvalid, command_args, parse_day
 
 

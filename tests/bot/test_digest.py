@@ -3,17 +3,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest import (
+from bot.regions import load_region
+from bot.texts import render_digest, split_messages
+from domain.digest import (
     DigestSnapshot,
     NotableReport,
     OfficerStatus,
     PendingEscalation,
     build_snapshot,
     day_bounds,
-    render_digest,
-    split_messages,
 )
-from bot.regions import load_region
 from domain.enums import Level, Role
 from domain.parsing import utf16_len
 from domain.regions import Region

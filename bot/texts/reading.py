@@ -1,0 +1,161 @@
+"""Reading reports: /status, /belum, /laporan, /lihat, /cari, /ekspor, /grafik."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from html import escape
+
+from bot.texts.common import LEVEL_EMOJI, LEVEL_LABEL, ROLE_LABEL, clock_time, date_time, long_date
+from bot.texts.reports import category_label
+from domain.enums import Level, Role
+
+# --- queries: /status, /belum, /laporan, /lihat, /cari, /ekspor, /grafik -----------------------
+
+PAGE_SIZE = 10
+
+
+def status_view(day: date, moment: datetime, lines: list[str]) -> str:
+    """Header and one line per kecamatan for /status."""
+    return "\n".join(
+        [f"📍 <b>Status kecamatan</b> — {long_date(day)}, pukul {clock_time(moment)}", "", *lines]
+    )
+
+
+def status_line(kecamatan: str, level: Level | None, count: int) -> str:
+    """One kecamatan in /status."""
+    if level is None:
+        return f"⚪ <b>{escape(kecamatan)}</b> — belum lapor"
+    return (
+        f"{LEVEL_EMOJI[level]} <b>{escape(kecamatan)}</b> — {LEVEL_LABEL[level]} ({count} laporan)"
+    )
+
+
+BELUM_NONE = "✅ Semua petugas terdaftar sudah melapor hari ini."
+
+
+def belum_view(day: date, lines: list[str], count: int) -> str:
+    """Officers who have not reported today, by kecamatan."""
+    return "\n".join([f"🕓 <b>Belum lapor</b> — {long_date(day)} ({count} petugas)", "", *lines])
+
+
+def report_line(number: int, moment: datetime, level: Level, kecamatan: str, role: Role,
+                text: str, corrections: int) -> str:  # fmt: skip
+    """One report in a listing."""
+    words = text.split()
+    short = " ".join(words[:10]) + (" …" if len(words) > 10 else "") if words else "nihil"
+    mark = " ✏️" if corrections else ""
+    return (
+        f"#{number} · {moment:%d/%m %H:%M} · {LEVEL_EMOJI[level]} {escape(kecamatan)} · "
+        f"{ROLE_LABEL[role]} — {escape(short)}{mark}"
+    )
+
+
+def listing_page(title: str, lines: list[str], page: int, pages: int, total: int) -> str:
+    """A page of /laporan or /cari."""
+    footer = f"\nHalaman {page + 1}/{pages} · /lihat &lt;nomor&gt; untuk isi lengkap"
+    return "\n".join([f"{title} ({total} laporan)", "", *lines]) + footer
+
+
+def laporan_title(kecamatan: str | None, day: date | None) -> str:
+    """Title of a /laporan listing."""
+    parts = ["🗂 <b>Laporan terbaru</b>"]
+    if kecamatan:
+        parts.append(escape(kecamatan))
+    if day:
+        parts.append(long_date(day))
+    return " — ".join(parts)
+
+
+LAPORAN_EMPTY = "Tidak ada laporan yang cocok."
+LAPORAN_USAGE = (
+    "Format: <code>/laporan [kecamatan] [tanggal]</code>, misalnya "
+    "<code>/laporan bengalon kemarin</code> atau <code>/laporan 2024-11-27</code>."
+)
+LIHAT_USAGE = "Tulis nomor laporan, misalnya <code>/lihat 12</code>."
+
+
+def lihat_missing(number: int) -> str:
+    """No such report."""
+    return f"Laporan #{number} tidak ditemukan."
+
+
+def report_detail(
+    number: int, level: Level, kecamatan: str, role: Role, officer: str, officer_id: int,
+    moment: datetime, category: str | None, text: str, photos: int,
+    location: tuple[float, float] | None, ack: str | None, escalated: bool,
+) -> list[str]:  # fmt: skip
+    """The blocks of /lihat (the caller appends corrections)."""
+    lines = [
+        f"{LEVEL_EMOJI[level]} <b>Laporan #{number}</b> · {LEVEL_LABEL[level]}",
+        f"Kecamatan: <b>{escape(kecamatan)}</b>",
+        f"Pelapor: {ROLE_LABEL[role]} — {escape(officer)} (<code>{officer_id}</code>)",
+        f"Waktu: {date_time(moment)}",
+        f"Kategori: {category_label(category)}",
+    ]
+    if location:
+        lines.append(f"Lokasi: {location[0]:.5f}, {location[1]:.5f} (peta di bawah)")
+    if photos:
+        lines.append(f"Foto: {photos} (di bawah)")
+    if ack:
+        lines.append(ack)
+    elif escalated:
+        lines.append("⏳ Belum diterima di grup koordinasi")
+    return [
+        "\n".join(lines),
+        "\n" + (escape(text) if text else "<i>nihil (tidak ada kejadian)</i>"),
+    ]
+
+
+def ack_line(name: str, moment: datetime, seconds: int) -> str:
+    """Acknowledgement in /lihat."""
+    return (
+        f"✅ Diterima oleh {escape(name)} pukul {clock_time(moment)} ({round(seconds / 60)} menit)"
+    )
+
+
+def correction_block(moment: datetime, text: str) -> str:
+    """One correction in /lihat."""
+    return f"\n✏️ <b>Ralat</b> {date_time(moment)}:\n{escape(text)}"
+
+
+CARI_USAGE = "Tulis kata kunci, misalnya <code>/cari blokade jalan</code>."
+
+
+def cari_title(words: str) -> str:
+    """Title of a search listing."""
+    return f"🔎 <b>Hasil pencarian</b> “{escape(words)}”"
+
+
+def cari_empty(words: str) -> str:
+    """Nothing found."""
+    return f"Tidak ada laporan yang memuat “{escape(words)}”."
+
+
+EKSPOR_USAGE = (
+    "Format: <code>/ekspor [dari] [sampai]</code>, tanggal <code>YYYY-MM-DD</code>, "
+    "<code>hari ini</code> atau <code>kemarin</code>; paling panjang 366 hari."
+)
+EKSPOR_WORKING = "⏳ Menyiapkan berkas ekspor..."
+
+
+def ekspor_empty(first: date, last: date) -> str:
+    """Nothing to export."""
+    return f"Tidak ada laporan pada {first:%d/%m/%Y}–{last:%d/%m/%Y}."
+
+
+def ekspor_caption(first: date, last: date, count: int, kind: str) -> str:
+    """Caption of an export file."""
+    return f"{kind}: {count} laporan, {first:%d/%m/%Y}–{last:%d/%m/%Y}"
+
+
+GRAFIK_USAGE = "Format: <code>/grafik [hari]</code>, 1 sampai 90 hari (default 7)."
+
+
+def grafik_empty(days: int) -> str:
+    """Nothing to chart."""
+    return f"Belum ada laporan dalam {days} hari terakhir."
+
+
+def grafik_caption(days: int, last: date) -> str:
+    """Caption of the chart."""
+    return f"📊 Laporan {days} hari terakhir sampai {last:%d/%m/%Y}."

@@ -1,0 +1,346 @@
+"""Start, help, registration, member administration, imports and the coordination group."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from html import escape
+
+from bot.texts.common import ROLE_LABEL, clock_time, date_time
+from domain.enums import MemberState, Role
+
+# --- command menus (set_my_commands) ------------------------------------------------------------
+
+COMMAND_DESCRIPTIONS = {
+    "start": "mulai dan lihat ID Anda",
+    "daftar": "daftar sebagai petugas",
+    "bantuan": "petunjuk penggunaan",
+    "lapor": "kirim laporan situasi",
+    "riwayat": "10 laporan terakhir Anda",
+    "ralat": "ralat laporan Anda (24 jam)",
+    "batal": "batalkan formulir",
+    "status": "kondisi terkini tiap kecamatan",
+    "rekap": "rekap kondisi hari ini atau tanggal tertentu",
+    "belum": "petugas yang belum lapor hari ini",
+    "laporan": "laporan terbaru",
+    "lihat": "isi lengkap satu laporan",
+    "cari": "cari laporan",
+    "ekspor": "unduh CSV dan Excel",
+    "grafik": "grafik laporan",
+    "petugas": "daftar anggota",
+    "tambah": "daftarkan atau ubah anggota",
+    "setujui": "setujui pendaftaran",
+    "tolak": "tolak pendaftaran",
+    "nonaktifkan": "nonaktifkan anggota",
+    "aktifkan": "aktifkan kembali anggota",
+    "impor": "impor anggota dari CSV",
+    "jadwal": "jadwal rekap dan pengingat",
+    "cadangan": "unduh cadangan basis data",
+}
+
+# --- /start and /bantuan -------------------------------------------------------------------
+
+LAPOR_HELP = (
+    "<b>Cara melapor</b>\n"
+    "/lapor — formulir dengan tombol (tingkat, kategori, keterangan, foto, lokasi)\n"
+    "<code>/lapor aman</code> — nihil, tidak ada kejadian\n"
+    "<code>/lapor waspada ada kerumunan di depan kantor desa</code> — laporan cepat\n"
+    "Foto dengan keterangan <code>/lapor rawan ...</code> juga bisa.\n"
+    "Tingkat: aman, waspada, rawan, darurat. "
+    "Laporan rawan dan darurat langsung diteruskan ke grup koordinasi.\n"
+    "/riwayat — laporan Anda · <code>/ralat 12 teks</code> — ralat laporan #12"
+)
+REKAP_HELP = (
+    "<b>Rekap</b>\n"
+    "<code>/rekap</code> — hari ini · <code>/rekap 2024-11-27</code> · "
+    "<code>/rekap kemarin</code>"
+)
+TAMBAH_HELP = (
+    "<b>Mendaftarkan anggota</b>\n"
+    "<code>/tambah 123456789 | camat | Bengalon | Nama Lengkap</code>\n"
+    "Peran: camat, kapolsek, danramil; koordinator dan admin dengan kecamatan <code>-</code>."
+)
+ADMIN_HELP = (
+    "<b>Admin</b>\n"
+    "/petugas [kecamatan] — daftar anggota\n"
+    "/setujui &lt;id&gt; · /tolak &lt;id&gt; — keputusan pendaftaran\n"
+    "/nonaktifkan &lt;id&gt; · /aktifkan &lt;id&gt;\n"
+    "/impor — impor anggota dari berkas CSV\n"
+    "/grup_koordinasi — jadikan grup ini grup koordinasi (kirim di grup)\n"
+    "/jadwal — jadwal rekap dan pengingat · /cadangan — unduh cadangan basis data"
+)
+DAFTAR_HELP = "Daftar sebagai petugas dengan /daftar (Camat, Kapolsek, Danramil)."
+QUERY_HELP = (
+    "<b>Memantau laporan</b>\n"
+    "/status — kondisi terkini tiap kecamatan · /belum — yang belum lapor hari ini\n"
+    "<code>/laporan bengalon kemarin</code> · <code>/lihat 12</code> · "
+    "<code>/cari blokade</code>\n"
+    "<code>/ekspor 2024-11-20 2024-11-27</code> — CSV dan Excel · <code>/grafik 14</code>"
+)
+HELP_BY_ACCESS = {
+    "petugas": (LAPOR_HELP,),
+    "koordinator": (REKAP_HELP, QUERY_HELP),
+    "admin": (REKAP_HELP, QUERY_HELP, TAMBAH_HELP, ADMIN_HELP),
+    "unknown": (DAFTAR_HELP,),
+}
+
+
+def welcome(first_name: str, access: str, status: str | None) -> str:
+    """Greeting, registration status and the help of this user's role."""
+    lines = [
+        f"Selamat datang di <b>Posko</b>, {escape(first_name)}!",
+        "Bot ini menerima laporan situasi kamtibmas selama Pilkada dari Forkopimcam "
+        "dan meneruskannya ke Forkopimda.",
+    ]
+    if status:
+        lines += ["", status]
+    for section in HELP_BY_ACCESS.get(access, ()):
+        lines += ["", section]
+    return "\n".join(lines)
+
+
+def registered_as(name: str, role: Role, kecamatan: str | None) -> str:
+    """ "Anda terdaftar sebagai Camat Bengalon (Nama)."."""
+    return f"Anda terdaftar sebagai <b>{member_title(role, kecamatan)}</b> ({escape(name)})."
+
+
+def your_id(user_id: int) -> str:
+    """Tells a user their numeric id (admins need it to register them)."""
+    return f"ID Telegram Anda: <code>{user_id}</code>"
+
+
+def group_id(chat_id: int) -> str:
+    """Tells the group's id (operators put it in COORDINATION_CHAT_ID)."""
+    return f"ID grup ini: <code>{chat_id}</code>"
+
+
+# --- /tambah -------------------------------------------------------------------------------
+
+TAMBAH_USAGE = "Format belum tepat.\n\n" + TAMBAH_HELP
+TAMBAH_BAD_USER_ID = "ID pengguna harus angka ID Telegram (bukan @username).\n\n" + TAMBAH_HELP
+TAMBAH_BAD_ROLE = (
+    "Peran harus camat, kapolsek, danramil, koordinator atau admin.\n\n" + TAMBAH_HELP
+)
+TAMBAH_BAD_NAME = "Nama wajib diisi (maksimal 200 karakter).\n\n" + TAMBAH_HELP
+
+
+def tambah_bad_kecamatan(valid: Iterable[str]) -> str:
+    """Unknown kecamatan, with the list of valid ones."""
+    return (
+        "Kecamatan tidak dikenal. Pilih salah satu:\n"
+        + ", ".join(escape(n) for n in valid)
+        + "\nKoordinator dan admin tanpa kecamatan: isi <code>-</code>."
+    )
+
+
+def officer_saved(
+    name: str, role: Role, kecamatan: str | None, user_id: int, *, added: bool
+) -> str:
+    """Reply to `/tambah`."""
+    verb = "didaftarkan" if added else "diperbarui"
+    return (
+        f"✅ Anggota {verb}: <b>{escape(name)}</b>, {member_title(role, kecamatan)} "
+        f"(ID <code>{user_id}</code>)."
+    )
+
+
+# --- registry: /daftar, decisions, activation, /petugas, /impor, /grup_koordinasi ------------
+
+ROLE_NAMES = {**ROLE_LABEL, Role.KOORDINATOR: "Koordinator", Role.ADMIN: "Admin"}
+STATE_LABEL = {
+    MemberState.ACTIVE: "aktif",
+    MemberState.PENDING: "menunggu",
+    MemberState.INACTIVE: "nonaktif",
+    MemberState.REJECTED: "ditolak",
+}
+
+
+def member_title(role: Role, kecamatan: str | None) -> str:
+    """ "Camat Bengalon" or "Koordinator"."""
+    label = ROLE_NAMES[role]
+    return f"{label} {escape(kecamatan)}" if kecamatan else label
+
+
+DAFTAR_CHOOSE_ROLE = "📝 <b>Pendaftaran petugas</b>\nPilih peran Anda:"
+DAFTAR_CHOOSE_KECAMATAN = "📝 Peran: <b>{role}</b>\nPilih kecamatan Anda:"
+DAFTAR_ASK_NAME = (
+    "📝 Peran: <b>{role}</b>, Kecamatan: <b>{kecamatan}</b>\n"
+    "Ketik nama lengkap Anda (boleh dengan pangkat/NIP)."
+)
+DAFTAR_BAD_NAME = "Nama wajib diisi, paling banyak 200 karakter. Ketik nama lengkap Anda."
+DAFTAR_ASK_PHONE = (
+    'Bagikan nomor telepon Anda dengan tombol di bawah (opsional), atau tekan "Lewati".'
+)
+DAFTAR_PHONE_BUTTON = "📱 Kirim nomor telepon"
+DAFTAR_SKIP = "Lewati"
+DAFTAR_NOT_OWN_CONTACT = 'Kirim nomor Anda sendiri dengan tombol di bawah, atau tekan "Lewati".'
+DAFTAR_USE_BUTTONS = "Pilih dengan tombol pada pesan di atas, atau /batal untuk berhenti."
+DAFTAR_CANCELLED = "Pendaftaran dibatalkan. Ketik /daftar untuk mulai lagi."
+DAFTAR_EXPIRED = (
+    "⌛ Formulir pendaftaran dibatalkan karena tidak ada kegiatan selama 30 menit. "
+    "Ketik /daftar untuk mulai lagi."
+)
+NOTHING_TO_CANCEL = "Tidak ada proses yang sedang berjalan."
+DAFTAR_ALREADY_ACTIVE = "Anda sudah terdaftar sebagai <b>{title}</b>. Tidak perlu mendaftar lagi."
+DAFTAR_ADMIN = "Anda admin; admin tidak perlu mendaftar."
+
+
+def daftar_sent(role: Role, kecamatan: str, name: str) -> str:
+    """Told to the applicant once the request is filed."""
+    return (
+        f"⏳ Pendaftaran sebagai <b>{member_title(role, kecamatan)}</b> atas nama "
+        f"<b>{escape(name)}</b> sudah dikirim. Anda akan diberi tahu setelah admin memutuskan."
+    )
+
+
+def registration_request(
+    user_id: int, role: Role, kecamatan: str | None, name: str, phone: str | None
+) -> str:
+    """The request as shown to admins."""
+    lines = [
+        "📝 <b>Permohonan pendaftaran</b>",
+        f"Nama: <b>{escape(name)}</b>",
+        f"Peran: {member_title(role, kecamatan)}",
+        f"ID Telegram: <code>{user_id}</code>",
+    ]
+    if phone:
+        lines.append(f"Telepon: {escape(phone)}")
+    return "\n".join(lines)
+
+
+APPROVE_BUTTON = "✅ Setujui"
+REJECT_BUTTON = "❌ Tolak"
+
+
+def decision_note(approved: bool, admin_name: str, moment: datetime) -> str:
+    """Appended to every admin's copy of a request once decided."""
+    verdict = "✅ Disetujui" if approved else "❌ Ditolak"
+    return f"\n\n{verdict} oleh {escape(admin_name)} pukul {clock_time(moment)}."
+
+
+def decided_answer(approved: bool) -> str:
+    """Callback answer for the admin who decided."""
+    return "Pendaftaran disetujui." if approved else "Pendaftaran ditolak."
+
+
+ALREADY_DECIDED = "Permohonan ini sudah diputuskan (atau tidak ada)."
+
+
+def approved_for_member(role: Role, kecamatan: str | None) -> str:
+    """Told to the applicant when approved."""
+    title = member_title(role, kecamatan)
+    follow = "\n\n" + LAPOR_HELP if role.is_field else ""
+    return f"✅ Pendaftaran disetujui. Anda terdaftar sebagai <b>{title}</b>.{follow}"
+
+
+def added_for_member(role: Role, kecamatan: str | None) -> str:
+    """Told to someone an admin registered with /tambah."""
+    title = member_title(role, kecamatan)
+    follow = "\n\n" + LAPOR_HELP if role.is_field else "\n\nLihat /bantuan."
+    return f"Anda didaftarkan sebagai <b>{title}</b> di Posko.{follow}"
+
+
+REJECTED_FOR_MEMBER = (
+    "❌ Pendaftaran Anda ditolak. Hubungi operator Kesbangpol bila ada kekeliruan."
+)
+USER_ID_USAGE = "Tulis ID pengguna (angka), misalnya <code>/{command} 123456789</code>."
+
+
+def decided_reply(approved: bool, name: str, user_id: int) -> str:
+    """Reply to /setujui or /tolak."""
+    verdict = "disetujui" if approved else "ditolak"
+    return f"Pendaftaran <b>{escape(name)}</b> (ID <code>{user_id}</code>) {verdict}."
+
+
+def no_pending(user_id: int) -> str:
+    """Nothing to decide for that id."""
+    return f"Tidak ada permohonan yang menunggu untuk ID <code>{user_id}</code>."
+
+
+def activation_reply(active: bool, name: str, user_id: int) -> str:
+    """Reply to /aktifkan or /nonaktifkan."""
+    verdict = "diaktifkan" if active else "dinonaktifkan"
+    return f"<b>{escape(name)}</b> (ID <code>{user_id}</code>) {verdict}."
+
+
+def no_member(user_id: int) -> str:
+    """No approved member with that id."""
+    return f"Tidak ada anggota terdaftar (aktif/nonaktif) dengan ID <code>{user_id}</code>."
+
+
+BOOTSTRAP_ADMIN_FIXED = (
+    "ID ini admin utama dari pengaturan ADMIN_IDS dan tidak dapat diubah dari dalam bot."
+)
+DEACTIVATED_FOR_MEMBER = "Akun Anda dinonaktifkan oleh admin. Hubungi operator Kesbangpol."
+ACTIVATED_FOR_MEMBER = "Akun Anda diaktifkan kembali. Lihat /bantuan."
+
+
+def directory_page(
+    lines: list[str], page: int, pages: int, total: int, kecamatan: str | None
+) -> str:
+    """One page of /petugas."""
+    where = f" — {escape(kecamatan)}" if kecamatan else ""
+    header = f"👥 <b>Daftar anggota{where}</b> ({total} orang)"
+    footer = f"\nHalaman {page + 1}/{pages}" if pages > 1 else ""
+    return "\n".join([header, "", *lines]) + footer
+
+
+def directory_line(
+    name: str,
+    role: Role,
+    kecamatan: str | None,
+    state: MemberState,
+    user_id: int,
+    last_report: datetime | None,
+) -> str:
+    """One member in /petugas."""
+    last = f"lapor terakhir {date_time(last_report)}" if last_report else "belum pernah lapor"
+    if not role.is_field:
+        last = ""
+    state_text = "" if state is MemberState.ACTIVE else f" · <i>{STATE_LABEL[state]}</i>"
+    tail = f"\n   {last}" if last else ""
+    return (
+        f"• <b>{escape(name)}</b> — {member_title(role, kecamatan)}{state_text} "
+        f"(<code>{user_id}</code>){tail}"
+    )
+
+
+DIRECTORY_EMPTY = "Belum ada anggota terdaftar."
+PREV_BUTTON = "⬅️"
+NEXT_BUTTON = "➡️"
+
+IMPOR_HELP = (
+    "Kirim berkas CSV dengan keterangan (caption) <code>/impor</code>, atau balas berkasnya "
+    "dengan <code>/impor</code>.\nKolom: <code>user_id,peran,kecamatan,nama[,telepon]</code> "
+    "(baris judul, UTF-8, pemisah koma atau titik koma). Peran: camat, kapolsek, danramil, "
+    "koordinator (kecamatan diisi - untuk koordinator)."
+)
+IMPOR_TOO_BIG = "Berkas terlalu besar (maksimal 1 MB). Pecah menjadi beberapa berkas."
+IMPOR_NOT_CSV = 'Berkas harus CSV (.csv). Simpan dari Excel sebagai "CSV UTF-8".'
+IMPOR_DOWNLOAD_FAILED = "Berkas tidak dapat diunduh. Coba kirim lagi."
+
+
+def impor_failed(problems: list[tuple[int, str]], limit: int = 40) -> str:
+    """Every bad row (up to `limit`), when nothing was imported."""
+    lines = [f"❌ <b>Impor dibatalkan</b>: {len(problems)} kesalahan, tidak ada yang disimpan."]
+    lines += [f"Baris {line}: {escape(reason)}" for line, reason in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"... dan {len(problems) - limit} kesalahan lain.")
+    lines.append("Perbaiki berkas lalu kirim lagi.")
+    return "\n".join(lines)
+
+
+def impor_file_error(reason: str) -> str:
+    """The file as a whole is unusable."""
+    return f"❌ <b>Impor dibatalkan</b>: {escape(reason)}\n\n{IMPOR_HELP}"
+
+
+def impor_done(added: int, updated: int) -> str:
+    """Counts after a successful import."""
+    return f"✅ Impor selesai: {added} anggota ditambahkan, {updated} diperbarui."
+
+
+COORDINATION_SET = (
+    "✅ Grup ini sekarang menjadi <b>grup koordinasi</b>: laporan rawan/darurat dan rekap "
+    "dikirim ke sini."
+)
