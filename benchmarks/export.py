@@ -29,7 +29,7 @@ from typing import Any
 
 from benchmarks.dataset import WITA, Spec, ensure_dataset
 from benchmarks.live import ROOT, vm_status
-from bot.exporting import build_export
+from handlers.reading.workbook import build_export
 from storage.db import to_sql_time
 
 TARGET_SECONDS, TARGET_MB = 15.0, 150.0

@@ -38,12 +38,12 @@ from pathlib import Path
 from benchmarks.dataset import WITA, Spec, ensure_dataset
 from benchmarks.live import Answer, LiveBot, copy_database
 from bot.regions import load_region
-from bot.schedule import load_snapshot
 from bot.services import Services
 from bot.settings import Settings
 from bot.texts import render_digest
 from domain.digest import day_bounds
-from handlers.queries import open_view, search_params, status_parts
+from handlers.digest.schedule import load_snapshot
+from handlers.reading.queries import open_view, search_params, status_parts
 from storage.db import Database
 
 TARGETS_MS = {"rekap": 250.0, "status": 100.0, "cari": 100.0}

@@ -16,7 +16,7 @@ from telegram.ext import (
     JobQueue,
 )
 
-from bot import access, schedule
+from bot import access
 from bot.context import SERVICES_KEY, PoskoApp, PoskoContext
 from bot.errors import error_handler
 from bot.inbox import InboxBot, InboxQueue, PoskoApplication, replay_pending
@@ -27,24 +27,12 @@ from bot.services import Clock, Services, system_clock
 from bot.settings import Settings
 from bot.transport import QueuedRequest, UpdatesRequest
 from domain.regions import Region
-from handlers import (
-    cadangan,
-    coordination,
-    daftar,
-    dialogs,
-    ekspor,
-    escalation,
-    fallback,
-    impor,
-    jadwal,
-    lapor,
-    lapor_form,
-    members,
-    queries,
-    rekap,
-    riwayat,
-    start,
-)
+from handlers import dialogs, fallback
+from handlers.admin import backup
+from handlers.digest import jadwal, rekap, schedule
+from handlers.reading import export, queries
+from handlers.registry import coordination, daftar, impor, members, start
+from handlers.reports import escalation, form, history, quick
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -58,15 +46,15 @@ FEATURES = (
     members,
     impor,
     coordination,
-    lapor,
-    lapor_form,
+    quick,
+    form,
     escalation,
-    riwayat,
+    history,
     rekap,
     queries,
-    ekspor,
+    export,
     jadwal,
-    cadangan,
+    backup,
     schedule,
     dialogs,
     fallback,
@@ -160,7 +148,7 @@ def build_application(
         feature.register(app)
     app.add_error_handler(error_handler)
     escalation.schedule_repages(app, settings.escalation_ack_minutes)
-    cadangan.schedule_backups(app, settings)
+    backup.schedule_backups(app, settings)
     if app.job_queue is not None:
         app.job_queue.run_repeating(prune_job, interval=3600, first=60, name="prune")
     return app

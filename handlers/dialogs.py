@@ -12,7 +12,8 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
-from handlers import daftar, lapor_form
+from handlers.registry import daftar
+from handlers.reports import form as lapor_form
 from storage.drafts import Draft
 
 logger = logging.getLogger(__name__)

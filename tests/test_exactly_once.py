@@ -13,10 +13,10 @@ import pytest
 
 from bot import texts
 from bot.delivery import retry_receipts
-from bot.reporting import escalate_pending
-from bot.schedule import catch_up, post_digest, send_reminders
 from emulator import FakeChat, FakeTelegram, FakeUser
 from emulator.html import parse_html
+from handlers.digest.schedule import catch_up, post_digest, send_reminders
+from handlers.reports.filing import escalate_pending
 from tests.bot.test_schedule import started_long_ago
 from tests.conftest import Enlist
 from tests.harness import FakeClock, Posko, receipt_of

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.schedule import post_digest
 from domain.enums import Role
 from domain.members import RosterRow
 from emulator import FakeChat, FakeTelegram
+from handlers.digest.schedule import post_digest
 from tests.harness import FakeClock, Posko, make_settings
 
 

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from emulator import FakeTelegram, FakeUser
-from handlers.cadangan import daily_backup_job  # noqa: F401 - the job under test
+from handlers.admin.backup import daily_backup_job  # noqa: F401 - the job under test
 from storage.queries import fts_query
 from tests.conftest import Enlist
 from tests.harness import COORDINATION_CHAT_ID, FakeClock, Posko, make_settings

@@ -104,7 +104,7 @@ async def test_exports_never_contain_formulas(
 async def test_new_digest_times_in_the_past_are_not_posted_late(
     posko: Posko, admin: FakeUser, group: FakeChat, clock: FakeClock
 ) -> None:
-    from bot.schedule import catch_up
+    from handlers.digest.schedule import catch_up
 
     await admin.send("/jadwal digest 08:00,09:00,23:00")
     await catch_up(posko.app.bot, posko.services)
@@ -148,7 +148,7 @@ async def test_reminders_tell_never_started_from_blocked(
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from bot.schedule import send_reminders
+    from handlers.digest.schedule import send_reminders
 
     fake.add_user(2001, started=False)
     await posko.services.members.save(RosterRow(2001, Role.CAMAT, "Telen", "Baru"),

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import texts
-from bot.schedule import post_digest, send_reminders
 from domain.enums import Level
 from emulator import FakeChat, FakeUser
 from emulator.html import parse_html
+from handlers.digest.schedule import post_digest, send_reminders
 from tests.conftest import Enlist
 from tests.harness import FakeClock, Posko
 

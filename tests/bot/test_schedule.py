@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.error import NetworkError
 
-from bot.schedule import catch_up, latest_slot, post_digest, send_reminders, slot_key
 from bot.services import system_clock
 from domain.enums import Role
 from domain.members import RosterRow
 from emulator import FakeChat, FakeTelegram, FakeUser
+from handlers.digest.schedule import catch_up, latest_slot, post_digest, send_reminders, slot_key
 from storage.config import FIRST_STARTED_AT
 from storage.db import to_sql_time
 from tests.conftest import Enlist

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.exporting import build_export
+from handlers.reading.workbook import build_export
 from storage.backup import rotate_backup
 from storage.db import Database
 

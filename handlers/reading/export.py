@@ -12,11 +12,11 @@ from telegram import Chat, Update
 from telegram.ext import CommandHandler
 
 from bot import texts
-from bot.charts import build_chart
 from bot.context import PoskoApp, PoskoContext
-from bot.exporting import build_export
 from domain.digest import day_bounds
 from domain.parsing import DayInvalid, command_args, parse_day
+from handlers.reading.charts import build_chart
+from handlers.reading.workbook import build_export
 
 logger = logging.getLogger(__name__)
 

@@ -20,12 +20,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
 from bot.keyboards import pager
-from bot.schedule import load_snapshot, load_status
 from bot.services import Services
 from bot.texts import split_messages
 from domain.digest import DigestSnapshot, day_bounds
 from domain.enums import FIELD_ROLES
 from domain.parsing import DayInvalid, command_args, parse_day
+from handlers.digest.schedule import load_snapshot, load_status
 from storage.queries import MARK_END, MARK_START, View, fts_query
 
 PAGE = texts.PAGE_SIZE

@@ -12,7 +12,6 @@ from bot import texts
 from bot.access import command_of
 from bot.context import PoskoApp, PoskoContext
 from bot.delivery import RECEIPT_SWEEP_SECONDS, retry_receipts
-from bot.reporting import file_report
 from domain.parsing import (
     MAX_REPORT_TEXT,
     QuickReportError,
@@ -21,7 +20,8 @@ from domain.parsing import (
     parse_quick_report,
 )
 from domain.reports import NewReport, Photo
-from handlers import lapor_form
+from handlers.reports import form as lapor_form
+from handlers.reports.filing import file_report
 
 logger = logging.getLogger(__name__)
 

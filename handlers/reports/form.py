@@ -26,10 +26,10 @@ from telegram.ext import CallbackQueryHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
-from bot.reporting import file_report
 from domain.enums import Category, Level
 from domain.parsing import MAX_REPORT_TEXT, is_blank, utf16_len
 from domain.reports import NewReport, Photo
+from handlers.reports.filing import file_report
 from storage.drafts import Draft
 
 logger = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ from telegram.ext import CallbackQueryHandler
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
 from bot.notify import admin_ids, send_group, tell
-from bot.reporting import ack_markup, escalate_pending, escalation_text
 from domain.reports import Report
+from handlers.reports.filing import ack_markup, escalate_pending, escalation_text
 
 logger = logging.getLogger(__name__)
 

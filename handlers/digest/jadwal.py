@@ -9,9 +9,9 @@ from telegram.ext import CommandHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
-from bot.schedule import schedule_jobs
 from bot.settings import format_time_of_day, parse_times
 from domain.parsing import command_args
+from handlers.digest.schedule import schedule_jobs
 from storage.config import DIGEST_TIMES, DIGESTS_CHANGED_AT, REMINDER_TIMES
 from storage.db import to_sql_time
 

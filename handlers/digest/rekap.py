@@ -7,10 +7,10 @@ from telegram.ext import CommandHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
-from bot.schedule import load_snapshot
 from bot.texts import render_digest
 from domain.digest import day_bounds
 from domain.parsing import DayInvalid, command_args, parse_day
+from handlers.digest.schedule import load_snapshot
 
 
 async def rekap_cmd(update: Update, context: PoskoContext) -> None:

@@ -1,0 +1,1 @@
+"""The digest: scheduled posts and reminders, /rekap and /jadwal."""

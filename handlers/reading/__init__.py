@@ -1,0 +1,1 @@
+"""Reading reports: status, lists, search, export and charts."""

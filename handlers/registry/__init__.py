@@ -1,0 +1,1 @@
+"""The registry: start and help, registration, member administration, imports, the group."""

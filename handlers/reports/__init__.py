@@ -1,0 +1,1 @@
+"""Reports: filing (quick and guided), receipts, escalation and take-up, corrections, history."""
