@@ -32,7 +32,7 @@ from handlers.admin import backup
 from handlers.digest import jadwal, rekap, schedule
 from handlers.reading import export, queries
 from handlers.registry import coordination, daftar, impor, members, start
-from handlers.reports import escalation, form, history, quick
+from handlers.reports import escalation, form, history, quick, receipts
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ FEATURES = (
     coordination,
     quick,
     form,
+    receipts,
     escalation,
     history,
     rekap,

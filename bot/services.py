@@ -8,7 +8,7 @@ import weakref
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.settings import Settings, parse_times
 from bot.throttle import AnswerThrottle
@@ -41,11 +41,24 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+class FailedReceipt(NamedTuple):
+    """A receipt Telegram did not take: where, what, why, when, and when to try again."""
+
+    chat_id: int
+    text: str
+    error: str
+    at: datetime
+    retry_at: datetime | None
+
+
 @dataclass
 class Unrecorded:
-    """Deliveries Telegram accepted whose database record is still to be written."""
+    """Deliveries whose database record is still to be written."""
 
+    # Report numbers whose receipt Telegram took, but not recorded as sent yet.
     receipts: set[int] = field(default_factory=set)
+    # Receipts Telegram did not take whose retry record the database refused.
+    failed_receipts: dict[int, FailedReceipt] = field(default_factory=dict)
     # Report number -> (group chat id, alert message id, posted at).
     alerts: dict[int, tuple[int, int, datetime]] = field(default_factory=dict)
     # Digest slot key -> number of parts delivered.
@@ -61,8 +74,8 @@ class RuntimeConfig:
     reminder_times: tuple[time, ...] = ()
     # Scheduled slots before this moment are never caught up (the bot did not exist yet).
     first_started_at: datetime | None = None
-    # When this process started: slots before it were missed by this process, not owned by
-    # their daily job, and are posted by the catch-up however recent.
+    # The first catch-up of this process (it runs once the scheduler is up): slots before it
+    # were missed, not owned by their daily job, and are posted by the catch-up however recent.
     started_at: datetime | None = None
     digests_changed_at: datetime | None = None
     # Serializes digest posting within the process (the daily job vs. the catch-up).
@@ -127,7 +140,6 @@ class Services:
                 parse_times(stored_reminders) if stored_reminders else settings.reminder_times
             ),
             first_started_at=from_sql_time(first_started),
-            started_at=clock(),
             digests_changed_at=from_sql_time(changed) if changed else None,
         )
         return cls(

@@ -22,6 +22,7 @@ class Receipt:
     attempts: int
     last_error: str | None
     next_at: datetime | None
+    created_at: datetime
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Receipt:
@@ -34,6 +35,7 @@ class Receipt:
             attempts=row["attempts"],
             last_error=row["last_error"],
             next_at=from_sql_time(row["next_at"]) if row["next_at"] else None,
+            created_at=from_sql_time(row["created_at"]),
         )
 
 

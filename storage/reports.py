@@ -196,15 +196,25 @@ class ReportRepo:
                 ),
             )
 
-    async def claim_escalation(self, number: int, now: datetime) -> bool:
-        """Records that the alert of report #number is about to be posted (False: posted)."""
+    async def claim_escalation(self, number: int, now: datetime) -> datetime | None:
+        """Records that the alert of report #number is about to be posted; returns the time of
+        an earlier claim whose alert was never recorded (it may have been posted before a
+        crash), or None. Raises LookupError when the alert is recorded already."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE reports SET escalation_claimed_at = ? "
-                "WHERE id = ? AND escalated_at IS NULL",
+            rows = list(
+                await conn.execute_fetchall(
+                    "SELECT escalated_at, escalation_claimed_at FROM reports WHERE id = ?",
+                    (number,),
+                )
+            )
+            if not rows or rows[0][0] is not None:
+                raise LookupError(number)
+            await conn.execute(
+                "UPDATE reports SET escalation_claimed_at = ? WHERE id = ?",
                 (to_sql_time(now), number),
             )
-            return cursor.rowcount == 1
+        earlier = rows[0][1]
+        return from_sql_time(earlier) if earlier else None
 
     async def acknowledge(
         self, number: int, user_id: int, name: str, now: datetime
@@ -272,21 +282,43 @@ class ReportRepo:
         text: str,
         now: datetime,
         source: tuple[int, int] | None = None,
-    ) -> bool:
-        """Appends a correction to report #number; False if the `source` message (chat id,
-        message id) was stored already (an update handled again after a crash)."""
+    ) -> tuple[int, bool]:
+        """Appends a correction to report #number; returns (correction id, group notified).
+
+        A `source` message (chat id, message id) already stored (an update handled again after
+        a crash) is not stored twice: its correction is returned with whether its group notice
+        went out.
+        """
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            rows = await conn.execute_fetchall(
                 """
                 INSERT INTO corrections (report_id, officer_id, text, created_at,
                                          source_chat_id, source_message_id)
                 VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (source_chat_id, source_message_id)
                     WHERE source_message_id IS NOT NULL DO NOTHING
+                RETURNING id
                 """,
                 (number, officer_id, text, to_sql_time(now), *(source or (None, None))),
             )
-            return cursor.rowcount == 1
+            for row in rows:
+                return int(row[0]), False
+            existing = await conn.execute_fetchall(
+                "SELECT id, group_notified_at FROM corrections "
+                "WHERE source_chat_id = ? AND source_message_id = ?",
+                source or (None, None),
+            )
+        for row in existing:
+            return int(row[0]), row[1] is not None
+        raise RuntimeError("correction conflict without an existing row")  # pragma: no cover
+
+    async def correction_notified(self, correction_id: int, now: datetime) -> None:
+        """Records that the group was told about a correction."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE corrections SET group_notified_at = ? WHERE id = ?",
+                (to_sql_time(now), correction_id),
+            )
 
     async def corrections(self, numbers: Sequence[int]) -> dict[int, list[Correction]]:
         """The corrections of the given reports, oldest first, keyed by report number."""

@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import texts
-from bot.delivery import retry_receipts
+from domain.enums import Level
 from emulator import FakeChat, FakeTelegram, FakeUser
 from emulator.html import parse_html
 from handlers.digest.schedule import catch_up, post_digest, send_reminders
 from handlers.reports.filing import escalate_pending
+from handlers.reports.receipts import retry_receipts
 from tests.bot.test_schedule import started_long_ago
 from tests.conftest import Enlist
 from tests.harness import FakeClock, Posko, receipt_of
@@ -72,6 +73,8 @@ async def test_a_running_bot_leaves_a_fresh_slot_to_its_job(
     await started_long_ago(posko, wita(6))
     clock.set(wita(6, 50))
     await posko.restart()
+    await posko.fake.wait_until(lambda: posko.services.runtime.started_at is not None)
+    assert posko.services.runtime.started_at == wita(6, 50), "its first catch-up ran at 06.50"
     clock.set(wita(7, 0, 30))
     await catch_up(posko.app.bot, posko.services)
     assert group.messages == [], "the 07:00 job posts it on time, not the catch-up"
@@ -135,6 +138,7 @@ async def test_an_alert_whose_record_failed_is_not_posted_again(
     enlist: Enlist,
     group: FakeChat,
     clock: FakeClock,
+    admin: FakeUser,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     officer = await enlist(2001)
@@ -142,21 +146,67 @@ async def test_an_alert_whose_record_failed_is_not_posted_again(
     calls = failing(monkeypatch, services.reports, "mark_escalated", times=3)
     await officer.send("/lapor darurat kotak suara dibakar massa")
     [alert] = group.messages
-    await officer.press_data("ack:1", alert)  # cannot be recorded yet: asked to press again
-    for _ in range(4):  # sweeps while the database still refuses, then once it accepts
-        clock.advance(minutes=16)
+    update = await admin.press(texts.ACK_BUTTON, alert)  # still refused: asked to press again
+    answer = posko.fake.callback_answers[update["callback_query"]["id"]]
+    assert answer.get("text") == texts.ACK_NOT_READY
+    assert calls[0] == 2
+    for _ in range(3):  # sweeps: the record is retried at each one, the alert never re-posted
+        clock.advance(seconds=30)
         await escalate_pending(posko.app.bot, services)
         await posko.settle()
-    assert calls[0] == 4
+    assert calls[0] == 4, "recorded at the first sweep after the fault, without back-off"
     assert len(group.messages) == 1, "posted once, only its record was retried"
     report = await services.reports.get(1)
     assert report is not None
     assert report.escalation_message_id == alert.message_id
-    coordinator = posko.fake.add_user(1001, "Operator")
-    await coordinator.press(texts.ACK_BUTTON, alert)
+    await admin.press(texts.ACK_BUTTON, alert)
     acknowledged = await services.reports.get(1)
     assert acknowledged is not None
-    assert acknowledged.acked_by == 1001
+    assert acknowledged.acked_by == admin.id
+
+
+async def test_a_take_up_records_an_unrecorded_alert_at_once(
+    posko: Posko,
+    enlist: Enlist,
+    group: FakeChat,
+    admin: FakeUser,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    officer = await enlist(2001)
+    services = posko.services
+    failing(monkeypatch, services.reports, "mark_escalated", times=1)
+    await officer.send("/lapor rawan massa menghadang truk logistik")
+    [alert] = group.messages
+    assert 1 in services.runtime.unrecorded.alerts
+    await admin.press(texts.ACK_BUTTON, alert)  # the database is fine again: no waiting
+    report = await services.reports.get(1)
+    assert report is not None
+    assert (report.escalation_message_id, report.acked_by) == (alert.message_id, admin.id)
+    assert services.runtime.unrecorded.alerts == {}
+
+
+async def test_a_failed_escalation_tells_the_admins_once(
+    posko: Posko,
+    enlist: Enlist,
+    group: FakeChat,
+    admin: FakeUser,
+    clock: FakeClock,
+    fake: FakeTelegram,
+) -> None:
+    officer = await enlist(2001)
+    posko.without_retries()
+    fake.fail_next("sendMessage", 502, "Bad Gateway", chat_id=group.id, count=2)
+    await officer.send("/lapor darurat jembatan putus")
+    notice = parse_html(texts.escalation_failed(1, Level.DARURAT, "Bengalon"))
+    assert admin.texts() == [notice]
+    clock.advance(seconds=31)
+    await escalate_pending(posko.app.bot, posko.services)
+    await posko.settle()
+    assert admin.texts() == [notice], "told once, not at every retry"
+    clock.advance(seconds=61)
+    await escalate_pending(posko.app.bot, posko.services)
+    await posko.settle()
+    assert len(group.messages) == 1
 
 
 async def test_no_alert_without_a_durable_claim_and_backoff(
@@ -263,3 +313,94 @@ async def test_a_replayed_ralat_is_stored_once(
     notices = [m for m in group.messages if "blokade sudah dibuka" in m.text]
     assert len(notices) == 1
     assert officer.texts()[-1] == officer.texts()[-2], "the officer is told again that it is saved"
+
+
+# Review of the above: the paths a committed report or correction can still take.
+
+
+async def test_a_form_report_is_never_followed_by_try_again(
+    posko: Posko, enlist: Enlist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    officer = await enlist(2001)
+    await officer.send("/lapor")
+    form = officer.last_message()
+    await officer.press(parse_html(texts.level_badge(Level.AMAN)), form)
+    failing(monkeypatch, posko.services.drafts, "delete", times=1)
+    before = len(officer.messages)
+    await officer.press(texts.NIHIL_BUTTON, form)
+    assert officer.texts()[before:] == [await receipt_of(posko.services, 1)]
+
+
+async def test_a_replayed_report_settles_its_pending_receipt(
+    posko: Posko, enlist: Enlist, fake: FakeTelegram, clock: FakeClock
+) -> None:
+    officer = await enlist(2001)
+    posko.without_retries()
+    fake.fail_next("sendMessage", 502, "Bad Gateway", chat_id=officer.id)
+    update = await officer.send("/lapor waspada isu hoaks di grup warga")
+    async with posko.services.db.transaction() as conn:  # killed before marked handled
+        await conn.execute(
+            "UPDATE inbox SET done_at = NULL WHERE update_id = ?", (update["update_id"],)
+        )
+    await posko.restart()
+    await posko.settle()
+    assert officer.texts() == [await receipt_of(posko.services, 1)]
+    clock.advance(hours=1)
+    assert await retry_receipts(posko.app.bot, posko.services) == 0
+    assert len(officer.messages) == 1, "one receipt, not a second 'late' one"
+    receipt = await posko.services.receipts.get(1)
+    assert receipt is not None
+    assert receipt.state == "sent"
+
+
+async def test_a_receipt_the_database_could_not_keep_is_kept_in_memory(
+    posko: Posko,
+    enlist: Enlist,
+    fake: FakeTelegram,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    officer = await enlist(2001)
+    posko.without_retries()
+    fake.fail_next("sendMessage", 502, "Bad Gateway", chat_id=officer.id)
+    failing(monkeypatch, posko.services.receipts, "failed", times=1)
+    await officer.send("/lapor waspada isu hoaks di grup warga")
+    assert officer.messages == []
+    assert await posko.services.receipts.get(1) is None
+    clock.advance(seconds=31)
+    assert await retry_receipts(posko.app.bot, posko.services) == 1
+    assert len(officer.messages) == 1
+
+
+async def test_a_correction_is_confirmed_or_shown_once_whatever_fails(
+    posko: Posko, enlist: Enlist, group: FakeChat, fake: FakeTelegram
+) -> None:
+    officer = await enlist(2001)
+    await officer.send("/lapor rawan jalan diblokade")
+    posko.without_retries()
+    fake.fail_next("sendMessage", 502, "Bad Gateway", chat_id=officer.id)  # the confirmation
+    before = len(officer.messages)
+    await officer.send("/ralat 1 blokade sudah dibuka aparat")
+    assert officer.messages[before:] == [], "no 'try again' for a stored correction"
+    notices = [m for m in group.messages if "blokade sudah dibuka" in m.text]
+    assert len(notices) == 1, "the group is told first"
+
+
+async def test_a_replay_posts_a_missing_correction_notice(
+    posko: Posko, enlist: Enlist, group: FakeChat, fake: FakeTelegram
+) -> None:
+    officer = await enlist(2001)
+    await officer.send("/lapor rawan jalan diblokade")
+    posko.without_retries()
+    fake.fail_next("sendMessage", 502, "Bad Gateway", chat_id=group.id)  # the group notice
+    update = await officer.send("/ralat 1 blokade sudah dibuka aparat")
+    assert not [m for m in group.messages if "blokade sudah dibuka" in m.text]
+    async with posko.services.db.transaction() as conn:  # killed before marked handled
+        await conn.execute(
+            "UPDATE inbox SET done_at = NULL WHERE update_id = ?", (update["update_id"],)
+        )
+    await posko.restart()
+    await posko.settle()
+    assert len([m for m in group.messages if "blokade sudah dibuka" in m.text]) == 1
+    corrections = await posko.services.reports.corrections([1])
+    assert len(corrections[1]) == 1

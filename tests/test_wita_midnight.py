@@ -79,7 +79,7 @@ async def test_rekap_is_the_wita_day(
 ) -> None:
     await admin.send("/rekap")
     text = admin.last_message().text
-    assert "Kamis, 28 November 2024" in text
+    assert texts.long_date(TODAY) in text
     assert "Periode: 00:00–00:30 WITA" in text
     assert "Telen — Rawan (1 laporan)" in text
     assert "Bengalon — Waspada" not in text
@@ -90,7 +90,7 @@ async def test_the_digest_period_starts_at_wita_midnight(
 ) -> None:
     assert await post_digest(posko.app.bot, posko.services, wita(28, 0, 20), late=False)
     digest = group.messages[-1].text
-    assert "Kamis, 28 November 2024" in digest
+    assert texts.long_date(TODAY) in digest
     assert "Periode: 00:00–00:20 WITA" in digest
     assert "Telen — Rawan (1 laporan)" in digest
     assert "Bengalon — Waspada" not in digest
@@ -101,5 +101,15 @@ async def test_reminders_count_the_wita_day(
 ) -> None:
     bengalon, telen = officers
     assert await send_reminders(posko.app.bot, posko.services, wita(28, 0, 20)) == (1, 0, 0)
+    assert bengalon.last_message().text == parse_html(texts.REMINDER)
+    assert parse_html(texts.REMINDER) not in telen.texts()
+
+
+async def test_the_reminder_job_counts_the_wita_day(
+    posko: Posko, officers: tuple[FakeUser, FakeUser], admin: FakeUser
+) -> None:
+    bengalon, telen = officers
+    await admin.send("/jadwal pengingat 00:20")
+    await posko.run_job("pengingat 00:20")  # at 00.30 WITA, what the scheduler does at 00.20
     assert bengalon.last_message().text == parse_html(texts.REMINDER)
     assert parse_html(texts.REMINDER) not in telen.texts()

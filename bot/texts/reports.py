@@ -47,7 +47,19 @@ def receipt(number: int, level: Level, kecamatan: str, moment: datetime, *, nihi
     return "\n".join(lines)
 
 
-RECEIPT_DELAYED = "<i>Tanda terima ini terlambat karena gangguan jaringan.</i>"
+RECEIPT_DELAYED = (
+    "<i>Tanda terima ini terlambat karena gangguan pengiriman. Laporan Bapak/Ibu sudah "
+    "tercatat; tidak perlu dikirim ulang.</i>"
+)
+
+
+def escalation_failed(number: int, level: Level, kecamatan: str) -> str:
+    """To admins: an urgent report could not be posted to the group yet."""
+    return (
+        f"⚠️ Laporan #{number} ({level_badge(level)}, {escape(kecamatan)}) belum dapat "
+        "diteruskan ke grup koordinasi. Bot mencoba lagi otomatis; periksa grup koordinasi "
+        "dan koneksi bot."
+    )
 
 
 def category_label(key: str | None) -> str:

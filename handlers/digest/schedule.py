@@ -173,6 +173,7 @@ async def catch_up(bot: Bot, services: Services) -> None:
             await post_digest(bot, services, slot, late=True)
         else:
             await services.slots.mark(record.slot, "skipped", services.clock())
+            services.runtime.unrecorded.digest_parts.pop(record.slot, None)
             logger.warning("%s was interrupted more than 12 hours ago; skipped", record.slot)
     for record in await services.slots.unfinished(REMINDER):
         slot = slot_of(record.slot, tz)
@@ -181,6 +182,8 @@ async def catch_up(bot: Bot, services: Services) -> None:
         else:
             await services.slots.mark(record.slot, "skipped", services.clock())
     runtime = services.runtime
+    if runtime.started_at is None:
+        runtime.started_at = now  # the first catch-up since start-up
     first = max(
         (m for m in (runtime.first_started_at, runtime.digests_changed_at) if m), default=None
     )

@@ -14,7 +14,12 @@ from bot import texts
 from bot.context import PoskoApp, PoskoContext
 from bot.notify import admin_ids, send_group, tell
 from domain.reports import Report
-from handlers.reports.filing import ack_markup, escalate_pending, escalation_text
+from handlers.reports.filing import (
+    ack_markup,
+    escalate_pending,
+    escalation_text,
+    record_unrecorded_alert,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +40,10 @@ async def ack_cb(update: Update, context: PoskoContext) -> None:
     member = context.actor.member
     name = member.name if member is not None else user.full_name
     now = services.clock()
+    # An alert posted while the database refused its record is recorded now, if it can be
+    # (one still being posted records itself: the press is asked to wait).
+    if int(number_text) not in services.runtime.escalating:
+        await record_unrecorded_alert(services, int(number_text))
     report = await services.reports.acknowledge(int(number_text), user.id, name, now)
     if report is None:
         current = await services.reports.get(int(number_text))

@@ -16,11 +16,12 @@ from telegram import (
 from telegram.error import TelegramError
 
 from bot import texts
-from bot.delivery import backoff, send_receipt
-from bot.notify import send_group
+from bot.delivery import backoff
+from bot.notify import admin_ids, send_group, tell
 from bot.services import Services
 from domain.members import Member
 from domain.reports import NewReport, Photo, Report
+from handlers.reports.receipts import send_receipt
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ async def file_report(
 
     Storage errors propagate before anything is sent (no receipt without a commit). Once the
     report is committed nothing propagates: a receipt Telegram does not take is retried later
-    (`bot.delivery`), and the escalation is under way before the receipt is sent.
+    (`handlers.reports.receipts`), and the escalation is under way before the receipt is sent.
     """
     report, created = await services.reports.add(new)
     if not created:
@@ -54,7 +55,9 @@ async def file_report(
     receipt = texts.receipt(
         report.number, report.level, report.kecamatan, local_time, nihil=report.is_nihil
     )
-    await send_receipt(bot, services, report.number, new.source_chat_id, receipt, reply_to)
+    await send_receipt(
+        bot, services, report.number, new.source_chat_id, receipt, reply_to, again=not created
+    )
     return report
 
 
@@ -83,10 +86,10 @@ def escalation_text(services: Services, report: Report, officer_name: str, photo
 async def escalate(bot: Bot, services: Services, report: Report, officer: Member) -> None:
     """Posts an urgent report to the coordination group once, with its photos and location.
 
-    A failure (Telegram, or a database that cannot record the claim or the alert) backs off:
-    the sweep tries again after 30 s, then 1, 2, 4 ... up to 15 minutes. An alert Telegram
-    accepted is never posted again because its record could not be written: only the record
-    is retried.
+    A failure to post (Telegram, or a database that cannot take the claim) backs off: the
+    sweep tries again after 30 s, then 1, 2, 4 ... up to 15 minutes, and the admins are told
+    at the first failure. An alert Telegram accepted is never posted again by the running bot
+    because its record could not be written: only the record is retried, at every sweep.
     """
     runtime = services.runtime
     number = report.number
@@ -103,18 +106,30 @@ async def escalate(bot: Bot, services: Services, report: Report, officer: Member
     if done:
         runtime.escalation_retry.pop(number, None)
         return
+    if number in runtime.unrecorded.alerts:
+        return  # posted; only a local write is missing, retried without back-off
     failures = runtime.escalation_retry.get(number, (0, None))[0] + 1
     wait = backoff(failures)
     runtime.escalation_retry[number] = (failures, services.clock() + wait)
     logger.warning("Escalation of report #%s retried in %ss", number, int(wait.total_seconds()))
+    if failures == 1:
+        notice = texts.escalation_failed(report.number, report.level, report.kecamatan)
+        for admin_id in await admin_ids(services):
+            await tell(bot, admin_id, notice)
 
 
 async def escalate_pending(bot: Bot, services: Services) -> int:
-    """Queues urgent reports of the last day that were stored but not yet escalated."""
+    """Queues urgent reports of the last day not yet posted, and alerts not yet recorded."""
     runtime = services.runtime
     now = services.clock()
+    for number in list(runtime.unrecorded.alerts):  # whatever their age
+        if number not in runtime.escalating:
+            await record_unrecorded_alert(services, number)
+    due = await services.reports.unescalated(now - timedelta(days=1))
+    for number in set(runtime.escalation_retry) - {r.number for r in due}:
+        del runtime.escalation_retry[number]  # posted meanwhile, or too old to chase
     queued = 0
-    for report in await services.reports.unescalated(now - timedelta(days=1)):
+    for report in due:
         _, retry_at = runtime.escalation_retry.get(report.number, (0, now))
         if report.number in runtime.escalating or retry_at > now:
             continue
@@ -125,18 +140,32 @@ async def escalate_pending(bot: Bot, services: Services) -> int:
     return queued
 
 
+async def record_unrecorded_alert(services: Services, number: int) -> bool:
+    """Writes the record of an alert Telegram accepted earlier; True when nothing is missing."""
+    posted = services.runtime.unrecorded.alerts.get(number)
+    return posted is None or await _record_alert(services, number, posted)
+
+
 async def _escalate_once(bot: Bot, services: Services, number: int, officer: Member) -> bool:
     """Posts (or finishes recording) one escalation; False when it must be tried again."""
-    posted = services.runtime.unrecorded.alerts.get(number)
-    if posted is not None:
-        return await _record_alert(services, number, posted)
+    if number in services.runtime.unrecorded.alerts:
+        return await record_unrecorded_alert(services, number)
     report = await services.reports.get(number)
     if report is None or report.escalated_at is not None:
         return True
     # Durable before anything is posted: a database that cannot take this write would not
     # take the alert's record either, and the alert would be posted again and again.
-    if not await services.reports.claim_escalation(number, services.clock()):
-        return True
+    try:
+        earlier = await services.reports.claim_escalation(number, services.clock())
+    except LookupError:
+        return True  # recorded meanwhile
+    if earlier is not None:
+        logger.warning(
+            "Report #%s was claimed at %s by an earlier run that did not record its alert; "
+            "posting it (the group may see it twice)",
+            number,
+            earlier,
+        )
     photos = await services.reports.photos(number)
     alert = await send_group(
         bot,

@@ -378,7 +378,13 @@ async def _submit(update: Update, context: PoskoContext, draft: Draft, *, nihil:
         logger.exception("Could not store a form report from officer %s", officer.user_id)
         await context.bot.send_message(officer.user_id, texts.SAVE_FAILED)
         return
-    await services.drafts.delete(officer.user_id)
+    # The report is committed and receipted: nothing below may ask the officer to resend it.
+    # A draft left behind is harmless: "Kirim" again is the same message, and the idle sweep
+    # clears it.
+    try:
+        await services.drafts.delete(officer.user_id)
+    except sqlite3.Error:
+        logger.warning("Form of report #%s not cleared; the idle sweep will", report.number)
     try:
         await query.edit_message_reply_markup(None)
     except TelegramError:

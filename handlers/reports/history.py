@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
+import logging
 import re
+import sqlite3
 from datetime import timedelta
 
 from telegram import ReplyParameters, Update
@@ -16,6 +17,7 @@ from bot.notify import send_group
 from domain.parsing import MAX_REPORT_TEXT, command_args, is_blank, utf16_len
 
 CORRECTION_WINDOW = timedelta(hours=24)
+logger = logging.getLogger(__name__)
 _RALAT = re.compile(r"#?(\d{1,12})\s+(.+)\Z", re.DOTALL)
 
 
@@ -43,9 +45,12 @@ async def ralat_cmd(update: Update, context: PoskoContext) -> None:
         await message.reply_text(texts.RALAT_TOO_OLD)
         return
     source = (message.chat_id, message.message_id)
-    created = await services.reports.add_correction(number, officer.user_id, text, now, source)
-    await message.reply_text(texts.ralat_saved(number))
-    if created and report.escalation_chat_id is not None:
+    correction_id, notified = await services.reports.add_correction(
+        number, officer.user_id, text, now, source
+    )
+    # Stored: from here on, nothing may ask the officer to send it again. The group notice goes
+    # first and is recorded, so a replay after a crash posts it if it is still missing.
+    if report.escalation_chat_id is not None and not notified:
         same_chat = report.escalation_chat_id == services.coordination_chat_id
         below = (
             ReplyParameters(report.escalation_message_id, allow_sending_without_reply=True)
@@ -53,9 +58,16 @@ async def ralat_cmd(update: Update, context: PoskoContext) -> None:
             else None
         )
         notice = texts.ralat_for_group(number, report.role, report.kecamatan, officer.name, text)
-        # Stored and confirmed already; the group also sees it in the digest.
-        with contextlib.suppress(TelegramError):
-            await send_group(context.bot, services, notice, reply_parameters=below)
+        try:
+            if await send_group(context.bot, services, notice, reply_parameters=below):
+                await services.reports.correction_notified(correction_id, services.clock())
+        except (TelegramError, sqlite3.Error) as exc:
+            # The group also sees the correction in the digest.
+            logger.warning("Correction of report #%s not shown to the group: %s", number, exc)
+    try:
+        await message.reply_text(texts.ralat_saved(number))
+    except TelegramError as exc:
+        logger.warning("Correction of report #%s stored, not confirmed: %s", number, exc)
 
 
 async def riwayat_cmd(update: Update, context: PoskoContext) -> None:

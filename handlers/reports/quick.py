@@ -11,7 +11,6 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 from bot import texts
 from bot.access import command_of
 from bot.context import PoskoApp, PoskoContext
-from bot.delivery import RECEIPT_SWEEP_SECONDS, retry_receipts
 from domain.parsing import (
     MAX_REPORT_TEXT,
     QuickReportError,
@@ -77,17 +76,8 @@ async def lapor_cmd(update: Update, context: PoskoContext) -> None:
         await message.reply_text(texts.SAVE_FAILED)
 
 
-async def retry_receipts_job(context: PoskoContext) -> None:
-    """Delivers receipts Telegram did not take the first time."""
-    await retry_receipts(context.bot, context.services)
-
-
 def register(app: PoskoApp) -> None:
-    """Adds `/lapor` as a command and as the caption of a photo, and the receipt retries."""
+    """Adds `/lapor` as a command and as the caption of a photo."""
     app.add_handler(CommandHandler("lapor", lapor_cmd))
     caption = filters.CaptionRegex(r"^/lapor(@\w+)?(\s|$)")
     app.add_handler(MessageHandler(filters.PHOTO & caption, lapor_cmd))
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(
-            retry_receipts_job, interval=RECEIPT_SWEEP_SECONDS, first=3, name="receipts"
-        )

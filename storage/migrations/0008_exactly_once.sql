@@ -20,8 +20,10 @@ CREATE TABLE receipts (
 
 CREATE INDEX receipts_due ON receipts (next_at) WHERE state = 'pending';
 
--- A correction is stored once per Telegram message, however often that message is handled.
+-- A correction is stored once per Telegram message, however often that message is handled, and
+-- its notice to the group is recorded, so a replay after a crash posts a missing notice.
 ALTER TABLE corrections ADD COLUMN source_chat_id INTEGER;
 ALTER TABLE corrections ADD COLUMN source_message_id INTEGER;
+ALTER TABLE corrections ADD COLUMN group_notified_at TEXT;
 CREATE UNIQUE INDEX corrections_source ON corrections (source_chat_id, source_message_id)
     WHERE source_message_id IS NOT NULL;

@@ -2,11 +2,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from bot import texts
 from domain.enums import Level, Role
 from domain.members import RosterRow
 from emulator import FakeChat, FakeTelegram, FakeUser
+from emulator.html import parse_html
 from tests.conftest import Enlist
-from tests.harness import Posko, make_settings
+from tests.harness import ADMIN_ID, Posko, make_settings, receipt_of
 
 
 async def test_nihil_report_is_stored_and_receipted(
@@ -168,12 +170,15 @@ async def test_without_a_coordination_group_reports_are_still_stored(
     await bot.start()
     try:
         officer = fake.add_user(2001)
+        admin = fake.add_user(ADMIN_ID)
         await bot.services.members.save(
             RosterRow(2001, Role.DANRAMIL, "Bengalon", "Budi"), bot.services.clock(), None
         )
         await officer.send("/lapor darurat banjir")
-        assert "Laporan #1 diterima" in officer.last_message().text
-        assert fake.calls[-1].ok
+        assert officer.texts() == [await receipt_of(bot.services, 1)]
+        notice = texts.escalation_failed(1, Level.DARURAT, "Bengalon")
+        assert admin.texts() == [parse_html(notice)], "the admins know it did not go out"
+        assert all(call.ok for call in fake.calls)
     finally:
         await bot.stop()
 
