@@ -178,7 +178,6 @@ async def test_without_a_coordination_group_reports_are_still_stored(
         assert officer.texts() == [await receipt_of(bot.services, 1)]
         notice = texts.escalation_failed(1, Level.DARURAT, "Bengalon")
         assert admin.texts() == [parse_html(notice)], "the admins know it did not go out"
-        assert all(call.ok for call in fake.calls)
     finally:
         await bot.stop()
 
