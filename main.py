@@ -10,6 +10,7 @@ from bot.logs import setup_logging
 from bot.regions import RegionFileError, load_region
 from bot.settings import Settings, SettingsError
 from storage.backup import CorruptDatabase, check_integrity
+from storage.db import SchemaTooNew, check_schema
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 
@@ -30,10 +31,19 @@ def main() -> int:
     )
     try:
         check_integrity(settings.database_path)
+        check_schema(settings.database_path)
     except CorruptDatabase as exc:
         print(
             f"Database error: {settings.database_path} is damaged ({exc}). Posko will not run "
             "on it; restore the latest backup (README, Operations).",
+            file=sys.stderr,
+        )
+        return 3
+    except SchemaTooNew as exc:
+        print(
+            f"Database error: {settings.database_path} has schema version {exc.found}, newer "
+            f"than this version of Posko knows ({exc.known}): a newer Posko wrote it. Run that "
+            "version, or restore a backup taken before the upgrade (README, Operations).",
             file=sys.stderr,
         )
         return 3

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from emulator import FakeTelegram, FakeUser
 from handlers.cadangan import daily_backup_job  # noqa: F401 - the job under test
+from storage.db import load_migrations
 from storage.queries import fts_query
 from tests.conftest import Enlist
 from tests.harness import COORDINATION_CHAT_ID, FakeClock, Posko, make_settings
@@ -98,6 +99,18 @@ async def run_main(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process
     )
 
 
+async def communicate(
+    process: asyncio.subprocess.Process, timeout: float
+) -> tuple[bytes, bytes]:
+    """The process's output once it exited; killed (and the test failed) if it runs on."""
+    try:
+        return await asyncio.wait_for(process.communicate(), timeout)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
 async def test_a_damaged_database_is_refused(fake: FakeTelegram, tmp_path: Path) -> None:
     (tmp_path / "posko.db").write_bytes(b"SQLite format 3\x00" + os.urandom(8000))
     process = await run_main(env_for(fake, tmp_path), tmp_path)
@@ -107,6 +120,27 @@ async def test_a_damaged_database_is_refused(fake: FakeTelegram, tmp_path: Path)
     assert line.startswith("Database error:")
     assert "restore the latest backup" in line
     assert fake.calls == []
+
+
+async def test_a_database_newer_than_the_code_is_refused(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    """Rolling back to an older version: the newer schema is left alone, the bot does not run."""
+    newer = len(load_migrations()) + 1
+    with sqlite3.connect(tmp_path / "posko.db") as db:
+        db.execute("CREATE TABLE from_the_future (x INTEGER)")
+        db.execute(f"PRAGMA user_version = {newer}")
+    db.close()
+    process = await run_main(env_for(fake, tmp_path), tmp_path)
+    _, stderr = await communicate(process, timeout=30)
+    assert process.returncode == 3
+    [line] = stderr.decode().strip().splitlines()
+    assert line.startswith("Database error:")
+    assert f"schema version {newer}, newer than this version of Posko knows" in line
+    assert fake.calls == []
+    with sqlite3.connect(tmp_path / "posko.db") as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (newer,)
+    db.close()
 
 
 def free_port() -> int:
