@@ -1,4 +1,4 @@
-"""Runs Posko: load settings, build the application, poll Telegram until stopped."""
+"""Runs Posko: load settings, check the database, build the application, run it until stopped."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from bot.app import build_application
 from bot.logs import setup_logging
 from bot.regions import RegionFileError, load_region
+from bot.runner import Runner, TokenRejected, Webhook
 from bot.settings import Settings, SettingsError
 from storage.backup import CorruptDatabase, check_integrity
 from storage.db import SchemaTooNew, check_schema
@@ -49,21 +50,26 @@ def main() -> int:
         return 3
     logger = logging.getLogger(__name__)
     logger.info("Starting Posko for %s", region.district)
+    webhook = None
+    if settings.webhook_url and settings.webhook_secret:
+        # Telegram echoes the secret in X-Telegram-Bot-Api-Secret-Token; python-telegram-bot
+        # refuses requests without it (403).
+        webhook = Webhook(
+            settings.webhook_listen,
+            settings.webhook_port,
+            settings.webhook_url,
+            settings.webhook_secret,
+        )
     try:
         app = build_application(settings, region)
-        if settings.webhook_url and settings.webhook_secret:
-            # Telegram echoes the secret in X-Telegram-Bot-Api-Secret-Token; python-telegram-bot
-            # refuses requests without it (403).
-            app.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path="telegram",
-                webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-                secret_token=settings.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES,
-            )
-        else:
-            app.run_polling(allowed_updates=ALLOWED_UPDATES)
+        Runner(app, settings, region, allowed_updates=ALLOWED_UPDATES, webhook=webhook).run()
+    except TokenRejected as exc:
+        print(
+            f"Configuration error: TELEGRAM_BOT_TOKEN: Telegram rejected the token ({exc}); "
+            "copy it again from @BotFather",
+            file=sys.stderr,
+        )
+        return 2
     except Exception:
         logger.critical("Posko stopped because of an error", exc_info=True)
         return 1

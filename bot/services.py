@@ -23,6 +23,7 @@ from storage.config import (
 )
 from storage.db import Database, from_sql_time, to_sql_time
 from storage.drafts import DraftRepo
+from storage.health import HealthRepo
 from storage.inbox import InboxRepo
 from storage.members import MemberRepo
 from storage.queries import QueryRepo
@@ -78,6 +79,7 @@ class Services:
     audit: AuditRepo
     queries: QueryRepo
     inbox: InboxRepo
+    health: HealthRepo
     clock: Clock
     runtime: RuntimeConfig = field(default_factory=lambda: RuntimeConfig(None))
 
@@ -117,6 +119,7 @@ class Services:
             audit=AuditRepo(db),
             queries=QueryRepo(db),
             inbox=InboxRepo(db),
+            health=HealthRepo(db),
             clock=clock,
             runtime=runtime,
         )

@@ -111,7 +111,9 @@ class Database:
             found = await db.schema_version()
             if found > len(migrations):
                 raise SchemaTooNew(found, len(migrations))
-            await db.migrate([(v, sql) for v, sql in migrations if version is None or v <= version])
+            await db.migrate(
+                [(v, sql) for v, sql in migrations if version is None or v <= version]
+            )
         except BaseException:
             await conn.close()
             raise
