@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 import tasks
-from bot.runner import STOP_WITHIN
+from bot.runner import HEARTBEAT_EVERY, STOP_WITHIN
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,3 +119,12 @@ def test_the_container_keeps_data_on_its_volume_and_listens_on_all_interfaces() 
     assert [args for kind, args in steps if kind == "USER"] != []
     ignored = (ROOT / ".dockerignore").read_text("utf-8").split()
     assert {".env", ".venv/", "data/"} <= set(ignored), "no secrets or host state in the image"
+
+
+def test_the_readme_states_the_bounds_the_code_has() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert f"within **{STOP_WITHIN:.0f} seconds**" in readme
+    assert f"gives it {unit()['TimeoutStopSec'][0]} seconds to stop" in readme
+    assert f"every {HEARTBEAT_EVERY:.0f} seconds" in readme
+    assert f"no heartbeat for {tasks.HEARTBEAT_STALE // 60}" in readme
+    assert f"no successful poll for {tasks.POLL_STALE // 60} minutes" in readme
