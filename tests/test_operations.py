@@ -216,6 +216,31 @@ def inbox_counts(db_path: Path) -> tuple[int, int]:
     return int(stored), int(pending)
 
 
+async def reports_in_flight(
+    fake: FakeTelegram, env: dict[str, str], cwd: Path
+) -> tuple[asyncio.subprocess.Process, FakeUser]:
+    """main.py running, an officer's 30 reports sent at once, the first receipted."""
+    admin = fake.add_user(1001, "Admin")
+    process = await run_main(env, cwd)
+    await admin.send("/tambah 2001 | camat | Bengalon | Budi")
+    officer = fake.add_user(2001, "Budi")
+    for i in range(30):
+        await officer.send(f"/lapor waspada kejadian {i}", wait=False)
+    await fake.wait_until(lambda: bool(receipt_numbers(officer)), timeout=20)
+    return process, officer
+
+
+async def sigterm_within(process: asyncio.subprocess.Process, seconds: float) -> bytes:
+    """Sends SIGTERM; checks the process exited cleanly within `seconds`; returns its stderr."""
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await communicate(process, timeout=seconds + 10)
+    elapsed = time.monotonic() - started
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    assert elapsed < seconds, f"took {elapsed:.1f} s to exit after SIGTERM"
+    return stderr
+
+
 async def test_sigterm_with_telegram_not_answering_exits_in_time_and_loses_nothing(
     fake: FakeTelegram, tmp_path: Path
 ) -> None:
@@ -223,20 +248,9 @@ async def test_sigterm_with_telegram_not_answering_exits_in_time_and_loses_nothi
     the 8 s bound (docker sends SIGKILL after 10 s); what was interrupted stays in the inbox and
     is handled at the next start: every report stored once, every officer receipted."""
     env = env_for(fake, tmp_path)
-    admin = fake.add_user(1001, "Admin")
-    process = await run_main(env, tmp_path)
-    await admin.send("/tambah 2001 | camat | Bengalon | Budi")
-    officer = fake.add_user(2001, "Budi")
-    for i in range(30):
-        await officer.send(f"/lapor waspada kejadian {i}", wait=False)
-    await fake.wait_until(lambda: bool(receipt_numbers(officer)), timeout=20)
+    process, officer = await reports_in_flight(fake, env, tmp_path)
     fake.hang()
-    started = time.monotonic()
-    process.send_signal(signal.SIGTERM)
-    _, stderr = await communicate(process, timeout=20)
-    elapsed = time.monotonic() - started
-    assert process.returncode == 0, stderr.decode()[-2000:]
-    assert elapsed < 10, f"took {elapsed:.1f} s to exit after SIGTERM"
+    stderr = await sigterm_within(process, 10)
     stored, pending = inbox_counts(tmp_path / "posko.db")
     assert stored < 30, "the stop interrupted work (the case under test)"
     assert pending > 0
@@ -263,20 +277,9 @@ async def test_sigterm_with_telegram_unreachable_exits_in_time(
     fake: FakeTelegram, tmp_path: Path
 ) -> None:
     env = env_for(fake, tmp_path)
-    admin = fake.add_user(1001, "Admin")
-    process = await run_main(env, tmp_path)
-    await admin.send("/tambah 2001 | camat | Bengalon | Budi")
-    officer = fake.add_user(2001, "Budi")
-    for i in range(30):
-        await officer.send(f"/lapor waspada kejadian {i}", wait=False)
-    await fake.wait_until(lambda: bool(receipt_numbers(officer)), timeout=20)
+    process, _ = await reports_in_flight(fake, env, tmp_path)
     await fake.stop()  # connections refused: every request fails and is retried
-    started = time.monotonic()
-    process.send_signal(signal.SIGTERM)
-    await communicate(process, timeout=20)
-    elapsed = time.monotonic() - started
-    assert process.returncode == 0
-    assert elapsed < 10, f"took {elapsed:.1f} s to exit after SIGTERM"
+    await sigterm_within(process, 10)
     assert inbox_counts(tmp_path / "posko.db")[1] > 0
 
 
