@@ -1,4 +1,4 @@
-"""Runs Posko: load settings, build the application, poll Telegram until stopped."""
+"""Runs Posko: load settings, check the database, build the application, run it until stopped."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import sys
 from bot.app import build_application
 from bot.logs import setup_logging
 from bot.regions import load_region
+from bot.runner import Runner, TokenRejected, Webhook
 from bot.settings import Settings, SettingsError
-from bot.webhook import run_webhook
 from domain.regions import RegionFileError
 from storage.backup import CorruptDatabase, check_integrity
+from storage.db import SchemaTooNew, check_schema
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 
@@ -35,6 +36,7 @@ def main() -> int:
     )
     try:
         check_integrity(settings.database_path)
+        check_schema(settings.database_path)
     except CorruptDatabase as exc:
         print(
             f"Database error: {settings.database_path} is damaged ({exc}). Posko will not run "
@@ -42,16 +44,36 @@ def main() -> int:
             file=sys.stderr,
         )
         return 3
+    except SchemaTooNew as exc:
+        print(
+            f"Database error: {settings.database_path} has schema version {exc.found}, newer "
+            f"than this version of Posko knows ({exc.known}): a newer Posko wrote it. Run that "
+            "version, or restore a backup taken before the upgrade (README, Operations).",
+            file=sys.stderr,
+        )
+        return 3
     logger = logging.getLogger(__name__)
     logger.info("Starting Posko for %s", region.district)
+    webhook = None
+    if settings.webhook_url and settings.webhook_secret:
+        # Telegram echoes the secret in X-Telegram-Bot-Api-Secret-Token; bot.webhook refuses
+        # requests without it (403), comparing in constant time.
+        webhook = Webhook(
+            settings.webhook_listen,
+            settings.webhook_port,
+            settings.webhook_url,
+            settings.webhook_secret,
+        )
     try:
         app = build_application(settings, region)
-        if settings.webhook_url and settings.webhook_secret:
-            # Telegram echoes the secret in X-Telegram-Bot-Api-Secret-Token; requests without
-            # it are refused (403).
-            run_webhook(app, settings, ALLOWED_UPDATES)
-        else:
-            app.run_polling(allowed_updates=ALLOWED_UPDATES)
+        Runner(app, settings, region, allowed_updates=ALLOWED_UPDATES, webhook=webhook).run()
+    except TokenRejected as exc:
+        print(
+            f"Configuration error: TELEGRAM_BOT_TOKEN: Telegram rejected the token ({exc}); "
+            "copy it again from @BotFather",
+            file=sys.stderr,
+        )
+        return 2
     except Exception:
         logger.critical("Posko stopped because of an error", exc_info=True)
         return 1

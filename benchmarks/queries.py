@@ -204,8 +204,20 @@ def _measure(services: Services, command: str) -> Measure:
     return {"/rekap": rekap, "/status": status, "/cari": cari}[word]
 
 
-async def main() -> None:
-    """Generates (or reuses) the database and runs both measurements."""
+async def measure(db_path: Path, runs: int, e2e: bool, profile: bool) -> None:
+    """Runs both measurements on the database."""
+    commands = commands_for(db_path)
+    if e2e:
+        await end_to_end(db_path, commands, runs)
+    await function_level(db_path, commands, runs, profile)
+
+
+def main() -> None:
+    """Generates (or reuses) the database, then measures.
+
+    The database is generated before the event loop starts: generation runs the bot's own
+    migrations in an event loop of its own.
+    """
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--reports", type=int, default=Spec.reports)
@@ -216,11 +228,8 @@ async def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile the function level")
     args = parser.parse_args()
     db_path = ensure_dataset(Spec(args.reports, args.members, args.days), args.path)
-    commands = commands_for(db_path)
-    if not args.skip_e2e:
-        await end_to_end(db_path, commands, args.runs)
-    await function_level(db_path, commands, args.runs, args.profile)
+    asyncio.run(measure(db_path, args.runs, not args.skip_e2e, args.profile))
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

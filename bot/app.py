@@ -77,6 +77,32 @@ async def prune_job(context: PoskoContext) -> None:
         logger.info("Pruned %s handled updates and %s saved listings", updates, views)
 
 
+async def open_storage(
+    app: PoskoApp, settings: Settings, region: Region, clock: Clock = system_clock
+) -> Services:
+    """Opens the database and wires the services and the inbox; once (later calls return them).
+
+    Needs nothing from Telegram, so main.py opens storage (and starts the heartbeat) before it
+    waits for the Bot API; `post_init` calls it too for applications started without main.py.
+    """
+    existing = app.bot_data.get(SERVICES_KEY)
+    if isinstance(existing, Services):
+        return existing
+    db = await Database.open(settings.database_path)
+    services = await Services.create(settings, region, db, clock)
+    app.bot_data[SERVICES_KEY] = services
+    logger.info(
+        "Database ready at %s (schema %s)", settings.database_path, await db.schema_version()
+    )
+    queue, bot = app.update_queue, app.bot
+    if isinstance(queue, InboxQueue) and isinstance(bot, InboxBot):
+        queue.attach(services.inbox, clock)
+        bot.attach_inbox(queue)
+    if isinstance(app, PoskoApplication):
+        app.inbox, app.clock = services.inbox, clock
+    return services
+
+
 def build_application(
     settings: Settings,
     region: Region,
@@ -87,16 +113,7 @@ def build_application(
     """Builds the application; the database is opened in post_init and closed in post_shutdown."""
 
     async def post_init(app: PoskoApp) -> None:
-        db = await Database.open(settings.database_path)
-        services = await Services.create(settings, region, db, clock)
-        app.bot_data[SERVICES_KEY] = services
-        logger.info(
-            "Database ready at %s (schema %s)", settings.database_path, await db.schema_version()
-        )
-        queue.attach(services.inbox, clock)
-        bot.attach_inbox(queue)
-        if isinstance(app, PoskoApplication):
-            app.inbox, app.clock = services.inbox, clock
+        services = await open_storage(app, settings, region, clock)
 
         async def dropped(update: Update) -> None:
             try:

@@ -15,7 +15,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from telegram import Update
@@ -37,6 +37,12 @@ class InboxBot(ExtBot[int]):
         super().__init__(token, get_updates_request=get_updates_request, **kwargs)
         self._fetch = get_updates_request
         self._queue: InboxQueue | None = None
+        self._last_poll: datetime | None = None
+
+    @property
+    def last_poll(self) -> datetime | None:
+        """When getUpdates last succeeded (Telegram answered, with or without updates)."""
+        return self._last_poll
 
     def attach_inbox(self, queue: InboxQueue) -> None:
         """Starts recording fetched updates (called once the database is open)."""
@@ -45,6 +51,7 @@ class InboxBot(ExtBot[int]):
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         """Fetches updates and commits them to the inbox before anyone can confirm them."""
         updates = await super().get_updates(*args, **kwargs)
+        self._last_poll = datetime.now(UTC)
         if updates and self._queue is not None:
             await self._queue.store(
                 [(u.update_id, self._fetch.take_json(u.update_id) or u.to_json()) for u in updates]
@@ -109,16 +116,27 @@ class PoskoApplication(Application[Any, Any, Any, Any, Any, Any]):
     clock: Callable[[], datetime] | None = None
 
     async def process_update(self, update: object) -> None:
-        """Handles an update, then marks it done in the inbox."""
-        inbox, clock = self.inbox, self.clock
+        """Handles an update, then marks it done in the inbox (unless it was interrupted)."""
         try:
             await super().process_update(update)
-        finally:
-            if isinstance(update, Update) and inbox is not None and clock is not None:
-                try:
-                    await inbox.mark_done(update.update_id, clock())
-                except sqlite3.Error:
-                    logger.exception("Update %s handled but not marked done", update.update_id)
+        except asyncio.CancelledError:
+            # A stop that could not wait for it (bot.runner): it stays pending in the inbox and
+            # is handled again at the next start.
+            if isinstance(update, Update):
+                logger.info("Update %s interrupted; left for the next start", update.update_id)
+            raise
+        except BaseException:
+            await self._mark_done(update)
+            raise
+        await self._mark_done(update)
+
+    async def _mark_done(self, update: object) -> None:
+        inbox, clock = self.inbox, self.clock
+        if isinstance(update, Update) and inbox is not None and clock is not None:
+            try:
+                await inbox.mark_done(update.update_id, clock())
+            except sqlite3.Error:
+                logger.exception("Update %s handled but not marked done", update.update_id)
 
 
 async def replay_pending(app: Application[Any, Any, Any, Any, Any, Any], inbox: InboxRepo) -> int:

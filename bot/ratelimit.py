@@ -54,6 +54,8 @@ SENDING = frozenset(
         "forwardMessage",
     }
 )
+# Requests whose callers retry them with their own pace and logging.
+RETRIED_BY_CALLER = frozenset({"getUpdates", "getMe"})
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,8 @@ class PoskoRateLimiter(BaseRateLimiter[int]):
         digests get through a flaky network. An answer Telegram did give (success, or 400/403)
         is never retried, so nothing known to be delivered is sent twice; only a connection
         lost after Telegram accepted a message, which no client can detect, may repeat it.
-        getUpdates is left to python-telegram-bot's own polling loop.
+        getUpdates is left to python-telegram-bot's own polling loop, getMe to the start-up
+        wait (bot.runner), which log an outage once a minute rather than every retry.
         """
         for attempt in range(self.limits.max_retries + 1):
             try:
@@ -210,7 +213,7 @@ class PoskoRateLimiter(BaseRateLimiter[int]):
                 logger.warning("%s hit flood control; retrying in %.1f s", endpoint, seconds)
                 await asyncio.sleep(seconds + 0.1)
             except NetworkError as exc:
-                if not _transient(exc) or endpoint == "getUpdates":
+                if not transient(exc) or endpoint in RETRIED_BY_CALLER:
                     raise
                 if attempt == self.limits.max_retries:
                     raise
@@ -226,7 +229,7 @@ class PoskoRateLimiter(BaseRateLimiter[int]):
         raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _transient(exc: NetworkError) -> bool:
+def transient(exc: NetworkError) -> bool:
     """A network or server failure (not Telegram refusing the request itself)."""
     # BadRequest, ChatMigrated and friends are NetworkError subclasses: Telegram answered.
     return type(exc) is NetworkError or isinstance(exc, TimedOut)

@@ -24,6 +24,7 @@ from storage.config import (
 )
 from storage.db import Database, from_sql_time, to_sql_time
 from storage.drafts import DraftRepo
+from storage.health import HealthRepo
 from storage.inbox import InboxRepo
 from storage.members import MemberRepo
 from storage.queries import QueryRepo
@@ -115,6 +116,7 @@ class Services:
     queries: QueryRepo
     inbox: InboxRepo
     receipts: ReceiptRepo
+    health: HealthRepo
     clock: Clock
     runtime: RuntimeConfig = field(default_factory=lambda: RuntimeConfig(None))
 
@@ -155,6 +157,7 @@ class Services:
             queries=QueryRepo(db),
             inbox=InboxRepo(db),
             receipts=ReceiptRepo(db),
+            health=HealthRepo(db),
             clock=clock,
             runtime=runtime,
         )

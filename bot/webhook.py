@@ -67,9 +67,18 @@ def webhook_app(app: PoskoApp, secret: str) -> tornado.web.Application:
     return tornado.web.Application([(rf"{URL_PATH}/?", UpdateHandler, options)])
 
 
-def run_webhook(app: PoskoApp, settings: Settings, allowed_updates: Sequence[str]) -> None:
-    """Serves the webhook until SIGINT or SIGTERM."""
-    asyncio.run(serve_webhook(app, settings, allowed_updates))
+def start_server(app: PoskoApp, listen: str, port: int, secret: str) -> HTTPServer:
+    """Starts serving the webhook for `app` (stop it with `stop_server`)."""
+    server = HTTPServer(webhook_app(app, secret))
+    server.listen(port, address=listen)
+    logger.info("Webhook server listening on %s:%s", listen, port)
+    return server
+
+
+async def stop_server(server: HTTPServer) -> None:
+    """Stops accepting requests and closes open connections."""
+    server.stop()
+    await server.close_all_connections()
 
 
 async def serve_webhook(
@@ -79,7 +88,8 @@ async def serve_webhook(
     stop: asyncio.Event | None = None,
 ) -> None:
     """Starts the application and the server, registers the webhook, and stops on `stop`
-    (default: SIGINT or SIGTERM)."""
+    (default: SIGINT or SIGTERM). main.py serves through `bot.runner`, which adds the bounded
+    stop and the wait for Telegram; this plain lifecycle serves the tests."""
     if not settings.webhook_url or not settings.webhook_secret:
         raise ValueError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
     if stop is None:
@@ -92,10 +102,8 @@ async def serve_webhook(
         if app.post_init is not None:
             await app.post_init(app)
         await app.start()
-        server = HTTPServer(webhook_app(app, settings.webhook_secret))
-        server.listen(settings.webhook_port, address=settings.webhook_listen)
-        logger.info(
-            "Webhook server listening on %s:%s", settings.webhook_listen, settings.webhook_port
+        server = start_server(
+            app, settings.webhook_listen, settings.webhook_port, settings.webhook_secret
         )
         try:
             await app.bot.set_webhook(
@@ -105,8 +113,7 @@ async def serve_webhook(
             )
             await stop.wait()
         finally:
-            server.stop()
-            await server.close_all_connections()
+            await stop_server(server)
             await app.stop()
     finally:
         await app.shutdown()

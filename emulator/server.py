@@ -342,6 +342,8 @@ class FakeTelegram:
         self._dropped: set[int] = set()
         self._changed = asyncio.Condition()
         self._closing = False
+        self._hanging = False
+        self._released = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -352,14 +354,16 @@ class FakeTelegram:
         """The API root to put in TELEGRAM_API_URL."""
         return f"http://127.0.0.1:{self.port}"
 
-    async def start(self) -> None:
-        """Starts listening on an ephemeral port of 127.0.0.1."""
+    async def start(self, port: int = 0) -> None:
+        """Starts listening on 127.0.0.1 (an ephemeral port unless given; the world is kept, so
+        stop() then start(port) is a network outage)."""
+        self._closing = False
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         sockets = getattr(site._server, "sockets", None)
         if not sockets:
@@ -369,10 +373,32 @@ class FakeTelegram:
     async def stop(self) -> None:
         """Ends pending long polls and stops the server."""
         self._closing = True
+        self._released.set()
         async with self._changed:
             self._changed.notify_all()
         if self._runner is not None:
             await self._runner.cleanup()
+            self._runner = None
+
+    def hang(self) -> None:
+        """Stops answering, like an API whose network went away without closing connections.
+
+        Requests under way and every request from now on are held open, unanswered, until the
+        server stops.
+        """
+        self._hanging = True
+        self._released.clear()
+
+    def resume(self) -> None:
+        """Answers again; the requests held meanwhile are dropped without an answer."""
+        self._hanging = False
+        self._released.set()
+
+    async def _hold_if_hanging(self, request: web.Request) -> None:
+        if self._hanging:
+            await self._released.wait()
+            if request.transport is not None:
+                request.transport.abort()
 
     def fail_next(
         self, method: str, status: int = 500, description: str = "Internal Server Error",
@@ -519,6 +545,12 @@ class FakeTelegram:
     # --- the HTTP API -----------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
+        await self._hold_if_hanging(request)
+        response = await self._answer(request)
+        await self._hold_if_hanging(request)  # a request under way when the API stopped answering
+        return response
+
+    async def _answer(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return web.json_response(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401

@@ -75,6 +75,36 @@ def _companions(path: Path) -> tuple[Path, Path]:
     return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
 
 
+class SchemaTooNew(Exception):
+    """The database was written by a newer Posko: its schema is past the last migration known here.
+
+    Running older code on it would read and write tables it does not understand (a rollback
+    after an upgrade), so the bot refuses it instead.
+    """
+
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(f"schema version {found}, newer than the {known} this version knows")
+        self.found, self.known = found, known
+
+
+def check_schema(db_path: Path) -> None:
+    """Raises SchemaTooNew when `PRAGMA user_version` is past the bundled migrations.
+
+    A missing file is fine (it is created at start-up). Read-only, standard library only, so
+    main.py can run it before anything else, like the integrity check.
+    """
+    if not db_path.exists():
+        return
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+    known = len(load_migrations())
+    if found > known:
+        raise SchemaTooNew(found, known)
+
+
 class Database:
     """One aiosqlite connection; every access is serialized so transactions never interleave."""
 
@@ -108,8 +138,12 @@ class Database:
             await conn.execute("PRAGMA synchronous = FULL")
             await conn.execute("PRAGMA foreign_keys = ON")
             db = cls(conn)
+            migrations = load_migrations()
+            found = await db.schema_version()
+            if found > len(migrations):
+                raise SchemaTooNew(found, len(migrations))
             await db.migrate(
-                [(v, sql) for v, sql in load_migrations() if version is None or v <= version]
+                [(v, sql) for v, sql in migrations if version is None or v <= version]
             )
         except BaseException:
             await conn.close()

@@ -55,6 +55,11 @@ class InboxRepo:
         )
         return [str(row["payload"]) for row in rows]
 
+    async def pending_count(self) -> int:
+        """How many updates were received but not handled yet."""
+        row = await self._db.fetchone("SELECT COUNT(*) FROM inbox WHERE done_at IS NULL")
+        return int(row[0]) if row else 0
+
     async def prune(self, before: datetime) -> int:
         """Forgets handled updates received before `before`; returns how many."""
         async with self._db.transaction() as conn:

@@ -1,6 +1,10 @@
 """The benchmark code at a tiny scale, so it cannot rot (the real runs are not tests)."""
 
+import os
+import re
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,6 +16,7 @@ from benchmarks.footprint import active_officer, run_once
 from benchmarks.queries import commands_for, function_level
 from storage.db import load_migrations
 
+ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2024, 11, 27, 2, 0, tzinfo=UTC)
 SPEC = Spec(reports=400, members=60, days=3)
 
@@ -68,3 +73,54 @@ async def test_the_footprint_benchmark_runs(dataset: Path) -> None:
     assert 0 < run.first_call <= run.polling < run.startup
     assert run.rss_kib > 0
     assert run.menus > 0, "a fresh database has never published its menus"
+
+
+def run_benchmark(module: str, *args: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m benchmarks.<module> ...` from the project folder, as BENCHMARKS.md runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", f"benchmarks.{module}", *args],
+        cwd=ROOT,
+        env={**os.environ, "POSKO_BENCH_DIR": str(cache)},
+        capture_output=True,
+        text=True,
+        timeout=50,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("module", "args"),
+    [
+        ("queries", ("--skip-e2e", "--runs", "1")),
+        ("footprint", ("--runs", "1", "--idle", "0.2")),
+    ],
+)
+def test_a_benchmark_generates_its_dataset_when_not_cached(
+    tmp_path: Path, module: str, args: tuple[str, ...]
+) -> None:
+    """From a fresh clone nothing is cached: the command generates the database, then measures."""
+    tiny = ("--reports", "400", "--members", "60", "--days", "3")
+    path = tmp_path / "fresh" / "bench.db"
+    result = run_benchmark(module, *args, *tiny, "--path", str(path), cache=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "dataset: generated 400 reports, 60 members over 3 days" in result.stdout
+    assert path.exists()
+    assert "target" in result.stdout  # it went on to measure and report
+
+
+def test_every_command_in_benchmarks_md_exists_with_its_options(tmp_path: Path) -> None:
+    text = (ROOT / "BENCHMARKS.md").read_text("utf-8")
+    commands = re.findall(r"`\.venv/bin/python -m benchmarks\.(\w+)((?: \[[^`]*\])*)`", text)
+    assert {name for name, _ in commands} >= {
+        "ingest",
+        "queries",
+        "export",
+        "broadcast",
+        "footprint",
+        "dataset",
+    }
+    for name, options in commands:
+        result = run_benchmark(name, "--help", cache=tmp_path)
+        assert result.returncode == 0, result.stderr[-3000:]
+        for option in re.findall(r"--[a-z-]+", options):
+            assert option in result.stdout, f"benchmarks.{name} has no {option}"

@@ -12,6 +12,7 @@ import pytest
 
 from emulator import FakeTelegram
 from tests.harness import COORDINATION_CHAT_ID
+from tests.processes import communicate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -121,3 +122,52 @@ async def test_bad_configuration_stops_with_one_line(
     assert len(lines) == 1
     assert lines[0].startswith(f"Configuration error: {name}: ")
     assert fake.calls == [], "nothing was sent to Telegram"
+
+
+async def test_start_up_waits_for_telegram_and_serves_once_it_answers(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    """A server that boots before its network: no traceback, no exit; one line, then service."""
+    admin = fake.add_user(1001, "Admin")
+    port = fake.port
+    await fake.stop()
+    process = await start_bot(bot_env(fake, tmp_path), tmp_path)
+    try:
+        assert process.stderr is not None
+        log: list[str] = []
+        async with asyncio.timeout(20):
+            while "Telegram cannot be reached" not in (log or [""])[-1]:
+                log.append((await process.stderr.readline()).decode())
+        await asyncio.sleep(4)  # three more attempts (after 1, 2 and 4 s)
+        waiting = process.returncode is None
+        assert waiting, "still waiting for Telegram, not exited"
+        await fake.start(port)
+        await admin.send("/start", wait=False)
+        await admin.chat.wait_for_messages(1, timeout=30)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await communicate(process, timeout=10)
+    assert process.returncode == 0
+    output = "".join(log) + stderr.decode()
+    assert output.count("Telegram cannot be reached") == 1, "one line a minute, not per retry"
+    assert "Telegram answered after" in output
+    assert "Traceback" not in output
+    assert "Selamat datang" in admin.last_message().text
+
+
+async def test_a_token_telegram_rejects_stops_with_one_line(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    wrong = fake.token.split(":")[0] + ":AAE-wrong-token-0123456789-abcdefghij"
+    process = await start_bot(bot_env(fake, tmp_path, TELEGRAM_BOT_TOKEN=wrong), tmp_path)
+    stdout, stderr = await communicate(process, timeout=20)
+    assert process.returncode == 2
+    output = (stdout + stderr).decode()
+    lines = output.strip().splitlines()
+    assert lines[-1].startswith(
+        "Configuration error: TELEGRAM_BOT_TOKEN: Telegram rejected the token"
+    )
+    assert [line for line in lines if "TELEGRAM_BOT_TOKEN" in line] == lines[-1:]
+    assert "Traceback" not in output
+    assert wrong.split(":")[1] not in output
+    assert fake.calls == [], "refused at getMe (401), nothing else tried"

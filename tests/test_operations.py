@@ -2,10 +2,11 @@
 
 import asyncio
 import os
+import re
 import signal
-import socket
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 import aiohttp
@@ -14,9 +15,11 @@ from hypothesis import strategies as st
 
 from emulator import FakeTelegram, FakeUser
 from handlers.admin.backup import daily_backup_job  # noqa: F401 - the job under test
+from storage.db import load_migrations
 from storage.queries import fts_query
 from tests.conftest import Enlist
 from tests.harness import COORDINATION_CHAT_ID, FakeClock, Posko, make_settings
+from tests.processes import communicate, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,10 +112,25 @@ async def test_a_damaged_database_is_refused(fake: FakeTelegram, tmp_path: Path)
     assert fake.calls == []
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+async def test_a_database_newer_than_the_code_is_refused(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    """Rolling back to an older version: the newer schema is left alone, the bot does not run."""
+    newer = len(load_migrations()) + 1
+    with sqlite3.connect(tmp_path / "posko.db") as db:
+        db.execute("CREATE TABLE from_the_future (x INTEGER)")
+        db.execute(f"PRAGMA user_version = {newer}")
+    db.close()
+    process = await run_main(env_for(fake, tmp_path), tmp_path)
+    _, stderr = await communicate(process, timeout=30)
+    assert process.returncode == 3
+    [line] = stderr.decode().strip().splitlines()
+    assert line.startswith("Database error:")
+    assert f"schema version {newer}, newer than this version of Posko knows" in line
+    assert fake.calls == []
+    with sqlite3.connect(tmp_path / "posko.db") as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (newer,)
+    db.close()
 
 
 async def test_webhook_mode_checks_the_secret(fake: FakeTelegram, tmp_path: Path) -> None:
@@ -182,6 +200,86 @@ async def test_sigterm_during_a_burst_drains_and_exits(fake: FakeTelegram, tmp_p
     receipts = [m for m in officer.messages if "diterima" in m.text]
     assert len(receipts) <= stored, "every receipt is backed by a stored report"
     assert stored + pending + len(fake.pending_updates) >= 30, "nothing dropped on the floor"
+
+
+def receipt_numbers(user: FakeUser) -> set[int]:
+    return {int(n) for m in user.messages for n in re.findall(r"Laporan #(\d+) diterima", m.text)}
+
+
+def inbox_counts(db_path: Path) -> tuple[int, int]:
+    """(reports stored, updates pending in the inbox)."""
+    with sqlite3.connect(db_path) as db:
+        stored = db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+        pending = db.execute("SELECT COUNT(*) FROM inbox WHERE done_at IS NULL").fetchone()[0]
+    db.close()
+    return int(stored), int(pending)
+
+
+async def reports_in_flight(
+    fake: FakeTelegram, env: dict[str, str], cwd: Path
+) -> tuple[asyncio.subprocess.Process, FakeUser]:
+    """main.py running, an officer's 30 reports sent at once, the first receipted."""
+    admin = fake.add_user(1001, "Admin")
+    process = await run_main(env, cwd)
+    await admin.send("/tambah 2001 | camat | Bengalon | Budi")
+    officer = fake.add_user(2001, "Budi")
+    for i in range(30):
+        await officer.send(f"/lapor waspada kejadian {i}", wait=False)
+    await fake.wait_until(lambda: bool(receipt_numbers(officer)), timeout=20)
+    return process, officer
+
+
+async def sigterm_within(process: asyncio.subprocess.Process, seconds: float) -> bytes:
+    """Sends SIGTERM; checks the process exited cleanly within `seconds`; returns its stderr."""
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await communicate(process, timeout=seconds + 10)
+    elapsed = time.monotonic() - started
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    assert elapsed < seconds, f"took {elapsed:.1f} s to exit after SIGTERM"
+    return stderr
+
+
+async def test_sigterm_with_telegram_not_answering_exits_in_time_and_loses_nothing(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    """Telegram stops answering with reports in flight: SIGTERM still ends the process within
+    the 8 s bound (docker sends SIGKILL after 10 s); what was interrupted stays in the inbox and
+    is handled at the next start: every report stored once, every officer receipted."""
+    env = env_for(fake, tmp_path)
+    process, officer = await reports_in_flight(fake, env, tmp_path)
+    fake.hang()
+    stderr = await sigterm_within(process, 10)
+    stored, pending = inbox_counts(tmp_path / "posko.db")
+    assert stored < 30, "the stop interrupted work (the case under test)"
+    assert pending > 0
+    assert "wait in the inbox for the next start" in stderr.decode()
+
+    fake.resume()
+    process = await run_main(env, tmp_path)
+    try:
+        await fake.wait_until(lambda: receipt_numbers(officer) == set(range(1, 31)), timeout=30)
+        await fake.wait_until(lambda: not fake.pending_updates, timeout=10)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await communicate(process, timeout=10)
+    assert process.returncode == 0
+    assert "left over from the previous run" in stderr.decode()
+    with sqlite3.connect(tmp_path / "posko.db") as db:
+        texts = [row[0] for row in db.execute("SELECT text FROM reports ORDER BY id")]
+    db.close()
+    assert sorted(texts) == sorted(f"kejadian {i}" for i in range(30)), "each stored once"
+    assert inbox_counts(tmp_path / "posko.db") == (30, 0)
+
+
+async def test_sigterm_with_telegram_unreachable_exits_in_time(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    env = env_for(fake, tmp_path)
+    process, _ = await reports_in_flight(fake, env, tmp_path)
+    await fake.stop()  # connections refused: every request fails and is retried
+    await sigterm_within(process, 10)
+    assert inbox_counts(tmp_path / "posko.db")[1] > 0
 
 
 @given(st.text(max_size=200))

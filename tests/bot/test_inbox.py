@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from telegram import Update
 
-from bot.inbox import InboxQueue
+from bot.inbox import InboxBot, InboxQueue
 from storage.db import Database
 from storage.inbox import InboxRepo
+from tests.harness import Posko
 
 NOW = datetime(2024, 11, 27, 2, 0, tzinfo=UTC)
 
@@ -58,3 +59,19 @@ async def test_an_update_handled_in_an_earlier_run_is_dropped(db: Database) -> N
     assert isinstance(queued, Update)
     assert queued.update_id == 6
     assert [r[0] for r in await db.fetchall("SELECT update_id FROM inbox ORDER BY 1")] == [5, 6]
+
+
+async def test_the_bot_notes_when_telegram_last_answered_a_poll(posko: Posko) -> None:
+    bot = posko.app.bot
+    assert isinstance(bot, InboxBot)
+    await posko.fake.push_update(
+        {
+            "message": posko.fake.new_message(
+                posko.fake.add_user(4001, "Rina").chat,
+                {"id": 4001, "is_bot": False, "first_name": "Rina"},
+                text="/start",
+            )
+        }
+    )
+    assert bot.last_poll is not None
+    assert datetime.now(UTC) - bot.last_poll < timedelta(seconds=10)

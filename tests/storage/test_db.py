@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.db import Database, load_migrations
+from storage.db import Database, SchemaTooNew, load_migrations
 
 
 async def test_pragmas_make_commits_durable(db: Database) -> None:
@@ -20,6 +20,21 @@ async def test_migrations_apply_once(db_path: Path) -> None:
     again = await Database.open(db_path)  # reopening applies nothing twice
     assert await again.schema_version() == latest
     await again.close()
+
+
+async def test_a_newer_schema_is_refused_and_left_alone(db_path: Path) -> None:
+    newer = len(load_migrations()) + 1
+    db_path.parent.mkdir(parents=True)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(f"PRAGMA user_version = {newer}")
+    conn.close()
+    with pytest.raises(SchemaTooNew) as refused:
+        await Database.open(db_path)
+    assert (refused.value.found, refused.value.known) == (newer, len(load_migrations()))
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone() == (newer,)
+        assert conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone() == (0,)
+    conn.close()
 
 
 async def test_failed_migration_leaves_nothing_behind(db: Database) -> None:
