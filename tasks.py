@@ -95,20 +95,18 @@ def run_checks(pytest_args: list[str]) -> int:
     """Runs every check; returns non-zero if any failed."""
     ensure_environment(("dev",))
     checks = [
-        [str(PYTHON), "-m", "ruff", "check", "."],
-        [str(PYTHON), "-m", "ruff", "format", "--check", "."],
-        [str(PYTHON), "-m", "mypy"],
-        [str(PYTHON), "-m", "pytest", *pytest_args],
+        ("ruff", [str(PYTHON), "-m", "ruff", "check", "."]),
+        ("ruff format", [str(PYTHON), "-m", "ruff", "format", "--check", "."]),
+        ("mypy", [str(PYTHON), "-m", "mypy"]),
+        # The layer contracts in pyproject.toml ([tool.importlinter]).
+        ("lint-imports", [str(BIN / "lint-imports"), "--no-cache"]),
+        ("pytest", [str(PYTHON), "-m", "pytest", *pytest_args]),
     ]
     failed = []
-    for command in checks:
-        print(
-            "$",
-            " ".join(Path(command[0]).name if i == 0 else part for i, part in enumerate(command)),
-            flush=True,
-        )
+    for label, command in checks:
+        print("$", " ".join([Path(command[0]).name, *command[1:]]), flush=True)
         if subprocess.call(command, cwd=ROOT) != 0:
-            failed.append(command[2])
+            failed.append(label)
     if failed:
         print(f"FAILED: {', '.join(failed)}", flush=True)
         return 1

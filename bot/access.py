@@ -127,34 +127,6 @@ READERS = Rule(private=STAFF, coordination=STAFF)
 # Outside the registry: answered at most once a minute each (see hold_back_strangers).
 STRANGERS = frozenset({Access.ANONYMOUS, Access.UNKNOWN, Access.PENDING, Access.INACTIVE})
 
-COMMANDS: dict[str, Rule] = {
-    "start": EVERYWHERE,
-    "bantuan": EVERYWHERE,
-    "help": EVERYWHERE,
-    "daftar": Rule(private=PEOPLE),
-    "batal": Rule(private=PEOPLE),
-    "lapor": Rule(private=frozenset({Access.PETUGAS})),
-    "ralat": Rule(private=frozenset({Access.PETUGAS})),
-    "riwayat": Rule(private=frozenset({Access.PETUGAS})),
-    "rekap": Rule(private=STAFF, coordination=ALL),
-    "tambah": ADMIN_PRIVATE,
-    "setujui": ADMIN_PRIVATE,
-    "tolak": ADMIN_PRIVATE,
-    "nonaktifkan": ADMIN_PRIVATE,
-    "aktifkan": ADMIN_PRIVATE,
-    "petugas": ADMIN_PRIVATE,
-    "impor": ADMIN_PRIVATE,
-    "grup_koordinasi": Rule(coordination=ADMIN, group=ADMIN),
-    "jadwal": ADMIN_PRIVATE,
-    "cadangan": ADMIN_PRIVATE,
-    "status": READERS,
-    "belum": READERS,
-    "laporan": READERS,
-    "lihat": READERS,
-    "cari": READERS,
-    "ekspor": READERS,
-    "grafik": READERS,
-}
 
 # Callback data is "<kind>:<...>"; the kind selects the rule. Data can be forged by a client,
 # so the rule is checked for whoever pressed, whatever message the button was on.
@@ -270,7 +242,7 @@ async def gate(update: Update, context: PoskoContext) -> None:
         # A forwarded command is someone else's words: never act on it.
         await message.reply_text(texts.FORWARDED_COMMAND)
         raise ApplicationHandlerStop
-    rule = COMMANDS.get(command)
+    rule = context.commands.rule(command)
     if rule is None:
         return  # unknown commands get the fallback's answer
     if actor.access not in rule.allowed(place):

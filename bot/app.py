@@ -17,7 +17,8 @@ from telegram.ext import (
 )
 
 from bot import access
-from bot.context import SERVICES_KEY, PoskoApp, PoskoContext
+from bot.commands import CommandTable
+from bot.context import COMMANDS_KEY, SERVICES_KEY, PoskoApp, PoskoContext, commands_of
 from bot.errors import error_handler
 from bot.inbox import InboxBot, InboxQueue, PoskoApplication, replay_pending
 from bot.menus import publish_menus
@@ -60,6 +61,11 @@ FEATURES = (
     dialogs,
     fallback,
 )
+
+
+def command_table() -> CommandTable:
+    """Every feature's commands, in registration order: the gate, menus and help read it."""
+    return CommandTable([c for feature in FEATURES for c in getattr(feature, "COMMANDS", ())])
 
 
 INBOX_KEEP = timedelta(days=2)
@@ -125,7 +131,7 @@ def build_application(
         await replay_pending(app, services.inbox)
         schedule.schedule_jobs(app, services)
         # In the background: one call per member, and start-up must not wait for thousands.
-        services.spawn(publish_menus(app.bot, services))
+        services.spawn(publish_menus(app.bot, services, commands_of(app.bot_data)))
 
     async def post_shutdown(app: PoskoApp) -> None:
         services = app.bot_data.pop(SERVICES_KEY, None)
@@ -162,6 +168,7 @@ def build_application(
         .build()
     )
     app = cast(PoskoApp, application)
+    app.bot_data[COMMANDS_KEY] = command_table()
     for feature in FEATURES:
         feature.register(app)
     app.add_error_handler(error_handler)
@@ -170,3 +177,11 @@ def build_application(
     if app.job_queue is not None:
         app.job_queue.run_repeating(prune_job, interval=3600, first=60, name="prune")
     return app
+
+
+if __name__ == "__main__":  # `python3 -m bot.app --commands`: the README's command table
+    import sys
+
+    if sys.argv[1:] != ["--commands"]:
+        sys.exit("usage: python -m bot.app --commands")
+    print("\n".join(command_table().readme_rows()))

@@ -10,8 +10,10 @@ from bot.services import Services
 
 if TYPE_CHECKING:
     from bot.access import Actor
+    from bot.commands import CommandTable
 
 SERVICES_KEY = "services"
+COMMANDS_KEY = "commands"
 
 
 class PoskoContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -40,6 +42,11 @@ class PoskoContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], 
         self._actor = value
 
     @property
+    def commands(self) -> CommandTable:
+        """The command table the application was built with."""
+        return commands_of(self.application.bot_data)
+
+    @property
     def services(self) -> Services:
         """The services stored in bot_data at start-up."""
         services = self.bot_data.get(SERVICES_KEY)
@@ -56,3 +63,13 @@ PoskoApp = Application[
     dict[Any, Any],
     JobQueue[PoskoContext],
 ]
+
+
+def commands_of(bot_data: dict[Any, Any]) -> CommandTable:
+    """The command table stored in bot_data by the wiring module."""
+    from bot.commands import CommandTable  # the table's module needs this one
+
+    table = bot_data.get(COMMANDS_KEY)
+    if not isinstance(table, CommandTable):
+        raise RuntimeError("the command table is not set (build_application has not run)")
+    return table

@@ -8,10 +8,13 @@ from datetime import timedelta
 
 from telegram import ReplyKeyboardRemove, Update
 from telegram.error import TelegramError
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
 from bot import texts
+from bot.access import PEOPLE, Access, Rule
+from bot.commands import LATE, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
+from bot.texts import commands as help_texts
 from handlers.registry import daftar
 from handlers.reports import form as lapor_form
 from storage.drafts import Draft
@@ -82,9 +85,23 @@ async def expire_forms_job(context: PoskoContext) -> None:
                 logger.info("Could not tell %s their form expired", draft.user_id)
 
 
+COMMANDS = (
+    Command(
+        "batal",
+        batal_cmd,
+        Rule(private=PEOPLE),
+        help_texts.BATAL.menu,
+        help_texts.BATAL.help,
+        "leaves the open form (registration or report) at any step",
+        menu=frozenset({Access.PETUGAS}),
+        rank=LATE,
+    ),
+)
+
+
 def register(app: PoskoApp) -> None:
     """Adds `/batal`, the router for typed answers and the idle sweep."""
-    app.add_handler(CommandHandler("batal", batal_cmd))
+    add_commands(app, COMMANDS)
     private_input = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND
     app.add_handler(MessageHandler(private_input, input_msg))
     if app.job_queue is not None:

@@ -9,35 +9,6 @@ from html import escape
 from bot.texts.common import ROLE_LABEL, clock_time, date_time
 from domain.enums import MemberState, Role
 
-# --- command menus (set_my_commands) ------------------------------------------------------------
-
-COMMAND_DESCRIPTIONS = {
-    "start": "mulai dan lihat ID Anda",
-    "daftar": "daftar sebagai petugas",
-    "bantuan": "petunjuk penggunaan",
-    "lapor": "kirim laporan situasi",
-    "riwayat": "10 laporan terakhir Anda",
-    "ralat": "ralat laporan Anda (24 jam)",
-    "batal": "batalkan formulir",
-    "status": "kondisi terkini tiap kecamatan",
-    "rekap": "rekap kondisi hari ini atau tanggal tertentu",
-    "belum": "petugas yang belum lapor hari ini",
-    "laporan": "laporan terbaru",
-    "lihat": "isi lengkap satu laporan",
-    "cari": "cari laporan",
-    "ekspor": "unduh CSV dan Excel",
-    "grafik": "grafik laporan",
-    "petugas": "daftar anggota",
-    "tambah": "daftarkan atau ubah anggota",
-    "setujui": "setujui pendaftaran",
-    "tolak": "tolak pendaftaran",
-    "nonaktifkan": "nonaktifkan anggota",
-    "aktifkan": "aktifkan kembali anggota",
-    "impor": "impor anggota dari CSV",
-    "jadwal": "jadwal rekap dan pengingat",
-    "cadangan": "unduh cadangan basis data",
-}
-
 # --- /start and /bantuan -------------------------------------------------------------------
 
 LAPOR_HELP = (
@@ -50,43 +21,15 @@ LAPOR_HELP = (
     "Laporan rawan dan darurat langsung diteruskan ke grup koordinasi.\n"
     "/riwayat — laporan Anda · <code>/ralat 12 teks</code> — ralat laporan #12"
 )
-REKAP_HELP = (
-    "<b>Rekap</b>\n"
-    "<code>/rekap</code> — hari ini · <code>/rekap 2024-11-27</code> · "
-    "<code>/rekap kemarin</code>"
-)
 TAMBAH_HELP = (
     "<b>Mendaftarkan anggota</b>\n"
     "<code>/tambah 123456789 | camat | Bengalon | Nama Lengkap</code>\n"
     "Peran: camat, kapolsek, danramil; koordinator dan admin dengan kecamatan <code>-</code>."
 )
-ADMIN_HELP = (
-    "<b>Admin</b>\n"
-    "/petugas [kecamatan] — daftar anggota\n"
-    "/setujui &lt;id&gt; · /tolak &lt;id&gt; — keputusan pendaftaran\n"
-    "/nonaktifkan &lt;id&gt; · /aktifkan &lt;id&gt;\n"
-    "/impor — impor anggota dari berkas CSV\n"
-    "/grup_koordinasi — jadikan grup ini grup koordinasi (kirim di grup)\n"
-    "/jadwal — jadwal rekap dan pengingat · /cadangan — unduh cadangan basis data"
-)
-DAFTAR_HELP = "Daftar sebagai petugas dengan /daftar (Camat, Kapolsek, Danramil)."
-QUERY_HELP = (
-    "<b>Memantau laporan</b>\n"
-    "/status — kondisi terkini tiap kecamatan · /belum — yang belum lapor hari ini\n"
-    "<code>/laporan bengalon kemarin</code> · <code>/lihat 12</code> · "
-    "<code>/cari blokade</code>\n"
-    "<code>/ekspor 2024-11-20 2024-11-27</code> — CSV dan Excel · <code>/grafik 14</code>"
-)
-HELP_BY_ACCESS = {
-    "petugas": (LAPOR_HELP,),
-    "koordinator": (REKAP_HELP, QUERY_HELP),
-    "admin": (REKAP_HELP, QUERY_HELP, TAMBAH_HELP, ADMIN_HELP),
-    "unknown": (DAFTAR_HELP,),
-}
 
 
-def welcome(first_name: str, access: str, status: str | None) -> str:
-    """Greeting, registration status and the help of this user's role."""
+def welcome(first_name: str, status: str | None, help_lines: list[str]) -> str:
+    """Greeting, registration status and the commands this user may use."""
     lines = [
         f"Selamat datang di <b>Posko</b>, {escape(first_name)}!",
         "Bot ini menerima laporan situasi kamtibmas selama Pilkada dari Forkopimcam "
@@ -94,8 +37,8 @@ def welcome(first_name: str, access: str, status: str | None) -> str:
     ]
     if status:
         lines += ["", status]
-    for section in HELP_BY_ACCESS.get(access, ()):
-        lines += ["", section]
+    if help_lines:
+        lines += ["", "<b>Perintah untuk Anda</b>", *help_lines]
     return "\n".join(lines)
 
 

@@ -8,11 +8,13 @@ import tempfile
 from pathlib import Path
 
 from telegram import Update
-from telegram.ext import CommandHandler
 
 from bot import texts
+from bot.access import ADMIN_PRIVATE
+from bot.commands import ADMIN_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
 from bot.settings import Settings
+from bot.texts import commands as help_texts
 from storage.backup import rotate_backup, snapshot
 
 logger = logging.getLogger(__name__)
@@ -57,9 +59,23 @@ async def daily_backup_job(context: PoskoContext) -> None:
     logger.info("Daily backup written to %s", path)
 
 
+COMMANDS = (
+    Command(
+        "cadangan",
+        cadangan_cmd,
+        ADMIN_PRIVATE,
+        help_texts.CADANGAN.menu,
+        help_texts.CADANGAN.help,
+        "sends a verified snapshot of the database (SQLite backup API) as a file",
+        menu=ADMIN_MENU,
+        rank=70,
+    ),
+)
+
+
 def register(app: PoskoApp) -> None:
     """Adds `/cadangan`."""
-    app.add_handler(CommandHandler("cadangan", cadangan_cmd))
+    add_commands(app, COMMANDS)
 
 
 def schedule_backups(app: PoskoApp, settings: Settings) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import cast
 
 from telegram import Update
-from telegram.ext import CommandHandler
 
 from bot import texts
+from bot.access import ADMIN_PRIVATE
+from bot.commands import ADMIN_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
 from bot.settings import format_time_of_day, parse_times
+from bot.texts import commands as help_texts
 from domain.parsing import command_args
 from handlers.digest.schedule import schedule_jobs
 from storage.config import DIGEST_TIMES, DIGESTS_CHANGED_AT, REMINDER_TIMES
@@ -66,6 +68,22 @@ async def jadwal_cmd(update: Update, context: PoskoContext) -> None:
     )
 
 
+COMMANDS = (
+    Command(
+        "jadwal",
+        jadwal_cmd,
+        ADMIN_PRIVATE,
+        help_texts.JADWAL.menu,
+        help_texts.JADWAL.help,
+        "shows the digest and reminder times; `/jadwal digest 07:00,12:00,19:00` and "
+        "`/jadwal pengingat 15:00` change them at once (stored; they win over the environment)",
+        usage="[digest | pengingat <jam,...>]",
+        menu=ADMIN_MENU,
+        rank=70,
+    ),
+)
+
+
 def register(app: PoskoApp) -> None:
     """Adds `/jadwal`."""
-    app.add_handler(CommandHandler("jadwal", jadwal_cmd))
+    add_commands(app, COMMANDS)

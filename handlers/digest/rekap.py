@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CommandHandler
 
 from bot import texts
+from bot.access import ALL, STAFF, Rule
+from bot.commands import STAFF_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
+from bot.texts import commands as help_texts
 from bot.texts import render_digest
 from domain.digest import day_bounds
 from domain.parsing import DayInvalid, command_args, parse_day
@@ -38,6 +40,20 @@ async def rekap_cmd(update: Update, context: PoskoContext) -> None:
         await context.bot.send_message(message.chat_id, part, message_thread_id=thread_id)
 
 
+COMMANDS = (
+    Command(
+        "rekap",
+        rekap_cmd,
+        Rule(private=STAFF, coordination=ALL),
+        help_texts.REKAP.menu,
+        help_texts.REKAP.help,
+        "the digest of a WITA day (default today, up to now), as posted on schedule",
+        usage="[tanggal | hari ini | kemarin]",
+        menu=STAFF_MENU,
+    ),
+)
+
+
 def register(app: PoskoApp) -> None:
     """Adds `/rekap`."""
-    app.add_handler(CommandHandler("rekap", rekap_cmd))
+    add_commands(app, COMMANDS)

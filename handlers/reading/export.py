@@ -9,10 +9,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from telegram import Chat, Update
-from telegram.ext import CommandHandler
 
 from bot import texts
+from bot.access import READERS
+from bot.commands import STAFF_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
+from bot.texts import commands as help_texts
 from domain.digest import day_bounds
 from domain.parsing import DayInvalid, command_args, parse_day
 from handlers.reading.charts import build_chart
@@ -112,7 +114,33 @@ async def grafik_cmd(update: Update, context: PoskoContext) -> None:
     await message.reply_photo(png, caption=texts.grafik_caption(days, last), do_quote=False)
 
 
+COMMANDS = (
+    Command(
+        "ekspor",
+        ekspor_cmd,
+        READERS,
+        help_texts.EKSPOR.menu,
+        help_texts.EKSPOR.help,
+        "a CSV (UTF-8 with BOM) and an XLSX workbook (Laporan, Petugas, Ringkasan Harian) of the "
+        "WITA days given (default today, at most 366); outside an admin's private chat the "
+        "Petugas sheet has active members only and no phone numbers",
+        usage="[dari] [sampai]",
+        menu=STAFF_MENU,
+    ),
+    Command(
+        "grafik",
+        grafik_cmd,
+        READERS,
+        help_texts.GRAFIK.menu,
+        help_texts.GRAFIK.help,
+        "a PNG chart of the last N days (default 7, at most 90): reports per day by level, "
+        "and a kecamatan x day map of the worst level",
+        usage="[hari]",
+        menu=STAFF_MENU,
+    ),
+)
+
+
 def register(app: PoskoApp) -> None:
     """Adds `/ekspor` and `/grafik`."""
-    app.add_handler(CommandHandler("ekspor", ekspor_cmd))
-    app.add_handler(CommandHandler("grafik", grafik_cmd))
+    add_commands(app, COMMANDS)

@@ -15,12 +15,15 @@ from telegram import (
     Update,
 )
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot import texts
+from bot.access import READERS
+from bot.commands import STAFF_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
 from bot.keyboards import pager
 from bot.services import Services
+from bot.texts import commands as help_texts
 from bot.texts import split_messages
 from domain.digest import DigestSnapshot, day_bounds
 from domain.enums import FIELD_ROLES
@@ -302,11 +305,61 @@ async def lihat_cmd(update: Update, context: PoskoContext) -> None:
         await message.reply_location(*location, do_quote=False, message_thread_id=thread)
 
 
+COMMANDS = (
+    Command(
+        "status",
+        status_cmd,
+        READERS,
+        help_texts.STATUS.menu,
+        help_texts.STATUS.help,
+        'the current level of each kecamatan today, worst first; "belum lapor" otherwise',
+        menu=STAFF_MENU,
+    ),
+    Command(
+        "belum",
+        belum_cmd,
+        READERS,
+        help_texts.BELUM.menu,
+        help_texts.BELUM.help,
+        "officers who have not reported today, by kecamatan and jabatan",
+        menu=STAFF_MENU,
+    ),
+    Command(
+        "laporan",
+        laporan_cmd,
+        READERS,
+        help_texts.LAPORAN.menu,
+        help_texts.LAPORAN.help,
+        "the newest reports, 10 a page with ⬅️/➡️ (pages stay stable while reports arrive)",
+        usage="[kecamatan] [tanggal]",
+        menu=STAFF_MENU,
+    ),
+    Command(
+        "lihat",
+        lihat_cmd,
+        READERS,
+        help_texts.LIHAT.menu,
+        help_texts.LIHAT.help,
+        "one report in full: officer, level, category, time, text, corrections, "
+        "acknowledgement, then its photos and location",
+        usage="<nomor>",
+        menu=STAFF_MENU,
+    ),
+    Command(
+        "cari",
+        cari_cmd,
+        READERS,
+        help_texts.CARI.menu,
+        help_texts.CARI.help,
+        "full-text search (SQLite FTS5) over texts and corrections, every word must appear, "
+        "typed words are never search syntax; newest first, paginated, matches in bold",
+        usage="<kata kunci>",
+        menu=STAFF_MENU,
+    ),
+)
+
+
 def register(app: PoskoApp) -> None:
     """Adds the query commands and their page buttons."""
-    app.add_handler(CommandHandler("status", status_cmd))
-    app.add_handler(CommandHandler("belum", belum_cmd))
-    app.add_handler(CommandHandler("laporan", laporan_cmd))
-    app.add_handler(CommandHandler("cari", cari_cmd))
-    app.add_handler(CommandHandler("lihat", lihat_cmd))
+    add_commands(app, COMMANDS)
     app.add_handler(CallbackQueryHandler(view_page_cb, pattern=r"^v:"))

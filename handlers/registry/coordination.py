@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
 from bot import texts
+from bot.access import ADMIN, Rule
+from bot.commands import Command, add_commands
 from bot.context import PoskoApp, PoskoContext
 from bot.notify import follow_migration
+from bot.texts import commands as help_texts
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +36,20 @@ async def migrated_msg(update: Update, context: PoskoContext) -> None:
         await follow_migration(context.services, message.chat_id, message.migrate_to_chat_id)
 
 
+COMMANDS = (
+    Command(
+        "grup_koordinasi",
+        grup_koordinasi_cmd,
+        Rule(coordination=ADMIN, group=ADMIN),
+        help_texts.GRUP_KOORDINASI.menu,
+        help_texts.GRUP_KOORDINASI.help,
+        "makes the group it is sent in the coordination group (stored; wins over "
+        "`COORDINATION_CHAT_ID`)",
+    ),
+)
+
+
 def register(app: PoskoApp) -> None:
     """Adds `/grup_koordinasi` and the group-migration watcher."""
-    app.add_handler(CommandHandler("grup_koordinasi", grup_koordinasi_cmd))
+    add_commands(app, COMMANDS)
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated_msg))

@@ -15,12 +15,14 @@ from telegram import (
     Update,
 )
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot import texts
-from bot.access import Access, access_of
+from bot.access import PEOPLE, Access, Rule, access_of
+from bot.commands import Command, add_commands
 from bot.context import PoskoApp, PoskoContext
 from bot.notify import admin_ids, tell
+from bot.texts import commands as help_texts
 from domain.enums import FIELD_ROLES, REGISTRATION_FLOW, Role
 from domain.members import RosterRow
 from domain.parsing import clean_name
@@ -209,7 +211,22 @@ async def _state_notice(context: PoskoContext, user_id: int) -> str:
     return notices.get(access, texts.DAFTAR_EXPIRED)  # unknown: rejected meanwhile, or never
 
 
+COMMANDS = (
+    Command(
+        "daftar",
+        daftar_cmd,
+        Rule(private=PEOPLE),
+        help_texts.DAFTAR.menu,
+        help_texts.DAFTAR.help,
+        "self-registration with buttons: jabatan, kecamatan, full name, optional phone (contact "
+        'button or "Lewati"); the request waits for an admin; `/batal` leaves the form',
+        menu=frozenset({Access.UNKNOWN}),
+        rank=20,
+    ),
+)
+
+
 def register(app: PoskoApp) -> None:
     """Adds `/daftar` and its buttons (typed answers arrive through handlers.dialogs)."""
-    app.add_handler(CommandHandler("daftar", daftar_cmd))
+    add_commands(app, COMMANDS)
     app.add_handler(CallbackQueryHandler(daftar_cb, pattern=r"^daftar:"))

@@ -6,12 +6,14 @@ import logging
 
 from telegram import Document, Message, Update
 from telegram.error import TelegramError
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
 from bot import texts
-from bot.access import command_of
+from bot.access import ADMIN_PRIVATE, command_of
+from bot.commands import ADMIN_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
 from bot.menus import refresh_menu
+from bot.texts import commands as help_texts
 from domain.roster import RosterFileError, RosterInvalid, parse_roster
 
 logger = logging.getLogger(__name__)
@@ -77,11 +79,26 @@ async def impor_cmd(update: Update, context: PoskoContext) -> None:
     await message.reply_text(texts.impor_done(added, updated))
     for row in rows:
         async with services.member_lock(row.user_id):
-            await refresh_menu(context.bot, services, row.user_id)
+            await refresh_menu(context.bot, services, context.commands, row.user_id)
+
+
+COMMANDS = (
+    Command(
+        "impor",
+        impor_cmd,
+        ADMIN_PRIVATE,
+        help_texts.IMPOR.menu,
+        help_texts.IMPOR.help,
+        "send a CSV file with caption `/impor` (or reply `/impor` to it) to register many "
+        "members at once, all or nothing (see below)",
+        menu=ADMIN_MENU,
+        rank=60,
+    ),
+)
 
 
 def register(app: PoskoApp) -> None:
     """Adds `/impor` as a command and as the caption of a document."""
-    app.add_handler(CommandHandler("impor", impor_cmd))
+    add_commands(app, COMMANDS)
     caption = filters.CaptionRegex(r"^/impor(@\w+)?(\s|$)")
     app.add_handler(MessageHandler(filters.Document.ALL & caption, impor_cmd))

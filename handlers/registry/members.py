@@ -8,13 +8,16 @@ import math
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot import texts
+from bot.access import ADMIN_PRIVATE
+from bot.commands import ADMIN_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
 from bot.keyboards import pager
 from bot.menus import refresh_menu
 from bot.notify import tell
+from bot.texts import commands as help_texts
 from domain.members import Member, RosterRow
 from domain.parsing import (
     OfficerArgsError,
@@ -69,7 +72,7 @@ async def tambah_cmd(update: Update, context: PoskoContext) -> None:
         await tell(
             context.bot, member.user_id, texts.added_for_member(member.role, member.kecamatan)
         )
-        await refresh_menu(context.bot, services, member.user_id)
+        await refresh_menu(context.bot, services, context.commands, member.user_id)
 
 
 async def decide(
@@ -103,7 +106,7 @@ async def decide(
             else texts.REJECTED_FOR_MEMBER
         )
         await tell(context.bot, user_id, outcome)
-        await refresh_menu(context.bot, services, user_id)
+        await refresh_menu(context.bot, services, context.commands, user_id)
         return member
 
 
@@ -169,7 +172,7 @@ async def activation_cmd(update: Update, context: PoskoContext) -> None:
         await message.reply_text(texts.activation_reply(active, member.name, user_id))
         notice = texts.ACTIVATED_FOR_MEMBER if active else texts.DEACTIVATED_FOR_MEMBER
         await tell(context.bot, user_id, notice)
-        await refresh_menu(context.bot, services, user_id)
+        await refresh_menu(context.bot, services, context.commands, user_id)
 
 
 async def directory_view(
@@ -235,11 +238,81 @@ async def directory_page_cb(update: Update, context: PoskoContext) -> None:
         logger.info("Directory page not updated: %s", exc)
 
 
+COMMANDS = (
+    Command(
+        "petugas",
+        petugas_cmd,
+        ADMIN_PRIVATE,
+        help_texts.PETUGAS.menu,
+        help_texts.PETUGAS.help,
+        "members with jabatan, kecamatan, state and last report time, 10 a page with ⬅️/➡️",
+        usage="[kecamatan]",
+        menu=ADMIN_MENU,
+        rank=60,
+    ),
+    Command(
+        "tambah",
+        tambah_cmd,
+        ADMIN_PRIVATE,
+        help_texts.TAMBAH.menu,
+        help_texts.TAMBAH.help,
+        "registers or updates someone (jabatan camat, kapolsek, danramil, koordinator or admin; "
+        "kecamatan `-` for koordinator and admin) and ends their open forms",
+        usage="<user_id> | <jabatan> | <kecamatan> | <nama>",
+        menu=ADMIN_MENU,
+        rank=60,
+    ),
+    Command(
+        "setujui",
+        decision_cmd,
+        ADMIN_PRIVATE,
+        help_texts.SETUJUI.menu,
+        help_texts.SETUJUI.help,
+        "approves a pending registration (as the ✅ button every admin receives; the first "
+        "decision wins)",
+        usage="<user_id>",
+        menu=ADMIN_MENU,
+        rank=60,
+    ),
+    Command(
+        "tolak",
+        decision_cmd,
+        ADMIN_PRIVATE,
+        help_texts.TOLAK.menu,
+        help_texts.TOLAK.help,
+        "rejects a pending registration",
+        usage="<user_id>",
+        menu=ADMIN_MENU,
+        rank=60,
+    ),
+    Command(
+        "nonaktifkan",
+        activation_cmd,
+        ADMIN_PRIVATE,
+        help_texts.NONAKTIFKAN.menu,
+        help_texts.NONAKTIFKAN.help,
+        "a deactivated member can no longer report or query (their reports stay); ends their "
+        "open forms",
+        usage="<user_id>",
+        menu=ADMIN_MENU,
+        rank=60,
+    ),
+    Command(
+        "aktifkan",
+        activation_cmd,
+        ADMIN_PRIVATE,
+        help_texts.AKTIFKAN.menu,
+        help_texts.AKTIFKAN.help,
+        "activates a member again",
+        usage="<user_id>",
+        menu=ADMIN_MENU,
+        rank=60,
+    ),
+)
+
+
 def register(app: PoskoApp) -> None:
     """Adds the registry commands and buttons (the gate has already checked the admin role)."""
-    app.add_handler(CommandHandler("tambah", tambah_cmd))
-    app.add_handler(CommandHandler(["setujui", "tolak"], decision_cmd))
-    app.add_handler(CommandHandler(["aktifkan", "nonaktifkan"], activation_cmd))
-    app.add_handler(CommandHandler("petugas", petugas_cmd))
+    add_commands(app, COMMANDS)
     app.add_handler(CallbackQueryHandler(decision_cb, pattern=r"^reg:"))
     app.add_handler(CallbackQueryHandler(directory_page_cb, pattern=r"^pg:"))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CommandHandler
 
 from bot import texts
-from bot.access import Access
+from bot.access import EVERYWHERE, Access
+from bot.commands import LAST, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
+from bot.texts import commands as help_texts
 
 
 async def start_cmd(update: Update, context: PoskoContext) -> None:
@@ -28,13 +29,39 @@ async def start_cmd(update: Update, context: PoskoContext) -> None:
     }.get(actor.access)
     if status is None and member is not None:
         status = texts.registered_as(member.name, member.role, member.kecamatan)
-    body = texts.welcome(user.first_name, actor.access.value, status)
+    body = texts.welcome(user.first_name, status, context.commands.help_lines(actor.access))
     ids = texts.your_id(user.id)
     if message.chat.type != "private":
         ids += "\n" + texts.group_id(message.chat_id)
     await message.reply_text(f"{body}\n\n{ids}")
 
 
+COMMANDS = (
+    Command(
+        "start",
+        start_cmd,
+        EVERYWHERE,
+        help_texts.START.menu,
+        help_texts.START.help,
+        "greeting, your role, the commands you may use, your numeric id (and the group id in a "
+        "group)",
+        menu=frozenset({Access.UNKNOWN}),
+        rank=10,
+    ),
+    Command(
+        "bantuan",
+        start_cmd,
+        EVERYWHERE,
+        help_texts.BANTUAN.menu,
+        help_texts.BANTUAN.help,
+        "the same greeting, with the commands you may use",
+        menu=frozenset({Access.UNKNOWN, Access.PETUGAS, Access.KOORDINATOR, Access.ADMIN}),
+        rank=LAST,
+        aliases=("help",),
+    ),
+)
+
+
 def register(app: PoskoApp) -> None:
     """Adds the greeting commands."""
-    app.add_handler(CommandHandler(["start", "bantuan", "help"], start_cmd))
+    add_commands(app, COMMANDS)

@@ -9,11 +9,13 @@ from datetime import timedelta
 
 from telegram import ReplyParameters, Update
 from telegram.error import TelegramError
-from telegram.ext import CommandHandler
 
 from bot import texts
+from bot.access import Access, Rule
+from bot.commands import PETUGAS_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
 from bot.notify import send_group
+from bot.texts import commands as help_texts
 from domain.parsing import MAX_REPORT_TEXT, command_args, is_blank, utf16_len
 
 CORRECTION_WINDOW = timedelta(hours=24)
@@ -92,7 +94,31 @@ async def riwayat_cmd(update: Update, context: PoskoContext) -> None:
     await message.reply_text(texts.riwayat(lines))
 
 
+_PETUGAS = Rule(private=frozenset({Access.PETUGAS}))
+COMMANDS = (
+    Command(
+        "riwayat",
+        riwayat_cmd,
+        _PETUGAS,
+        help_texts.RIWAYAT.menu,
+        help_texts.RIWAYAT.help,
+        "your last 10 reports with number, time, level, first words and corrections",
+        menu=PETUGAS_MENU,
+    ),
+    Command(
+        "ralat",
+        ralat_cmd,
+        _PETUGAS,
+        help_texts.RALAT.menu,
+        help_texts.RALAT.help,
+        "appends a correction to one of your reports (within 24 hours); the original stays; an "
+        "escalated report's correction also goes to the group; stored once per message",
+        usage="<nomor> <teks>",
+        menu=PETUGAS_MENU,
+    ),
+)
+
+
 def register(app: PoskoApp) -> None:
     """Adds `/ralat` and `/riwayat`."""
-    app.add_handler(CommandHandler("ralat", ralat_cmd))
-    app.add_handler(CommandHandler("riwayat", riwayat_cmd))
+    add_commands(app, COMMANDS)

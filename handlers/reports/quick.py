@@ -6,11 +6,13 @@ import logging
 import sqlite3
 
 from telegram import Message, Update
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
 from bot import texts
-from bot.access import command_of
+from bot.access import Access, Rule, command_of
+from bot.commands import PETUGAS_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
+from bot.texts import commands as help_texts
 from domain.parsing import (
     MAX_REPORT_TEXT,
     QuickReportError,
@@ -76,8 +78,24 @@ async def lapor_cmd(update: Update, context: PoskoContext) -> None:
         await message.reply_text(texts.SAVE_FAILED)
 
 
+COMMANDS = (
+    Command(
+        "lapor",
+        lapor_cmd,
+        Rule(private=frozenset({Access.PETUGAS})),
+        help_texts.LAPOR.menu,
+        help_texts.LAPOR.help,
+        "alone: the guided form (level, category, narrative, photos, location, summary with "
+        "✅ Kirim); with arguments: a quick report, `tingkat` is `aman`, `waspada`, `rawan` or "
+        "`darurat` (`/lapor aman` alone is nihil), also as the caption of a photo",
+        usage="[tingkat teks]",
+        menu=PETUGAS_MENU,
+    ),
+)
+
+
 def register(app: PoskoApp) -> None:
     """Adds `/lapor` as a command and as the caption of a photo."""
-    app.add_handler(CommandHandler("lapor", lapor_cmd))
+    add_commands(app, COMMANDS)
     caption = filters.CaptionRegex(r"^/lapor(@\w+)?(\s|$)")
     app.add_handler(MessageHandler(filters.PHOTO & caption, lapor_cmd))

@@ -1,8 +1,11 @@
+from dataclasses import replace
+
 import pytest
 
 from bot.access import Access
-from bot.menus import MENUS
 from emulator import FakeChat, FakeTelegram, FakeUser
+from emulator.html import parse_html
+from handlers.registry import start
 from tests.conftest import Enlist
 from tests.harness import Posko
 
@@ -31,7 +34,7 @@ async def test_officer_sees_their_role_and_how_to_report(posko: Posko, enlist: E
 async def test_admin_sees_admin_commands(posko: Posko, admin: FakeUser) -> None:
     await admin.send("/help")
     text = admin.last_message().text
-    assert "admin" in text
+    assert "/cadangan" in text
     assert "/rekap" in text
     assert "/tambah 123456789 | camat | Bengalon | Nama Lengkap" in text
 
@@ -58,22 +61,52 @@ async def test_menus_are_published_again_only_when_they_changed(
     before = published()
     await posko.restart()
     assert published() == before, "same menus, same admins: nothing to publish at start-up"
-    monkeypatch.setitem(MENUS, Access.PETUGAS, (*MENUS[Access.PETUGAS], "start"))
+    greeting, *others = start.COMMANDS
+    in_more_menus = replace(greeting, menu=greeting.menu | {Access.PETUGAS}, rank=99)
+    monkeypatch.setattr(start, "COMMANDS", (in_more_menus, *others))
     await posko.restart()
     assert published() == before + 3, "a new menu: the default one, the admin's, the officer's"
     menu = fake.commands['{"chat_id": 2001, "type": "chat"}']
     assert menu[-1]["command"] == "start"
 
 
-def test_every_command_is_described_and_in_the_help() -> None:
-    from bot import texts
-    from bot.access import COMMANDS
-    from bot.menus import MENUS
+def test_every_command_is_declared_once_with_its_menu_help_and_readme_lines() -> None:
+    from bot.app import command_table
 
-    in_menus = {name for names in MENUS.values() for name in names}
-    everything = in_menus | {"help", "grup_koordinasi"}  # an alias, and a group-only command
-    assert set(COMMANDS) == everything
-    assert in_menus <= set(texts.COMMAND_DESCRIPTIONS)
-    admin_help = "\n".join(texts.HELP_BY_ACCESS["admin"] + (texts.LAPOR_HELP, texts.DAFTAR_HELP))
-    for name in set(COMMANDS) - {"help", "start", "bantuan", "batal", "daftar"}:
-        assert f"/{name}" in admin_help, name
+    table = command_table()
+    for command in table.commands:
+        assert command.description, command.name
+        assert f"/{command.name}" in command.help, command.name
+        assert command.readme, command.name
+    in_menus = {c.name for access in Access for c in table.menu(access)}
+    assert {c.name for c in table.commands} - in_menus == {"grup_koordinasi"}, "group-only"
+    assert table.rule("help") == table.rule("bantuan"), "an alias has its command's rule"
+    assert table.rule("tidak_ada") is None
+
+
+async def test_help_is_the_menu_of_the_role(posko: Posko, enlist: Enlist, admin: FakeUser) -> None:
+    from bot.app import command_table
+
+    table = command_table()
+    officer = await enlist(2001)
+    await officer.send("/bantuan")
+    for command in table.commands:
+        line = parse_html(command.help)
+        assert (line in officer.last_message().text) == (Access.PETUGAS in command.menu)
+    await admin.send("/bantuan")
+    for command in table.menu(Access.ADMIN):
+        assert parse_html(command.help) in admin.last_message().text
+
+
+def test_the_readme_command_table_is_the_declared_one() -> None:
+    from pathlib import Path
+
+    from bot.app import command_table
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    begin, end = "<!-- commands:start -->\n", "<!-- commands:end -->"
+    assert begin in readme
+    assert end in readme
+    shown = readme[readme.index(begin) + len(begin) : readme.index(end)].strip().splitlines()
+    expected = command_table().readme_rows()
+    assert shown == expected, "README.md: paste the rows of `python3 -m bot.app --commands`"
