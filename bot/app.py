@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from datetime import timedelta
 from typing import cast
 
 from telegram import LinkPreviewOptions, Update
@@ -16,9 +15,16 @@ from telegram.ext import (
     JobQueue,
 )
 
-from bot import access
+from bot import access, inbox
 from bot.commands import CommandTable
-from bot.context import COMMANDS_KEY, SERVICES_KEY, PoskoApp, PoskoContext, commands_of
+from bot.context import (
+    COMMANDS_KEY,
+    SERVICES_KEY,
+    SETTINGS_KEY,
+    PoskoApp,
+    PoskoContext,
+    commands_of,
+)
 from bot.errors import error_handler
 from bot.inbox import InboxBot, InboxQueue, PoskoApplication, replay_pending
 from bot.menus import publish_menus
@@ -42,6 +48,7 @@ logger = logging.getLogger(__name__)
 # dialogs take private free text, and the fallback answers commands nobody else took.
 FEATURES = (
     access,
+    inbox,
     start,
     daftar,
     members,
@@ -66,21 +73,6 @@ FEATURES = (
 def command_table() -> CommandTable:
     """Every feature's commands, in registration order: the gate, menus and help read it."""
     return CommandTable([c for feature in FEATURES for c in getattr(feature, "COMMANDS", ())])
-
-
-INBOX_KEEP = timedelta(days=2)
-# Pages of a /laporan or /cari listing older than this answer "Tombol ini sudah tidak berlaku".
-VIEW_KEEP = timedelta(days=7)
-
-
-async def prune_job(context: PoskoContext) -> None:
-    """Forgets handled updates older than two days and saved listings older than a week."""
-    services = context.services
-    now = services.clock()
-    updates = await services.inbox.prune(now - INBOX_KEEP)
-    views = await services.queries.prune_views(now - VIEW_KEEP)
-    if updates or views:
-        logger.info("Pruned %s handled updates and %s saved listings", updates, views)
 
 
 async def open_storage(
@@ -169,13 +161,10 @@ def build_application(
     )
     app = cast(PoskoApp, application)
     app.bot_data[COMMANDS_KEY] = command_table()
+    app.bot_data[SETTINGS_KEY] = settings
     for feature in FEATURES:
-        feature.register(app)
+        feature.register(app)  # its handlers and its jobs
     app.add_error_handler(error_handler)
-    escalation.schedule_repages(app, settings.escalation_ack_minutes)
-    backup.schedule_backups(app, settings)
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(prune_job, interval=3600, first=60, name="prune")
     return app
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.services import Services
+from bot.settings import Settings
 
 if TYPE_CHECKING:
     from bot.access import Actor
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 
 SERVICES_KEY = "services"
 COMMANDS_KEY = "commands"
+SETTINGS_KEY = "settings"
 
 
 class PoskoContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -73,3 +75,11 @@ def commands_of(bot_data: dict[Any, Any]) -> CommandTable:
     if not isinstance(table, CommandTable):
         raise RuntimeError("the command table is not set (build_application has not run)")
     return table
+
+
+def settings_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Settings:
+    """The settings the application was built with (features read them in `register`)."""
+    settings = app.bot_data.get(SETTINGS_KEY)
+    if not isinstance(settings, Settings):
+        raise RuntimeError("the settings are not set (build_application has not run)")
+    return settings

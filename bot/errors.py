@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from html import escape
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -14,6 +13,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot import texts
 from bot.context import SERVICES_KEY, PoskoContext
 from bot.logs import redact
+from bot.notify import admin_ids
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
@@ -50,8 +50,12 @@ async def _alert_admins(context: PoskoContext, error: BaseException | None) -> N
         return
     last_alert[kind] = now
     detail = redact(str(error), (services.settings.token,))[:500]
-    alert = f"⚠️ Galat pada bot: <code>{escape(kind)}</code>\n{escape(detail)}"
-    for admin_id in sorted(services.settings.admin_ids):
+    alert = texts.error_alert(kind, detail)
+    try:
+        recipients = await admin_ids(services)
+    except sqlite3.Error:  # the error may well be the database's: ADMIN_IDS still hear of it
+        recipients = sorted(services.settings.admin_ids)
+    for admin_id in recipients:
         try:
             await context.bot.send_message(admin_id, alert)
         except TelegramError:

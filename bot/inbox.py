@@ -15,12 +15,13 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, ExtBot
 
+from bot.context import PoskoApp, PoskoContext
 from bot.transport import UpdatesRequest
 from storage.inbox import InboxRepo
 
@@ -148,3 +149,20 @@ async def replay_pending(app: Application[Any, Any, Any, Any, Any, Any], inbox: 
     if pending:
         logger.warning("Handling %s updates left over from the previous run", len(pending))
     return len(pending)
+
+
+INBOX_KEEP = timedelta(days=2)
+
+
+async def prune_inbox_job(context: PoskoContext) -> None:
+    """Forgets handled updates older than two days."""
+    services = context.services
+    removed = await services.inbox.prune(services.clock() - INBOX_KEEP)
+    if removed:
+        logger.info("Pruned %s handled updates from the inbox", removed)
+
+
+def register(app: PoskoApp) -> None:
+    """Adds the hourly pruning of handled updates."""
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(prune_inbox_job, interval=3600, first=60, name="prune inbox")

@@ -6,6 +6,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
 
+# Lines on one page of any paged listing (/laporan, /cari, /petugas).
+PAGE_SIZE = 10
+
 
 def pager(prefix: str, page: int, pages: int, suffix: str = "") -> InlineKeyboardMarkup | None:
     """⬅️/➡️ buttons with callback data "<prefix>:<page><suffix>"; none at the ends."""

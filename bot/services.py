@@ -67,18 +67,24 @@ class Unrecorded:
 
 
 @dataclass
-class RuntimeConfig:
-    """Settings that admins can change from inside the bot (stored in the database)."""
+class AdminSettings:
+    """Settings that admins change from inside the bot; stored in the database, loaded here."""
 
     coordination_chat_id: int | None
     digest_times: tuple[time, ...] = ()
     reminder_times: tuple[time, ...] = ()
     # Scheduled slots before this moment are never caught up (the bot did not exist yet).
     first_started_at: datetime | None = None
+    digests_changed_at: datetime | None = None
+
+
+@dataclass
+class RuntimeState:
+    """What this process holds while it runs: locks, work in flight, deliveries to record."""
+
     # The first catch-up of this process (it runs once the scheduler is up): slots before it
     # were missed, not owned by their daily job, and are posted by the catch-up however recent.
     started_at: datetime | None = None
-    digests_changed_at: datetime | None = None
     # Serializes digest posting within the process (the daily job vs. the catch-up).
     digest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # Serializes changes of the coordination group (an admin's choice vs. a migration).
@@ -118,7 +124,8 @@ class Services:
     receipts: ReceiptRepo
     health: HealthRepo
     clock: Clock
-    runtime: RuntimeConfig = field(default_factory=lambda: RuntimeConfig(None))
+    admin_settings: AdminSettings = field(default_factory=lambda: AdminSettings(None))
+    runtime: RuntimeState = field(default_factory=RuntimeState)
 
     @classmethod
     async def create(
@@ -135,7 +142,7 @@ class Services:
         if first_started is None:
             first_started = to_sql_time(clock())
             await config.set(FIRST_STARTED_AT, first_started, clock(), None, audit=False)
-        runtime = RuntimeConfig(
+        admin_settings = AdminSettings(
             coordination_chat_id=chat_id,
             digest_times=parse_times(stored_digests) if stored_digests else settings.digest_times,
             reminder_times=(
@@ -159,11 +166,18 @@ class Services:
             receipts=ReceiptRepo(db),
             health=HealthRepo(db),
             clock=clock,
-            runtime=runtime,
+            admin_settings=admin_settings,
         )
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        """Runs `work` beside update handling; errors are logged, never lost silently."""
+        """Runs `work` beside update handling; errors are logged, never lost silently.
+
+        Not `Application.create_task`: python-telegram-bot's `Application.stop()` awaits every
+        task made that way without a time limit, and a stop must end within seconds whatever
+        Telegram does (bot.runner). These tasks are drained for a bounded time and then
+        cancelled (`drain`), which is safe: what they do is retried after a restart (the
+        escalation sweep, the menu fingerprint).
+        """
         task = asyncio.get_running_loop().create_task(work)
         self.runtime.background.add(task)
         task.add_done_callback(self._finished)
@@ -212,7 +226,7 @@ class Services:
     @property
     def coordination_chat_id(self) -> int | None:
         """The group that receives escalations and digests (the stored one wins)."""
-        return self.runtime.coordination_chat_id
+        return self.admin_settings.coordination_chat_id
 
     def member_lock(self, user_id: int) -> asyncio.Lock:
         """Held while one member's registry entry changes and everyone is told about it.
@@ -232,8 +246,8 @@ class Services:
         """Stores and applies a new coordination group; with `replacing`, only if that is still
         the current one (a migration must not undo an admin's newer choice)."""
         async with self.runtime.coordination_lock:
-            if replacing is not None and self.runtime.coordination_chat_id != replacing:
+            if replacing is not None and self.admin_settings.coordination_chat_id != replacing:
                 return False
             await self.config.set(COORDINATION_CHAT, str(chat_id), self.clock(), actor_id)
-            self.runtime.coordination_chat_id = chat_id
+            self.admin_settings.coordination_chat_id = chat_id
             return True

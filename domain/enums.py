@@ -16,7 +16,7 @@ class Level(IntEnum):
     @property
     def escalates(self) -> bool:
         """Whether a report at this level goes to the coordination group at once."""
-        return self >= Level.RAWAN
+        return self >= ESCALATES_FROM
 
     @classmethod
     def parse(cls, text: str) -> Level | None:
@@ -51,6 +51,9 @@ class Role(StrEnum):
 
 
 FIELD_ROLES = (Role.CAMAT, Role.KAPOLSEK, Role.DANRAMIL)
+# The rules of attention, written once (storage passes them to SQL as parameters).
+ESCALATES_FROM = Level.RAWAN  # Rawan and Darurat go to the coordination group at once
+NOTABLE_FROM = Level.WASPADA  # Waspada and worse are listed in the digest
 
 
 # The dialog (draft flow) of /daftar: the way in for people outside the registry.

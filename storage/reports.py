@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
-from domain.enums import Level, Role
+from domain.enums import ESCALATES_FROM, NOTABLE_FROM, Level, Role
 from domain.reports import Correction, GroupCount, NewReport, OfficerLatest, Photo, Report
 from storage.batch import GroupCommit
 from storage.db import Database, from_sql_time, to_sql_time
@@ -240,9 +240,9 @@ class ReportRepo:
     async def unescalated(self, since: datetime) -> list[Report]:
         """Rawan/Darurat reports created since `since` that were never posted to the group."""
         rows = await self._db.fetchall(
-            "SELECT * FROM reports WHERE level >= 2 AND escalated_at IS NULL AND created_at >= ? "
+            "SELECT * FROM reports WHERE level >= ? AND escalated_at IS NULL AND created_at >= ? "
             "ORDER BY id",
-            (to_sql_time(since),),
+            (int(ESCALATES_FROM), to_sql_time(since)),
         )
         return [report_from_row(row) for row in rows]
 
@@ -367,14 +367,14 @@ class ReportRepo:
         self, start: datetime, end: datetime, limit: int
     ) -> tuple[list[Report], int]:
         """Waspada-or-worse reports of [start, end), worst and newest first, and their total."""
-        params = (to_sql_time(start), to_sql_time(end))
+        params = (to_sql_time(start), to_sql_time(end), int(NOTABLE_FROM))
         rows = await self._db.fetchall(
-            "SELECT * FROM reports WHERE created_at >= ? AND created_at < ? AND level >= 1 "
+            "SELECT * FROM reports WHERE created_at >= ? AND created_at < ? AND level >= ? "
             "ORDER BY level DESC, id DESC LIMIT ?",
             (*params, limit),
         )
         total = await self._db.fetchone(
-            "SELECT COUNT(*) FROM reports WHERE created_at >= ? AND created_at < ? AND level >= 1",
+            "SELECT COUNT(*) FROM reports WHERE created_at >= ? AND created_at < ? AND level >= ?",
             params,
         )
         return [report_from_row(row) for row in rows], int(total[0]) if total else 0

@@ -18,8 +18,8 @@ from emulator.html import parse_html
 from handlers.digest.schedule import catch_up, post_digest, send_reminders
 from handlers.reports.filing import escalate_pending
 from handlers.reports.receipts import retry_receipts
-from tests.bot.test_schedule import started_long_ago
 from tests.conftest import Enlist
+from tests.handlers.digest.test_schedule import started_long_ago
 from tests.harness import FakeClock, Posko, receipt_of
 
 WITA = ZoneInfo("Asia/Makassar")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from html import escape
 
 from domain.enums import Category, Level, Role
 
@@ -83,3 +84,8 @@ PLAIN_TEXT_HINT = "Untuk melapor, ketik misalnya <code>/lapor aman</code>. Bantu
 SAVE_FAILED = "⚠️ Gagal menyimpan laporan, coba lagi sebentar lagi."
 INTERNAL_ERROR = "⚠️ Maaf, terjadi gangguan. Silakan coba lagi."
 STORAGE_ERROR = "⚠️ Gagal menyimpan, coba lagi sebentar lagi."
+
+
+def error_alert(kind: str, detail: str) -> str:
+    """To admins: an error the bot logged (at most once a minute per kind)."""
+    return f"⚠️ Galat pada bot: <code>{escape(kind)}</code>\n{escape(detail)}"

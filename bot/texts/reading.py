@@ -11,8 +11,6 @@ from domain.enums import Level, Role
 
 # --- queries: /status, /belum, /laporan, /lihat, /cari, /ekspor, /grafik -----------------------
 
-PAGE_SIZE = 10
-
 
 def status_view(day: date, moment: datetime, lines: list[str]) -> str:
     """Header and one line per kecamatan for /status."""
@@ -159,3 +157,34 @@ def grafik_empty(days: int) -> str:
 def grafik_caption(days: int, last: date) -> str:
     """Caption of the chart."""
     return f"📊 Laporan {days} hari terakhir sampai {last:%d/%m/%Y}."
+
+
+# --- /grafik and /ekspor: what the chart and the workbook show ---------------------------------
+
+CHART_BARS_YLABEL = "Jumlah laporan"
+CHART_HEAT_TITLE = "Tingkat terburuk per kecamatan per hari (abu-abu: tidak ada laporan)"
+
+
+def chart_bars_title(district: str) -> str:
+    """Title of the reports-per-day bars (matplotlib draws plain text: no HTML)."""
+    return f"Laporan per hari menurut tingkat - {district}"
+
+
+SHEET_REPORTS, SHEET_MEMBERS, SHEET_DAILY = "Laporan", "Petugas", "Ringkasan Harian"
+REPORT_COLUMNS = (
+    "nomor", "waktu", "kecamatan", "peran", "petugas", "user_id", "tingkat", "kategori",
+    "keterangan", "ralat", "foto", "lintang", "bujur", "diterima_oleh", "diterima_pada",
+    "waktu_respons_detik",
+)  # fmt: skip
+MEMBER_COLUMNS = (
+    "user_id", "nama", "peran", "kecamatan", "status", "jumlah_laporan", "laporan_terakhir",
+)  # fmt: skip
+PHONE_COLUMN = "telepon"
+DAILY_FIRST_COLUMN = "kecamatan"
+
+
+def search_hit(number: int, moment: datetime, level: Level, kecamatan: str, snippet: str) -> str:
+    """One /cari result; `snippet` is already escaped HTML with the matches in bold."""
+    return (
+        f"#{number} · {moment:%d/%m %H:%M} · {LEVEL_EMOJI[level]} {escape(kecamatan)} — {snippet}"
+    )

@@ -12,7 +12,7 @@ from telegram import Update
 from bot import texts
 from bot.access import ADMIN_PRIVATE
 from bot.commands import ADMIN_MENU, Command, add_commands
-from bot.context import PoskoApp, PoskoContext
+from bot.context import PoskoApp, PoskoContext, settings_of
 from bot.settings import Settings
 from bot.texts import commands as help_texts
 from storage.backup import rotate_backup, snapshot
@@ -74,8 +74,9 @@ COMMANDS = (
 
 
 def register(app: PoskoApp) -> None:
-    """Adds `/cadangan`."""
+    """Adds `/cadangan` and the daily backup."""
     add_commands(app, COMMANDS)
+    schedule_backups(app, settings_of(app))
 
 
 def schedule_backups(app: PoskoApp, settings: Settings) -> None:

@@ -30,13 +30,13 @@ async def jadwal_cmd(update: Update, context: PoskoContext) -> None:
     if message is None:
         return
     services = context.services
-    runtime = services.runtime
+    admin_settings = services.admin_settings
     args = command_args(message.text or "")
     if not args:
         await message.reply_text(
             texts.schedule_view(
-                _join(runtime.digest_times),
-                _join(runtime.reminder_times),
+                _join(admin_settings.digest_times),
+                _join(admin_settings.reminder_times),
                 await services.config.get(DIGEST_TIMES) is not None,
                 await services.config.get(REMINDER_TIMES) is not None,
             )
@@ -58,10 +58,10 @@ async def jadwal_cmd(update: Update, context: PoskoContext) -> None:
     changed = {DIGESTS_CHANGED_AT: to_sql_time(now)} if key == DIGEST_TIMES else None
     await services.config.set(key, stored, now, context.actor.user_id, bookkeeping=changed)
     if key == DIGEST_TIMES:
-        runtime.digests_changed_at = now.replace(microsecond=0)
-        runtime.digest_times = times
+        admin_settings.digests_changed_at = now.replace(microsecond=0)
+        admin_settings.digest_times = times
     else:
-        runtime.reminder_times = times
+        admin_settings.reminder_times = times
     schedule_jobs(cast(PoskoApp, context.application), services)
     await message.reply_text(
         texts.schedule_saved("digest" if key == DIGEST_TIMES else "pengingat", _join(times))

@@ -181,14 +181,15 @@ async def catch_up(bot: Bot, services: Services) -> None:
             await send_reminders(bot, services, slot)  # skips officers already reminded
         else:
             await services.slots.mark(record.slot, "skipped", services.clock())
-    runtime = services.runtime
+    runtime, admin_settings = services.runtime, services.admin_settings
     if runtime.started_at is None:
         runtime.started_at = now  # the first catch-up since start-up
     first = max(
-        (m for m in (runtime.first_started_at, runtime.digests_changed_at) if m), default=None
+        (m for m in (admin_settings.first_started_at, admin_settings.digests_changed_at) if m),
+        default=None,
     )
     started = runtime.started_at
-    for slot_time in runtime.digest_times:
+    for slot_time in admin_settings.digest_times:
         for days_back in (1, 0):
             slot = datetime.combine(now.date() - timedelta(days=days_back), slot_time, tzinfo=tz)
             if slot > now or (first is not None and slot < first):
@@ -315,8 +316,8 @@ def schedule_jobs(app: PoskoApp, services: Services) -> None:
     tz = services.settings.timezone
     grace = {"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True}
     plans = (
-        ("digest", daily_digest_job, services.runtime.digest_times),
-        ("pengingat", reminder_job, services.runtime.reminder_times),
+        ("digest", daily_digest_job, services.admin_settings.digest_times),
+        ("pengingat", reminder_job, services.admin_settings.reminder_times),
     )
     for label, callback, times in plans:
         for slot_time in times:

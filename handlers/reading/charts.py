@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot import texts
 from bot.texts import LEVEL_LABEL
 from domain.enums import Level
 from storage.db import to_sql_time
@@ -67,8 +68,8 @@ def render_chart(
         labels = [f"{d:%d/%m}" for d in days]
         step = max(1, len(days) // 15)
         bars.set_xticks(positions[::step], labels[::step])
-        bars.set_ylabel("Jumlah laporan")
-        bars.set_title(f"Laporan per hari menurut tingkat - {district}")
+        bars.set_ylabel(texts.CHART_BARS_YLABEL)
+        bars.set_title(texts.chart_bars_title(district))
         bars.legend(loc="upper left", ncols=4, fontsize="small")
         colors = ListedColormap([NO_REPORT_COLOR] + [LEVEL_COLORS[level] for level in Level])
         heat.imshow(
@@ -76,7 +77,7 @@ def render_chart(
         )
         heat.set_yticks(range(len(kecamatan)), kecamatan, fontsize="small")
         heat.set_xticks(positions[::step], labels[::step])
-        heat.set_title("Tingkat terburuk per kecamatan per hari (abu-abu: tidak ada laporan)")
+        heat.set_title(texts.CHART_HEAT_TITLE)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")
         return buffer.getvalue()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
-from datetime import date
+from datetime import date, timedelta
 from html import escape
 from typing import Any
 
@@ -21,7 +22,7 @@ from bot import texts
 from bot.access import READERS
 from bot.commands import STAFF_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
-from bot.keyboards import pager
+from bot.keyboards import PAGE_SIZE, pager
 from bot.services import Services
 from bot.texts import commands as help_texts
 from bot.texts import split_messages
@@ -31,7 +32,9 @@ from domain.parsing import DayInvalid, command_args, parse_day
 from handlers.digest.schedule import load_snapshot, load_status
 from storage.queries import MARK_END, MARK_START, View, fts_query
 
-PAGE = texts.PAGE_SIZE
+PAGE = PAGE_SIZE
+
+logger = logging.getLogger(__name__)
 
 
 def _thread(message: Message) -> int | None:
@@ -193,9 +196,13 @@ async def render_view(
         if total == 0:
             return texts.cari_empty(params["words"]), None
         lines = [
-            f"#{h.report.number} · {h.report.created_at.astimezone(tz):%d/%m %H:%M} · "
-            f"{texts.LEVEL_EMOJI[h.report.level]} {escape(h.report.kecamatan)} — "
-            f"{highlight(h.snippet)}"
+            texts.search_hit(
+                h.report.number,
+                h.report.created_at.astimezone(tz),
+                h.report.level,
+                h.report.kecamatan,
+                highlight(h.snippet),
+            )
             for h in hits
         ]
         title = texts.cari_title(params["words"])
@@ -359,7 +366,21 @@ COMMANDS = (
 )
 
 
+# Pages of a /laporan or /cari listing older than this answer "Tombol ini sudah tidak berlaku".
+VIEW_KEEP = timedelta(days=7)
+
+
+async def prune_views_job(context: PoskoContext) -> None:
+    """Forgets saved listings older than a week."""
+    services = context.services
+    removed = await services.queries.prune_views(services.clock() - VIEW_KEEP)
+    if removed:
+        logger.info("Pruned %s saved listings", removed)
+
+
 def register(app: PoskoApp) -> None:
-    """Adds the query commands and their page buttons."""
+    """Adds the query commands, their page buttons and the pruning of old listings."""
     add_commands(app, COMMANDS)
     app.add_handler(CallbackQueryHandler(view_page_cb, pattern=r"^v:"))
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(prune_views_job, interval=3600, first=60, name="prune views")

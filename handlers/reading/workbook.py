@@ -24,36 +24,11 @@ from domain.enums import Level, Role
 from storage.db import private_file, to_sql_time
 from storage.export import daily_levels, member_rows, open_reader, report_rows
 
-REPORT_COLUMNS = (
-    "nomor",
-    "waktu",
-    "kecamatan",
-    "peran",
-    "petugas",
-    "user_id",
-    "tingkat",
-    "kategori",
-    "keterangan",
-    "ralat",
-    "foto",
-    "lintang",
-    "bujur",
-    "diterima_oleh",
-    "diterima_pada",
-    "waktu_respons_detik",
-)
-MEMBER_COLUMNS = (
-    "user_id",
-    "nama",
-    "peran",
-    "kecamatan",
-    "status",
-    "jumlah_laporan",
-    "laporan_terakhir",
-)
+REPORT_COLUMNS = texts.REPORT_COLUMNS
+MEMBER_COLUMNS = texts.MEMBER_COLUMNS
 # The member directory (phone numbers, pending, rejected and inactive people) is for admins:
 # only an export into an admin's private chat carries it.
-DIRECTORY_COLUMNS = (*MEMBER_COLUMNS, "telepon")
+DIRECTORY_COLUMNS = (*MEMBER_COLUMNS, texts.PHONE_COLUMN)
 
 
 @dataclass(frozen=True)
@@ -142,7 +117,7 @@ def build_export(
         xlsxwriter.Workbook(str(xlsx_path), options) as workbook,
     ):
         bold = workbook.add_format({"bold": True})
-        sheet = workbook.add_worksheet("Laporan")
+        sheet = workbook.add_worksheet(texts.SHEET_REPORTS)
         sheet.write_row(0, 0, REPORT_COLUMNS, bold)
         sheet.set_column(1, 1, 19)
         sheet.set_column(8, 9, 60)
@@ -171,7 +146,7 @@ def _members_sheet(
     directory: bool,
 ) -> None:
     """Members with their number of reports and the time of the last one."""
-    members = workbook.add_worksheet("Petugas")
+    members = workbook.add_worksheet(texts.SHEET_MEMBERS)
     members.write_row(0, 0, DIRECTORY_COLUMNS if directory else MEMBER_COLUMNS, bold)
     for index, row in enumerate(member_rows(conn, active_only=not directory), start=1):
         cells = [
@@ -205,8 +180,8 @@ def _summary_sheet(
         worst[(kecamatan, day)] = max(level, worst.get((kecamatan, day), 0))
         counts[(kecamatan, day)] += n
     days = [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
-    sheet = workbook.add_worksheet("Ringkasan Harian")
-    sheet.write_row(0, 0, ["kecamatan", *days], bold)
+    sheet = workbook.add_worksheet(texts.SHEET_DAILY)
+    sheet.write_row(0, 0, [texts.DAILY_FIRST_COLUMN, *days], bold)
     names = sorted({k for k, _ in counts})
     for index, name in enumerate(names, start=1):
         cells = [

@@ -14,7 +14,7 @@ from bot import texts
 from bot.access import ADMIN_PRIVATE
 from bot.commands import ADMIN_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
-from bot.keyboards import pager
+from bot.keyboards import PAGE_SIZE, pager
 from bot.menus import refresh_menu
 from bot.notify import tell
 from bot.texts import commands as help_texts
@@ -28,8 +28,6 @@ from domain.parsing import (
 )
 
 logger = logging.getLogger(__name__)
-
-PAGE_SIZE = 10
 
 
 def _tambah_error(reason: OfficerArgsError, valid_kecamatan: tuple[str, ...]) -> str:

@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
 from bot import texts
-from bot.context import PoskoApp, PoskoContext
+from bot.context import PoskoApp, PoskoContext, settings_of
 from bot.notify import admin_ids, send_group, tell
 from domain.reports import Report
 from handlers.reports.filing import (
@@ -123,8 +123,9 @@ async def repage_job(context: PoskoContext) -> None:
 
 
 def register(app: PoskoApp) -> None:
-    """Adds the acknowledgement button and the re-page sweep."""
+    """Adds the acknowledgement button, the re-page sweep and the escalation sweep."""
     app.add_handler(CallbackQueryHandler(ack_cb, pattern=r"^ack:"))
+    schedule_repages(app, settings_of(app).escalation_ack_minutes)
 
 
 async def escalate_pending_job(context: PoskoContext) -> None:

@@ -192,7 +192,7 @@ async def test_saved_listings_are_pruned_after_a_week(
     await admin.send("/cari kejadian")
     recent = admin.last_message()
     clock.advance(days=1, seconds=1)
-    await posko.run_job("prune")
+    await posko.run_job("prune views")
     rows = await posko.services.db.fetchall("SELECT kind FROM views")
     assert [row["kind"] for row in rows] == ["cari"], "the week-old listing is forgotten"
     await admin.press("➡️", old)

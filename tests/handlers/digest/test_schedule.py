@@ -29,7 +29,7 @@ async def started_long_ago(
 ) -> None:
     """Pretend the bot has been in service since `moment` (so missed slots are caught up)."""
     await posko.services.config.set(FIRST_STARTED_AT, to_sql_time(moment), moment, None)
-    posko.services.runtime.first_started_at = moment
+    posko.services.admin_settings.first_started_at = moment
 
 
 def test_slots() -> None:

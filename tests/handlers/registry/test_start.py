@@ -103,7 +103,7 @@ def test_the_readme_command_table_is_the_declared_one() -> None:
 
     from bot.app import command_table
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text("utf-8")
     begin, end = "<!-- commands:start -->\n", "<!-- commands:end -->"
     assert begin in readme
     assert end in readme
