@@ -9,7 +9,7 @@ import sys
 from bot.app import build_application
 from bot.logs import setup_logging
 from bot.regions import load_region
-from bot.runner import Runner, TokenRejected, Webhook
+from bot.runner import Runner, TokenRejected, Webhook, WebhookRejected
 from bot.settings import Settings, SettingsError
 from domain.regions import RegionFileError
 from storage.backup import CorruptDatabase, check_integrity
@@ -71,6 +71,13 @@ def main() -> int:
         print(
             f"Configuration error: TELEGRAM_BOT_TOKEN: Telegram rejected the token ({exc}); "
             "copy it again from @BotFather",
+            file=sys.stderr,
+        )
+        return 2
+    except WebhookRejected as exc:
+        print(
+            f"Configuration error: WEBHOOK_URL: Telegram refused the webhook ({exc}); it must "
+            "be the public https:// address of the bot on port 443, 80, 88 or 8443",
             file=sys.stderr,
         )
         return 2

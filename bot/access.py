@@ -199,7 +199,12 @@ async def hold_back_strangers(
     user, chat = update.effective_user, update.effective_chat
     sender = user.id if user is not None else chat.id if chat is not None else 0
     if command == "daftar" or await _registering(services, actor.user_id):
-        return  # and does not count: the form's own answers are not what is throttled
+        # The form is answered apart from the minute (its steps come quickly), but within a
+        # budget of its own: /daftar again and again, or typing into an open form, is not a
+        # way around the throttle.
+        if not services.runtime.form_answers.allow(sender, services.clock()):
+            raise ApplicationHandlerStop
+        return
     if not services.runtime.stranger_answers.allow(sender, services.clock()):
         raise ApplicationHandlerStop
 

@@ -39,11 +39,17 @@ class InboxBot(ExtBot[int]):
         self._fetch = get_updates_request
         self._queue: InboxQueue | None = None
         self._last_poll: datetime | None = None
+        # Called after every successful getUpdates (the runner ends its outage log there).
+        self._on_poll: Callable[[], None] | None = None
 
     @property
     def last_poll(self) -> datetime | None:
         """When getUpdates last succeeded (Telegram answered, with or without updates)."""
         return self._last_poll
+
+    def on_poll(self, callback: Callable[[], None]) -> None:
+        """Calls `callback` after every successful getUpdates."""
+        self._on_poll = callback
 
     def attach_inbox(self, queue: InboxQueue) -> None:
         """Starts recording fetched updates (called once the database is open)."""
@@ -53,6 +59,8 @@ class InboxBot(ExtBot[int]):
         """Fetches updates and commits them to the inbox before anyone can confirm them."""
         updates = await super().get_updates(*args, **kwargs)
         self._last_poll = datetime.now(UTC)
+        if self._on_poll is not None:
+            self._on_poll()
         if updates and self._queue is not None:
             await self._queue.store(
                 [(u.update_id, self._fetch.take_json(u.update_id) or u.to_json()) for u in updates]

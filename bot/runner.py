@@ -22,6 +22,7 @@ operator on a server whose network is not always there (issue 14):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
 
-from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter, TelegramError
 from tornado.httpserver import HTTPServer
 
 from bot.app import open_storage
@@ -70,6 +71,10 @@ HEARTBEAT_EVERY = 30.0
 
 class TokenRejected(Exception):
     """Telegram answered 401 or 404 to getMe: the token is wrong or was revoked."""
+
+
+class WebhookRejected(Exception):
+    """Telegram refused setWebhook (400): the URL will not work however often it is tried."""
 
 
 @dataclass(frozen=True)
@@ -125,8 +130,11 @@ class Watchdog:
 
     @staticmethod
     def _expire(seconds: float, code: int) -> None:
-        logger.warning("Still stopping after %.0f s; exiting now", seconds)
-        exit_now(code)
+        # Not through logging: the main thread may hold a handler's lock, stuck on a stalled
+        # stderr pipe; a raw write cannot wait for it.
+        with contextlib.suppress(OSError):
+            os.write(2, f"Still stopping after {seconds:.0f} s; exiting now\n".encode())
+        os._exit(code)
 
 
 def exit_now(code: int) -> None:
@@ -180,7 +188,7 @@ class Runner:
                 if not self._stop.is_set():
                     raise
             await stopped
-        except TokenRejected:
+        except (TokenRejected, WebhookRejected):
             code = 2
             raise
         except BaseException:
@@ -219,14 +227,19 @@ class Runner:
             # Our own server (bot.webhook: the secret compared in constant time), then the
             # webhook registered with Telegram, retried like every start-up call.
             self._server = start_server(app, hook.listen, hook.port, hook.secret)
-            await self._until_answered(
-                lambda: app.bot.set_webhook(
-                    hook.url.rstrip("/") + URL_PATH,
-                    secret_token=hook.secret,
-                    allowed_updates=self.allowed_updates,
+            try:
+                await self._until_answered(
+                    lambda: app.bot.set_webhook(
+                        hook.url.rstrip("/") + URL_PATH,
+                        secret_token=hook.secret,
+                        allowed_updates=self.allowed_updates,
+                    )
                 )
-            )
+            except BadRequest as exc:  # e.g. not https://, or a port Telegram does not call
+                raise WebhookRejected(f"it answered {redact(exc.message)!r}") from None
         else:
+            if isinstance(app.bot, InboxBot):
+                app.bot.on_poll(self.outage.recovered)  # an outage while running ends here
             await self._until_answered(
                 lambda: updater.start_polling(
                     allowed_updates=self.allowed_updates, error_callback=self.outage.failed

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any, NamedTuple
 
 from bot.settings import Settings, parse_times
-from bot.throttle import AnswerThrottle
+from bot.throttle import AnswerThrottle, FormThrottle
 from domain.regions import Region
 from storage.audit import AuditRepo
 from storage.config import (
@@ -102,6 +102,8 @@ class RuntimeState:
     unrecorded: Unrecorded = field(default_factory=Unrecorded)
     # When each non-member was last answered (see bot.access.hold_back_strangers).
     stranger_answers: AnswerThrottle = field(default_factory=AnswerThrottle)
+    # How often a registration form in progress is answered (see the same function).
+    form_answers: FormThrottle = field(default_factory=FormThrottle)
     # Work that runs beside update handling (e.g. escalations); awaited at shutdown.
     background: set[asyncio.Task[None]] = field(default_factory=set)
 

@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 URL_PATH = "/telegram"
+MAX_BODY = 1 << 20  # bytes
 
 
 def secret_matches(given: str | None, secret: str) -> bool:
@@ -54,8 +55,11 @@ class UpdateHandler(tornado.web.RequestHandler):
         if not secret_matches(self.request.headers.get(SECRET_HEADER), self.secret):
             raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
         try:
-            update = Update.de_json(json.loads(self.request.body), self.bot)
-        except (ValueError, TypeError, KeyError):
+            data = json.loads(self.request.body)
+            if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+                raise ValueError("not an update")
+            update = Update.de_json(data, self.bot)
+        except (ValueError, TypeError, KeyError, AttributeError):
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
         logger.debug("Update %s received on the webhook", update.update_id)
         await self.queue.put(update)
@@ -69,7 +73,14 @@ def webhook_app(app: PoskoApp, secret: str) -> tornado.web.Application:
 
 def start_server(app: PoskoApp, listen: str, port: int, secret: str) -> HTTPServer:
     """Starts serving the webhook for `app` (stop it with `stop_server`)."""
-    server = HTTPServer(webhook_app(app, secret))
+    # Telegram's updates are small; a body is read in full before the secret is checked, so
+    # its size and the time a connection may take are bounded.
+    server = HTTPServer(
+        webhook_app(app, secret),
+        max_body_size=MAX_BODY,
+        body_timeout=30,
+        idle_connection_timeout=60,
+    )
     server.listen(port, address=listen)
     logger.info("Webhook server listening on %s:%s", listen, port)
     return server

@@ -65,6 +65,13 @@ class ConfigRepo:
                 (subject_id, chat_id, message_id),
             )
 
+    async def has_notices(self, subject_id: int) -> bool:
+        """Whether any admin was told about `subject_id` (and the notice not yet decided)."""
+        row = await self._db.fetchone(
+            "SELECT 1 FROM admin_notices WHERE subject_id = ? LIMIT 1", (subject_id,)
+        )
+        return row is not None
+
     async def take_notices(self, subject_id: int) -> list[tuple[int, int]]:
         """Returns and forgets the (chat_id, message_id) of the notices about `subject_id`."""
         async with (

@@ -187,6 +187,14 @@ class MemberRepo:
                 (to_sql_time(now) if now else None, user_id),
             )
 
+    async def pending_untold(self) -> list[Member]:
+        """Pending registrations no admin has a notice of (the telling was interrupted)."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM members m WHERE state = 'pending' AND NOT EXISTS "
+            "(SELECT 1 FROM admin_notices n WHERE n.subject_id = m.user_id) ORDER BY created_at"
+        )
+        return [member_from_row(row) for row in rows]
+
     async def active(self) -> list[Member]:
         """All active members ordered by kecamatan, role and name."""
         rows = await self._db.fetchall(

@@ -30,6 +30,16 @@ def wita(hour: int, minute: int = 0, second: int = 0) -> datetime:
     return datetime(2024, 11, 27, hour, minute, second, tzinfo=WITA)
 
 
+async def replay_after_crash(posko: Posko, update: dict[str, Any]) -> None:
+    """Restarts as if killed after `update` was handled but before it was marked handled."""
+    async with posko.services.db.transaction() as conn:
+        await conn.execute(
+            "UPDATE inbox SET done_at = NULL WHERE update_id = ?", (update["update_id"],)
+        )
+    await posko.restart()
+    await posko.settle()
+
+
 def failing(
     monkeypatch: pytest.MonkeyPatch, owner: object, name: str, times: int = 1
 ) -> list[int]:
@@ -302,12 +312,7 @@ async def test_a_replayed_ralat_is_stored_once(
     officer = await enlist(2001)
     await officer.send("/lapor rawan jalan diblokade")
     update = await officer.send("/ralat 1 blokade sudah dibuka aparat")
-    async with posko.services.db.transaction() as conn:  # killed before it was marked handled
-        await conn.execute(
-            "UPDATE inbox SET done_at = NULL WHERE update_id = ?", (update["update_id"],)
-        )
-    await posko.restart()
-    await posko.settle()
+    await replay_after_crash(posko, update)
     corrections = await posko.services.reports.corrections([1])
     assert [c.text for c in corrections[1]] == ["blokade sudah dibuka aparat"]
     notices = [m for m in group.messages if "blokade sudah dibuka" in m.text]
@@ -338,12 +343,7 @@ async def test_a_replayed_report_settles_its_pending_receipt(
     posko.without_retries()
     fake.fail_next("sendMessage", 502, "Bad Gateway", chat_id=officer.id)
     update = await officer.send("/lapor waspada isu hoaks di grup warga")
-    async with posko.services.db.transaction() as conn:  # killed before marked handled
-        await conn.execute(
-            "UPDATE inbox SET done_at = NULL WHERE update_id = ?", (update["update_id"],)
-        )
-    await posko.restart()
-    await posko.settle()
+    await replay_after_crash(posko, update)
     assert officer.texts() == [await receipt_of(posko.services, 1)]
     clock.advance(hours=1)
     assert await retry_receipts(posko.app.bot, posko.services) == 0
@@ -395,12 +395,7 @@ async def test_a_replay_posts_a_missing_correction_notice(
     fake.fail_next("sendMessage", 502, "Bad Gateway", chat_id=group.id)  # the group notice
     update = await officer.send("/ralat 1 blokade sudah dibuka aparat")
     assert not [m for m in group.messages if "blokade sudah dibuka" in m.text]
-    async with posko.services.db.transaction() as conn:  # killed before marked handled
-        await conn.execute(
-            "UPDATE inbox SET done_at = NULL WHERE update_id = ?", (update["update_id"],)
-        )
-    await posko.restart()
-    await posko.settle()
+    await replay_after_crash(posko, update)
     assert len([m for m in group.messages if "blokade sudah dibuka" in m.text]) == 1
     corrections = await posko.services.reports.corrections([1])
     assert len(corrections[1]) == 1

@@ -12,7 +12,7 @@ import pytest
 
 from emulator import FakeTelegram
 from tests.harness import COORDINATION_CHAT_ID
-from tests.processes import communicate
+from tests.processes import communicate, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -171,3 +171,22 @@ async def test_a_token_telegram_rejects_stops_with_one_line(
     assert "Traceback" not in output
     assert wrong.split(":")[1] not in output
     assert fake.calls == [], "refused at getMe (401), nothing else tried"
+
+
+async def test_a_webhook_url_telegram_refuses_stops_with_one_line(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    fake.fail_next("setWebhook", 400, "Bad Request: bad webhook: HTTPS url must be provided")
+    env = bot_env(
+        fake,
+        tmp_path,
+        WEBHOOK_URL="http://posko.example.id",
+        WEBHOOK_SECRET="rahasia-webhook-0123456789",
+        WEBHOOK_PORT=str(free_port()),
+    )
+    process = await start_bot(env, tmp_path)
+    stdout, stderr = await communicate(process, timeout=30)
+    output = (stdout + stderr).decode()
+    assert process.returncode == 2, output
+    assert output.strip().splitlines()[-1].startswith("Configuration error: WEBHOOK_URL:")
+    assert "Traceback" not in output

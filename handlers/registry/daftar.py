@@ -7,6 +7,7 @@ import logging
 from html import escape
 
 from telegram import (
+    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -22,9 +23,10 @@ from bot.access import PEOPLE, Access, Rule, access_of
 from bot.commands import Command, add_commands
 from bot.context import PoskoApp, PoskoContext
 from bot.notify import admin_ids, tell
+from bot.services import Services
 from bot.texts import commands as help_texts
-from domain.enums import FIELD_ROLES, REGISTRATION_FLOW, Role
-from domain.members import RosterRow
+from domain.enums import FIELD_ROLES, REGISTRATION_FLOW, MemberState, Role
+from domain.members import Member, RosterRow
 from domain.parsing import clean_name
 from storage.drafts import Draft
 
@@ -178,23 +180,46 @@ async def _submit(update: Update, context: PoskoContext, draft: Draft, phone: st
                 await _state_notice(context, user_id), reply_markup=ReplyKeyboardRemove()
             )
             return
+        # The admins first: the applicant's own answer must not hold up the request.
+        await tell_admins(context.bot, services, member)
         await message.reply_text(
-            texts.daftar_sent(role, kecamatan, name), reply_markup=ReplyKeyboardRemove()
+            texts.daftar_sent(role, kecamatan, name),
+            reply_markup=ReplyKeyboardRemove(),
         )
-        request = texts.registration_request(user_id, role, kecamatan, name, phone)
-        buttons = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(texts.APPROVE_BUTTON, callback_data=f"reg:ok:{user_id}"),
-                    InlineKeyboardButton(texts.REJECT_BUTTON, callback_data=f"reg:no:{user_id}"),
-                ]
-            ]
-        )
-        for admin_id in await admin_ids(services):
-            sent = await tell(context.bot, admin_id, request, buttons)
-            if sent is not None:
-                await services.config.add_notice(user_id, sent.chat_id, sent.message_id)
     logger.info("Registration request from %s filed", user_id)
+
+
+async def tell_admins(bot: Bot, services: Services, member: Member) -> None:
+    """Sends every admin the request with ✅/❌ buttons and remembers each notice."""
+    request = texts.registration_request(
+        member.user_id, member.role, member.kecamatan or "", member.name, member.phone
+    )
+    user_id = member.user_id
+    buttons = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(texts.APPROVE_BUTTON, callback_data=f"reg:ok:{user_id}"),
+                InlineKeyboardButton(texts.REJECT_BUTTON, callback_data=f"reg:no:{user_id}"),
+            ]
+        ]
+    )
+    for admin_id in await admin_ids(services):
+        sent = await tell(bot, admin_id, request, buttons)
+        if sent is not None:
+            await services.config.add_notice(user_id, sent.chat_id, sent.message_id)
+
+
+async def untold_requests_job(context: PoskoContext) -> None:
+    """Tells the admins of requests whose filing was interrupted before anyone was told."""
+    services = context.services
+    for member in await services.members.pending_untold():
+        async with services.member_lock(member.user_id):
+            current = await services.members.get(member.user_id)
+            if current is None or current.state is not MemberState.PENDING:
+                continue  # decided meanwhile
+            if not await services.config.has_notices(member.user_id):
+                logger.warning("Request of %s was never shown to an admin", member.user_id)
+                await tell_admins(context.bot, services, current)
 
 
 async def _state_notice(context: PoskoContext, user_id: int) -> str:
@@ -230,3 +255,7 @@ def register(app: PoskoApp) -> None:
     """Adds `/daftar` and its buttons (typed answers arrive through handlers.dialogs)."""
     add_commands(app, COMMANDS)
     app.add_handler(CallbackQueryHandler(daftar_cb, pattern=r"^daftar:"))
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            untold_requests_job, interval=300, first=10, name="untold requests"
+        )

@@ -110,3 +110,17 @@ def test_the_webhook_listens_on_loopback_unless_told_otherwise() -> None:
     everywhere = "0.0.0.0"  # noqa: S104 - what a container recipe sets
     settings = Settings.from_env(env(**webhook, WEBHOOK_LISTEN=everywhere))
     assert settings.webhook_listen == everywhere
+
+
+def test_the_example_env_keeps_the_safe_defaults() -> None:
+    """`.env.example` becomes `.env` for most installs: it must not open the webhook wider."""
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    values = dict(
+        line.split("=", 1)
+        for line in example.read_text("utf-8").splitlines()
+        if "=" in line and not line.lstrip().startswith("#")
+    )
+    defaults = Settings(token="1:x", api_url="https://api.telegram.org", database_path=Path("x"))
+    assert values.get("WEBHOOK_LISTEN", defaults.webhook_listen) == defaults.webhook_listen

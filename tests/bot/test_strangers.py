@@ -10,8 +10,10 @@ from telegram import Update
 
 from bot import texts
 from bot.ordering import PerSenderUpdateProcessor
-from bot.throttle import AnswerThrottle
-from emulator import FakeTelegram
+from bot.throttle import FORM_BURST, FORM_REFILL, AnswerThrottle
+from domain.enums import Role
+from domain.members import RosterRow
+from emulator import FakeTelegram, FakeUser
 from tests.bot.test_ordering import update
 from tests.conftest import Enlist
 from tests.harness import DEFAULT_NOW, FakeClock, Posko
@@ -171,3 +173,32 @@ def test_the_answer_throttle_forgets_quiet_senders() -> None:
     assert not throttle.allow(42, start + timedelta(seconds=59))
     assert throttle.allow(42, start + timedelta(seconds=60))
     assert len(throttle) == 1, "senders quiet for a minute are forgotten"
+
+
+async def test_an_open_registration_form_is_no_way_around_the_throttle(
+    posko: Posko, fake: FakeTelegram, clock: FakeClock
+) -> None:
+    stranger = fake.add_user(6002, "Asing")
+    for _ in range(3 * FORM_BURST):
+        await stranger.send("/daftar")
+    assert len(stranger.messages) == FORM_BURST, "a burst for the form's steps, then nothing"
+    clock.advance(seconds=FORM_REFILL.total_seconds())
+    await stranger.send("/daftar")
+    assert len(stranger.messages) == FORM_BURST + 1, "one more after a few seconds"
+
+
+async def test_a_request_nobody_was_told_of_reaches_the_admins(
+    posko: Posko, fake: FakeTelegram, admin: FakeUser
+) -> None:
+    fake.add_user(6003, "Asing")
+    # Filed, but the telling was interrupted (a stop while Telegram hung): no admin notice.
+    await posko.services.members.request(
+        RosterRow(6003, Role.CAMAT, "Busang", "Budi Santoso"), posko.clock()
+    )
+    assert admin.messages == []
+    await posko.run_job("untold requests")
+    [notice] = admin.messages
+    assert "Budi Santoso" in notice.text
+    assert notice.button_texts() == [texts.APPROVE_BUTTON, texts.REJECT_BUTTON]
+    await posko.run_job("untold requests")
+    assert len(admin.messages) == 1, "told once"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import io
+import json
 import socket
 from dataclasses import replace
 from pathlib import Path
@@ -63,8 +65,18 @@ async def test_the_secret_is_compared_in_constant_time(
                 async with http.post(url, json=update, headers=headers) as response:
                     assert response.status == 403, secret
             good = {webhook.SECRET_HEADER: SECRET}
-            async with http.post(url, data=b"{not json", headers=good) as response:
-                assert response.status == 400
+            for body in (b"{not json", b"[]", b"null", b'{"update_id": "abc"}',
+                         b'{"update_id": 1, "message": 5}'):  # fmt: skip
+                async with http.post(url, data=body, headers=good) as response:
+                    assert response.status == 400, body
+            # A real update, padded past the limit: refused (or cut off) rather than read.
+            padded = {**update, "update_id": 2, "padding": "x" * webhook.MAX_BODY}
+            too_big = io.BytesIO(json.dumps(padded).encode())
+            try:
+                async with http.post(url, data=too_big, headers=good) as response:
+                    assert response.status != 200, "a body past the limit is not read in full"
+            except aiohttp.ClientOSError:
+                pass  # the server closed the connection instead of reading on
             assert user.messages == []
             async with http.post(url, json=update, headers=good) as response:
                 assert response.status == 200
