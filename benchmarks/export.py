@@ -2,8 +2,9 @@
 
     python -m benchmarks.export [--runs 3] [--reports 100000]
 
-The export is what `/ekspor` runs in its worker thread: `bot.exporting.build_export` (the CSV,
-then the XLSX workbook with its Laporan, Petugas and Ringkasan Harian sheets) on the generated
+The export is what `/ekspor` runs in its worker thread:
+`handlers.reading.workbook.build_export` (the CSV, then the XLSX workbook with its Laporan,
+Petugas and Ringkasan Harian sheets) on the generated
 database of 1,000,000 reports (`benchmarks/dataset.py`), for the most recent whole WITA days that
 hold at least `--reports` reports. Each run is a fresh child process that imports the export code,
 notes its resident memory, builds the files and reports its wall time and peak resident memory

@@ -237,7 +237,7 @@ async def gate(update: Update, context: PoskoContext) -> None:
         raise ApplicationHandlerStop  # a command for another bot: none of our business
     if command is None or message is None:
         if message is not None and message.migrate_to_chat_id is not None:
-            return  # the group became a supergroup: handlers.coordination follows it
+            return  # the group became a supergroup: handlers.registry.coordination follows it
         if place is not Place.PRIVATE:
             raise ApplicationHandlerStop  # group chatter is not for the bot
         await hold_back_strangers(update, context, place, None)

@@ -121,6 +121,8 @@ def build_application(
 
         processor.attach(services.is_member, dropped)
         await replay_pending(app, services.inbox)
+        # The daily digest and reminder jobs follow times admins change while the bot runs
+        # (/jadwal), stored in the database: so they are planned here, once it is open.
         schedule.schedule_jobs(app, services)
         # In the background: one call per member, and start-up must not wait for thousands.
         services.spawn(publish_menus(app.bot, services, commands_of(app.bot_data)))

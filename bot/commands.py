@@ -73,8 +73,18 @@ class CommandTable:
         return sorted(chosen, key=lambda c: (c.rank, order[c.name]))
 
     def help_lines(self, access: Access) -> list[str]:
-        """The /bantuan lines of what this class may use (its menu)."""
-        return [command.help for command in self.menu(access)]
+        """The /bantuan lines of what this class may use: its menu, then the commands no menu
+        shows that it may use somewhere (e.g. /grup_koordinasi, sent inside a group)."""
+        unlisted = [
+            c
+            for c in self.commands
+            if not c.menu
+            and any(
+                access in allowed
+                for allowed in (c.rule.private, c.rule.coordination, c.rule.group)
+            )
+        ]
+        return [command.help for command in (*self.menu(access), *unlisted)]
 
     def readme_rows(self) -> list[str]:
         """The README's command table, one Markdown row per command."""

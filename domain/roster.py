@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
+from enum import StrEnum
 
 from domain.enums import Role
 from domain.members import RosterRow
@@ -16,14 +18,45 @@ IMPORTABLE_ROLES = (Role.CAMAT, Role.KAPOLSEK, Role.DANRAMIL, Role.KOORDINATOR)
 MAX_PHONE = 32
 
 
+class Problem(StrEnum):
+    """What is wrong with a roster file or one of its rows (worded by the text catalogue)."""
+
+    NOT_UTF8 = "not_utf8"
+    NOT_TEXT = "not_text"
+    EMPTY = "empty"
+    BAD_CSV = "bad_csv"
+    MISSING_COLUMNS = "missing_columns"
+    NO_ROWS = "no_rows"
+    BAD_USER_ID = "bad_user_id"
+    BAD_ROLE = "bad_role"
+    UNKNOWN_KECAMATAN = "unknown_kecamatan"
+    KOORDINATOR_KECAMATAN = "koordinator_kecamatan"
+    BAD_NAME = "bad_name"
+    BAD_PHONE = "bad_phone"
+    DUPLICATE_ID = "duplicate_id"
+    RESERVED_ID = "reserved_id"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem and its detail (a column list, a line number, a typed value), if any."""
+
+    problem: Problem
+    detail: str = ""
+
+
 class RosterFileError(ValueError):
     """The file as a whole cannot be read (encoding, header, emptiness)."""
 
+    def __init__(self, problem: Problem, detail: str = "") -> None:
+        super().__init__(f"{problem}: {detail}" if detail else str(problem))
+        self.finding = Finding(problem, detail)
+
 
 class RosterInvalid(ValueError):
-    """Some rows are invalid: (line number, reason) for each."""
+    """Some rows are invalid: (line number, finding) for each."""
 
-    def __init__(self, problems: list[tuple[int, str]]) -> None:
+    def __init__(self, problems: list[tuple[int, Finding]]) -> None:
         super().__init__(f"{len(problems)} invalid rows")
         self.problems = problems
 
@@ -39,21 +72,21 @@ def parse_roster(
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise RosterFileError('berkas bukan UTF-8; simpan sebagai "CSV UTF-8"') from None
+        raise RosterFileError(Problem.NOT_UTF8) from None
     if "\x00" in text:
-        raise RosterFileError("berkas bukan teks CSV")
+        raise RosterFileError(Problem.NOT_TEXT)
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise RosterFileError("berkas kosong atau tanpa baris judul")
+        raise RosterFileError(Problem.EMPTY)
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     try:
         table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as exc:
-        raise RosterFileError(f"format CSV rusak: {exc}") from None
+        raise RosterFileError(Problem.BAD_CSV, str(exc)) from None
     header = [cell.strip().casefold() for cell in table[0]]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
-        raise RosterFileError(f"kolom tidak ada: {', '.join(missing)}")
+        raise RosterFileError(Problem.MISSING_COLUMNS, ", ".join(missing))
     index = {
         name: header.index(name)
         for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
@@ -61,51 +94,51 @@ def parse_roster(
     }
 
     rows: list[RosterRow] = []
-    problems: list[tuple[int, str]] = []
+    problems: list[tuple[int, Finding]] = []
     seen: dict[int, int] = {}
     for line_number, cells in enumerate(table[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue  # blank lines are harmless
-        row, reason = _parse_row(cells, index, region)
-        if row is not None and row.user_id in reserved_ids:
-            reason = "ID ini admin utama (ADMIN_IDS)"
-        elif row is not None and row.user_id in seen:
-            reason = f"user_id ganda (juga di baris {seen[row.user_id]})"
-        if row is None or reason:
-            problems.append((line_number, reason))
+        row = _parse_row(cells, index, region)
+        if isinstance(row, Finding):
+            problems.append((line_number, row))
+            continue
+        if row.user_id in reserved_ids:
+            problems.append((line_number, Finding(Problem.RESERVED_ID)))
+            continue
+        if row.user_id in seen:
+            problems.append((line_number, Finding(Problem.DUPLICATE_ID, str(seen[row.user_id]))))
             continue
         seen[row.user_id] = line_number
         rows.append(row)
     if problems:
         raise RosterInvalid(problems)
     if not rows:
-        raise RosterFileError("tidak ada baris data")
+        raise RosterFileError(Problem.NO_ROWS)
     return rows
 
 
-def _parse_row(
-    cells: list[str], index: dict[str, int], region: Region
-) -> tuple[RosterRow | None, str]:
+def _parse_row(cells: list[str], index: dict[str, int], region: Region) -> RosterRow | Finding:
     def cell(name: str) -> str:
         position = index.get(name)
         return cells[position].strip() if position is not None and position < len(cells) else ""
 
     user_id = parse_user_id(cell("user_id"))
     if user_id is None:
-        return None, "user_id harus angka ID Telegram"
+        return Finding(Problem.BAD_USER_ID)
     role = Role.parse(cell("peran"))
     if role not in IMPORTABLE_ROLES:
-        return None, "peran harus camat, kapolsek, danramil atau koordinator"
+        return Finding(Problem.BAD_ROLE)
     try:
         kecamatan = parse_kecamatan(role, cell("kecamatan"), region)
     except OfficerArgsInvalid:
         if role.is_field:
-            return None, f"kecamatan tidak dikenal: {cell('kecamatan')[:50]}"
-        return None, "koordinator tanpa kecamatan (isi -)"
+            return Finding(Problem.UNKNOWN_KECAMATAN, cell("kecamatan")[:50])
+        return Finding(Problem.KOORDINATOR_KECAMATAN)
     name = clean_name(cell("nama"))
     if name is None:
-        return None, "nama kosong atau lebih dari 200 karakter"
+        return Finding(Problem.BAD_NAME)
     phone = cell("telepon") or None
     if phone is not None and (len(phone) > MAX_PHONE or not phone.isprintable()):
-        return None, "telepon tidak valid"
-    return RosterRow(user_id, role, kecamatan, name, phone), ""
+        return Finding(Problem.BAD_PHONE)
+    return RosterRow(user_id, role, kecamatan, name, phone)

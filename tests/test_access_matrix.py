@@ -34,6 +34,9 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "daftar": {PRIVATE: PEOPLE},
     "batal": {PRIVATE: PEOPLE},
     "lapor": {PRIVATE: frozenset({"petugas"})},
+    "ralat": {PRIVATE: frozenset({"petugas"})},
+    "riwayat": {PRIVATE: frozenset({"petugas"})},
+    "cadangan": {PRIVATE: ADMINS},
     "rekap": {PRIVATE: frozenset({"koordinator"}) | ADMINS, COORDINATION: EVERYONE},
     "tambah": {PRIVATE: ADMINS},
     "setujui": {PRIVATE: ADMINS},
@@ -54,6 +57,7 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
 }
 PROBES = {
     "lapor": "/lapor aman",
+    "ralat": "/ralat 1 blokade dibuka",
     "tambah": "/tambah 9001 | camat | Bengalon | Uji Coba",
     "setujui": "/setujui 9002",
     "tolak": "/tolak 9002",
@@ -201,6 +205,14 @@ async def test_buttons(world: World, data: str) -> None:
             else:
                 assert answer.get("text") == texts.CALLBACK_REFUSED, f"{where}: allowed"
                 assert await world.state() == before_state, f"{where}: side effect"
+
+
+def test_the_matrix_covers_every_command_of_the_table() -> None:
+    from bot.app import command_table
+
+    table = command_table()
+    declared = {n for c in table.commands for n in (c.name, *c.aliases)}
+    assert declared == set(EXPECTED), "a new command needs its expected access written here"
 
 
 async def test_forged_approval_changes_nothing(world: World) -> None:

@@ -21,7 +21,9 @@ BATAL = CommandText("batalkan formulir", "/batal — batalkan formulir yang seda
 LAPOR = CommandText(
     "kirim laporan situasi",
     "/lapor — formulir dengan tombol · <code>/lapor aman</code> — nihil · "
-    "<code>/lapor waspada ada kerumunan di pasar</code> — laporan cepat",
+    "<code>/lapor waspada ada kerumunan di pasar</code> — laporan cepat (juga sebagai "
+    "keterangan foto). Tingkat: aman, waspada, rawan, dan darurat; rawan dan darurat langsung "
+    "diteruskan ke grup koordinasi.",
 )
 RIWAYAT = CommandText("10 laporan terakhir Anda", "/riwayat — 10 laporan terakhir Anda")
 RALAT = CommandText(

@@ -8,8 +8,9 @@ from html import escape
 
 from bot.texts.common import ROLE_LABEL, clock_time, date_time
 from domain.enums import MemberState, Role
+from domain.roster import Finding, Problem
 
-# --- /start and /bantuan -------------------------------------------------------------------
+# --- examples shown with a refused /lapor or /tambah ------------------------------------------
 
 LAPOR_HELP = (
     "<b>Cara melapor</b>\n"
@@ -22,7 +23,7 @@ LAPOR_HELP = (
     "/riwayat — laporan Anda · <code>/ralat 12 teks</code> — ralat laporan #12"
 )
 TAMBAH_HELP = (
-    "<b>Mendaftarkan anggota</b>\n"
+    "<b>Mendaftarkan pengguna</b>\n"
     "<code>/tambah 123456789 | camat | Bengalon | Nama Lengkap</code>\n"
     "Peran: camat, kapolsek, danramil; koordinator dan admin dengan kecamatan <code>-</code>."
 )
@@ -208,7 +209,7 @@ def activation_reply(active: bool, name: str, user_id: int) -> str:
 
 def no_member(user_id: int) -> str:
     """No approved member with that id."""
-    return f"Tidak ada anggota terdaftar (aktif/nonaktif) dengan ID <code>{user_id}</code>."
+    return f"Tidak ada pengguna terdaftar (aktif/nonaktif) dengan ID <code>{user_id}</code>."
 
 
 BOOTSTRAP_ADMIN_FIXED = (
@@ -223,7 +224,7 @@ def directory_page(
 ) -> str:
     """One page of /petugas."""
     where = f" — {escape(kecamatan)}" if kecamatan else ""
-    header = f"👥 <b>Daftar anggota{where}</b> ({total} orang)"
+    header = f"👥 <b>Daftar pengguna{where}</b> ({total} orang)"
     footer = f"\nHalaman {page + 1}/{pages}" if pages > 1 else ""
     return "\n".join([header, "", *lines]) + footer
 
@@ -248,7 +249,7 @@ def directory_line(
     )
 
 
-DIRECTORY_EMPTY = "Belum ada anggota terdaftar."
+DIRECTORY_EMPTY = "Belum ada pengguna terdaftar."
 PREV_BUTTON = "⬅️"
 NEXT_BUTTON = "➡️"
 
@@ -263,24 +264,47 @@ IMPOR_NOT_CSV = 'Berkas harus CSV (.csv). Simpan dari Excel sebagai "CSV UTF-8".
 IMPOR_DOWNLOAD_FAILED = "Berkas tidak dapat diunduh. Coba kirim lagi."
 
 
-def impor_failed(problems: list[tuple[int, str]], limit: int = 40) -> str:
+ROSTER_PROBLEMS = {
+    Problem.NOT_UTF8: 'berkas bukan UTF-8; simpan sebagai "CSV UTF-8"',
+    Problem.NOT_TEXT: "berkas bukan teks CSV",
+    Problem.EMPTY: "berkas kosong atau tanpa baris judul",
+    Problem.BAD_CSV: "format CSV rusak: {detail}",
+    Problem.MISSING_COLUMNS: "kolom tidak ada: {detail}",
+    Problem.NO_ROWS: "tidak ada baris data",
+    Problem.BAD_USER_ID: "user_id harus angka ID Telegram",
+    Problem.BAD_ROLE: "peran harus camat, kapolsek, danramil, atau koordinator",
+    Problem.UNKNOWN_KECAMATAN: "kecamatan tidak dikenal: {detail}",
+    Problem.KOORDINATOR_KECAMATAN: "koordinator tanpa kecamatan (isi -)",
+    Problem.BAD_NAME: "nama kosong atau lebih dari 200 karakter",
+    Problem.BAD_PHONE: "telepon tidak valid",
+    Problem.DUPLICATE_ID: "user_id ganda (juga di baris {detail})",
+    Problem.RESERVED_ID: "ID ini admin utama (ADMIN_IDS)",
+}
+
+
+def roster_problem(finding: Finding) -> str:
+    """What is wrong with a roster file or row, in words (escaped)."""
+    return escape(ROSTER_PROBLEMS[finding.problem].format(detail=finding.detail))
+
+
+def impor_failed(problems: list[tuple[int, Finding]], limit: int = 40) -> str:
     """Every bad row (up to `limit`), when nothing was imported."""
     lines = [f"❌ <b>Impor dibatalkan</b>: {len(problems)} kesalahan, tidak ada yang disimpan."]
-    lines += [f"Baris {line}: {escape(reason)}" for line, reason in problems[:limit]]
+    lines += [f"Baris {line}: {roster_problem(finding)}" for line, finding in problems[:limit]]
     if len(problems) > limit:
         lines.append(f"... dan {len(problems) - limit} kesalahan lain.")
     lines.append("Perbaiki berkas lalu kirim lagi.")
     return "\n".join(lines)
 
 
-def impor_file_error(reason: str) -> str:
+def impor_file_error(finding: Finding) -> str:
     """The file as a whole is unusable."""
-    return f"❌ <b>Impor dibatalkan</b>: {escape(reason)}\n\n{IMPOR_HELP}"
+    return f"❌ <b>Impor dibatalkan</b>: {roster_problem(finding)}\n\n{IMPOR_HELP}"
 
 
 def impor_done(added: int, updated: int) -> str:
     """Counts after a successful import."""
-    return f"✅ Impor selesai: {added} anggota ditambahkan, {updated} diperbarui."
+    return f"✅ Impor selesai: {added} pengguna ditambahkan, {updated} diperbarui."
 
 
 COORDINATION_SET = (

@@ -321,6 +321,7 @@ COMMANDS = (
         help_texts.STATUS.help,
         'the current level of each kecamatan today, worst first; "belum lapor" otherwise',
         menu=STAFF_MENU,
+        rank=40,  # first in the staff menus
     ),
     Command(
         "belum",

@@ -67,7 +67,7 @@ async def impor_cmd(update: Update, context: PoskoContext) -> None:
     try:
         rows = parse_roster(data, services.region, services.settings.admin_ids)
     except RosterFileError as exc:
-        await message.reply_text(texts.impor_file_error(str(exc)))
+        await message.reply_text(texts.impor_file_error(exc.finding))
         return
     except RosterInvalid as exc:
         await message.reply_text(texts.impor_failed(exc.problems))

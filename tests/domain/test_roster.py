@@ -2,10 +2,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot import texts
 from bot.regions import load_region
 from domain.enums import Role
 from domain.members import RosterRow
-from domain.roster import RosterFileError, RosterInvalid, parse_roster
+from domain.roster import Finding, Problem, RosterFileError, RosterInvalid, parse_roster
 
 REGION = load_region()
 
@@ -45,30 +46,37 @@ def test_every_bad_row_is_reported_with_its_line() -> None:
     with pytest.raises(RosterInvalid) as caught:
         parse_roster(data, REGION, reserved_ids=frozenset({1}))
     assert caught.value.problems == [
-        (3, "user_id harus angka ID Telegram"),
-        (4, "peran harus camat, kapolsek, danramil atau koordinator"),
-        (5, "kecamatan tidak dikenal: Samarinda"),
-        (6, "user_id ganda (juga di baris 2)"),
-        (7, "peran harus camat, kapolsek, danramil atau koordinator"),
-        (8, "nama kosong atau lebih dari 200 karakter"),
-        (9, "ID ini admin utama (ADMIN_IDS)"),
+        (3, Finding(Problem.BAD_USER_ID)),
+        (4, Finding(Problem.BAD_ROLE)),
+        (5, Finding(Problem.UNKNOWN_KECAMATAN, "Samarinda")),
+        (6, Finding(Problem.DUPLICATE_ID, "2")),
+        (7, Finding(Problem.BAD_ROLE)),
+        (8, Finding(Problem.BAD_NAME)),
+        (9, Finding(Problem.RESERVED_ID)),
     ]
+    assert texts.roster_problem(Finding(Problem.DUPLICATE_ID, "2")) == (
+        "user_id ganda (juga di baris 2)"
+    )
 
 
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (b"user_id,peran,nama\n1,camat,Budi\n", "kolom tidak ada: kecamatan"),
-        (b"", "berkas kosong"),
-        (b"user_id,peran,kecamatan,nama\n", "tidak ada baris data"),
-        ("user_id,peran,kecamatan,nama\n1,camat,Telen,Bud\u00ed\n".encode("latin-1"), "UTF-8"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00", "UTF-8"),
-        (b'user_id,peran,kecamatan,nama\n1,camat,Telen,"Budi\n', "format CSV rusak"),
+        (b"user_id,peran,nama\n1,camat,Budi\n", Problem.MISSING_COLUMNS),
+        (b"", Problem.EMPTY),
+        (b"user_id,peran,kecamatan,nama\n", Problem.NO_ROWS),
+        (
+            "user_id,peran,kecamatan,nama\n1,camat,Telen,Bud\u00ed\n".encode("latin-1"),
+            Problem.NOT_UTF8,
+        ),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", Problem.NOT_UTF8),
+        (b'user_id,peran,kecamatan,nama\n1,camat,Telen,"Budi\n', Problem.BAD_CSV),
     ],
 )
-def test_unusable_files(data: bytes, reason: str) -> None:
-    with pytest.raises(RosterFileError, match=reason):
+def test_unusable_files(data: bytes, reason: Problem) -> None:
+    with pytest.raises(RosterFileError) as caught:
         parse_roster(data, REGION)
+    assert caught.value.finding.problem is reason
 
 
 @given(st.binary(max_size=2000))

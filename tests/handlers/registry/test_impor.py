@@ -16,7 +16,7 @@ async def test_import_adds_and_updates(posko: Posko, admin: FakeUser, fake: Fake
                                       posko.clock(), None)  # fmt: skip
     officer = fake.add_user(2002)
     await admin.send_document(GOOD, "petugas.csv", caption="/impor")
-    assert admin.last_message().text == "✅ Impor selesai: 2 anggota ditambahkan, 1 diperbarui."
+    assert admin.last_message().text == "✅ Impor selesai: 2 pengguna ditambahkan, 1 diperbarui."
     budi = await posko.services.members.get(2001)
     assert budi is not None
     assert (budi.role, budi.kecamatan, budi.phone) == (Role.CAMAT, "Bengalon", "0812")
@@ -31,7 +31,7 @@ async def test_import_adds_and_updates(posko: Posko, admin: FakeUser, fake: Fake
 async def test_import_by_replying_to_the_file(posko: Posko, admin: FakeUser) -> None:
     upload = await admin.send_document(GOOD, "petugas.csv")
     await admin.send("/impor", reply_to_message=upload["message"])
-    assert admin.last_message().text.startswith("✅ Impor selesai: 3 anggota ditambahkan")
+    assert admin.last_message().text.startswith("✅ Impor selesai: 3 pengguna ditambahkan")
 
 
 async def test_bad_rows_import_nothing(posko: Posko, admin: FakeUser) -> None:

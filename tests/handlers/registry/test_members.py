@@ -40,7 +40,7 @@ async def test_deactivated_officer_cannot_report_but_reports_stay(
     await officer.send("/lapor waspada ada isu")
     assert "Laporan #2 diterima" in officer.last_message().text
     await admin.send("/nonaktifkan 4242")
-    assert "Tidak ada anggota terdaftar" in admin.last_message().text
+    assert "Tidak ada pengguna terdaftar" in admin.last_message().text
 
 
 async def test_bootstrap_admin_cannot_be_removed_or_changed(posko: Posko, admin: FakeUser) -> None:
@@ -68,7 +68,7 @@ async def test_promoted_koordinator_and_admin(
     deputy = fake.add_user(5002, "Wakil")
     await admin.send("/tambah 5002 | admin | - | Operator Dua")
     await deputy.send("/petugas")
-    assert "Daftar anggota" in deputy.last_message().text
+    assert "Daftar pengguna" in deputy.last_message().text
     menu = fake.commands['{"chat_id": 5002, "type": "chat"}']
     assert "impor" in [c["command"] for c in menu]
 
@@ -99,7 +99,7 @@ async def test_petugas_pages_forward_and_back(
     assert "Halaman 1/3" in listing.text
     assert len(admin.messages) == 1, "pages are edited in place"
     await admin.send("/petugas bengalon")
-    assert "Daftar anggota — Bengalon (11 orang)" in admin.last_message().text
+    assert "Daftar pengguna — Bengalon (11 orang)" in admin.last_message().text
     assert "belum pernah lapor" in admin.last_message().text
     await admin.send("/petugas Samarinda")
     assert admin.last_message().text.startswith("Kecamatan tidak dikenal")
@@ -107,7 +107,7 @@ async def test_petugas_pages_forward_and_back(
 
 async def test_petugas_when_empty(posko: Posko, admin: FakeUser) -> None:
     await admin.send("/petugas")
-    assert admin.last_message().text == "Belum ada anggota terdaftar."
+    assert admin.last_message().text == "Belum ada pengguna terdaftar."
 
 
 async def test_grup_koordinasi_moves_escalations_and_survives_restart(
