@@ -113,3 +113,12 @@ def condition(
     if latest_unresolved is not None:
         return latest_unresolved
     return Level.AMAN if reports_today > 0 else None
+
+
+def split_update(text: str) -> tuple[Level | None, str]:
+    """Splits "[tingkat] teks" of a perkembangan: a new level when the first word names one."""
+    first, _, rest = text.strip().partition(" ")
+    level = Level.parse(first) if first else None
+    if level is not None and level >= NOTABLE_FROM and rest.strip():
+        return level, rest.strip()
+    return None, text.strip()

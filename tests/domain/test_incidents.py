@@ -43,3 +43,13 @@ def test_worst_first_then_oldest() -> None:
         ]
     )
     assert [i.number for i in ordered] == [3, 2, 4, 1]
+
+
+def test_an_update_may_start_with_a_new_level() -> None:
+    from domain.incidents import split_update
+
+    assert split_update("rawan massa bertambah") == (Level.RAWAN, "massa bertambah")
+    assert split_update("  Darurat  ada korban ") == (Level.DARURAT, "ada korban")
+    assert split_update("massa mulai bubar") == (None, "massa mulai bubar")
+    assert split_update("rawan") == (None, "rawan"), "a level alone is the text"
+    assert split_update("aman sekarang") == (None, "aman sekarang"), "close it with /selesai"
