@@ -92,9 +92,10 @@ async def repage_job(context: PoskoContext) -> None:
         if not await services.reports.claim_repage(report.number, report.repage_count, next_at):
             continue  # acknowledged or handled meanwhile
         minutes = int((now - report.created_at).total_seconds() // 60)
+        incident = await services.incidents.get(report.number)
         text = texts.repage(
             report.number,
-            report.level,
+            incident.level if incident is not None else report.level,  # raised by an update
             report.kecamatan,
             report.created_at.astimezone(tz),
             minutes,

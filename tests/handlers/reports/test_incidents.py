@@ -183,3 +183,19 @@ async def test_insiden_lists_open_ones_worst_and_oldest_first(
     assert admin.last_message().text.splitlines()[0] == "🚨 Insiden terbuka — Telen (3 insiden)"
     await admin.send("/insiden antah berantah")
     assert admin.last_message().text.startswith("Format: ")
+
+
+async def test_a_long_timeline_is_split_into_messages(
+    posko: Posko, enlist: Enlist, admin: FakeUser
+) -> None:
+    officer = await enlist(2001, "camat", "Telen", "Budi")
+    await officer.send("/lapor waspada " + "awal " * 500)
+    for index in range(4):
+        await officer.send(f"/perkembangan 1 {index} " + "kata " * 590)
+    before = len(admin.messages)
+    await admin.send("/lihat 1")
+    parts = admin.messages[before:]
+    assert len(parts) >= 2
+    assert all(len(part.text) <= 4096 for part in parts)
+    assert parts[-1].text.endswith(f"({len(parts)}/{len(parts)})")
+    assert sum(part.text.count("➕ Perkembangan oleh Budi") for part in parts) == 4
