@@ -13,6 +13,10 @@ from domain.incidents import EventKind, Incident, IncidentEvent, IncidentState, 
 from storage.db import Database, from_sql_time, to_sql_time
 
 OPEN = "state != 'selesai'"  # matches the partial index incidents_open
+# /status and the digest read this: a few rows of the partial index, whatever the report count.
+WORST_OPEN = (
+    f"SELECT kecamatan, MAX(level) AS worst FROM incidents WHERE {OPEN} GROUP BY kecamatan"  # noqa: S608
+)
 
 
 def _time(value: str | None) -> datetime | None:
@@ -100,10 +104,7 @@ class IncidentRepo:
 
     async def worst_open(self) -> dict[str, Level]:
         """The worst level among each kecamatan's open incidents (read from a small index)."""
-        rows = await self._db.fetchall(
-            f"SELECT kecamatan, MAX(level) AS worst FROM incidents WHERE {OPEN} "  # noqa: S608
-            "GROUP BY kecamatan"
-        )
+        rows = await self._db.fetchall(WORST_OPEN)
         return {row["kecamatan"]: Level(row["worst"]) for row in rows}
 
     async def open_page(

@@ -147,3 +147,11 @@ async def test_open_page_is_worst_then_oldest(db: Database) -> None:
     assert ([i.number for i in page], total) == ([2, 3], 3)
     page, total = await repo.open_page("Bengalon", 0, 10)
     assert (page, total) == ([], 0)
+
+
+async def test_the_worst_open_level_is_read_from_the_open_index(db: Database) -> None:
+    from storage.incidents import WORST_OPEN
+    from storage.queries import QueryRepo
+
+    plan = await QueryRepo(db).explain(WORST_OPEN)
+    assert any("incidents_open" in step for step in plan), plan
