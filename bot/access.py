@@ -137,6 +137,9 @@ CALLBACKS: dict[str, Rule] = {
     "reg": ADMIN_PRIVATE,
     "pg": ADMIN_PRIVATE,
     "v": READERS,
+    # "➕ Perkembangan" on a receipt: the handler checks the incident's kecamatan.
+    "upd": Rule(private=frozenset({Access.PETUGAS}) | STAFF),
+    "ins": READERS,  # pages of /insiden
 }
 
 

@@ -38,8 +38,9 @@ from handlers import dialogs, fallback
 from handlers.admin import backup
 from handlers.digest import jadwal, rekap, schedule
 from handlers.reading import export, queries
+from handlers.reading import incidents as insiden
 from handlers.registry import coordination, daftar, impor, members, start
-from handlers.reports import escalation, form, history, quick, receipts
+from handlers.reports import escalation, form, history, incidents, quick, receipts
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -59,8 +60,10 @@ FEATURES = (
     receipts,
     escalation,
     history,
+    incidents,
     rekap,
     queries,
+    insiden,
     export,
     jadwal,
     backup,

@@ -26,6 +26,7 @@ from storage.db import Database, from_sql_time, to_sql_time
 from storage.drafts import DraftRepo
 from storage.health import HealthRepo
 from storage.inbox import InboxRepo
+from storage.incidents import IncidentRepo
 from storage.members import MemberRepo
 from storage.queries import QueryRepo
 from storage.receipts import ReceiptRepo
@@ -125,6 +126,7 @@ class Services:
     inbox: InboxRepo
     receipts: ReceiptRepo
     health: HealthRepo
+    incidents: IncidentRepo
     clock: Clock
     admin_settings: AdminSettings = field(default_factory=lambda: AdminSettings(None))
     runtime: RuntimeState = field(default_factory=RuntimeState)
@@ -167,6 +169,7 @@ class Services:
             inbox=InboxRepo(db),
             receipts=ReceiptRepo(db),
             health=HealthRepo(db),
+            incidents=IncidentRepo(db),
             clock=clock,
             admin_settings=admin_settings,
         )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.enums import FIELD_ROLES, Level, Role
+from domain.incidents import condition
 from domain.regions import Region
 from domain.reports import GroupCount
 
@@ -25,7 +26,7 @@ class KecamatanStatus:
 
     name: str
     count: int = 0
-    latest: Level | None = None
+    latest: Level | None = None  # the condition (domain.incidents.condition); None: belum lapor
     roles: frozenset[Role] = field(default_factory=frozenset)
 
 
@@ -118,24 +119,35 @@ def build_snapshot(
     notable_total: int = 0,
     pending: Iterable[PendingEscalation] = (),
     late_slot: datetime | None = None,
+    open_levels: Mapping[str, Level] | None = None,
 ) -> DigestSnapshot:
-    """Folds per-(kecamatan, role, level) counts into per-kecamatan statuses."""
+    """Folds per-(kecamatan, role, level) counts and the worst open incident per kecamatan
+    into per-kecamatan conditions.
+
+    Every Waspada+ report belongs to an incident of its own kecamatan, so in a kecamatan with no
+    open incident, today's Waspada+ reports all belong to resolved ones: the latest report that
+    does not is its latest Aman report.
+    """
+    open_levels = open_levels or {}
     totals = dict.fromkeys(Level, 0)
     per_name: dict[str, list[GroupCount]] = {name: [] for name in region.kecamatan}
     for row in counts:
         totals[row.level] += row.count
         per_name.setdefault(row.kecamatan, []).append(row)
     statuses = []
+    for name in open_levels:
+        per_name.setdefault(name, [])
     for name, rows in per_name.items():
-        if not rows:
-            statuses.append(KecamatanStatus(name))
-            continue
-        latest = max(rows, key=lambda r: r.last_number)
+        worst = open_levels.get(name)
+        unresolved = [r for r in rows if r.level is Level.AMAN]
+        latest = max(unresolved, key=lambda r: r.last_number).level if unresolved else None
         statuses.append(
             KecamatanStatus(
                 name=name,
                 count=sum(r.count for r in rows),
-                latest=latest.level,
+                latest=condition(
+                    [worst] if worst is not None else [], sum(r.count for r in rows), latest
+                ),
                 roles=frozenset(r.role for r in rows),
             )
         )

@@ -61,6 +61,7 @@ class Report:
     ack_seconds: int | None = None
     repage_count: int = 0
     next_repage_at: datetime | None = None
+    incident: int | None = None  # the incident it belongs to (Waspada+ reports)
 
     @property
     def is_nihil(self) -> bool:

@@ -17,6 +17,7 @@ from bot.context import PoskoApp, PoskoContext
 from bot.texts import commands as help_texts
 from handlers.registry import daftar
 from handlers.reports import form as lapor_form
+from handlers.reports import incidents
 from storage.drafts import Draft
 
 logger = logging.getLogger(__name__)
@@ -27,14 +28,17 @@ InputHandler = Callable[[Update, PoskoContext, Draft], Awaitable[None]]
 FLOWS: dict[str, InputHandler] = {
     daftar.FLOW: daftar.daftar_input,
     lapor_form.FLOW: lapor_form.form_input,
+    incidents.FLOW: incidents.update_input,
 }
 CANCELLED: dict[str, str] = {
     daftar.FLOW: texts.DAFTAR_CANCELLED,
     lapor_form.FLOW: texts.FORM_CANCELLED,
+    incidents.FLOW: texts.UPDATE_CANCELLED,
 }
 EXPIRED: dict[str, str] = {
     daftar.FLOW: texts.DAFTAR_EXPIRED,
     lapor_form.FLOW: texts.FORM_EXPIRED,
+    incidents.FLOW: texts.UPDATE_EXPIRED,
 }
 # A dialog nobody touched for this long is discarded (and its user told).
 IDLE_LIMIT = timedelta(minutes=30)

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
+
+import aiosqlite
 
 from domain.enums import ESCALATES_FROM, NOTABLE_FROM, Level, Role
+from domain.incidents import opens_incident
 from domain.reports import Correction, GroupCount, NewReport, OfficerLatest, Photo, Report
 from storage.batch import GroupCommit
 from storage.db import Database, from_sql_time, to_sql_time
+from storage.incidents import open_for_reports
 
 
 def _time(value: str | None) -> datetime | None:
@@ -41,6 +47,7 @@ def report_from_row(row: sqlite3.Row) -> Report:
         ack_seconds=row["ack_seconds"],
         repage_count=row["repage_count"],
         next_repage_at=_time(row["next_repage_at"]),
+        incident=row["incident"],
     )
 
 
@@ -72,6 +79,18 @@ def _report_params(new: NewReport) -> tuple[object, ...]:
         new.latitude,
         new.longitude,
     )
+
+
+async def _new_numbers(
+    conn: aiosqlite.Connection, where: str, flat: tuple[object, ...], before: Iterable[Any]
+) -> list[int]:
+    """Numbers of the reports a batch insert just created (not those stored before)."""
+    taken = {(row[0], row[1]) for row in before}
+    rows = await conn.execute_fetchall(
+        f"SELECT id, source_chat_id, source_message_id FROM reports WHERE {where}",  # noqa: S608
+        flat,
+    )
+    return [row[0] for row in rows if (row[1], row[2]) not in taken]
 
 
 def _photo_params(number: int, new: NewReport) -> list[tuple[object, ...]]:
@@ -115,7 +134,11 @@ class ReportRepo:
             for row in rows:
                 if new.photos:
                     await conn.executemany(_INSERT_PHOTO, _photo_params(row["id"], new))
-                return report_from_row(row), True
+                await open_for_reports(conn, [row["id"]])
+                report = report_from_row(row)
+                if opens_incident(report.level):
+                    report = replace(report, incident=report.number)
+                return report, True
             existing = await conn.execute_fetchall(
                 "SELECT * FROM reports WHERE source_chat_id = ? AND source_message_id = ?",
                 (new.source_chat_id, new.source_message_id),
@@ -136,6 +159,7 @@ class ReportRepo:
                 flat,
             )
             await conn.executemany(_INSERT_REPORT, [_report_params(new) for new in news])
+            await open_for_reports(conn, await _new_numbers(conn, where, flat, before))
             stored = await conn.execute_fetchall(f"SELECT * FROM reports WHERE {where}", flat)  # noqa: S608
             by_key = {(row["source_chat_id"], row["source_message_id"]): row for row in stored}
             taken = {(row[0], row[1]) for row in before}
@@ -254,6 +278,11 @@ class ReportRepo:
             (to_sql_time(now),),
         )
         return [report_from_row(row) for row in rows]
+
+    async def stop_repages(self, number: int) -> None:
+        """No more re-pages for report #number (its incident was closed)."""
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE reports SET next_repage_at = NULL WHERE id = ?", (number,))
 
     async def claim_repage(self, number: int, seen_count: int, next_at: datetime | None) -> bool:
         """Counts one re-page of report #number (once, even if two jobs race)."""

@@ -1,7 +1,7 @@
 """Every command and button x every kind of sender x every kind of chat.
 
-The expectations below are written from the specification (issue #3), not derived from the
-production rule table, so a wrong rule fails here.
+The expectations below are written from the specification (issue #3; incidents: issue #16),
+not derived from the production rule table, so a wrong rule fails here.
 """
 
 from __future__ import annotations
@@ -47,12 +47,35 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "impor": {PRIVATE: ADMINS},
     "grup_koordinasi": {COORDINATION: ADMINS, GROUP: ADMINS},
     "jadwal": {PRIVATE: ADMINS},
+    # Issue 16: officers (of that kecamatan: the handler) privately, koordinators and admins
+    # privately and in the coordination group, may post updates and close; only koordinators
+    # and admins reopen.
+    **{
+        command: {
+            PRIVATE: frozenset({"petugas", "koordinator"}) | ADMINS,
+            COORDINATION: frozenset({"koordinator"}) | ADMINS,
+        }
+        for command in ("perkembangan", "selesai")
+    },
+    "buka": {
+        PRIVATE: frozenset({"koordinator"}) | ADMINS,
+        COORDINATION: frozenset({"koordinator"}) | ADMINS,
+    },
     **{
         command: {
             PRIVATE: frozenset({"koordinator"}) | ADMINS,
             COORDINATION: frozenset({"koordinator"}) | ADMINS,
         }
-        for command in ("status", "belum", "laporan", "lihat", "cari", "ekspor", "grafik")
+        for command in (
+            "status",
+            "belum",
+            "laporan",
+            "lihat",
+            "cari",
+            "ekspor",
+            "grafik",
+            "insiden",
+        )
     },
 }
 PROBES = {
@@ -65,6 +88,9 @@ PROBES = {
     "aktifkan": "/aktifkan 9003",
     "lihat": "/lihat 1",
     "cari": "/cari kerusuhan",
+    "perkembangan": "/perkembangan 1 massa bertambah",
+    "selesai": "/selesai 1 sudah aman",
+    "buka": "/buka 1",
 }
 REFUSALS = {
     texts.ANONYMOUS, texts.NOT_REGISTERED, texts.PENDING_WAIT, texts.INACTIVE,
@@ -80,12 +106,18 @@ CALLBACK_EXPECTED = {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
     },
+    "upd:1": {PRIVATE: frozenset({"petugas", "koordinator"}) | ADMINS},
+    "ins:0:-1": {
+        PRIVATE: frozenset({"koordinator"}) | ADMINS,
+        COORDINATION: frozenset({"koordinator"}) | ADMINS,
+    },
     "v:1:0": {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
     },
 }
-TABLES = ("members", "reports", "audit_log", "bot_settings", "drafts", "admin_notices")
+TABLES = ("members", "reports", "audit_log", "bot_settings", "drafts", "admin_notices",
+          "incidents", "incident_events")  # fmt: skip
 
 
 @dataclass

@@ -31,11 +31,14 @@ def wita(day: int, hour: int, minute: int) -> datetime:
 async def officers(
     posko: Posko, enlist: Enlist, clock: FakeClock, group: FakeChat
 ) -> tuple[FakeUser, FakeUser]:
-    """Bengalon reported at 23.50 yesterday, Telen at 00.10 today; now it is 00.30 WITA."""
+    """Bengalon reported at 23.50 yesterday (resolved at 23.55: an open incident would carry
+    its level into today), Telen at 00.10 today; now it is 00.30 WITA."""
     bengalon = await enlist(2001, "camat", "Bengalon", "Ani")
     telen = await enlist(2002, "camat", "Telen", "Budi")
     clock.set(wita(27, 23, 50))
     await bengalon.send("/lapor waspada isu politik uang")
+    clock.set(wita(27, 23, 55))
+    await bengalon.send("/selesai 1 isu tidak terbukti")
     clock.set(wita(28, 0, 10))
     await telen.send("/lapor rawan massa menghadang truk logistik")
     clock.set(wita(28, 0, 30))

@@ -62,3 +62,15 @@ GRUP_KOORDINASI = CommandText(
 )
 JADWAL = CommandText("jadwal rekap dan pengingat", "/jadwal — jadwal rekap dan pengingat")
 CADANGAN = CommandText("unduh cadangan basis data", "/cadangan — unduh cadangan basis data")
+PERKEMBANGAN = CommandText(
+    "catat perkembangan insiden",
+    "<code>/perkembangan 12 teks</code> — perkembangan insiden laporan #12 "
+    "(boleh diawali tingkat baru)",
+)
+SELESAI = CommandText(
+    "tutup insiden dengan catatan", "<code>/selesai 12 catatan</code> — insiden #12 selesai"
+)
+BUKA = CommandText("buka kembali insiden", "<code>/buka 12</code> — buka kembali insiden #12")
+INSIDEN = CommandText(
+    "insiden yang masih terbuka", "/insiden [kecamatan] — insiden terbuka, terparah dulu"
+)

@@ -99,13 +99,16 @@ async def load_snapshot(
             if r.created_at <= until
         ],
         late_slot=late_slot,
+        open_levels=await services.incidents.worst_open(),
     )
 
 
 async def load_status(services: Services, start: datetime, end: datetime) -> DigestSnapshot:
-    """Only what /status shows: per kecamatan, the reports from `start` to `end` and the latest."""
+    """Only what /status shows: per kecamatan, the reports from `start` to `end` and its
+    condition (the worst open incident, else the latest level)."""
     counts = await services.reports.group_counts(start, _until(end, end_inclusive=True))
-    return build_snapshot(services.region, counts, start, end)
+    open_levels = await services.incidents.worst_open()
+    return build_snapshot(services.region, counts, start, end, open_levels=open_levels)
 
 
 def latest_slot(now: datetime, slot_time: time) -> datetime:

@@ -30,6 +30,7 @@ from domain.digest import DigestSnapshot, day_bounds
 from domain.enums import FIELD_ROLES
 from domain.parsing import DayInvalid, command_args, parse_day
 from handlers.digest.schedule import load_snapshot, load_status
+from handlers.reading.incidents import timeline_blocks
 from storage.queries import MARK_END, MARK_START, View, fts_query
 
 PAGE = PAGE_SIZE
@@ -301,6 +302,7 @@ async def lihat_cmd(update: Update, context: PoskoContext) -> None:
     )
     corrections = (await services.reports.corrections([report.number]))[report.number]
     blocks += [texts.correction_block(c.created_at.astimezone(tz), c.text) for c in corrections]
+    blocks += await timeline_blocks(services, report)
     await _reply_parts(message, split_messages(blocks))
     thread = _thread(message)
     if len(photos) == 1:
@@ -349,7 +351,7 @@ COMMANDS = (
         help_texts.LIHAT.menu,
         help_texts.LIHAT.help,
         "one report in full: officer, level, category, time, text, corrections, "
-        "acknowledgement, then its photos and location",
+        "acknowledgement, the timeline of its incident, then its photos and location",
         usage="<nomor>",
         menu=STAFF_MENU,
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from telegram import ReplyParameters, Update
 from telegram.error import TelegramError
@@ -13,12 +13,11 @@ from telegram.ext import CallbackQueryHandler
 from bot import texts
 from bot.context import PoskoApp, PoskoContext, settings_of
 from bot.notify import admin_ids, send_group, tell
-from domain.reports import Report
 from handlers.reports.filing import (
     ack_markup,
     escalate_pending,
-    escalation_text,
     record_unrecorded_alert,
+    refresh_alert,
 )
 
 logger = logging.getLogger(__name__)
@@ -52,10 +51,14 @@ async def ack_cb(update: Update, context: PoskoContext) -> None:
             await query.answer(texts.ACK_NOT_READY)
             return
         await query.answer(texts.ack_taken(current.acked_by_name if current else None))
+        if current is not None and current.acked_by is not None and current.acked_at:
+            # A take-up interrupted between its two writes is finished by the next press.
+            await _take_up(context, current.number, current.acked_by,
+                           current.acked_by_name or "-", current.acked_at)  # fmt: skip
         return
     with contextlib.suppress(TelegramError):  # too late for the toast; the rest still matters
         await query.answer(texts.ack_done(report.number))
-    await _show_acknowledged(context, report)
+    await _take_up(context, report.number, user.id, name, now)
     if query.message is not None and query.message.chat.id != report.escalation_chat_id:
         with contextlib.suppress(
             TelegramError
@@ -68,20 +71,13 @@ async def ack_cb(update: Update, context: PoskoContext) -> None:
     )
 
 
-async def _show_acknowledged(context: PoskoContext, report: Report) -> None:
-    """Edits the group alert to show who acknowledged it and when."""
-    if report.escalation_chat_id is None or report.escalation_message_id is None:
-        return
+async def _take_up(
+    context: PoskoContext, number: int, user_id: int, name: str, at: datetime
+) -> None:
+    """Moves the incident to Ditangani (when it is Baru) and edits the group alert."""
     services = context.services
-    officer = await services.members.get(report.officer_id)
-    photos = await services.reports.photos(report.number)
-    text = escalation_text(services, report, officer.name if officer else "-", len(photos))
-    try:
-        await context.bot.edit_message_text(
-            text, report.escalation_chat_id, report.escalation_message_id
-        )
-    except TelegramError as exc:
-        logger.warning("Alert of report #%s not updated: %s", report.number, exc)
+    await services.incidents.take_up(number, user_id, name, at)
+    await refresh_alert(context.bot, services, number)
 
 
 async def repage_job(context: PoskoContext) -> None:
@@ -96,9 +92,10 @@ async def repage_job(context: PoskoContext) -> None:
         if not await services.reports.claim_repage(report.number, report.repage_count, next_at):
             continue  # acknowledged or handled meanwhile
         minutes = int((now - report.created_at).total_seconds() // 60)
+        incident = await services.incidents.get(report.number)
         text = texts.repage(
             report.number,
-            report.level,
+            incident.level if incident is not None else report.level,  # raised by an update
             report.kecamatan,
             report.created_at.astimezone(tz),
             minutes,

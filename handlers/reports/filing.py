@@ -19,6 +19,7 @@ from bot import texts
 from bot.delivery import backoff
 from bot.notify import admin_ids, send_group, tell
 from bot.services import Services
+from domain.incidents import Incident, IncidentState
 from domain.members import Member
 from domain.reports import NewReport, Photo, Report
 from handlers.reports.receipts import send_receipt
@@ -30,6 +31,13 @@ def ack_markup(number: int) -> InlineKeyboardMarkup:
     """The "✅ Diterima" button of an escalation."""
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(texts.ACK_BUTTON, callback_data=f"ack:{number}")]]
+    )
+
+
+def update_markup(number: int) -> InlineKeyboardMarkup:
+    """The "➕ Perkembangan" button of a Waspada+ receipt (number: the incident)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(texts.PERKEMBANGAN_BUTTON, callback_data=f"upd:{number}")]]
     )
 
 
@@ -55,18 +63,27 @@ async def file_report(
     receipt = texts.receipt(
         report.number, report.level, report.kecamatan, local_time, nihil=report.is_nihil
     )
+    markup = update_markup(report.incident) if report.incident is not None else None
     await send_receipt(
-        bot, services, report.number, new.source_chat_id, receipt, reply_to, again=not created
-    )
+        bot, services, report.number, new.source_chat_id, receipt, reply_to,
+        again=not created, reply_markup=markup,
+    )  # fmt: skip
     return report
 
 
-def escalation_text(services: Services, report: Report, officer_name: str, photos: int) -> str:
-    """The group alert for `report`, with its acknowledgement when there is one."""
+def escalation_text(
+    services: Services,
+    report: Report,
+    officer_name: str,
+    photos: int,
+    incident: Incident | None = None,
+) -> str:
+    """The group alert for `report`: its incident's level, latest update and state, and its
+    acknowledgement when there is one."""
     tz = services.settings.timezone
     text = texts.escalation(
         report.number,
-        report.level,
+        incident.level if incident is not None else report.level,
         report.kecamatan,
         report.role,
         officer_name,
@@ -76,11 +93,46 @@ def escalation_text(services: Services, report: Report, officer_name: str, photo
         photos=photos,
         location=report.has_location,
     )
+    if incident is not None and incident.last_update and incident.last_update_at:
+        update_at = incident.last_update_at.astimezone(tz)
+        text += "\n" + texts.alert_update(incident.level, update_at, incident.last_update)
+    if incident is not None and incident.state is not IncidentState.BARU:
+        text += texts.alert_state(incident.state)
     if report.acked_at is not None:
         text += texts.ack_note(
             report.acked_by_name or "-", report.acked_at.astimezone(tz), report.ack_seconds or 0
         )
+    if incident is not None and incident.closed_at is not None:
+        closed_at = incident.closed_at.astimezone(tz)
+        text += texts.alert_closed(incident.closed_by_name or "-", closed_at,
+                                   incident.closing_note or "")  # fmt: skip
     return text
+
+
+async def refresh_alert(bot: Bot, services: Services, number: int) -> None:
+    """Edits the group alert of incident #number to show its level, update and state; the
+    "✅ Diterima" button stays while nobody took it up and it is open (best effort)."""
+    report = await services.reports.get(number)
+    if report is None or report.escalation_chat_id is None:
+        return
+    if report.escalation_message_id is None:
+        return
+    incident = await services.incidents.get(number)
+    officer = await services.members.get(report.officer_id)
+    photos = await services.reports.photos(number)
+    text = escalation_text(
+        services, report, officer.name if officer else "-", len(photos), incident
+    )
+    waiting = report.acked_at is None and (incident is None or incident.is_open)
+    try:
+        await bot.edit_message_text(
+            text,
+            report.escalation_chat_id,
+            report.escalation_message_id,
+            reply_markup=ack_markup(number) if waiting else None,
+        )
+    except TelegramError as exc:
+        logger.warning("Alert of report #%s not updated: %s", number, exc)
 
 
 async def escalate(bot: Bot, services: Services, report: Report, officer: Member) -> None:
@@ -126,6 +178,10 @@ async def escalate_pending(bot: Bot, services: Services) -> int:
         if number not in runtime.escalating:
             await record_unrecorded_alert(services, number)
     due = await services.reports.unescalated(now - timedelta(days=1))
+    for number in await services.incidents.raised_unposted(now - timedelta(days=1)):
+        raised = await services.reports.get(number)
+        if raised is not None and all(r.number != number for r in due):
+            due.append(raised)  # a Waspada incident an update raised to Rawan/Darurat
     for number in set(runtime.escalation_retry) - {r.number for r in due}:
         del runtime.escalation_retry[number]  # posted meanwhile, or too old to chase
     queued = 0
@@ -167,10 +223,11 @@ async def _escalate_once(bot: Bot, services: Services, number: int, officer: Mem
             earlier,
         )
     photos = await services.reports.photos(number)
+    incident = await services.incidents.get(number)
     alert = await send_group(
         bot,
         services,
-        escalation_text(services, report, officer.name, len(photos)),
+        escalation_text(services, report, officer.name, len(photos), incident),
         reply_markup=ack_markup(number),
     )
     if alert is None:

@@ -13,7 +13,7 @@ import logging
 import sqlite3
 from datetime import timedelta
 
-from telegram import Bot, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import Forbidden, TelegramError
 
 from bot import texts
@@ -39,6 +39,7 @@ async def send_receipt(
     reply_to: int | None,
     *,
     again: bool = False,
+    reply_markup: InlineKeyboardMarkup | None = None,
 ) -> bool:
     """Sends the receipt of stored report #number; when that fails, keeps it to retry.
 
@@ -49,7 +50,7 @@ async def send_receipt(
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     now = services.clock()
     try:
-        await bot.send_message(chat_id, text, reply_parameters=reply)
+        await bot.send_message(chat_id, text, reply_parameters=reply, reply_markup=reply_markup)
     except TelegramError as exc:
         retry_at = None if is_permanent(exc) else now + RETRY_FIRST
         logger.warning(

@@ -54,25 +54,38 @@ def test_day_bounds_are_wita_midnights() -> None:
     assert end - start == timedelta(days=1)
 
 
-def test_snapshot_latest_level_is_the_newest_report_not_the_worst() -> None:
-    snapshot = snapshot_at(
-        19,
-        [
-            GroupCount("Bengalon", K, Level.DARURAT, 2, last_number=5),
-            GroupCount("Bengalon", C, Level.WASPADA, 1, last_number=9),
-            GroupCount("Busang", D, Level.AMAN, 3, last_number=7),
-        ],
-    )
+def test_snapshot_condition_is_the_worst_open_incident() -> None:
+    counts = [
+        GroupCount("Bengalon", K, Level.RAWAN, 2, last_number=5),
+        GroupCount("Bengalon", C, Level.WASPADA, 1, last_number=9),
+        GroupCount("Busang", D, Level.AMAN, 3, last_number=7),
+    ]
+    snapshot = snapshot_at(19, counts, open_levels={"Bengalon": Level.RAWAN})
     bengalon = next(k for k in snapshot.kecamatan if k.name == "Bengalon")
-    assert (bengalon.count, bengalon.latest, bengalon.roles) == (
-        3,
-        Level.WASPADA,
-        frozenset({K, C}),
-    )
+    assert (bengalon.count, bengalon.latest, bengalon.roles) == (3, Level.RAWAN,
+                                                                 frozenset({K, C}))  # fmt: skip
     assert snapshot.total == 6
-    assert snapshot.totals == {Level.AMAN: 3, Level.WASPADA: 1, Level.RAWAN: 0,
-                               Level.DARURAT: 2}  # fmt: skip
+    assert snapshot.totals == {Level.AMAN: 3, Level.WASPADA: 1, Level.RAWAN: 2,
+                               Level.DARURAT: 0}  # fmt: skip
     assert len(snapshot.silent) == 16
+
+
+def test_snapshot_without_open_incidents_shows_the_latest_unresolved_level() -> None:
+    counts = [
+        GroupCount("Bengalon", K, Level.RAWAN, 1, last_number=5),  # its incident is resolved
+        GroupCount("Bengalon", C, Level.AMAN, 1, last_number=3),
+        GroupCount("Busang", D, Level.WASPADA, 1, last_number=7),  # resolved, nothing else
+    ]
+    snapshot = snapshot_at(19, counts)
+    by_name = {k.name: k.latest for k in snapshot.kecamatan}
+    assert (by_name["Bengalon"], by_name["Busang"], by_name["Telen"]) == (
+        Level.AMAN, Level.AMAN, None)  # fmt: skip
+
+
+def test_open_incident_of_an_earlier_day_counts_without_reports_today() -> None:
+    snapshot = snapshot_at(19, [], open_levels={"Telen": Level.DARURAT})
+    telen = next(k for k in snapshot.kecamatan if k.name == "Telen")
+    assert (telen.count, telen.latest) == (0, Level.DARURAT)
 
 
 def test_header_and_totals() -> None:
@@ -96,7 +109,7 @@ def test_latest_level_per_kecamatan_worst_first() -> None:
         GroupCount("Busang", D, Level.AMAN, 1, 1),
         GroupCount("Telen", C, Level.DARURAT, 1, 2),
         GroupCount("Bengalon", K, Level.WASPADA, 2, 3),
-    ]))  # fmt: skip
+    ], open_levels={"Telen": Level.DARURAT, "Bengalon": Level.WASPADA}))  # fmt: skip
     assert section(text, "Kondisi terakhir per kecamatan") == [
         "🔴 Telen — Darurat (1 laporan)",
         "🟡 Bengalon — Waspada (2 laporan)",
@@ -182,6 +195,7 @@ def test_a_late_digest_is_marked() -> None:
 def test_names_and_texts_are_escaped() -> None:
     region = Region("Kab <Uji> & Co", ("A<b>", "B & C"))
     snapshot = snapshot_at(12, [GroupCount("A<b>", C, Level.RAWAN, 1, 1)], region,
+                           open_levels={"A<b>": Level.RAWAN},
                            officers=[OfficerStatus("<i>x</i>", K, "B & C", None)])  # fmt: skip
     text = text_of(snapshot)
     assert "Kab <Uji> & Co" in text

@@ -87,7 +87,7 @@ async def test_registry_migration_keeps_existing_rows(db_path: Path) -> None:
         assert [tuple(r) for r in rows] == [(7, "camat", "Bengalon", "active")]
         assert await upgraded.fetchall("PRAGMA foreign_key_check") == []
         fks = await upgraded.fetchall("PRAGMA foreign_key_list(reports)")
-        assert [r["table"] for r in fks] == ["members"]
+        assert sorted(r["table"] for r in fks) == ["incidents", "members"]  # 0010: its incident
         with pytest.raises(sqlite3.IntegrityError):
             async with upgraded.transaction() as conn:
                 await conn.execute(

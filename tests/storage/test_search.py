@@ -25,6 +25,21 @@ async def file_reports(db: Database, texts: list[str], first_message: int = 1) -
     return numbers
 
 
+async def file_old_reports(db: Database, texts: list[str]) -> list[int]:
+    """Reports written by an older schema (today's ReportRepo also opens incidents)."""
+    await MemberRepo(db).save(RosterRow(7, Role.CAMAT, "Bengalon", "Budi"), NOW, None)
+    async with db.transaction() as conn:
+        for index, text in enumerate(texts, 1):
+            await conn.execute(
+                "INSERT INTO reports (officer_id, kecamatan, role, level, text, created_at, "
+                "source_chat_id, source_message_id) VALUES (7, 'Bengalon', 'camat', ?, ?, "
+                "'2024-11-27 02:00:00', 7, ?)",
+                (1 if text else 0, text, index),
+            )
+    rows = await db.fetchall("SELECT id FROM reports ORDER BY id")
+    return [row[0] for row in rows]
+
+
 async def found(db: Database, words: str, max_report: int = 10**6) -> tuple[list[int], int]:
     query = fts_query(words)
     assert query is not None
@@ -66,7 +81,7 @@ async def test_the_snippet_marks_the_match(db: Database) -> None:
 
 async def test_upgrade_keeps_texts_and_corrections_searchable(db_path: Path) -> None:
     old = await Database.open_at_version(db_path, 6)
-    first, nihil = await file_reports(old, ["Blokade jalan", ""])
+    first, nihil = await file_old_reports(old, ["Blokade jalan", ""])
     async with old.transaction() as conn:  # the schema of version 6 had no source columns
         await conn.executemany(
             "INSERT INTO corrections (report_id, officer_id, text, created_at) "

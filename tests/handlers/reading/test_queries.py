@@ -110,6 +110,11 @@ async def test_lihat_shows_everything(
         "",
         "✏️ Ralat 27/11/2024 10:03 WITA:",
         "yang dibakar ban bekas",
+        "",
+        "📌 Insiden #1 · Bengalon · 🔴 Darurat · 👁 Ditangani",
+        "Dibuka 27/11 10.00 WITA",
+        "27/11 10.00 WITA — 📝 Laporan #1 · 🔴 Darurat (Kapolsek AKP <Agus>)",
+        "27/11 10.03 WITA — 👁 Ditangani oleh Kasat Intelkam",
     ]
     assert (album_1.kind, album_2.kind, location.kind) == ("photo", "photo", "location")
     await kasat.send("/lihat 99")

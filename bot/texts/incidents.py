@@ -1,0 +1,194 @@
+"""Incidents: updates (perkembangan), states, closing, reopening, timelines, /insiden."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from bot.texts.common import LEVEL_EMOJI, ROLE_LABEL, level_badge
+from domain.enums import Level, Role
+from domain.incidents import EventKind, IncidentEvent, IncidentState
+
+INCIDENT_STATE = {
+    IncidentState.BARU: "🆕 Baru",
+    IncidentState.DITANGANI: "👁 Ditangani",
+    IncidentState.SELESAI: "✅ Selesai",
+}
+PERKEMBANGAN_BUTTON = "➕ Perkembangan"
+
+
+def wita(moment: datetime) -> str:
+    """ "14.05 WITA"."""
+    return f"{moment:%H.%M} {moment.tzname()}"
+
+
+def day_wita(moment: datetime) -> str:
+    """ "27/11 14.05 WITA"."""
+    return f"{moment:%d/%m} {wita(moment)}"
+
+
+def _duration(seconds: float) -> str:
+    minutes = max(0, int(seconds // 60))
+    if minutes < 60:
+        return f"{minutes} menit"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} jam {rest} menit" if rest else f"{hours} jam"
+
+
+# --- the group alert ------------------------------------------------------------------------
+
+
+def alert_state(state: IncidentState) -> str:
+    """The state line of the group alert."""
+    return f"\n\nStatus insiden: <b>{INCIDENT_STATE[state]}</b>"
+
+
+def alert_update(level: Level, moment: datetime, text: str) -> str:
+    """The latest perkembangan, shown in the alert."""
+    return f"\n➕ Perkembangan terakhir ({wita(moment)}, {level_badge(level)}): {escape(text)}"
+
+
+def alert_closed(name: str, moment: datetime, note: str) -> str:
+    """The closing, shown in the alert."""
+    return f"\n✅ <b>Selesai</b> oleh {escape(name)} pukul {wita(moment)}: {escape(note)}"
+
+
+def update_for_group(
+    number: int, level: Level, kecamatan: str, name: str, moment: datetime, text: str
+) -> str:
+    """A perkembangan of a Rawan/Darurat incident, posted under its alert."""
+    return (
+        f"➕ <b>Perkembangan insiden #{number}</b> · {level_badge(level)} · "
+        f"{escape(kecamatan)}\n{escape(name)}, pukul {wita(moment)}:\n{escape(text)}"
+    )
+
+
+# --- /perkembangan, /selesai, /buka ---------------------------------------------------------
+
+PERKEMBANGAN_USAGE = (
+    "Tulis nomor laporan dan perkembangannya, misalnya "
+    "<code>/perkembangan 12 massa mulai bubar</code>, atau dengan tingkat baru: "
+    "<code>/perkembangan 12 rawan massa bertambah</code>."
+)
+SELESAI_USAGE = (
+    "Tulis nomor laporan dan catatan penutup, misalnya "
+    "<code>/selesai 12 massa sudah bubar, konvoi berjalan</code>."
+)
+BUKA_USAGE = "Tulis nomor laporan, misalnya <code>/buka 12</code>."
+NOT_YOUR_KECAMATAN = (
+    "Bapak/Ibu hanya dapat mencatat perkembangan atau menutup insiden di kecamatan "
+    "Bapak/Ibu sendiri."
+)
+
+
+def no_incident(number: int) -> str:
+    """The report does not exist, or belongs to no incident (Aman reports)."""
+    return f"Laporan #{number} tidak termasuk insiden mana pun. Lihat /insiden."
+
+
+def incident_closed(number: int) -> str:
+    """An update or closing of a resolved incident."""
+    return (
+        f"Insiden #{number} sudah selesai. Koordinator atau admin dapat membukanya kembali "
+        f"dengan <code>/buka {number}</code>."
+    )
+
+
+def incident_still_open(number: int) -> str:
+    """/buka of an incident that is open."""
+    return f"Insiden #{number} masih terbuka; tidak perlu dibuka kembali."
+
+
+def update_saved(number: int, level: Level) -> str:
+    """Confirmation of a perkembangan."""
+    return f"➕ Perkembangan insiden #{number} dicatat. Tingkat insiden: {level_badge(level)}."
+
+
+def closed_done(number: int) -> str:
+    """Confirmation of /selesai."""
+    return f"✅ Insiden #{number} dicatat selesai. Terima kasih."
+
+
+def reopened_done(number: int, state: IncidentState) -> str:
+    """Confirmation of /buka."""
+    return f"↩️ Insiden #{number} dibuka kembali ({INCIDENT_STATE[state]})."
+
+
+def ask_update(number: int) -> str:
+    """The button asks for the perkembangan in one message."""
+    return (
+        f"➕ Tulis perkembangan insiden #{number} dalam satu pesan. Bila tingkatnya berubah, "
+        "awali dengan tingkat baru, misalnya <code>rawan massa bertambah</code>. "
+        "Ketik /batal untuk membatalkan."
+    )
+
+
+UPDATE_EMPTY = "Perkembangan kosong. Tulis perkembangannya, atau /batal."
+UPDATE_CANCELLED = "❌ Perkembangan dibatalkan, tidak ada yang dicatat."
+UPDATE_EXPIRED = (
+    "⌛ Pencatatan perkembangan dibatalkan karena tidak ada kegiatan selama 30 menit. "
+    "Tekan lagi tombol ➕ Perkembangan atau gunakan /perkembangan."
+)
+
+# --- /lihat: the timeline -------------------------------------------------------------------
+
+
+def timeline_header(
+    number: int, level: Level, state: IncidentState, opened: datetime, kecamatan: str
+) -> str:
+    """The first block of an incident's timeline in /lihat."""
+    return (
+        f"\n📌 <b>Insiden #{number}</b> · {escape(kecamatan)} · {level_badge(level)} · "
+        f"{INCIDENT_STATE[state]}\nDibuka {day_wita(opened)}"
+    )
+
+
+def timeline_line(event: IncidentEvent, moment: datetime, reporter: str | None) -> str:
+    """One step of the timeline."""
+    who = escape(event.actor_name or reporter or "-")
+    level = f" · {level_badge(event.level)}" if event.level is not None else ""
+    text = escape(event.text or "")
+    if event.kind is EventKind.REPORT:
+        return f"{day_wita(moment)} — 📝 Laporan #{event.report}{level} ({who})"
+    if event.kind is EventKind.UPDATE:
+        return f"{day_wita(moment)} — ➕ Perkembangan oleh {who}{level}: {text}"
+    if event.kind is EventKind.TAKE_UP:
+        return f"{day_wita(moment)} — 👁 Ditangani oleh {who}"
+    if event.kind is EventKind.CLOSE:
+        return f"{day_wita(moment)} — ✅ Selesai oleh {who}: {text}"
+    return f"{day_wita(moment)} — ↩️ Dibuka kembali oleh {who}"
+
+
+def reporter_name(role: Role, name: str) -> str:
+    """How the reporting officer is named in the timeline (not yet escaped)."""
+    return f"{ROLE_LABEL.get(role, role.value)} {name}"
+
+
+# --- /insiden -------------------------------------------------------------------------------
+
+INSIDEN_USAGE = "Format: <code>/insiden [kecamatan]</code>, misalnya <code>/insiden telen</code>."
+INSIDEN_EMPTY = "✅ Tidak ada insiden terbuka."
+
+
+def insiden_title(kecamatan: str | None) -> str:
+    """Title of the /insiden listing."""
+    title = "🚨 <b>Insiden terbuka</b>"
+    return f"{title} — {escape(kecamatan)}" if kecamatan else title
+
+
+def insiden_line(
+    number: int, level: Level, kecamatan: str, state: IncidentState, opened: datetime,
+    now: datetime,
+) -> str:  # fmt: skip
+    """One open incident in /insiden."""
+    age = _duration((now - opened).total_seconds())
+    return (
+        f"#{number} · {LEVEL_EMOJI[level]} <b>{escape(kecamatan)}</b> · {INCIDENT_STATE[state]} · "
+        f"sejak {day_wita(opened)} ({age})"
+    )
+
+
+def insiden_page(title: str, lines: list[str], page: int, pages: int, total: int) -> str:
+    """A page of /insiden."""
+    footer = f"\nHalaman {page + 1}/{pages} · /lihat &lt;nomor&gt; untuk linimasa"
+    return "\n".join([f"{title} ({total} insiden)", "", *lines]) + footer

@@ -1,0 +1,289 @@
+"""Incidents: `/perkembangan` and the "➕ Perkembangan" button, `/selesai`, `/buka`.
+
+Take-up is the "✅ Diterima" button (handlers.reports.escalation). Every step is stored with
+who and when (storage.incidents); the reports themselves are never changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+
+from telegram import Bot, ReplyParameters, Update
+from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler
+
+from bot import texts
+from bot.access import STAFF, Access, Rule
+from bot.commands import PETUGAS_MENU, STAFF_MENU, Command, add_commands
+from bot.context import PoskoApp, PoskoContext
+from bot.notify import send_group
+from bot.services import Services
+from bot.texts import commands as help_texts
+from domain.incidents import Incident, NewUpdate, split_update
+from domain.parsing import MAX_REPORT_TEXT, command_args, is_blank, utf16_len
+from handlers.reports.filing import escalate, refresh_alert
+from storage.drafts import Draft
+
+logger = logging.getLogger(__name__)
+
+FLOW = "perkembangan"
+_NUMBER_TEXT = re.compile(r"#?(\d{1,12})(?:\s+(.+))?\Z", re.DOTALL)
+
+
+def _actor_name(context: PoskoContext, update: Update) -> str:
+    member = context.actor.member
+    if member is not None:
+        return member.name
+    user = update.effective_user
+    return user.full_name if user is not None else "-"
+
+
+def may_act(context: PoskoContext, incident: Incident, *, closing: bool = False) -> bool:
+    """Koordinators and admins always; officers of the incident's kecamatan; for closing, also
+    the officer who reported it."""
+    actor = context.actor
+    if actor.access in STAFF:
+        return True
+    officer = actor.officer
+    if officer is None:
+        return False
+    if closing and officer.user_id == incident.officer_id:
+        return True
+    return officer.kecamatan == incident.kecamatan
+
+
+async def _incident_of(context: PoskoContext, number: int) -> tuple[Incident | None, str | None]:
+    """The incident of report #number, or the answer why there is none."""
+    incident = await context.services.incidents.of_report(number)
+    if incident is None:
+        return None, texts.no_incident(number)
+    return incident, None
+
+
+async def record_update(bot: Bot, services: Services, new: NewUpdate, actor_name: str) -> str:
+    """Stores a perkembangan and tells the group; returns the answer for whoever sent it.
+
+    A Waspada incident raised to Rawan/Darurat is posted as an alert then (once: the escalation
+    claims it); an update of an incident whose alert is out goes under that alert.
+    """
+    changed = await services.incidents.add_update(new)
+    if changed is None:
+        return texts.incident_closed(new.incident)
+    _, after = changed
+    report = await services.reports.get(after.number)
+    if report is not None and report.escalation_message_id is not None:
+        await _post_under_alert(bot, services, after, report.escalation_chat_id,
+                                report.escalation_message_id, new, actor_name)  # fmt: skip
+        await refresh_alert(bot, services, after.number)
+    elif report is not None and after.level.escalates and report.escalated_at is None:
+        officer = await services.members.get(report.officer_id)
+        if officer is not None:
+            services.spawn(escalate(bot, services, report, officer))
+    return texts.update_saved(after.number, after.level)
+
+
+async def _post_under_alert(
+    bot: Bot, services: Services, incident: Incident, chat_id: int | None, message_id: int,
+    new: NewUpdate, actor_name: str,
+) -> None:  # fmt: skip
+    same_chat = chat_id == services.coordination_chat_id
+    below = ReplyParameters(message_id, allow_sending_without_reply=True) if same_chat else None
+    notice = texts.update_for_group(
+        incident.number, incident.level, incident.kecamatan, actor_name,
+        new.at.astimezone(services.settings.timezone), new.text,
+    )  # fmt: skip
+    try:
+        await send_group(bot, services, notice, reply_parameters=below)
+    except TelegramError as exc:  # stored; the alert and /lihat show it
+        logger.warning("Update of incident #%s not posted: %s", incident.number, exc)
+
+
+async def perkembangan_cmd(update: Update, context: PoskoContext) -> None:
+    """Adds a perkembangan (optionally with a new level) to the incident of a report."""
+    message = update.effective_message
+    if message is None:
+        return
+    match = _NUMBER_TEXT.match(command_args(message.text or ""))
+    if not match or not match[2] or is_blank(match[2]):
+        await message.reply_text(texts.PERKEMBANGAN_USAGE)
+        return
+    await _update_from(update, context, int(match[1]), match[2])
+
+
+async def _update_from(update: Update, context: PoskoContext, number: int, typed: str) -> bool:
+    """Checks and records a typed perkembangan; False when it was refused."""
+    message = update.effective_message
+    if message is None:
+        return False
+    level, text = split_update(typed)
+    if utf16_len(text) > MAX_REPORT_TEXT:
+        await message.reply_text(texts.lapor_too_long(MAX_REPORT_TEXT))
+        return False
+    incident, problem = await _incident_of(context, number)
+    if incident is None:
+        await message.reply_text(problem or texts.no_incident(number))
+        return False
+    if not may_act(context, incident):
+        await message.reply_text(texts.NOT_YOUR_KECAMATAN)
+        return False
+    services = context.services
+    user_id = context.actor.user_id or 0
+    name = _actor_name(context, update)
+    new = NewUpdate(incident.number, user_id, name, services.clock(), text, level)
+    answer = await record_update(context.bot, services, new, name)
+    await message.reply_text(answer)
+    return True
+
+
+async def update_button_cb(update: Update, context: PoskoContext) -> None:
+    """Asks for the perkembangan of an incident in one message (the receipt's button)."""
+    query = update.callback_query
+    user_id = context.actor.user_id
+    if query is None or not query.data or user_id is None:
+        return
+    number_text = query.data.partition(":")[2]
+    if not (number_text.isascii() and number_text.isdigit() and len(number_text) < 13):
+        await query.answer(texts.STALE_BUTTON)
+        return
+    incident = await context.services.incidents.get(int(number_text))
+    if incident is None:
+        await query.answer(texts.STALE_BUTTON)
+        return
+    if not may_act(context, incident):
+        await query.answer(texts.NOT_YOUR_KECAMATAN[:200])
+        return
+    if not incident.is_open:
+        await query.answer()
+        await context.bot.send_message(user_id, texts.incident_closed(incident.number))
+        return
+    services = context.services
+    await services.drafts.put(
+        Draft(user_id, FLOW, "text", {"incident": incident.number}), services.clock()
+    )
+    with contextlib.suppress(TelegramError):
+        await query.answer()
+    await context.bot.send_message(user_id, texts.ask_update(incident.number))
+
+
+async def update_input(update: Update, context: PoskoContext, draft: Draft) -> None:
+    """Takes the one message of a perkembangan asked for by the button."""
+    message = update.effective_message
+    if message is None:
+        return
+    typed = message.text or message.caption or ""
+    if is_blank(typed):
+        await message.reply_text(texts.UPDATE_EMPTY)
+        return
+    number = int(draft.data.get("incident", 0))
+    await context.services.drafts.delete(draft.user_id)
+    await _update_from(update, context, number, typed)
+
+
+async def selesai_cmd(update: Update, context: PoskoContext) -> None:
+    """Closes the incident of a report with a closing note."""
+    message = update.effective_message
+    if message is None:
+        return
+    match = _NUMBER_TEXT.match(command_args(message.text or ""))
+    if not match or not match[2] or is_blank(match[2]):
+        await message.reply_text(texts.SELESAI_USAGE)
+        return
+    note = match[2].strip()
+    if utf16_len(note) > MAX_REPORT_TEXT:
+        await message.reply_text(texts.lapor_too_long(MAX_REPORT_TEXT))
+        return
+    incident, problem = await _incident_of(context, int(match[1]))
+    if incident is None:
+        await message.reply_text(problem or "")
+        return
+    if not may_act(context, incident, closing=True):
+        await message.reply_text(texts.NOT_YOUR_KECAMATAN)
+        return
+    services = context.services
+    name = _actor_name(context, update)
+    closed = await services.incidents.close(
+        incident.number, context.actor.user_id or 0, name, services.clock(), note
+    )
+    if closed is None:
+        await message.reply_text(texts.incident_closed(incident.number))
+        return
+    await services.reports.stop_repages(incident.number)
+    await refresh_alert(context.bot, services, incident.number)
+    await message.reply_text(texts.closed_done(incident.number))
+
+
+async def buka_cmd(update: Update, context: PoskoContext) -> None:
+    """Reopens a resolved incident (koordinator and admin; the gate checked)."""
+    message = update.effective_message
+    if message is None:
+        return
+    match = _NUMBER_TEXT.match(command_args(message.text or ""))
+    if not match or match[2]:
+        await message.reply_text(texts.BUKA_USAGE)
+        return
+    incident, problem = await _incident_of(context, int(match[1]))
+    if incident is None:
+        await message.reply_text(problem or "")
+        return
+    services = context.services
+    name = _actor_name(context, update)
+    reopened = await services.incidents.reopen(
+        incident.number, context.actor.user_id or 0, name, services.clock()
+    )
+    if reopened is None:
+        await message.reply_text(texts.incident_still_open(incident.number))
+        return
+    await refresh_alert(context.bot, services, incident.number)
+    await message.reply_text(texts.reopened_done(incident.number, reopened.state))
+
+
+# Officers privately; koordinators and admins privately and in the coordination group. Which
+# incidents an officer may touch (their kecamatan) is checked by the handler.
+UPDATERS = Rule(
+    private=frozenset({Access.PETUGAS}) | STAFF,
+    coordination=STAFF,
+)
+COMMANDS = (
+    Command(
+        "perkembangan",
+        perkembangan_cmd,
+        UPDATERS,
+        help_texts.PERKEMBANGAN.menu,
+        help_texts.PERKEMBANGAN.help,
+        "adds an update to the incident of any of its reports, optionally starting with a new "
+        "level (`rawan`); officers of that kecamatan, koordinators, admins; a Waspada incident "
+        "raised to Rawan/Darurat is posted to the group, updates of posted ones go under the "
+        "alert",
+        usage="<nomor> [tingkat] <teks>",
+        menu=PETUGAS_MENU | STAFF_MENU,
+    ),
+    Command(
+        "selesai",
+        selesai_cmd,
+        UPDATERS,
+        help_texts.SELESAI.menu,
+        help_texts.SELESAI.help,
+        "resolves an incident with a closing note (the reporting officer, officers of that "
+        "kecamatan, koordinators, admins); the group alert shows it",
+        usage="<nomor> <catatan>",
+        menu=PETUGAS_MENU | STAFF_MENU,
+    ),
+    Command(
+        "buka",
+        buka_cmd,
+        Rule(private=STAFF, coordination=STAFF),
+        help_texts.BUKA.menu,
+        help_texts.BUKA.help,
+        "reopens a resolved incident",
+        usage="<nomor>",
+        menu=STAFF_MENU,
+    ),
+)
+
+
+def register(app: PoskoApp) -> None:
+    """Adds `/perkembangan`, `/selesai`, `/buka` and the "➕ Perkembangan" button."""
+    add_commands(app, COMMANDS)
+    app.add_handler(CallbackQueryHandler(update_button_cb, pattern=r"^upd:"))

@@ -1,0 +1,244 @@
+"""Incidents and their timelines (`incidents`, `incident_events`, `reports.incident`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+
+import aiosqlite
+
+from domain.enums import ESCALATES_FROM, NOTABLE_FROM, Level
+from domain.incidents import EventKind, Incident, IncidentEvent, IncidentState, NewUpdate
+from storage.db import Database, from_sql_time, to_sql_time
+
+OPEN = "state != 'selesai'"  # matches the partial index incidents_open
+# /status and the digest read this: a few rows of the partial index, whatever the report count.
+WORST_OPEN = (
+    f"SELECT kecamatan, MAX(level) AS worst FROM incidents WHERE {OPEN} GROUP BY kecamatan"  # noqa: S608
+)
+
+
+def _time(value: str | None) -> datetime | None:
+    return from_sql_time(value) if value else None
+
+
+def incident_from_row(row: sqlite3.Row) -> Incident:
+    """Builds an incident from a row of `incidents`."""
+    return Incident(
+        number=row["number"],
+        kecamatan=row["kecamatan"],
+        level=Level(row["level"]),
+        category=row["category"],
+        officer_id=row["officer_id"],
+        state=IncidentState(row["state"]),
+        opened_at=from_sql_time(row["opened_at"]),
+        updated_at=from_sql_time(row["updated_at"]),
+        last_update=row["last_update"],
+        last_update_at=_time(row["last_update_at"]),
+        taken_by=row["taken_by"],
+        taken_by_name=row["taken_by_name"],
+        taken_at=_time(row["taken_at"]),
+        closed_by=row["closed_by"],
+        closed_by_name=row["closed_by_name"],
+        closed_at=_time(row["closed_at"]),
+        closing_note=row["closing_note"],
+        reopened_by=row["reopened_by"],
+        reopened_at=_time(row["reopened_at"]),
+    )
+
+
+def _event_from_row(row: sqlite3.Row) -> IncidentEvent:
+    return IncidentEvent(
+        incident=row["incident"],
+        kind=EventKind(row["kind"]),
+        at=from_sql_time(row["at"]),
+        actor_id=row["actor_id"],
+        actor_name=row["actor_name"],
+        report=row["report"],
+        level=Level(row["level"]) if row["level"] is not None else None,
+        text=row["text"],
+    )
+
+
+async def open_for_reports(conn: aiosqlite.Connection, numbers: Sequence[int]) -> None:
+    """Opens an incident for each new Waspada+ report among `numbers`, inside the caller's
+    transaction (the report and its incident are committed together, or neither is)."""
+    if not numbers:
+        return
+    marks = ",".join("?" * len(numbers))
+    where = f"id IN ({marks}) AND level >= ? AND incident IS NULL"
+    params = (*numbers, int(NOTABLE_FROM))
+    await conn.execute(
+        "INSERT INTO incidents (number, kecamatan, level, category, officer_id, state, "  # noqa: S608
+        "opened_at, updated_at) SELECT id, kecamatan, level, category, officer_id, 'baru', "
+        f"created_at, created_at FROM reports WHERE {where}",
+        params,
+    )
+    await conn.execute(
+        "INSERT INTO incident_events (incident, kind, actor_id, at, report, level) "  # noqa: S608
+        f"SELECT id, 'report', officer_id, created_at, id, level FROM reports WHERE {where}",
+        params,
+    )
+    await conn.execute(f"UPDATE reports SET incident = id WHERE {where}", params)  # noqa: S608
+
+
+class IncidentRepo:
+    """Reads and moves incidents through their states; every step is also an event."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, number: int) -> Incident | None:
+        """Incident #number, if it exists."""
+        row = await self._db.fetchone("SELECT * FROM incidents WHERE number = ?", (number,))
+        return incident_from_row(row) if row else None
+
+    async def of_report(self, report_number: int) -> Incident | None:
+        """The incident report #report_number belongs to, if any."""
+        row = await self._db.fetchone(
+            "SELECT i.* FROM reports r JOIN incidents i ON i.number = r.incident WHERE r.id = ?",
+            (report_number,),
+        )
+        return incident_from_row(row) if row else None
+
+    async def worst_open(self) -> dict[str, Level]:
+        """The worst level among each kecamatan's open incidents (read from a small index)."""
+        rows = await self._db.fetchall(WORST_OPEN)
+        return {row["kecamatan"]: Level(row["worst"]) for row in rows}
+
+    async def open_page(
+        self, kecamatan: str | None, offset: int, limit: int
+    ) -> tuple[list[Incident], int]:
+        """Open incidents (optionally of one kecamatan), worst then oldest first; and the total."""
+        where, params = OPEN, tuple[str, ...]()
+        if kecamatan is not None:
+            where, params = f"{OPEN} AND kecamatan = ?", (kecamatan,)
+        rows = await self._db.fetchall(
+            f"SELECT * FROM incidents WHERE {where} "  # noqa: S608
+            "ORDER BY level DESC, opened_at, number LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        total = await self._db.fetchone(
+            f"SELECT COUNT(*) FROM incidents WHERE {where}",  # noqa: S608
+            params,
+        )
+        return [incident_from_row(row) for row in rows], int(total[0]) if total else 0
+
+    async def events(self, number: int) -> list[IncidentEvent]:
+        """The timeline of incident #number, oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM incident_events WHERE incident = ? ORDER BY at, id", (number,)
+        )
+        return [_event_from_row(row) for row in rows]
+
+    async def raised_unposted(self, since: datetime) -> list[int]:
+        """Open incidents raised to Rawan/Darurat since `since` whose alert was never posted."""
+        rows = await self._db.fetchall(
+            f"SELECT i.number FROM incidents i JOIN reports r ON r.id = i.number "  # noqa: S608
+            f"WHERE i.{OPEN} AND i.level >= ? AND r.escalated_at IS NULL AND i.updated_at >= ? "
+            "ORDER BY i.number",
+            (int(ESCALATES_FROM), to_sql_time(since)),
+        )
+        return [int(row[0]) for row in rows]
+
+    async def add_update(self, update: NewUpdate) -> tuple[Incident, Incident] | None:
+        """Stores a perkembangan of an open incident (and its new level, if any); returns the
+        incident before and after, or None when it is not open."""
+        at = to_sql_time(update.at)
+        level = int(update.level) if update.level is not None else None
+        async with self._db.transaction() as conn:
+            before = await _fetch(conn, update.incident)
+            if before is None or not before.is_open:
+                return None
+            after = await _change(
+                conn,
+                "UPDATE incidents SET level = COALESCE(?, level), last_update = ?, "
+                "last_update_at = ?, updated_at = ? WHERE number = ? RETURNING *",
+                (level, update.text, at, at, update.incident),
+            )
+            if after is None:  # pragma: no cover - read in the same transaction
+                return None
+            await _event(conn, update.incident, EventKind.UPDATE, update.actor_id,
+                         update.actor_name, at, level=level, text=update.text)  # fmt: skip
+        return before, after
+
+    async def take_up(
+        self, number: int, actor_id: int, name: str, at: datetime
+    ) -> Incident | None:
+        """Baru -> Ditangani; None when it is not Baru (taken up already, or closed)."""
+        when = to_sql_time(at)
+        async with self._db.transaction() as conn:
+            after = await _change(
+                conn,
+                "UPDATE incidents SET state = 'ditangani', taken_by = ?, taken_by_name = ?, "
+                "taken_at = ?, updated_at = ? WHERE number = ? AND state = 'baru' "
+                "AND taken_at IS NULL RETURNING *",
+                (actor_id, name, when, when, number),
+            )
+            if after is not None:
+                await _event(conn, number, EventKind.TAKE_UP, actor_id, name, when)
+        return after
+
+    async def close(
+        self, number: int, actor_id: int, name: str, at: datetime, note: str
+    ) -> Incident | None:
+        """Resolves an open incident with a closing note; None when it is not open."""
+        when = to_sql_time(at)
+        async with self._db.transaction() as conn:
+            after = await _change(
+                conn,
+                f"UPDATE incidents SET state = 'selesai', closed_by = ?, closed_by_name = ?, "  # noqa: S608
+                f"closed_at = ?, closing_note = ?, updated_at = ? WHERE number = ? AND {OPEN} "
+                "RETURNING *",
+                (actor_id, name, when, note, when, number),
+            )
+            if after is not None:
+                await _event(conn, number, EventKind.CLOSE, actor_id, name, when, text=note)
+        return after
+
+    async def reopen(self, number: int, actor_id: int, name: str, at: datetime) -> Incident | None:
+        """Selesai -> Ditangani (or Baru when nobody took it up); None when it is open."""
+        when = to_sql_time(at)
+        async with self._db.transaction() as conn:
+            after = await _change(
+                conn,
+                "UPDATE incidents SET state = CASE WHEN taken_at IS NULL THEN 'baru' "
+                "ELSE 'ditangani' END, closed_by = NULL, closed_by_name = NULL, "
+                "closed_at = NULL, closing_note = NULL, reopened_by = ?, reopened_at = ?, "
+                "updated_at = ? WHERE number = ? AND state = 'selesai' RETURNING *",
+                (actor_id, when, when, number),
+            )
+            if after is not None:
+                await _event(conn, number, EventKind.REOPEN, actor_id, name, when)
+        return after
+
+
+async def _fetch(conn: aiosqlite.Connection, number: int) -> Incident | None:
+    rows = list(await conn.execute_fetchall("SELECT * FROM incidents WHERE number = ?", (number,)))
+    return incident_from_row(rows[0]) if rows else None
+
+
+async def _change(
+    conn: aiosqlite.Connection, sql: str, params: tuple[object, ...]
+) -> Incident | None:
+    rows = list(await conn.execute_fetchall(sql, params))
+    return incident_from_row(rows[0]) if rows else None
+
+
+async def _event(
+    conn: aiosqlite.Connection,
+    number: int,
+    kind: EventKind,
+    actor_id: int | None,
+    name: str | None,
+    at: str,
+    *,
+    level: int | None = None,
+    text: str | None = None,
+) -> None:
+    await conn.execute(
+        "INSERT INTO incident_events (incident, kind, actor_id, actor_name, at, level, text) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (number, kind.value, actor_id, name, at, level, text),
+    )

@@ -1,0 +1,201 @@
+"""Incidents through the real bot: opening, updates, take-up, closing, reopening, /insiden."""
+
+from emulator import FakeChat, FakeTelegram, FakeUser, SentMessage
+from tests.conftest import Enlist
+from tests.handlers.reports.test_escalation import add_coordinator
+from tests.harness import FakeClock, Posko
+
+
+def reply_to(message: SentMessage) -> int | None:
+    parameters = message.params.get("reply_parameters") or {}
+    return parameters.get("message_id") if isinstance(parameters, dict) else None
+
+
+def status_line(user: FakeUser, kecamatan: str) -> str:
+    return next(line for line in user.last_message().text.splitlines() if kecamatan in line)
+
+
+async def test_muara_wahau_story(
+    posko: Posko, enlist: Enlist, group: FakeChat, admin: FakeUser, fake: FakeTelegram,
+    clock: FakeClock,
+) -> None:  # fmt: skip
+    """The story of issue 16: a blockade is not cleared by a routine nihil."""
+    kapolsek = await enlist(2001, "kapolsek", "Muara Wahau", "Agus Salim")
+    camat = await enlist(2002, "camat", "Muara Wahau", "Bambang")
+    kasat = await add_coordinator(posko, fake)
+    await kapolsek.send("/lapor rawan massa menghadang konvoi kotak suara")
+    alert = group.last_message()
+    assert alert.text.startswith("🟠 RAWAN · Laporan #1")
+    assert kapolsek.last_message().button_texts() == ["➕ Perkembangan"]
+    clock.advance(minutes=10)
+    await camat.send("/lapor aman")
+    assert camat.last_message().buttons() == [], "a nihil opens nothing"
+
+    await admin.send("/status")
+    assert status_line(admin, "Muara Wahau") == "🟠 Muara Wahau — Rawan (2 laporan)"
+    await admin.send("/rekap")
+    assert "🟠 Muara Wahau — Rawan (2 laporan)" in admin.last_message().text
+
+    clock.advance(minutes=2)  # 10:12
+    await kasat.press("✅ Diterima", alert)
+    assert "Status insiden: 👁 Ditangani" in alert.text
+    assert alert.text.endswith("✅ Diterima oleh Kasat Intelkam pukul 10:12 WITA (12 menit).")
+    assert alert.buttons() == []
+
+    clock.advance(minutes=8)  # 10:20
+    await kapolsek.send("/perkembangan 1 massa mulai bubar, konvoi masih tertahan")
+    assert kapolsek.last_message().text == (
+        "➕ Perkembangan insiden #1 dicatat. Tingkat insiden: 🟠 Rawan."
+    )
+    under = group.last_message()
+    assert under.text.startswith("➕ Perkembangan insiden #1 · 🟠 Rawan · Muara Wahau")
+    assert "Agus Salim, pukul 10.20 WITA" in under.text
+    assert reply_to(under) == alert.message_id
+    assert "➕ Perkembangan terakhir (10.20 WITA, 🟠 Rawan): massa mulai bubar" in alert.text
+
+    clock.advance(minutes=25)  # 10:45
+    await camat.send("/selesai 1 massa bubar, konvoi kembali berjalan")
+    assert camat.last_message().text == "✅ Insiden #1 dicatat selesai. Terima kasih."
+    assert "Status insiden: ✅ Selesai" in alert.text
+    assert alert.text.endswith(
+        "✅ Selesai oleh Bambang pukul 10.45 WITA: massa bubar, konvoi kembali berjalan"
+    )
+
+    await admin.send("/status")
+    assert status_line(admin, "Muara Wahau") == "🟢 Muara Wahau — Aman (2 laporan)"
+    await admin.send("/rekap")
+    assert "🟢 Muara Wahau — Aman (2 laporan)" in admin.last_message().text
+
+    await admin.send("/lihat 1")
+    lihat = admin.last_message().text
+    timeline = lihat[lihat.index("📌 Insiden #1") :].splitlines()
+    assert timeline == [
+        "📌 Insiden #1 · Muara Wahau · 🟠 Rawan · ✅ Selesai",
+        "Dibuka 27/11 10.00 WITA",
+        "27/11 10.00 WITA — 📝 Laporan #1 · 🟠 Rawan (Kapolsek Agus Salim)",
+        "27/11 10.12 WITA — 👁 Ditangani oleh Kasat Intelkam",
+        "27/11 10.20 WITA — ➕ Perkembangan oleh Agus Salim: massa mulai bubar, konvoi masih "
+        "tertahan",
+        "27/11 10.45 WITA — ✅ Selesai oleh Bambang: massa bubar, konvoi kembali berjalan",
+    ]
+    report = await posko.services.reports.get(1)
+    assert report is not None
+    assert report.text == "massa menghadang konvoi kotak suara", "the report never changes"
+
+
+async def test_only_that_kecamatan_updates_and_closes(
+    posko: Posko, enlist: Enlist, group: FakeChat, admin: FakeUser, fake: FakeTelegram
+) -> None:
+    reporter = await enlist(2001, "camat", "Telen", "Budi")
+    neighbour = await enlist(2002, "kapolsek", "Busang", "Eko")
+    colleague = await enlist(2003, "danramil", "Telen", "Joko")
+    await reporter.send("/lapor waspada isu politik uang")
+    await neighbour.send("/perkembangan 1 saya dengar juga")
+    assert neighbour.last_message().text.startswith("Bapak/Ibu hanya dapat")
+    await neighbour.send("/selesai 1 sudah")
+    assert neighbour.last_message().text.startswith("Bapak/Ibu hanya dapat")
+    await neighbour.press_data("upd:1", reporter.last_message())
+    assert list(fake.callback_answers.values())[-1]["text"].startswith("Bapak/Ibu hanya dapat")
+    assert await posko.services.drafts.get(2002) is None
+    await colleague.send("/perkembangan 1 sudah dicek, aman terkendali")
+    assert colleague.last_message().text.startswith("➕ Perkembangan insiden #1 dicatat")
+    assert group.messages == [], "a Waspada incident is not posted"
+    await colleague.send("/buka 1")
+    assert (
+        colleague.last_message().text
+        == "Perintah ini tidak tersedia untuk peran Anda. Lihat /bantuan."
+    )
+    await colleague.send("/selesai 1 isu tidak terbukti")
+    incident = await posko.services.incidents.get(1)
+    assert incident is not None
+    assert (incident.state.value, incident.closed_by) == ("selesai", 2003)
+    await reporter.send("/perkembangan 1 lagi")
+    assert "sudah selesai" in reporter.last_message().text
+    await admin.send("/buka 1")
+    assert admin.last_message().text == "↩️ Insiden #1 dibuka kembali (🆕 Baru)."
+    await admin.send("/buka 1")
+    assert admin.last_message().text == "Insiden #1 masih terbuka; tidak perlu dibuka kembali."
+    await admin.send("/perkembangan 7 teks")
+    assert admin.last_message().text.startswith("Laporan #7 tidak termasuk insiden")
+
+
+async def test_the_receipt_button_asks_for_the_update_in_one_message(
+    posko: Posko, enlist: Enlist, group: FakeChat
+) -> None:
+    officer = await enlist(2001, "camat", "Sangatta Utara", "Budi")
+    await officer.send("/lapor waspada kerumunan di depan TPS 5")
+    receipt = officer.last_message()
+    await officer.press("➕ Perkembangan", receipt)
+    assert officer.last_message().text.startswith("➕ Tulis perkembangan insiden #1")
+    await officer.send("rawan massa bertambah & mulai memanas")
+    assert officer.last_message().text == (
+        "➕ Perkembangan insiden #1 dicatat. Tingkat insiden: 🟠 Rawan."
+    )
+    assert await posko.services.drafts.get(2001) is None
+    # Raised from Waspada: posted once, as the alert, with the update in it.
+    assert len(group.messages) == 1
+    alert = group.last_message()
+    assert alert.text.startswith("🟠 RAWAN · Laporan #1")
+    assert "massa bertambah & mulai memanas" in alert.text
+    assert alert.button_texts() == ["✅ Diterima"]
+    await posko.run_job("escalate pending")
+    await posko.settle()
+    assert len(group.messages) == 1, "the sweep does not post it again"
+    await officer.send("/perkembangan 1 darurat ada korban luka")
+    assert len(group.messages) == 2
+    assert reply_to(group.last_message()) == alert.message_id
+    assert alert.text.startswith("🔴 DARURAT · Laporan #1")
+    assert alert.button_texts() == ["✅ Diterima"], "still waiting for a koordinator"
+
+
+async def test_the_update_dialog_can_be_cancelled(posko: Posko, enlist: Enlist) -> None:
+    officer = await enlist(2001, "camat", "Telen", "Budi")
+    await officer.send("/lapor waspada isu hoaks")
+    await officer.press("➕ Perkembangan", officer.last_message())
+    await officer.send("/batal")
+    assert officer.last_message().text == "❌ Perkembangan dibatalkan, tidak ada yang dicatat."
+    assert await posko.services.incidents.events(1) != []
+    assert [e.kind.value for e in await posko.services.incidents.events(1)] == ["report"]
+
+
+async def test_insiden_lists_open_ones_worst_and_oldest_first(
+    posko: Posko, enlist: Enlist, admin: FakeUser, clock: FakeClock
+) -> None:
+    officer = await enlist(2001, "camat", "Telen", "Budi")
+    other = await enlist(2002, "camat", "Busang", "Eko")
+    for level in ("waspada", "rawan", "waspada", "rawan"):
+        await officer.send(f"/lapor {level} kejadian {level}")
+        clock.advance(minutes=1)
+    for index in range(10):
+        await other.send(f"/lapor waspada isu {index}")
+        clock.advance(minutes=1)
+    await officer.send("/selesai 4 sudah aman")
+    await admin.send("/insiden")
+    page = admin.last_message()
+    lines = page.text.splitlines()
+    assert lines[0] == "🚨 Insiden terbuka (13 insiden)"
+    assert lines[2].startswith("#2 · 🟠 Telen · 🆕 Baru · sejak 27/11 10.01 WITA")
+    assert lines[3].startswith("#1 · 🟡 Telen")
+    assert lines[-1].startswith("Halaman 1/2")
+    await admin.press("➡️", page)
+    assert page.text.splitlines()[-1].startswith("Halaman 2/2")
+    await admin.send("/insiden telen")
+    assert admin.last_message().text.splitlines()[0] == "🚨 Insiden terbuka — Telen (3 insiden)"
+    await admin.send("/insiden antah berantah")
+    assert admin.last_message().text.startswith("Format: ")
+
+
+async def test_a_long_timeline_is_split_into_messages(
+    posko: Posko, enlist: Enlist, admin: FakeUser
+) -> None:
+    officer = await enlist(2001, "camat", "Telen", "Budi")
+    await officer.send("/lapor waspada " + "awal " * 500)
+    for index in range(4):
+        await officer.send(f"/perkembangan 1 {index} " + "kata " * 590)
+    before = len(admin.messages)
+    await admin.send("/lihat 1")
+    parts = admin.messages[before:]
+    assert len(parts) >= 2
+    assert all(len(part.text) <= 4096 for part in parts)
+    assert parts[-1].text.endswith(f"({len(parts)}/{len(parts)})")
+    assert sum(part.text.count("➕ Perkembangan oleh Budi") for part in parts) == 4
