@@ -85,6 +85,8 @@ class NewUpdate:
     at: datetime
     text: str
     level: Level | None = None
+    # (chat id, message id) of the message it came in: a replayed message is stored once.
+    source: tuple[int, int] | None = None
 
 
 def opens_incident(level: Level) -> bool:

@@ -142,13 +142,22 @@ class IncidentRepo:
         )
         return [int(row[0]) for row in rows]
 
-    async def add_update(self, update: NewUpdate) -> tuple[Incident, Incident] | None:
+    async def add_update(self, update: NewUpdate) -> tuple[Incident, Incident, bool] | None:
         """Stores a perkembangan of an open incident (and its new level, if any); returns the
-        incident before and after, or None when it is not open."""
+        incident before and after and whether it was stored now (False: its message was stored
+        before, e.g. handled again after a crash), or None when the incident is not open."""
         at = to_sql_time(update.at)
         level = int(update.level) if update.level is not None else None
         async with self._db.transaction() as conn:
             before = await _fetch(conn, update.incident)
+            if update.source is not None:
+                seen = await conn.execute_fetchall(
+                    "SELECT 1 FROM incident_events "
+                    "WHERE source_chat_id = ? AND source_message_id = ?",
+                    update.source,
+                )
+                if before is not None and list(seen):
+                    return before, before, False
             if before is None or not before.is_open:
                 return None
             after = await _change(
@@ -160,8 +169,9 @@ class IncidentRepo:
             if after is None:  # pragma: no cover - read in the same transaction
                 return None
             await _event(conn, update.incident, EventKind.UPDATE, update.actor_id,
-                         update.actor_name, at, level=level, text=update.text)  # fmt: skip
-        return before, after
+                         update.actor_name, at, level=level, text=update.text,
+                         source=update.source)  # fmt: skip
+        return before, after, True
 
     async def take_up(
         self, number: int, actor_id: int, name: str, at: datetime
@@ -195,6 +205,10 @@ class IncidentRepo:
             )
             if after is not None:
                 await _event(conn, number, EventKind.CLOSE, actor_id, name, when, text=note)
+                # No more re-pages, in the same transaction: a replay must not find them due.
+                await conn.execute(
+                    "UPDATE reports SET next_repage_at = NULL WHERE incident = ?", (number,)
+                )
         return after
 
     async def reopen(self, number: int, actor_id: int, name: str, at: datetime) -> Incident | None:
@@ -236,9 +250,10 @@ async def _event(
     *,
     level: int | None = None,
     text: str | None = None,
+    source: tuple[int, int] | None = None,
 ) -> None:
     await conn.execute(
-        "INSERT INTO incident_events (incident, kind, actor_id, actor_name, at, level, text) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (number, kind.value, actor_id, name, at, level, text),
+        "INSERT INTO incident_events (incident, kind, actor_id, actor_name, at, level, text, "
+        "source_chat_id, source_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (number, kind.value, actor_id, name, at, level, text, *(source or (None, None))),
     )

@@ -262,11 +262,13 @@ class ReportRepo:
         return report_from_row(row) if row else None
 
     async def unescalated(self, since: datetime) -> list[Report]:
-        """Rawan/Darurat reports created since `since` that were never posted to the group."""
+        """Rawan/Darurat reports created since `since` that were never posted to the group (and
+        whose incident is neither resolved nor lowered below Rawan by an update)."""
         rows = await self._db.fetchall(
             "SELECT * FROM reports WHERE level >= ? AND escalated_at IS NULL AND created_at >= ? "
-            "ORDER BY id",
-            (int(ESCALATES_FROM), to_sql_time(since)),
+            "AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.number = reports.incident "
+            "AND (i.state = 'selesai' OR i.level < ?)) ORDER BY id",
+            (int(ESCALATES_FROM), to_sql_time(since), int(ESCALATES_FROM)),
         )
         return [report_from_row(row) for row in rows]
 
@@ -274,15 +276,12 @@ class ReportRepo:
         """Unacknowledged escalations whose re-page time has come."""
         rows = await self._db.fetchall(
             "SELECT * FROM reports WHERE next_repage_at IS NOT NULL AND next_repage_at <= ? "
-            "AND acked_at IS NULL ORDER BY next_repage_at",
-            (to_sql_time(now),),
+            "AND acked_at IS NULL AND NOT EXISTS (SELECT 1 FROM incidents i "
+            "WHERE i.number = reports.incident AND (i.state = 'selesai' OR i.level < ?)) "
+            "ORDER BY next_repage_at",
+            (to_sql_time(now), int(ESCALATES_FROM)),
         )
         return [report_from_row(row) for row in rows]
-
-    async def stop_repages(self, number: int) -> None:
-        """No more re-pages for report #number (its incident was closed)."""
-        async with self._db.transaction() as conn:
-            await conn.execute("UPDATE reports SET next_repage_at = NULL WHERE id = ?", (number,))
 
     async def claim_repage(self, number: int, seen_count: int, next_at: datetime | None) -> bool:
         """Counts one re-page of report #number (once, even if two jobs race)."""
@@ -291,8 +290,15 @@ class ReportRepo:
                 """
                 UPDATE reports SET repage_count = repage_count + 1, next_repage_at = ?
                 WHERE id = ? AND repage_count = ? AND acked_at IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.number = reports.incident
+                                    AND (i.state = 'selesai' OR i.level < ?))
                 """,
-                (to_sql_time(next_at) if next_at else None, number, seen_count),
+                (
+                    to_sql_time(next_at) if next_at else None,
+                    number,
+                    seen_count,
+                    int(ESCALATES_FROM),
+                ),
             )
             return cursor.rowcount == 1
 

@@ -43,14 +43,27 @@ def alert_state(state: IncidentState) -> str:
     return f"\n\nStatus insiden: <b>{INCIDENT_STATE[state]}</b>"
 
 
-def alert_update(level: Level, moment: datetime, text: str) -> str:
-    """The latest perkembangan, shown in the alert."""
-    return f"\n➕ Perkembangan terakhir ({wita(moment)}, {level_badge(level)}): {escape(text)}"
+# The alert shows the report in full; an update and a closing note, each up to 3000 characters
+# too, are shortened there so the alert stays one Telegram message (/lihat shows them whole).
+ALERT_CLIP = 250
 
 
-def alert_closed(name: str, moment: datetime, note: str) -> str:
-    """The closing, shown in the alert."""
-    return f"\n✅ <b>Selesai</b> oleh {escape(name)} pukul {wita(moment)}: {escape(note)}"
+def _clipped(text: str, number: int) -> str:
+    if len(text) <= ALERT_CLIP:
+        return escape(text)
+    return f"{escape(text[:ALERT_CLIP].rstrip())} … (lengkapnya: /lihat {number})"
+
+
+def alert_update(number: int, level: Level, moment: datetime, text: str) -> str:
+    """The latest perkembangan, shown in the alert of incident #number."""
+    shown = _clipped(text, number)
+    return f"\n➕ Perkembangan terakhir ({wita(moment)}, {level_badge(level)}): {shown}"
+
+
+def alert_closed(number: int, name: str, moment: datetime, note: str) -> str:
+    """The closing, shown in the alert of incident #number."""
+    shown = _clipped(note, number)
+    return f"\n✅ <b>Selesai</b> oleh {escape(name)} pukul {wita(moment)}: {shown}"
 
 
 def update_for_group(

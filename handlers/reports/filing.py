@@ -95,7 +95,9 @@ def escalation_text(
     )
     if incident is not None and incident.last_update and incident.last_update_at:
         update_at = incident.last_update_at.astimezone(tz)
-        text += "\n" + texts.alert_update(incident.level, update_at, incident.last_update)
+        text += "\n" + texts.alert_update(
+            report.number, incident.level, update_at, incident.last_update
+        )
     if incident is not None and incident.state is not IncidentState.BARU:
         text += texts.alert_state(incident.state)
     if report.acked_at is not None:
@@ -104,7 +106,7 @@ def escalation_text(
         )
     if incident is not None and incident.closed_at is not None:
         closed_at = incident.closed_at.astimezone(tz)
-        text += texts.alert_closed(incident.closed_by_name or "-", closed_at,
+        text += texts.alert_closed(report.number, incident.closed_by_name or "-", closed_at,
                                    incident.closing_note or "")  # fmt: skip
     return text
 

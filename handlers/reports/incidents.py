@@ -71,7 +71,9 @@ async def record_update(bot: Bot, services: Services, new: NewUpdate, actor_name
     changed = await services.incidents.add_update(new)
     if changed is None:
         return texts.incident_closed(new.incident)
-    _, after = changed
+    _, after, stored = changed
+    if not stored:  # the same message again (a replay): told once, already
+        return texts.update_saved(after.number, after.level)
     report = await services.reports.get(after.number)
     if report is not None and report.escalation_message_id is not None:
         await _post_under_alert(bot, services, after, report.escalation_chat_id,
@@ -131,7 +133,15 @@ async def _update_from(update: Update, context: PoskoContext, number: int, typed
     services = context.services
     user_id = context.actor.user_id or 0
     name = _actor_name(context, update)
-    new = NewUpdate(incident.number, user_id, name, services.clock(), text, level)
+    new = NewUpdate(
+        incident.number,
+        user_id,
+        name,
+        services.clock(),
+        text,
+        level,
+        source=(message.chat_id, message.message_id),
+    )
     answer = await record_update(context.bot, services, new, name)
     await message.reply_text(answer)
     return True
@@ -177,8 +187,10 @@ async def update_input(update: Update, context: PoskoContext, draft: Draft) -> N
         await message.reply_text(texts.UPDATE_EMPTY)
         return
     number = int(draft.data.get("incident", 0))
-    await context.services.drafts.delete(draft.user_id)
+    # The dialog ends once the update is stored (a crash before that keeps the dialog, so the
+    # replayed message still reaches it); a refused update ends it too, with its answer.
     await _update_from(update, context, number, typed)
+    await context.services.drafts.delete(draft.user_id)
 
 
 async def selesai_cmd(update: Update, context: PoskoContext) -> None:
@@ -209,7 +221,6 @@ async def selesai_cmd(update: Update, context: PoskoContext) -> None:
     if closed is None:
         await message.reply_text(texts.incident_closed(incident.number))
         return
-    await services.reports.stop_repages(incident.number)
     await refresh_alert(context.bot, services, incident.number)
     await message.reply_text(texts.closed_done(incident.number))
 

@@ -35,9 +35,14 @@ CREATE TABLE incident_events (
     at         TEXT    NOT NULL,
     report     INTEGER REFERENCES reports (id),
     level      INTEGER CHECK (level BETWEEN 1 AND 3),
-    text       TEXT
+    text       TEXT,
+    -- The Telegram message of a perkembangan: stored once, however often it is handled.
+    source_chat_id    INTEGER,
+    source_message_id INTEGER
 ) STRICT;
 CREATE INDEX incident_events_by_incident ON incident_events (incident, id);
+CREATE UNIQUE INDEX incident_events_source ON incident_events (source_chat_id, source_message_id)
+    WHERE source_message_id IS NOT NULL;
 
 ALTER TABLE reports ADD COLUMN incident INTEGER REFERENCES incidents (number);
 CREATE INDEX reports_by_incident ON reports (incident) WHERE incident IS NOT NULL;

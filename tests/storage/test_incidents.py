@@ -112,7 +112,8 @@ async def test_states_and_timeline(db: Database) -> None:
     changed = await repo.add_update(NewUpdate(number, 9, "Kasat", later, "massa bertambah",
                                               Level.RAWAN))  # fmt: skip
     assert changed is not None
-    before, after = changed
+    before, after, stored = changed
+    assert stored
     assert (before.level, after.level, after.last_update) == (
         Level.WASPADA, Level.RAWAN, "massa bertambah")  # fmt: skip
     taken = await repo.take_up(number, 9, "Kasat", later)

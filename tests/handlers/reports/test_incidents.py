@@ -1,6 +1,9 @@
 """Incidents through the real bot: opening, updates, take-up, closing, reopening, /insiden."""
 
+from datetime import timedelta
+
 from emulator import FakeChat, FakeTelegram, FakeUser, SentMessage
+from handlers.reports.filing import escalate_pending
 from tests.conftest import Enlist
 from tests.handlers.reports.test_escalation import add_coordinator
 from tests.harness import FakeClock, Posko
@@ -199,3 +202,50 @@ async def test_a_long_timeline_is_split_into_messages(
     assert all(len(part.text) <= 4096 for part in parts)
     assert parts[-1].text.endswith(f"({len(parts)}/{len(parts)})")
     assert sum(part.text.count("➕ Perkembangan oleh Budi") for part in parts) == 4
+
+
+async def test_a_long_update_and_note_keep_the_alert_one_message(
+    posko: Posko, enlist: Enlist, group: FakeChat
+) -> None:
+    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
+    longest = ("kata " * 600).strip()  # at the 3000-character limit of each text
+    await officer.send(f"/lapor rawan {longest}")
+    alert = group.last_message()
+    await officer.send(f"/perkembangan 1 {longest}")
+    await officer.send(f"/selesai 1 {longest}")
+    assert "Status insiden: ✅ Selesai" in alert.text, "every edit went through"
+    assert alert.text.count("(lengkapnya: /lihat 1)") == 2
+
+
+async def test_a_resolved_incident_is_neither_alerted_nor_repaged(
+    posko: Posko, enlist: Enlist, group: FakeChat, fake: FakeTelegram, clock: FakeClock
+) -> None:
+    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
+    posko.without_retries()
+    fake.fail_next("sendMessage", 502, "Bad Gateway", chat_id=group.id)
+    await officer.send("/lapor rawan salah kirim, maaf")
+    assert group.messages == []
+    await officer.send("/selesai 1 salah kirim")
+    clock.advance(minutes=5)
+    await escalate_pending(posko.app.bot, posko.services)
+    await posko.settle()
+    assert group.messages == [], "a resolved incident is not alerted after the fact"
+    assert await posko.services.reports.due_repages(clock() + timedelta(hours=1)) == []
+
+
+async def test_a_replayed_update_is_stored_and_posted_once(
+    posko: Posko, enlist: Enlist, group: FakeChat
+) -> None:
+    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
+    await officer.send("/lapor rawan massa menghadang truk logistik")
+    update = await officer.send("/perkembangan 1 massa mulai bubar")
+    async with posko.services.db.transaction() as conn:  # killed before it was marked handled
+        await conn.execute(
+            "UPDATE inbox SET done_at = NULL WHERE update_id = ?", (update["update_id"],)
+        )
+    await posko.restart()
+    await posko.settle()
+    timeline = await posko.services.incidents.events(1)
+    assert [e.text for e in timeline if e.kind.value == "update"] == ["massa mulai bubar"]
+    posted = [m for m in group.messages if m.text.startswith("➕ Perkembangan insiden #1")]
+    assert len(posted) == 1, "posted under the alert once"
