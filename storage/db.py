@@ -58,6 +58,11 @@ def from_sql_time(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)  # strptime is ~10x slower
 
 
+def from_sql_time_or_none(text: str | None) -> datetime | None:
+    """Like `from_sql_time`, for a column that may be NULL."""
+    return from_sql_time(text) if text else None
+
+
 def load_migrations() -> list[tuple[int, str]]:
     """Returns the bundled migrations as (version, sql), in order, checking numbering."""
     found: list[tuple[int, str]] = []
@@ -213,8 +218,10 @@ class Database:
         try:
             if self._conn.in_transaction:
                 await asyncio.shield(self._conn.execute("ROLLBACK"))
-        except sqlite3.Error:
-            logger.exception("ROLLBACK failed")
+        except sqlite3.Error as exc:
+            # Harmless: SQLite discards an uncommitted transaction when the connection closes,
+            # which is what happens when a stop cancels a write and then closes the database.
+            logger.warning("ROLLBACK failed: %s", exc)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Runs a read-only query and returns all rows."""

@@ -10,17 +10,13 @@ import aiosqlite
 
 from domain.enums import ESCALATES_FROM, NOTABLE_FROM, Level
 from domain.incidents import EventKind, Incident, IncidentEvent, IncidentState, NewUpdate
-from storage.db import Database, from_sql_time, to_sql_time
+from storage.db import Database, from_sql_time, from_sql_time_or_none, to_sql_time
 
 OPEN = "state != 'selesai'"  # matches the partial index incidents_open
 # /status and the digest read this: a few rows of the partial index, whatever the report count.
 WORST_OPEN = (
     f"SELECT kecamatan, MAX(level) AS worst FROM incidents WHERE {OPEN} GROUP BY kecamatan"  # noqa: S608
 )
-
-
-def _time(value: str | None) -> datetime | None:
-    return from_sql_time(value) if value else None
 
 
 def incident_from_row(row: sqlite3.Row) -> Incident:
@@ -35,16 +31,16 @@ def incident_from_row(row: sqlite3.Row) -> Incident:
         opened_at=from_sql_time(row["opened_at"]),
         updated_at=from_sql_time(row["updated_at"]),
         last_update=row["last_update"],
-        last_update_at=_time(row["last_update_at"]),
+        last_update_at=from_sql_time_or_none(row["last_update_at"]),
         taken_by=row["taken_by"],
         taken_by_name=row["taken_by_name"],
-        taken_at=_time(row["taken_at"]),
+        taken_at=from_sql_time_or_none(row["taken_at"]),
         closed_by=row["closed_by"],
         closed_by_name=row["closed_by_name"],
-        closed_at=_time(row["closed_at"]),
+        closed_at=from_sql_time_or_none(row["closed_at"]),
         closing_note=row["closing_note"],
         reopened_by=row["reopened_by"],
-        reopened_at=_time(row["reopened_at"]),
+        reopened_at=from_sql_time_or_none(row["reopened_at"]),
     )
 
 

@@ -12,7 +12,7 @@ import aiosqlite
 from domain.enums import MemberState, Role
 from domain.members import Member, MemberEntry, RosterRow
 from storage.audit import record
-from storage.db import Database, from_sql_time, to_sql_time
+from storage.db import Database, from_sql_time, from_sql_time_or_none, to_sql_time
 
 # Lookups kept in memory: every member, and then some strangers.
 CACHE_LIMIT = 20_000
@@ -30,8 +30,8 @@ def member_from_row(row: sqlite3.Row) -> Member:
         created_at=from_sql_time(row["created_at"]),
         updated_at=from_sql_time(row["updated_at"]),
         decided_by=row["decided_by"],
-        decided_at=from_sql_time(row["decided_at"]) if row["decided_at"] else None,
-        blocked_at=from_sql_time(row["blocked_at"]) if row["blocked_at"] else None,
+        decided_at=from_sql_time_or_none(row["decided_at"]),
+        blocked_at=from_sql_time_or_none(row["blocked_at"]),
     )
 
 
@@ -217,7 +217,7 @@ class MemberRepo:
         return [
             MemberEntry(
                 member_from_row(row),
-                from_sql_time(row["last_report_at"]) if row["last_report_at"] else None,
+                from_sql_time_or_none(row["last_report_at"]),
             )
             for row in rows
         ]

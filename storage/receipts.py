@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, from_sql_time, to_sql_time
+from storage.db import Database, from_sql_time, from_sql_time_or_none, to_sql_time
 
 PENDING, SENT, UNDELIVERABLE = "pending", "sent", "undeliverable"
 
@@ -34,7 +34,7 @@ class Receipt:
             state=row["state"],
             attempts=row["attempts"],
             last_error=row["last_error"],
-            next_at=from_sql_time(row["next_at"]) if row["next_at"] else None,
+            next_at=from_sql_time_or_none(row["next_at"]),
             created_at=from_sql_time(row["created_at"]),
         )
 

@@ -14,12 +14,8 @@ from domain.enums import ESCALATES_FROM, NOTABLE_FROM, Level, Role
 from domain.incidents import opens_incident
 from domain.reports import Correction, GroupCount, NewReport, OfficerLatest, Photo, Report
 from storage.batch import GroupCommit
-from storage.db import Database, from_sql_time, to_sql_time
+from storage.db import Database, from_sql_time, from_sql_time_or_none, to_sql_time
 from storage.incidents import open_for_reports
-
-
-def _time(value: str | None) -> datetime | None:
-    return from_sql_time(value) if value else None
 
 
 def report_from_row(row: sqlite3.Row) -> Report:
@@ -36,17 +32,17 @@ def report_from_row(row: sqlite3.Row) -> Report:
         source_chat_id=row["source_chat_id"],
         source_message_id=row["source_message_id"],
         update_id=row["update_id"],
-        escalated_at=_time(row["escalated_at"]),
+        escalated_at=from_sql_time_or_none(row["escalated_at"]),
         latitude=row["latitude"],
         longitude=row["longitude"],
         escalation_chat_id=row["escalation_chat_id"],
         escalation_message_id=row["escalation_message_id"],
         acked_by=row["acked_by"],
         acked_by_name=row["acked_by_name"],
-        acked_at=_time(row["acked_at"]),
+        acked_at=from_sql_time_or_none(row["acked_at"]),
         ack_seconds=row["ack_seconds"],
         repage_count=row["repage_count"],
-        next_repage_at=_time(row["next_repage_at"]),
+        next_repage_at=from_sql_time_or_none(row["next_repage_at"]),
         incident=row["incident"],
     )
 
@@ -238,7 +234,7 @@ class ReportRepo:
                 (to_sql_time(now), number),
             )
         earlier = rows[0][1]
-        return from_sql_time(earlier) if earlier else None
+        return from_sql_time_or_none(earlier)
 
     async def acknowledge(
         self, number: int, user_id: int, name: str, now: datetime
@@ -255,7 +251,13 @@ class ReportRepo:
                 WHERE id = ? AND acked_at IS NULL AND escalated_at IS NOT NULL
                 RETURNING *
                 """,
-                (user_id, name, to_sql_time(now), to_sql_time(now), number),
+                (
+                    user_id,
+                    name,
+                    to_sql_time(now),
+                    to_sql_time(now),
+                    number,
+                ),
             ) as cursor,
         ):
             row = await cursor.fetchone()
@@ -334,7 +336,13 @@ class ReportRepo:
                     WHERE source_message_id IS NOT NULL DO NOTHING
                 RETURNING id
                 """,
-                (number, officer_id, text, to_sql_time(now), *(source or (None, None))),
+                (
+                    number,
+                    officer_id,
+                    text,
+                    to_sql_time(now),
+                    *(source or (None, None)),
+                ),
             )
             for row in rows:
                 return int(row[0]), False
@@ -402,7 +410,11 @@ class ReportRepo:
         self, start: datetime, end: datetime, limit: int
     ) -> tuple[list[Report], int]:
         """Waspada-or-worse reports of [start, end), worst and newest first, and their total."""
-        params = (to_sql_time(start), to_sql_time(end), int(NOTABLE_FROM))
+        params = (
+            to_sql_time(start),
+            to_sql_time(end),
+            int(NOTABLE_FROM),
+        )
         rows = await self._db.fetchall(
             "SELECT * FROM reports WHERE created_at >= ? AND created_at < ? AND level >= ? "
             "ORDER BY level DESC, id DESC LIMIT ?",

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, from_sql_time, to_sql_time
+from storage.db import Database, from_sql_time, from_sql_time_or_none, to_sql_time
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class SlotRepo:
             parts=json.loads(row["parts"]),
             parts_sent=row["parts_sent"],
             claimed_at=from_sql_time(row["claimed_at"]),
-            sent_at=from_sql_time(row["sent_at"]) if row["sent_at"] else None,
+            sent_at=from_sql_time_or_none(row["sent_at"]),
         )
 
     async def unfinished(self, kind: str) -> list[ScheduleSlot]:

@@ -154,3 +154,13 @@ async def receipt_of(services: Services, number: int) -> str:
         report.number, report.level, report.kecamatan, local, nihil=report.is_nihil
     )
     return parse_html(html)
+
+
+async def replay_after_crash(posko: Posko, update: dict[str, Any]) -> None:
+    """Restarts as if killed after `update` was handled but before it was marked handled."""
+    async with posko.services.db.transaction() as conn:
+        await conn.execute(
+            "UPDATE inbox SET done_at = NULL WHERE update_id = ?", (update["update_id"],)
+        )
+    await posko.restart()
+    await posko.settle()

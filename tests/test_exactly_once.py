@@ -20,7 +20,7 @@ from handlers.reports.filing import escalate_pending
 from handlers.reports.receipts import retry_receipts
 from tests.conftest import Enlist
 from tests.handlers.digest.test_schedule import started_long_ago
-from tests.harness import FakeClock, Posko, receipt_of
+from tests.harness import FakeClock, Posko, receipt_of, replay_after_crash
 
 WITA = ZoneInfo("Asia/Makassar")
 LOCKED = sqlite3.OperationalError("database is locked")
@@ -28,16 +28,6 @@ LOCKED = sqlite3.OperationalError("database is locked")
 
 def wita(hour: int, minute: int = 0, second: int = 0) -> datetime:
     return datetime(2024, 11, 27, hour, minute, second, tzinfo=WITA)
-
-
-async def replay_after_crash(posko: Posko, update: dict[str, Any]) -> None:
-    """Restarts as if killed after `update` was handled but before it was marked handled."""
-    async with posko.services.db.transaction() as conn:
-        await conn.execute(
-            "UPDATE inbox SET done_at = NULL WHERE update_id = ?", (update["update_id"],)
-        )
-    await posko.restart()
-    await posko.settle()
 
 
 def failing(

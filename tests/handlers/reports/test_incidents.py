@@ -6,7 +6,7 @@ from emulator import FakeChat, FakeTelegram, FakeUser, SentMessage
 from handlers.reports.filing import escalate_pending
 from tests.conftest import Enlist
 from tests.handlers.reports.test_escalation import add_coordinator
-from tests.harness import FakeClock, Posko
+from tests.harness import FakeClock, Posko, replay_after_crash
 
 
 def reply_to(message: SentMessage) -> int | None:
@@ -239,12 +239,7 @@ async def test_a_replayed_update_is_stored_and_posted_once(
     officer = await enlist(2001, "kapolsek", "Busang", "Agus")
     await officer.send("/lapor rawan massa menghadang truk logistik")
     update = await officer.send("/perkembangan 1 massa mulai bubar")
-    async with posko.services.db.transaction() as conn:  # killed before it was marked handled
-        await conn.execute(
-            "UPDATE inbox SET done_at = NULL WHERE update_id = ?", (update["update_id"],)
-        )
-    await posko.restart()
-    await posko.settle()
+    await replay_after_crash(posko, update)
     timeline = await posko.services.incidents.events(1)
     assert [e.text for e in timeline if e.kind.value == "update"] == ["massa mulai bubar"]
     posted = [m for m in group.messages if m.text.startswith("➕ Perkembangan insiden #1")]
