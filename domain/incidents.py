@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.enums import NOTABLE_FROM, Level
+
+# An open incident without an update for this long is chased and flagged (INCIDENT_STALE_HOURS).
+DEFAULT_STALE_AFTER = timedelta(hours=6)
 
 
 class IncidentState(StrEnum):
@@ -60,6 +63,11 @@ class Incident:
         """Whether the situation is still going on (Baru or Ditangani)."""
         return self.state is not IncidentState.SELESAI
 
+    @property
+    def last_activity(self) -> datetime:
+        """When it was last opened, updated or reopened: staleness counts from here."""
+        return max(t for t in (self.opened_at, self.last_update_at, self.reopened_at) if t)
+
 
 @dataclass(frozen=True)
 class IncidentEvent:
@@ -73,6 +81,15 @@ class IncidentEvent:
     report: int | None = None
     level: Level | None = None
     text: str | None = None
+
+
+@dataclass(frozen=True)
+class IncidentBrief:
+    """An incident as a list shows it: the incident and the text that says what it is about
+    (its latest update, else the report that opened it)."""
+
+    incident: Incident
+    text: str
 
 
 @dataclass(frozen=True)

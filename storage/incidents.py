@@ -9,7 +9,14 @@ from datetime import datetime
 import aiosqlite
 
 from domain.enums import ESCALATES_FROM, NOTABLE_FROM, Level
-from domain.incidents import EventKind, Incident, IncidentEvent, IncidentState, NewUpdate
+from domain.incidents import (
+    EventKind,
+    Incident,
+    IncidentBrief,
+    IncidentEvent,
+    IncidentState,
+    NewUpdate,
+)
 from storage.db import Database, from_sql_time, from_sql_time_or_none, to_sql_time
 
 OPEN = "state != 'selesai'"  # matches the partial index incidents_open
@@ -121,6 +128,36 @@ class IncidentRepo:
         )
         return [incident_from_row(row) for row in rows], int(total[0]) if total else 0
 
+    async def open_briefs(self, limit: int) -> tuple[list[IncidentBrief], int]:
+        """Open incidents worst then oldest first, each with its latest update or else its
+        report's text; and how many are open."""
+        rows = await self._db.fetchall(
+            f"SELECT i.*, COALESCE(i.last_update, r.text) AS about FROM incidents i "  # noqa: S608
+            f"JOIN reports r ON r.id = i.number WHERE i.{OPEN} "
+            "ORDER BY i.level DESC, i.opened_at, i.number LIMIT ?",
+            (limit,),
+        )
+        total = await self._db.fetchone(f"SELECT COUNT(*) FROM incidents WHERE {OPEN}")  # noqa: S608
+        return [_brief(row) for row in rows], int(total[0]) if total else 0
+
+    async def resolved_briefs(
+        self, start: datetime, end: datetime, limit: int
+    ) -> tuple[list[IncidentBrief], int]:
+        """Incidents a person resolved from `start` to `end` (exclusive), newest first, with
+        their report's text; and how many. Those closed by the upgrade (nobody) are left out."""
+        where = "i.closed_by IS NOT NULL AND i.closed_at >= ? AND i.closed_at < ?"
+        params = (to_sql_time(start), to_sql_time(end))
+        rows = await self._db.fetchall(
+            "SELECT i.*, r.text AS about FROM incidents i JOIN reports r ON r.id = i.number "  # noqa: S608
+            f"WHERE i.state = 'selesai' AND {where} ORDER BY i.closed_at DESC, i.number LIMIT ?",
+            (*params, limit),
+        )
+        total = await self._db.fetchone(
+            f"SELECT COUNT(*) FROM incidents i WHERE i.state = 'selesai' AND {where}",  # noqa: S608
+            params,
+        )
+        return [_brief(row) for row in rows], int(total[0]) if total else 0
+
     async def events(self, number: int) -> list[IncidentEvent]:
         """The timeline of incident #number, oldest first."""
         rows = await self._db.fetchall(
@@ -222,6 +259,10 @@ class IncidentRepo:
             if after is not None:
                 await _event(conn, number, EventKind.REOPEN, actor_id, name, when)
         return after
+
+
+def _brief(row: sqlite3.Row) -> IncidentBrief:
+    return IncidentBrief(incident_from_row(row), row["about"] or "")
 
 
 async def _fetch(conn: aiosqlite.Connection, number: int) -> Incident | None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import aiosqlite
 
-from domain.enums import ESCALATES_FROM, NOTABLE_FROM, Level, Role
+from domain.enums import ESCALATES_FROM, Level, Role
 from domain.incidents import opens_incident
 from domain.reports import Correction, GroupCount, NewReport, OfficerLatest, Photo, Report
 from storage.batch import GroupCommit
@@ -405,35 +405,6 @@ class ReportRepo:
             )
             for row in rows
         ]
-
-    async def notable(
-        self, start: datetime, end: datetime, limit: int
-    ) -> tuple[list[Report], int]:
-        """Waspada-or-worse reports of [start, end), worst and newest first, and their total."""
-        params = (
-            to_sql_time(start),
-            to_sql_time(end),
-            int(NOTABLE_FROM),
-        )
-        rows = await self._db.fetchall(
-            "SELECT * FROM reports WHERE created_at >= ? AND created_at < ? AND level >= ? "
-            "ORDER BY level DESC, id DESC LIMIT ?",
-            (*params, limit),
-        )
-        total = await self._db.fetchone(
-            "SELECT COUNT(*) FROM reports WHERE created_at >= ? AND created_at < ? AND level >= ?",
-            params,
-        )
-        return [report_from_row(row) for row in rows], int(total[0]) if total else 0
-
-    async def unacknowledged(self, limit: int = 50) -> list[Report]:
-        """Escalated reports nobody has acknowledged yet, oldest first."""
-        rows = await self._db.fetchall(
-            "SELECT * FROM reports WHERE escalated_at IS NOT NULL AND acked_at IS NULL "
-            "ORDER BY id LIMIT ?",
-            (limit,),
-        )
-        return [report_from_row(row) for row in rows]
 
     async def group_counts(self, start: datetime, end: datetime) -> list[GroupCount]:
         """Counts reports created in [start, end) per kecamatan, role and level."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from bot.texts.common import LEVEL_EMOJI, ROLE_LABEL, level_badge
+from bot.texts.common import LEVEL_EMOJI, ROLE_LABEL, duration, level_badge
 from domain.enums import Level, Role
 from domain.incidents import EventKind, IncidentEvent, IncidentState
 
@@ -25,14 +25,6 @@ def wita(moment: datetime) -> str:
 def day_wita(moment: datetime) -> str:
     """ "27/11 14.05 WITA"."""
     return f"{moment:%d/%m} {wita(moment)}"
-
-
-def _duration(seconds: float) -> str:
-    minutes = max(0, int(seconds // 60))
-    if minutes < 60:
-        return f"{minutes} menit"
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} jam {rest} menit" if rest else f"{hours} jam"
 
 
 # --- the group alert ------------------------------------------------------------------------
@@ -194,7 +186,7 @@ def insiden_line(
     now: datetime,
 ) -> str:  # fmt: skip
     """One open incident in /insiden."""
-    age = _duration((now - opened).total_seconds())
+    age = duration(now - opened)
     return (
         f"#{number} · {LEVEL_EMOJI[level]} <b>{escape(kecamatan)}</b> · {INCIDENT_STATE[state]} · "
         f"sejak {day_wita(opened)} ({age})"

@@ -12,10 +12,14 @@ from domain.enums import Level, Role
 # --- queries: /status, /belum, /laporan, /lihat, /cari, /ekspor, /grafik -----------------------
 
 
-def status_view(day: date, moment: datetime, lines: list[str]) -> str:
-    """Header and one line per kecamatan for /status."""
+def status_view(day: date, moment: datetime, counts: str) -> str:
+    """The header of /status: when, and the count of kecamatan per condition."""
     return "\n".join(
-        [f"📍 <b>Status kecamatan</b> — {long_date(day)}, pukul {clock_time(moment)}", "", *lines]
+        [
+            f"📍 <b>Status kecamatan</b> — {long_date(day)}, pukul {clock_time(moment)}",
+            f"<b>{counts}</b>",
+            "",
+        ]
     )
 
 

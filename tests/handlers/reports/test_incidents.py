@@ -36,8 +36,13 @@ async def test_muara_wahau_story(
 
     await admin.send("/status")
     assert status_line(admin, "Muara Wahau") == "🟠 Muara Wahau — Rawan (2 laporan)"
+    counts = admin.last_message().text.splitlines()[1]
+    assert counts == "🔴 0 · 🟠 1 · 🟡 0 · 🟢 0 · ⚪ 17 belum lapor"
     await admin.send("/rekap")
-    assert "🟠 Muara Wahau — Rawan (2 laporan)" in admin.last_message().text
+    rekap = admin.last_message().text
+    assert "🔴 0 · 🟠 1 · 🟡 0 · 🟢 0 · ⚪ 17 belum lapor" in rekap
+    assert "🟠 Muara Wahau — Rawan (2 laporan)" in rekap
+    assert "#1 🟠 Muara Wahau · 10 menit · 🆕 Baru, belum diterima" in rekap
 
     clock.advance(minutes=2)  # 10:12
     await kasat.press("✅ Diterima", alert)
@@ -67,7 +72,11 @@ async def test_muara_wahau_story(
     await admin.send("/status")
     assert status_line(admin, "Muara Wahau") == "🟢 Muara Wahau — Aman (2 laporan)"
     await admin.send("/rekap")
-    assert "🟢 Muara Wahau — Aman (2 laporan)" in admin.last_message().text
+    rekap = admin.last_message().text
+    assert "🔴 0 · 🟠 0 · 🟡 0 · 🟢 1 · ⚪ 17 belum lapor" in rekap
+    assert "🟢 Aman: Muara Wahau" in rekap
+    assert "Insiden terbuka" not in rekap
+    assert "#1 🟠 Muara Wahau · selesai dalam 45 menit: massa bubar" in rekap
 
     await admin.send("/lihat 1")
     lihat = admin.last_message().text
