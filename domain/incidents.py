@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.enums import NOTABLE_FROM, Level
@@ -54,11 +54,25 @@ class Incident:
     closing_note: str | None = None
     reopened_by: int | None = None
     reopened_at: datetime | None = None
+    # When its officer was last asked whether it is still going on (see `last_activity`).
+    chased_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
         """Whether the situation is still going on (Baru or Ditangani)."""
         return self.state is not IncidentState.SELESAI
+
+    @property
+    def last_activity(self) -> datetime:
+        """Since when nothing has been heard of it: its opening, latest perkembangan, reopening
+        or the latest time its officer was asked about it, whichever is last. A take-up by a
+        koordinator is no news from the field, so it does not count."""
+        moments = (self.last_update_at, self.reopened_at, self.chased_at)
+        return max([self.opened_at, *(m for m in moments if m is not None)])
+
+    def is_stale(self, now: datetime, after: timedelta) -> bool:
+        """Whether it is open and nothing was heard of it for `after` (INCIDENT_STALE_HOURS)."""
+        return self.is_open and now - self.last_activity >= after
 
 
 @dataclass(frozen=True)
