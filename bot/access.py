@@ -137,8 +137,11 @@ CALLBACKS: dict[str, Rule] = {
     "reg": ADMIN_PRIVATE,
     "pg": ADMIN_PRIVATE,
     "v": READERS,
-    # "➕ Perkembangan" on a receipt: the handler checks the incident's kecamatan.
+    # "➕ Perkembangan" on a receipt and on a private /insiden page: the handler checks the
+    # incident's kecamatan.
     "upd": Rule(private=frozenset({Access.PETUGAS}) | STAFF),
+    # "Masih berlangsung" / "Sudah selesai" on a stale incident's question: likewise.
+    "stale": Rule(private=frozenset({Access.PETUGAS}) | STAFF),
     "ins": READERS,  # pages of /insiden
 }
 

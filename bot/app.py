@@ -40,7 +40,7 @@ from handlers.digest import jadwal, rekap, schedule
 from handlers.reading import export, queries
 from handlers.reading import incidents as insiden
 from handlers.registry import coordination, daftar, impor, members, start
-from handlers.reports import escalation, form, history, incidents, quick, receipts
+from handlers.reports import escalation, form, history, incidents, quick, receipts, stale
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ FEATURES = (
     escalation,
     history,
     incidents,
+    stale,
     rekap,
     queries,
     insiden,

@@ -65,6 +65,8 @@ class Unrecorded:
     alerts: dict[int, tuple[int, int, datetime]] = field(default_factory=dict)
     # Digest slot key -> number of parts delivered.
     digest_parts: dict[str, int] = field(default_factory=dict)
+    # (incident, period, user id) of a chase question Telegram took -> its message id.
+    chases: dict[tuple[int, datetime, int], int] = field(default_factory=dict)
 
 
 @dataclass
@@ -100,6 +102,9 @@ class RuntimeState:
     escalation_retry: dict[int, tuple[int, datetime]] = field(default_factory=dict)
     # Reminder rounds running now (the catch-up must not run a second copy beside one).
     reminder_rounds: set[str] = field(default_factory=set)
+    # Held while stale incidents are chased: a second sweep (e.g. run by hand) must not send
+    # the questions of one still running again.
+    chase_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     unrecorded: Unrecorded = field(default_factory=Unrecorded)
     # When each non-member was last answered (see bot.access.hold_back_strangers).
     stranger_answers: AnswerThrottle = field(default_factory=AnswerThrottle)

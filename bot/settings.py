@@ -66,6 +66,8 @@ class Settings:
     log_level: str = "INFO"
     region_file: Path | None = None
     escalation_ack_minutes: float = 15.0
+    # An open incident nothing was heard of for this long gets its officer asked about it.
+    incident_stale_hours: float = 6.0
     backup_dir: Path = Path("data/backups")
     backup_keep: int = 14
     backup_time: time = time(2, 0)
@@ -152,6 +154,16 @@ class Settings:
                 "ESCALATION_ACK_MINUTES", "expected minutes between 0 and 1440, e.g. 15 or 0.5"
             )
 
+        stale_text = get("INCIDENT_STALE_HOURS") or "6"
+        try:
+            stale_hours = float(stale_text)
+        except ValueError:
+            stale_hours = -1.0
+        if not 0 < stale_hours <= 7 * 24:
+            raise SettingsError(
+                "INCIDENT_STALE_HOURS", "expected hours between 0 and 168, e.g. 6 or 1.5"
+            )
+
         keep_text = get("BACKUP_KEEP") or "14"
         if not keep_text.isascii() or not keep_text.isdigit() or not 1 <= int(keep_text) <= 1000:
             raise SettingsError("BACKUP_KEEP", "expected a number of backups to keep, 1 to 1000")
@@ -186,6 +198,7 @@ class Settings:
             log_level=log_level,
             region_file=region_file,
             escalation_ack_minutes=ack_minutes,
+            incident_stale_hours=stale_hours,
             backup_dir=Path(get("BACKUP_DIR") or "data/backups"),
             backup_keep=int(keep_text),
             backup_time=backup_time,

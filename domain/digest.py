@@ -78,7 +78,7 @@ class DigestSnapshot:
 
     def is_stale(self, incident: Incident) -> bool:
         """Whether an open incident went without an update for longer than `stale_after`."""
-        return incident.is_open and self.end - incident.last_activity > self.stale_after
+        return incident.is_open and self.end - incident.last_news > self.stale_after
 
     @property
     def silent(self) -> tuple[KecamatanStatus, ...]:

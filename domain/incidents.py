@@ -57,6 +57,8 @@ class Incident:
     closing_note: str | None = None
     reopened_by: int | None = None
     reopened_at: datetime | None = None
+    # When its officer was last asked whether it is still going on (see `last_activity`).
+    chased_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
@@ -65,8 +67,22 @@ class Incident:
 
     @property
     def last_activity(self) -> datetime:
-        """When it was last opened, updated or reopened: staleness counts from here."""
-        return max(t for t in (self.opened_at, self.last_update_at, self.reopened_at) if t)
+        """Since when nothing has been heard of it: its latest news (`last_news`) or the latest
+        time its officer was asked about it, whichever is last. A take-up by a koordinator is no
+        news from the field, so it does not count."""
+        if self.chased_at is None:
+            return self.last_news
+        return max(self.last_news, self.chased_at)
+
+    @property
+    def last_news(self) -> datetime:
+        """Its opening, latest perkembangan or reopening, whichever is last (the digest's 💤)."""
+        moments = (self.last_update_at, self.reopened_at)
+        return max([self.opened_at, *(m for m in moments if m is not None)])
+
+    def is_stale(self, now: datetime, after: timedelta) -> bool:
+        """Whether it is open and nothing was heard of it for `after` (INCIDENT_STALE_HOURS)."""
+        return self.is_open and now - self.last_activity >= after
 
 
 @dataclass(frozen=True)

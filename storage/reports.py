@@ -15,7 +15,7 @@ from domain.incidents import opens_incident
 from domain.reports import Correction, GroupCount, NewReport, OfficerLatest, Photo, Report
 from storage.batch import GroupCommit
 from storage.db import Database, from_sql_time, from_sql_time_or_none, to_sql_time
-from storage.incidents import open_for_reports
+from storage.incidents import open_for_reports, take_up_in
 
 
 def report_from_row(row: sqlite3.Row) -> Report:
@@ -239,29 +239,33 @@ class ReportRepo:
     async def acknowledge(
         self, number: int, user_id: int, name: str, now: datetime
     ) -> Report | None:
-        """Records the first acknowledgement of report #number; None if it was taken already."""
-        async with (
-            self._db.transaction() as conn,
-            conn.execute(
-                """
-                UPDATE reports SET acked_by = ?, acked_by_name = ?, acked_at = ?,
-                    ack_seconds = max(0, CAST(round((julianday(?) - julianday(created_at))
-                                                    * 86400) AS INTEGER)),
-                    next_repage_at = NULL
-                WHERE id = ? AND acked_at IS NULL AND escalated_at IS NOT NULL
-                RETURNING *
-                """,
-                (
-                    user_id,
-                    name,
-                    to_sql_time(now),
-                    to_sql_time(now),
-                    number,
-                ),
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
-        return report_from_row(row) if row else None
+        """Records the first acknowledgement of report #number and, in the same transaction,
+        the take-up of its incident (Baru -> Ditangani); None if it was taken already, is not
+        posted yet, or its incident is resolved (a late press changes nothing then)."""
+        when = to_sql_time(now)
+        async with self._db.transaction() as conn:
+            rows = list(
+                await conn.execute_fetchall(
+                    """
+                    UPDATE reports SET acked_by = ?, acked_by_name = ?, acked_at = ?,
+                        ack_seconds = max(0, CAST(round((julianday(?) - julianday(created_at))
+                                                        * 86400) AS INTEGER)),
+                        next_repage_at = NULL
+                    WHERE id = ? AND acked_at IS NULL AND escalated_at IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM incidents i
+                                        WHERE i.number = reports.incident
+                                            AND i.state = 'selesai')
+                    RETURNING *
+                    """,
+                    (user_id, name, when, when, number),
+                )
+            )
+            if not rows:
+                return None
+            report = report_from_row(rows[0])
+            if report.incident is not None:
+                await take_up_in(conn, report.incident, user_id, name, when)
+        return report
 
     async def unescalated(self, since: datetime) -> list[Report]:
         """Rawan/Darurat reports created since `since` that were never posted to the group (and

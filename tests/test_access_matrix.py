@@ -99,6 +99,7 @@ REFUSALS = {
 }  # fmt: skip
 CALLBACK_EXPECTED = {
     "daftar:role:camat": {PRIVATE: PEOPLE},
+    "lapor:0000:cancel": {PRIVATE: frozenset({"petugas"})},
     "reg:ok:9002": {PRIVATE: ADMINS},
     "reg:no:9002": {PRIVATE: ADMINS},
     "pg:1:-1": {PRIVATE: ADMINS},
@@ -107,6 +108,9 @@ CALLBACK_EXPECTED = {
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
     },
     "upd:1": {PRIVATE: frozenset({"petugas", "koordinator"}) | ADMINS},
+    # A stale incident's question (issue 16): whoever may update (on) or close (end) it.
+    "stale:1:on": {PRIVATE: frozenset({"petugas", "koordinator"}) | ADMINS},
+    "stale:1:end": {PRIVATE: frozenset({"petugas", "koordinator"}) | ADMINS},
     "ins:0:-1": {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
@@ -117,7 +121,7 @@ CALLBACK_EXPECTED = {
     },
 }
 TABLES = ("members", "reports", "audit_log", "bot_settings", "drafts", "admin_notices",
-          "incidents", "incident_events")  # fmt: skip
+          "incidents", "incident_events", "incident_chases")  # fmt: skip
 
 
 @dataclass
@@ -245,6 +249,13 @@ def test_the_matrix_covers_every_command_of_the_table() -> None:
     table = command_table()
     declared = {n for c in table.commands for n in (c.name, *c.aliases)}
     assert declared == set(EXPECTED), "a new command needs its expected access written here"
+
+
+def test_the_matrix_covers_every_kind_of_button() -> None:
+    from bot.access import CALLBACKS
+
+    kinds = {data.split(":", 1)[0] for data in CALLBACK_EXPECTED}
+    assert kinds == set(CALLBACKS), "a new button needs its expected access written here"
 
 
 async def test_forged_approval_changes_nothing(world: World) -> None:

@@ -72,5 +72,6 @@ SELESAI = CommandText(
 )
 BUKA = CommandText("buka kembali insiden", "<code>/buka 12</code> — buka kembali insiden #12")
 INSIDEN = CommandText(
-    "insiden yang masih terbuka", "/insiden [kecamatan] — insiden terbuka, terparah dulu"
+    "insiden yang masih terbuka",
+    "/insiden [kecamatan] — insiden terbuka, yang paling parah di atas",
 )

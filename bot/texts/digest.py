@@ -110,7 +110,7 @@ def _incident_line(snapshot: DigestSnapshot, brief: IncidentBrief) -> str:
         f"{_category(incident.category)} · {duration(snapshot.end - incident.opened_at)} · {state}"
     )
     if snapshot.is_stale(incident):
-        line += f" · 💤 {duration(snapshot.end - incident.last_activity)} tanpa perkembangan"
+        line += f" · 💤 {duration(snapshot.end - incident.last_news)} tanpa perkembangan"
     if brief.text.strip():
         line += f"\n    <i>{snippet(brief.text)}</i>"
     return line

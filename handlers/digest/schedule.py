@@ -93,6 +93,7 @@ async def load_snapshot(
         resolved=resolved,
         resolved_total=resolved_total,
         resolved_since=since,
+        stale_after=timedelta(hours=services.settings.incident_stale_hours),
         late_slot=late_slot,
         open_levels=await incidents.worst_open(),
     )
