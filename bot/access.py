@@ -140,6 +140,8 @@ CALLBACKS: dict[str, Rule] = {
     # "➕ Perkembangan" on a receipt: the handler checks the incident's kecamatan.
     "upd": Rule(private=frozenset({Access.PETUGAS}) | STAFF),
     "ins": READERS,  # pages of /insiden
+    # /logistik's buttons and dialogs: the handler checks the kecamatan is the officer's own.
+    "lg": Rule(private=frozenset({Access.PETUGAS})),
 }
 
 

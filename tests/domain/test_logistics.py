@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot import texts
 from bot.logistics import load_plan
 from bot.regions import load_region
 from domain.enums import Level, Role
@@ -39,6 +40,8 @@ from domain.logistics import (
     split_kecamatan,
     stage_state,
 )
+from domain.parsing import utf16_len
+from emulator.html import parse_html
 
 WITA = ZoneInfo("Asia/Makassar")
 REGION = load_region()
@@ -345,3 +348,39 @@ def test_split_kecamatan_takes_the_longest_name() -> None:
     assert split_kecamatan("sangatta selatan banjir", REGION) == ("Sangatta Selatan", "banjir")
     assert split_kecamatan("banjir di telen", REGION) == (None, "banjir di telen")
 
+
+def test_the_grid_of_18_kecamatan_and_5_stages_fits_one_message_at_worst() -> None:
+    """Every stage late, every stage with open kendala: still one message, one short line per
+    kecamatan (readable on a phone), the late details cut to what fits."""
+    planned = {(s.key, k): NOW - timedelta(days=2) for s in PLAN.stages for k in REGION.kecamatan}
+    kendala = [
+        Kendala(1000 + i, k, s.key, Level.DARURAT, True, NOW)
+        for i, (k, s) in enumerate((k, s) for k in REGION.kecamatan for s in PLAN.stages)
+    ]
+    board = build_board(PLAN, REGION.kecamatan, planned, [], kendala, NOW)
+    text = texts.logistik_grid(board, "Kabupaten Kutai Timur", WITA, admin=True)
+    assert utf16_len(text) <= 4096
+    plain = parse_html(text)
+    grid = [line for line in plain.splitlines() if line.startswith("⚠️⚠️⚠️⚠️⚠️")]
+    assert len(grid) == 18
+    assert max(len(line) for line in grid) <= 60
+    assert grid[0] == "⚠️⚠️⚠️⚠️⚠️ Batu Ampar 🚧 #1000, #1001, #1002 +2"
+    assert "… dan " in plain
+    assert plain.endswith("<kecamatan atau semua> <tanggal> <jam>")
+
+
+def test_late_announcements_and_the_digest_section_stay_within_telegram_limits() -> None:
+    planned = {(s.key, k): NOW - timedelta(hours=1) for s in PLAN.stages for k in REGION.kecamatan}
+    board = build_board(PLAN, REGION.kecamatan, planned, [], [], NOW)
+    late = list(board.statuses())
+    parts = texts.logistik_late_announcement(late, NOW, WITA)
+    assert all(utf16_len(part) <= 4096 for part in parts)
+    assert sum(part.count("• ") for part in parts) == 90
+    due = due_for_digest(board)
+    assert due is not None
+    blocks = texts.logistik_digest_blocks(due, WITA)
+    assert len(blocks) == 1 + 18
+    assert parse_html(blocks[1]) == (
+        "⚠️ Batu Ampar: tahap 1 terlambat 1 jam; tahap 2 terlambat 1 jam; tahap 3 terlambat "
+        "1 jam; tahap 4 terlambat 1 jam; tahap 5 terlambat 1 jam"
+    )
