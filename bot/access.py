@@ -143,6 +143,8 @@ CALLBACKS: dict[str, Rule] = {
     # "Masih berlangsung" / "Sudah selesai" on a stale incident's question: likewise.
     "stale": Rule(private=frozenset({Access.PETUGAS}) | STAFF),
     "ins": READERS,  # pages of /insiden
+    # /logistik's buttons and dialogs: the handler checks the kecamatan is the officer's own.
+    "lg": Rule(private=frozenset({Access.PETUGAS})),
 }
 
 

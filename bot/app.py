@@ -37,6 +37,9 @@ from domain.regions import Region
 from handlers import dialogs, fallback
 from handlers.admin import backup
 from handlers.digest import jadwal, rekap, schedule
+from handlers.logistik import confirm as logistik_confirm
+from handlers.logistik import late as logistik_late
+from handlers.logistik import logistik
 from handlers.reading import export, queries
 from handlers.reading import incidents as insiden
 from handlers.registry import coordination, daftar, impor, members, start
@@ -68,6 +71,9 @@ FEATURES = (
     export,
     jadwal,
     backup,
+    logistik,
+    logistik_confirm,
+    logistik_late,
     schedule,
     dialogs,
     fallback,

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any, NamedTuple
 
+from bot.logistics import load_plan
 from bot.settings import Settings, parse_times
 from bot.throttle import AnswerThrottle, FormThrottle
+from domain.logistics import LogisticsPlan
 from domain.regions import Region
 from storage.audit import AuditRepo
 from storage.config import (
@@ -27,6 +29,7 @@ from storage.drafts import DraftRepo
 from storage.health import HealthRepo
 from storage.inbox import InboxRepo
 from storage.incidents import IncidentRepo
+from storage.logistics import LogisticsRepo
 from storage.members import MemberRepo
 from storage.queries import QueryRepo
 from storage.receipts import ReceiptRepo
@@ -67,6 +70,8 @@ class Unrecorded:
     digest_parts: dict[str, int] = field(default_factory=dict)
     # (incident, period, user id) of a chase question Telegram took -> its message id.
     chases: dict[tuple[int, datetime, int], int] = field(default_factory=dict)
+    # Late-logistics announcement id -> number of parts delivered.
+    logistics_parts: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -132,6 +137,9 @@ class Services:
     receipts: ReceiptRepo
     health: HealthRepo
     incidents: IncidentRepo
+    logistics: LogisticsRepo
+    # The logistics chain, TPS counts and planned deadlines of the logistics file.
+    logistics_plan: LogisticsPlan
     clock: Clock
     admin_settings: AdminSettings = field(default_factory=lambda: AdminSettings(None))
     runtime: RuntimeState = field(default_factory=RuntimeState)
@@ -175,6 +183,8 @@ class Services:
             receipts=ReceiptRepo(db),
             health=HealthRepo(db),
             incidents=IncidentRepo(db),
+            logistics=LogisticsRepo(db),
+            logistics_plan=load_plan(settings.logistics_file, region, settings.timezone),
             clock=clock,
             admin_settings=admin_settings,
         )

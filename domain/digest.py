@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from domain.enums import FIELD_ROLES, Level, Role
 from domain.incidents import DEFAULT_STALE_AFTER, Incident, IncidentBrief, condition
+from domain.logistics import LogisticsDue
 from domain.regions import Region
 from domain.reports import GroupCount
 
@@ -61,6 +62,8 @@ class DigestSnapshot:
     resolved_since: datetime | None = None
     stale_after: timedelta = DEFAULT_STALE_AFTER
     late_slot: datetime | None = None
+    # Logistics stages late or due within 48 hours (None: nothing due, no section).
+    logistics: LogisticsDue | None = None
 
     @property
     def total(self) -> int:

@@ -15,6 +15,7 @@ from bot.access import PEOPLE, Access, Rule
 from bot.commands import LATE, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
 from bot.texts import commands as help_texts
+from handlers.logistik import confirm as logistik
 from handlers.registry import daftar
 from handlers.reports import form as lapor_form
 from handlers.reports import incidents
@@ -29,16 +30,19 @@ FLOWS: dict[str, InputHandler] = {
     daftar.FLOW: daftar.daftar_input,
     lapor_form.FLOW: lapor_form.form_input,
     incidents.FLOW: incidents.update_input,
+    logistik.FLOW: logistik.logistik_input,
 }
 CANCELLED: dict[str, str] = {
     daftar.FLOW: texts.DAFTAR_CANCELLED,
     lapor_form.FLOW: texts.FORM_CANCELLED,
     incidents.FLOW: texts.UPDATE_CANCELLED,
+    logistik.FLOW: texts.LOGISTIK_CANCELLED,
 }
 EXPIRED: dict[str, str] = {
     daftar.FLOW: texts.DAFTAR_EXPIRED,
     lapor_form.FLOW: texts.FORM_EXPIRED,
     incidents.FLOW: texts.UPDATE_EXPIRED,
+    logistik.FLOW: texts.LOGISTIK_EXPIRED,
 }
 # A dialog nobody touched for this long is discarded (and its user told).
 IDLE_LIMIT = timedelta(minutes=30)

@@ -1,7 +1,7 @@
 """Every command and button x every kind of sender x every kind of chat.
 
-The expectations below are written from the specification (issue #3; incidents: issue #16),
-not derived from the production rule table, so a wrong rule fails here.
+The expectations below are written from the specification (issue #3; incidents: issue #16;
+logistics: issue #20), not derived from the production rule table, so a wrong rule fails here.
 """
 
 from __future__ import annotations
@@ -61,6 +61,13 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
     },
+    # Issue 20: officers see and confirm their kecamatan's chain privately; koordinators and
+    # admins see the grid privately and in the coordination group (planning deadlines and
+    # withdrawing others' confirmations: admins, checked by the handler).
+    "logistik": {
+        PRIVATE: frozenset({"petugas", "koordinator"}) | ADMINS,
+        COORDINATION: frozenset({"koordinator"}) | ADMINS,
+    },
     **{
         command: {
             PRIVATE: frozenset({"koordinator"}) | ADMINS,
@@ -115,13 +122,20 @@ CALLBACK_EXPECTED = {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
     },
+    # The logistics buttons and dialogs: officers only, in their private chat (kecamatan 1 is
+    # Bengalon, the petugas's own).
+    "lg:ok:gudang_ppk:1": {PRIVATE: frozenset({"petugas"})},
+    "lg:kd:gudang_ppk:1": {PRIVATE: frozenset({"petugas"})},
+    "lg:sv:0000": {PRIVATE: frozenset({"petugas"})},
     "v:1:0": {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
     },
 }
 TABLES = ("members", "reports", "audit_log", "bot_settings", "drafts", "admin_notices",
-          "incidents", "incident_events", "incident_chases")  # fmt: skip
+          "incidents", "incident_events", "incident_chases", "logistics_confirmations",
+          "logistics_deadlines", "logistics_kendala", "logistics_announcements",
+          "logistics_late")  # fmt: skip
 
 
 @dataclass

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import replace
 from datetime import datetime, time, timedelta, tzinfo
 
 from telegram import Bot
@@ -33,6 +34,7 @@ from domain.digest import (
     build_snapshot,
     day_bounds,
 )
+from domain.logistics import due_for_digest
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +84,7 @@ async def load_snapshot(
     open_now, open_total = await incidents.open_briefs(INCIDENT_LIMIT)
     since = resolved_since or start
     resolved, resolved_total = await incidents.resolved_briefs(since, until, RESOLVED_LIMIT)
-    return build_snapshot(
+    snapshot = build_snapshot(
         services.region,
         counts,
         start,
@@ -97,6 +99,10 @@ async def load_snapshot(
         late_slot=late_slot,
         open_levels=await incidents.worst_open(),
     )
+    if not end_inclusive:
+        return snapshot  # a past day: what is due in logistics belongs to the present
+    board = await services.logistics.board(services.logistics_plan, services.region, end)
+    return replace(snapshot, logistics=due_for_digest(board))
 
 
 async def load_status(services: Services, start: datetime, end: datetime) -> DigestSnapshot:

@@ -60,6 +60,9 @@ async def ekspor_cmd(update: Update, context: PoskoContext) -> None:
     await message.reply_text(texts.EKSPOR_WORKING)
     # Phone numbers and people not (or no longer) active are the admins' member directory.
     directory = context.actor.is_admin and message.chat.type == Chat.PRIVATE
+    board = await services.logistics.board(
+        services.logistics_plan, services.region, services.clock()
+    )
     with tempfile.TemporaryDirectory(prefix="posko-ekspor-") as folder:
         files = await asyncio.to_thread(
             build_export,
@@ -69,6 +72,7 @@ async def ekspor_cmd(update: Update, context: PoskoContext) -> None:
             tz,
             Path(folder),
             directory=directory,
+            logistics=texts.logistics_rows(board, tz),
         )
         for path, kind in ((files.csv_path, "CSV"), (files.xlsx_path, "Excel")):
             with path.open("rb") as handle:
@@ -121,9 +125,9 @@ COMMANDS = (
         READERS,
         help_texts.EKSPOR.menu,
         help_texts.EKSPOR.help,
-        "a CSV (UTF-8 with BOM) and an XLSX workbook (Laporan, Petugas, Ringkasan Harian) of the "
-        "WITA days given (default today, at most 366); outside an admin's private chat the "
-        "Petugas sheet has active members only and no phone numbers",
+        "a CSV (UTF-8 with BOM) and an XLSX workbook (Laporan, Petugas, Ringkasan Harian, "
+        "Logistik) of the WITA days given (default today, at most 366); outside an admin's "
+        "private chat the Petugas sheet has active members only and no phone numbers",
         usage="[dari] [sampai]",
         menu=STAFF_MENU,
     ),

@@ -98,12 +98,14 @@ def build_export(
     folder: Path,
     *,
     directory: bool = False,
+    logistics: Sequence[Sequence[object]] = (),
 ) -> ExportFiles:
     """Writes `laporan_<first>_<last>.csv` and `.xlsx` for the local days first..last.
 
     The reports are read once and each row goes to both files, so the query and the
     conversion of every row run once for the two files. The Petugas sheet lists active members
-    without phone numbers, unless `directory` (an admin's private chat) asks for everyone.
+    without phone numbers, unless `directory` (an admin's private chat) asks for everyone. The
+    Logistik sheet has the `logistics` rows (texts.logistics_rows), read before the thread.
     """
     start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
@@ -133,6 +135,7 @@ def build_export(
                 _write_cells(sheet, count, values)
         _members_sheet(workbook, conn, tz, bold, directory=directory)
         _summary_sheet(workbook, conn, span, tz, first, last, bold)
+        _logistics_sheet(workbook, logistics, bold)
     private_file(xlsx_path)  # written by XlsxWriter with the default mode
     return ExportFiles(csv_path, xlsx_path, count)
 
@@ -159,6 +162,19 @@ def _members_sheet(
             _local(row["last_report_at"], tz),
         ]
         members.write_row(index, 0, [*cells, row["phone"] or ""] if directory else cells)
+
+
+def _logistics_sheet(
+    workbook: xlsxwriter.Workbook,
+    rows: Sequence[Sequence[object]],
+    bold: xlsxwriter.format.Format,
+) -> None:
+    """Kecamatan x logistics stage: state, deadline, time and officer of the confirmation."""
+    sheet = workbook.add_worksheet(texts.SHEET_LOGISTICS)
+    sheet.write_row(0, 0, texts.LOGISTICS_COLUMNS, bold)
+    sheet.set_column(2, 2, 28)
+    for index, values in enumerate(rows, start=1):
+        _write_cells(sheet, index, values)
 
 
 def _summary_sheet(
