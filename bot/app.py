@@ -37,7 +37,7 @@ from domain.regions import Region
 from handlers import dialogs, fallback
 from handlers.admin import backup
 from handlers.digest import jadwal, rekap, schedule
-from handlers.reading import export, queries
+from handlers.reading import export, kinerja, queries
 from handlers.reading import incidents as insiden
 from handlers.registry import coordination, daftar, impor, members, start
 from handlers.reports import escalation, form, history, incidents, quick, receipts
@@ -64,6 +64,7 @@ FEATURES = (
     rekap,
     queries,
     insiden,
+    kinerja,
     export,
     jadwal,
     backup,

@@ -44,7 +44,8 @@ def incident_from_row(row: sqlite3.Row) -> Incident:
     )
 
 
-def _event_from_row(row: sqlite3.Row) -> IncidentEvent:
+def event_from_row(row: sqlite3.Row) -> IncidentEvent:
+    """Builds a timeline step from a row of `incident_events`."""
     return IncidentEvent(
         incident=row["incident"],
         kind=EventKind(row["kind"]),
@@ -126,7 +127,7 @@ class IncidentRepo:
         rows = await self._db.fetchall(
             "SELECT * FROM incident_events WHERE incident = ? ORDER BY at, id", (number,)
         )
-        return [_event_from_row(row) for row in rows]
+        return [event_from_row(row) for row in rows]
 
     async def raised_unposted(self, since: datetime) -> list[int]:
         """Open incidents raised to Rawan/Darurat since `since` whose alert was never posted."""

@@ -75,6 +75,7 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
             "ekspor",
             "grafik",
             "insiden",
+            "kinerja",
         )
     },
 }
