@@ -40,7 +40,7 @@ from handlers.digest import jadwal, rekap, schedule
 from handlers.logistik import confirm as logistik_confirm
 from handlers.logistik import late as logistik_late
 from handlers.logistik import logistik
-from handlers.reading import export, queries
+from handlers.reading import export, kinerja, queries
 from handlers.reading import incidents as insiden
 from handlers.registry import coordination, daftar, impor, members, start
 from handlers.reports import escalation, form, history, incidents, quick, receipts, stale
@@ -68,6 +68,7 @@ FEATURES = (
     rekap,
     queries,
     insiden,
+    kinerja,
     export,
     jadwal,
     backup,

@@ -82,6 +82,7 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
             "ekspor",
             "grafik",
             "insiden",
+            "kinerja",
         )
     },
 }
