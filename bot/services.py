@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from bot.settings import Settings, parse_times
 from bot.throttle import AnswerThrottle, FormThrottle
 from domain.regions import Region
+from storage.arahan import ArahanRepo
 from storage.audit import AuditRepo
 from storage.config import (
     COORDINATION_CHAT,
@@ -127,6 +128,7 @@ class Services:
     receipts: ReceiptRepo
     health: HealthRepo
     incidents: IncidentRepo
+    arahan: ArahanRepo
     clock: Clock
     admin_settings: AdminSettings = field(default_factory=lambda: AdminSettings(None))
     runtime: RuntimeState = field(default_factory=RuntimeState)
@@ -170,6 +172,7 @@ class Services:
             receipts=ReceiptRepo(db),
             health=HealthRepo(db),
             incidents=IncidentRepo(db),
+            arahan=ArahanRepo(db),
             clock=clock,
             admin_settings=admin_settings,
         )
