@@ -140,6 +140,11 @@ CALLBACKS: dict[str, Rule] = {
     # "➕ Perkembangan" on a receipt: the handler checks the incident's kecamatan.
     "upd": Rule(private=frozenset({Access.PETUGAS}) | STAFF),
     "ins": READERS,  # pages of /insiden
+    # Arahan: the sender's form and preview; an officer's ✅ Dipahami and 💬 Tanggapi (the
+    # handler checks the presser is a recipient, on their own copy); who has not confirmed.
+    "arahan": Rule(private=STAFF),
+    "arh": Rule(private=frozenset({Access.PETUGAS})),
+    "arl": READERS,
 }
 
 

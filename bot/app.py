@@ -34,7 +34,7 @@ from bot.services import Clock, Services, system_clock
 from bot.settings import Settings
 from bot.transport import QueuedRequest, UpdatesRequest
 from domain.regions import Region
-from handlers import dialogs, fallback
+from handlers import arahan, dialogs, fallback
 from handlers.admin import backup
 from handlers.digest import jadwal, rekap, schedule
 from handlers.reading import export, queries
@@ -65,6 +65,7 @@ FEATURES = (
     queries,
     insiden,
     export,
+    arahan,
     jadwal,
     backup,
     schedule,

@@ -403,10 +403,12 @@ class ArahanRepo:
             cursor = await conn.execute(
                 """
                 UPDATE arahan_recipients SET state = 'delivered', message_id = ?,
-                    delivered_at = ?, attempts = attempts + 1
+                    delivered_at = ?, attempts = attempts + 1,
+                    -- a copy that arrives after a reminder round is not reminded for it
+                    reminded = (SELECT reminders_done FROM arahan WHERE id = ?)
                 WHERE arahan = ? AND user_id = ? AND state = 'pending'
                 """,
-                (message_id, to_sql_time(now), number, user_id),
+                (message_id, to_sql_time(now), number, number, user_id),
             )
             return cursor.rowcount == 1
 
@@ -562,6 +564,26 @@ class ArahanRepo:
                 (to_sql_time(now), number),
             )
             return cursor.rowcount == 1
+
+    async def reminders_left(self, since: datetime, rounds: dict[str, int]) -> list[int]:
+        """Arahan sent since `since` whose last claimed reminder round was interrupted: someone
+        delivered and unconfirmed was not reminded in it, or the last round's list is unsent.
+        `rounds`: reminder rounds per urgency (domain.arahan.Urgency.reminders)."""
+        rows = await self._db.fetchall(
+            """
+            SELECT a.id FROM arahan a
+            WHERE a.reminders_done > 0 AND a.created_at >= ? AND (
+                (a.final_list_at IS NULL AND a.reminders_done >= CASE a.urgency
+                    WHEN 'segera' THEN ? ELSE ? END)
+                OR EXISTS (
+                    SELECT 1 FROM arahan_recipients r
+                    WHERE r.arahan = a.id AND r.state = 'delivered'
+                        AND r.confirmed_at IS NULL AND r.reminded < a.reminders_done))
+            ORDER BY a.id
+            """,
+            (to_sql_time(since), rounds["segera"], rounds["biasa"]),
+        )
+        return [int(row["id"]) for row in rows]
 
     # --- answers --------------------------------------------------------------------------
 
