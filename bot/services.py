@@ -190,6 +190,12 @@ class Services:
         self.runtime.background.add(task)
         task.add_done_callback(self._finished)
 
+    def track(self, task: asyncio.Task[None]) -> None:
+        """Counts a task made elsewhere (e.g. by `Application.create_task`, which a stop
+        awaits) as background work, so `drain` waits for it too; it reports its own errors."""
+        self.runtime.background.add(task)
+        task.add_done_callback(self.runtime.background.discard)
+
     def _finished(self, task: asyncio.Task[None]) -> None:
         self.runtime.background.discard(task)
         if not task.cancelled() and task.exception() is not None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from domain.arahan import ArahanShort
 from domain.enums import FIELD_ROLES, Level, Role
 from domain.incidents import condition
 from domain.regions import Region
@@ -76,6 +77,8 @@ class DigestSnapshot:
     notable_total: int = 0
     pending: tuple[PendingEscalation, ...] = ()
     late_slot: datetime | None = None
+    # Arahan of the last 24 hours that not every recipient has confirmed (issue 17).
+    arahan: tuple[ArahanShort, ...] = ()
 
     @property
     def total(self) -> int:

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from datetime import datetime, time
 from html import escape
 
+from bot.texts.arahan import arahan_digest_blocks
 from bot.texts.common import (
     LEVEL_EMOJI,
     LEVEL_LABEL,
@@ -137,6 +138,7 @@ def render_digest(snapshot: DigestSnapshot, limit: int = MESSAGE_LIMIT) -> list[
             for p in snapshot.pending
         ],
     )
+    blocks += arahan_digest_blocks(snapshot.arahan, snapshot.end)
     notable_lines = [
         f"#{n.number} {LEVEL_EMOJI[n.level]} <b>{escape(n.kecamatan)}</b> · "
         f"{category_label(n.category)} · {snippet(n.text)}"

@@ -25,10 +25,11 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import ChatMigrated, Forbidden, TelegramError
 
 from bot import texts
+from bot.context import PoskoApp
 from bot.delivery import is_permanent
 from bot.notify import follow_migration, send_group
 from bot.services import Services
-from handlers.arahan.runtime import ArahanRuntime, paced
+from handlers.arahan.runtime import ArahanRuntime, paced, start_round
 from handlers.arahan.tally import header_of, send_tally, tally_changed
 from storage.arahan import Arahan, Recipient
 
@@ -150,7 +151,7 @@ async def _failed(
 ) -> None:
     """Records a refused copy: unreachable when final, else one more attempt for later."""
     repo, number, user_id = services.arahan, arahan.number, recipient.user_id
-    reason = f"{type(exc).__name__}: {exc.message}"
+    reason = exc.message
     if is_permanent(exc):
         await repo.unreachable(number, user_id, reason, services.clock())
         if isinstance(exc, Forbidden) and "blocked" in exc.message.casefold():
@@ -192,9 +193,7 @@ async def post_group_copy(bot: Bot, services: Services, arahan: Arahan) -> None:
         await services.arahan.set_group_message(arahan.number, posted.chat_id, posted.message_id)
 
 
-async def resume(
-    bot: Bot, services: Services, state: ArahanRuntime, keep_going: KeepGoing
-) -> None:
+async def resume(app: PoskoApp, bot: Bot, services: Services, state: ArahanRuntime) -> None:
     """Takes up rounds interrupted by a stop, a crash or a fault (not those running now)."""
     now = services.clock()
     for number in await services.arahan.sending():
@@ -207,7 +206,7 @@ async def resume(
             await _give_up(services, arahan)
             continue
         logger.info("Arahan #%s: resuming its delivery", number)
-        services.spawn(deliver(bot, services, state, number, keep_going))
+        start_round(app, services, deliver(bot, services, state, number, lambda: app.running))
 
 
 async def _give_up(services: Services, arahan: Arahan) -> None:

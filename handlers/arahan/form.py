@@ -39,7 +39,7 @@ from domain.enums import FIELD_ROLES, Role
 from domain.parsing import command_args, is_blank, utf16_len
 from handlers.arahan import delivery
 from handlers.arahan.reminders import app_of, plan_reminder
-from handlers.arahan.runtime import runtime_of
+from handlers.arahan.runtime import runtime_of, start_round
 from storage.arahan import Attachment, NewArahan, NoRecipients
 from storage.drafts import Draft
 
@@ -411,10 +411,12 @@ async def _send(context: PoskoContext, query: CallbackQuery, draft: Draft) -> No
     )
     app = app_of(context)
     plan_reminder(app, services, arahan.number, arahan.next_reminder_at)
-    services.spawn(
+    start_round(
+        app,
+        services,
         delivery.deliver(
             context.bot, services, runtime_of(app.bot_data), arahan.number, lambda: app.running
-        )
+        ),
     )
 
 

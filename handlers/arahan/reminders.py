@@ -28,7 +28,7 @@ from bot.notify import admin_ids, tell
 from bot.services import Services
 from domain.arahan import Urgency, reminder_due
 from handlers.arahan import delivery
-from handlers.arahan.runtime import ArahanRuntime, paced, runtime_of
+from handlers.arahan.runtime import ArahanRuntime, paced, runtime_of, start_round
 from handlers.arahan.tally import page_markup, unconfirmed_pages
 from storage.arahan import Arahan, Recipient
 
@@ -196,7 +196,9 @@ async def reminder_job(context: PoskoContext) -> None:
 
 def _spawn_remind(context: PoskoContext, number: int) -> None:
     app, services = app_of(context), context.services
-    services.spawn(
+    start_round(
+        app,
+        services,
         remind(
             context.bot,
             services,
@@ -204,7 +206,7 @@ def _spawn_remind(context: PoskoContext, number: int) -> None:
             number,
             lambda: app.running,
             lambda n, at: plan_reminder(app, services, n, at),
-        )
+        ),
     )
 
 
@@ -212,7 +214,7 @@ async def catch_up_job(context: PoskoContext) -> None:
     """Resumes deliveries and reminder rounds, and plans the reminder jobs, from the database."""
     app, services = app_of(context), context.services
     state = runtime_of(app.bot_data)
-    await delivery.resume(context.bot, services, state, lambda: app.running)
+    await delivery.resume(app, context.bot, services, state)
     now = services.clock()
     for arahan in await services.arahan.due_reminders(now):
         _spawn_remind(context, arahan.number)

@@ -9,10 +9,12 @@ the database refused (recorded later, never sent again).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from bot.context import PoskoApp
+from bot.services import Services
 from bot.transport import CONNECTIONS
 
 ARAHAN_KEY = "arahan"
@@ -40,7 +42,7 @@ class TallyEdits:
 class ArahanRuntime:
     """Arahan work in flight in this process."""
 
-    tally_every: float = TALLY_EVERY
+    tally_every: float = field(default_factory=lambda: TALLY_EVERY)
     workers: int = WORKERS
     # Arahan whose delivery round, or reminder round, runs now.
     rounds: set[int] = field(default_factory=set)
@@ -56,6 +58,19 @@ def runtime_of(bot_data: dict[Any, Any]) -> ArahanRuntime:
     if not isinstance(state, ArahanRuntime):
         state = bot_data[ARAHAN_KEY] = ArahanRuntime()
     return state
+
+
+def start_round(app: PoskoApp, services: Services, work: Coroutine[Any, Any, None]) -> None:
+    """Runs a delivery or reminder round beside update handling, as work a stop waits for.
+
+    `Application.create_task`: a stop (bot.runner, within its grace period) awaits it, and a
+    round stops starting copies once the application stops running, so the copies in flight
+    are finished and recorded before the process ends. Errors reach the error handler.
+    """
+    if not app.running:  # stopping: the next start's catch-up takes it up
+        work.close()
+        return
+    services.track(app.create_task(work, name="arahan round"))
 
 
 async def paced(

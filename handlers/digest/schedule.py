@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import replace
 from datetime import datetime, time, timedelta, tzinfo
 
 from telegram import Bot
@@ -49,6 +50,8 @@ REMINDER_RESUME_WINDOW = timedelta(hours=2)
 # The scheduler never fires early, but allow for clock jitter at the slot boundary.
 SLOT_TOLERANCE = timedelta(seconds=5)
 DIGEST, REMINDER = "digest", "reminder"
+# The digest lists arahan of this long before its end still short of full confirmation.
+ARAHAN_WINDOW = timedelta(hours=24)
 
 
 def _until(end: datetime, end_inclusive: bool) -> datetime:
@@ -80,7 +83,7 @@ async def load_snapshot(
     notable, notable_total = await reports.notable(start, until, NOTABLE_LIMIT)
     corrections = await reports.corrections([r.number for r in notable])
     pending = await reports.unacknowledged()
-    return build_snapshot(
+    snapshot = build_snapshot(
         services.region,
         counts,
         start,
@@ -101,6 +104,8 @@ async def load_snapshot(
         late_slot=late_slot,
         open_levels=await services.incidents.worst_open(),
     )
+    arahan = await services.arahan.short_of_confirmation(until - ARAHAN_WINDOW, until)
+    return replace(snapshot, arahan=tuple(arahan))
 
 
 async def load_status(services: Services, start: datetime, end: datetime) -> DigestSnapshot:

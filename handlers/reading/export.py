@@ -121,7 +121,8 @@ COMMANDS = (
         READERS,
         help_texts.EKSPOR.menu,
         help_texts.EKSPOR.help,
-        "a CSV (UTF-8 with BOM) and an XLSX workbook (Laporan, Petugas, Ringkasan Harian) of the "
+        "a CSV (UTF-8 with BOM) and an XLSX workbook (Laporan, Petugas, Ringkasan Harian, Arahan, "
+        "Penerima Arahan) of the "
         "WITA days given (default today, at most 366); outside an admin's private chat the "
         "Petugas sheet has active members only and no phone numbers",
         usage="[dari] [sampai]",

@@ -21,6 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from bot import texts
 from domain.enums import Level, Role
+from handlers.arahan.sheet import write_arahan_sheets
 from storage.db import private_file, to_sql_time
 from storage.export import daily_levels, member_rows, open_reader, report_rows
 
@@ -133,6 +134,7 @@ def build_export(
                 _write_cells(sheet, count, values)
         _members_sheet(workbook, conn, tz, bold, directory=directory)
         _summary_sheet(workbook, conn, span, tz, first, last, bold)
+        write_arahan_sheets(workbook, conn, span, tz, bold)
     private_file(xlsx_path)  # written by XlsxWriter with the default mode
     return ExportFiles(csv_path, xlsx_path, count)
 

@@ -3,10 +3,7 @@ kecamatan; one confirms, one answers, the third is reminded at the deadline."""
 
 from __future__ import annotations
 
-import pytest
-
 from emulator import FakeChat, FakeTelegram, FakeUser, SentMessage
-from handlers.arahan.runtime import runtime_of
 from tests.conftest import Enlist
 from tests.handlers.reports.test_escalation import add_coordinator
 from tests.harness import FakeClock, Posko
@@ -27,13 +24,6 @@ def tally_line(message: SentMessage) -> str:
     return next(line for line in message.text.splitlines() if line.startswith("📊"))
 
 
-@pytest.fixture
-def instant_tally(posko: Posko) -> None:
-    """Tallies are edited at once (their 5-second coalescing has a test of its own)."""
-    runtime_of(posko.app.bot_data).tally_every = 0
-
-
-@pytest.mark.usefixtures("instant_tally")
 async def test_the_story_of_the_issue(
     posko: Posko, enlist: Enlist, fake: FakeTelegram, admin: FakeUser, group: FakeChat,
     clock: FakeClock,

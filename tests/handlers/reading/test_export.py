@@ -42,7 +42,9 @@ async def test_export_csv_and_xlsx(
     )  # fmt: skip
     assert rows[1]["keterangan"] == "hari ini <b>bentrok</b> 🔥"
     workbook = openpyxl.load_workbook(io.BytesIO(document_bytes(xlsx_message)), read_only=True)
-    assert workbook.sheetnames == ["Laporan", "Petugas", "Ringkasan Harian"]
+    assert workbook.sheetnames == [
+        "Laporan", "Petugas", "Ringkasan Harian", "Arahan", "Penerima Arahan",
+    ]  # fmt: skip
     report_rows = list(workbook["Laporan"].values)
     assert report_rows[0][:3] == ("nomor", "waktu", "kecamatan")
     assert [r[0] for r in report_rows[1:]] == [1, 2, 3]
