@@ -391,9 +391,19 @@ def unconfirmed_blocks(
     grouped: Sequence[tuple[str, Sequence[tuple[Role, Sequence[Unconfirmed]]]]],
     count: int,
     moment: datetime,
+    reminded: int | None = None,
 ) -> list[str]:
-    """Who has not confirmed arahan #number, by kecamatan and jabatan: one block a kecamatan."""
-    head = f"📋 <b>Arahan #{number}</b> — belum menekan Dipahami: {_n(count)} petugas"
+    """Who has not confirmed arahan #number, by kecamatan and jabatan: one block a kecamatan.
+
+    With `reminded` (the rounds done), the list sent after the last reminder."""
+    if reminded is not None:
+        times = "sekali" if reminded == 1 else f"{reminded} kali"
+        head = (
+            f"⚠️ <b>Arahan #{number}</b> — sudah diingatkan {times}, {_n(count)} petugas belum "
+            "menekan Dipahami"
+        )
+    else:
+        head = f"📋 <b>Arahan #{number}</b> — belum menekan Dipahami: {_n(count)} petugas"
     blocks = [f"{head}\n<i>per {wita(moment)}</i>"]
     if not count:
         return [f"{head}\n✅ Semua penerima sudah memahami."]
@@ -404,15 +414,6 @@ def unconfirmed_blocks(
             lines.append(f"{ROLE_LABEL.get(role, role.value)}: {names}")
         blocks.append("\n".join(lines))
     return blocks
-
-
-def final_list_intro(number: int, reminders: int, count: int) -> str:
-    """To the sender and the admins after the last reminder."""
-    times = "sekali" if reminders == 1 else f"{reminders} kali"
-    return (
-        f"⚠️ <b>Arahan #{number}</b>: sudah diingatkan {times}, {_n(count)} petugas belum "
-        "menekan Dipahami. Daftarnya di bawah."
-    )
 
 
 # --- reminders --------------------------------------------------------------------------------

@@ -401,11 +401,10 @@ async def _send(context: PoskoContext, query: CallbackQuery, draft: Draft) -> No
         await _answer(query, texts.STALE_BUTTON)
         return
     await _answer(query)
+    # The preview becomes the notice (the live tally follows as its own message): one new
+    # message in the sender's chat, not two at once.
     with contextlib.suppress(TelegramError):
-        await query.edit_message_reply_markup(None)
-    await context.bot.send_message(
-        draft.user_id, texts.arahan_sent(arahan.number, arahan.recipients)
-    )
+        await query.edit_message_text(texts.arahan_sent(arahan.number, arahan.recipients))
     logger.info(
         "Arahan #%s by %s to %s recipients", arahan.number, draft.user_id, arahan.recipients
     )

@@ -168,12 +168,11 @@ async def _final_list(bot: Bot, services: Services, arahan: Arahan) -> None:
     people = await services.arahan.unconfirmed(arahan.number)
     if not people:
         return
-    intro = texts.final_list_intro(arahan.number, arahan.urgency.reminders, len(people))
-    pages = await unconfirmed_pages(services, arahan.number)
+    rounds = arahan.urgency.reminders
+    pages = await unconfirmed_pages(services, arahan.number, rounds)
+    markup = page_markup(arahan.number, 0, len(pages), rounds)
     for chat_id in sorted({arahan.sender_id, *await admin_ids(services)}):
-        if await tell(bot, chat_id, intro) is None:
-            continue
-        await tell(bot, chat_id, pages[0], page_markup(arahan.number, 0, len(pages)))
+        await tell(bot, chat_id, pages[0], markup)
     logger.info("Arahan #%s: %s still unconfirmed after the last reminder", arahan.number,
                 len(people))  # fmt: skip
 

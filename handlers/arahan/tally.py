@@ -31,6 +31,9 @@ from storage.arahan import Arahan
 logger = logging.getLogger(__name__)
 
 _NUMBER = re.compile(r"#?(\d{1,12})\Z")
+# "arl:<arahan>:<page>" turns a page; ":n" opens the list as a new message (the tally's
+# button); ":f<rounds>" turns a page of the list sent after the last reminder.
+_LIST_DATA = re.compile(r"arl:(\d{1,12}):(\d{1,6})(?::(n|f\d{1,2}))?\Z")
 RECENT = 10
 
 
@@ -122,17 +125,22 @@ async def edit_tally(bot: Bot, services: Services, number: int) -> None:
         logger.info("Tally of arahan #%s not edited: %s", number, type(exc).__name__)
 
 
-async def unconfirmed_pages(services: Services, number: int) -> list[str]:
-    """Who has not confirmed arahan #number, by kecamatan and jabatan, as pages of a message."""
+async def unconfirmed_pages(
+    services: Services, number: int, reminded: int | None = None
+) -> list[str]:
+    """Who has not confirmed arahan #number, by kecamatan and jabatan, as pages of a message
+    (with `reminded`: headed as the list sent after the last reminder)."""
     people = await services.arahan.unconfirmed(number)
     grouped = by_kecamatan_and_role(people, services.region.kecamatan)
-    blocks = texts.unconfirmed_blocks(number, grouped, len(people), services.now())
+    blocks = texts.unconfirmed_blocks(number, grouped, len(people), services.now(), reminded)
     return split_messages(blocks)
 
 
-def page_markup(number: int, page: int, pages: int) -> InlineKeyboardMarkup | None:
-    """⬅️/➡️ through the list."""
-    return pager(f"arl:{number}", page, pages)
+def page_markup(
+    number: int, page: int, pages: int, reminded: int | None = None
+) -> InlineKeyboardMarkup | None:
+    """⬅️/➡️ through the list (the final list's pages keep its heading: ":f<rounds>")."""
+    return pager(f"arl:{number}", page, pages, f":f{reminded}" if reminded else "")
 
 
 async def send_unconfirmed(bot: Bot, services: Services, chat_id: int, number: int) -> None:
@@ -146,28 +154,26 @@ async def list_cb(update: Update, context: PoskoContext) -> None:
     query = update.callback_query
     if query is None or not query.data:
         return
-    parts = query.data.split(":")
-    if len(parts) not in (3, 4) or not all(p.isascii() and p.isdigit() for p in parts[1:3]):
-        await query.answer(texts.STALE_BUTTON)
-        return
-    number, page = int(parts[1]), int(parts[2])
+    match = _LIST_DATA.match(query.data)
     services = context.services
-    if len(parts[1]) > 12 or await services.arahan.get(number) is None:
+    if match is None or await services.arahan.get(int(match[1])) is None:
         await query.answer(texts.STALE_BUTTON)
         return
+    number, page = int(match[1]), int(match[2])
     with contextlib.suppress(TelegramError):
         await query.answer()
     message = query.message
     if not isinstance(message, Message):
         return
-    if len(parts) == 4:
+    if match[3] == "n":
         await send_unconfirmed(context.bot, services, message.chat_id, number)
         return
-    pages = await unconfirmed_pages(services, number)
+    reminded = int(match[3][1:]) if match[3] else None
+    pages = await unconfirmed_pages(services, number, reminded)
     page = min(page, len(pages) - 1)
     with contextlib.suppress(BadRequest):  # pressed twice: "not modified"
         await query.edit_message_text(
-            pages[page], reply_markup=page_markup(number, page, len(pages))
+            pages[page], reply_markup=page_markup(number, page, len(pages), reminded)
         )
 
 

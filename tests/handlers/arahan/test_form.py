@@ -69,7 +69,8 @@ async def test_the_guided_form_with_a_document(
         "Lampiran: 📄 dokumen (se-kesbangpol.pdf)",
     ]
     await kasat.press("✅ Kirim", preview)
-    assert kasat.texts()[-2:][0] == "✅ Arahan #1 sedang dikirim ke 2 petugas. Rekapnya di bawah."
+    assert preview.text == "✅ Arahan #1 sedang dikirim ke 2 petugas. Rekapnya di bawah."
+    assert preview.buttons() == []
     for officer in (telen, bengalon):
         document, text = officer.messages
         assert document.kind == "document"

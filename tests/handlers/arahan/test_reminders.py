@@ -53,11 +53,12 @@ async def test_segera_reminds_every_15_minutes_three_times_then_lists(
     clock.advance(minutes=15)  # 10.45
     await run_due(posko)
     assert reminders(slow)[2].startswith("⏰ Pengingat Arahan #1 (3/3)")
-    assert kasat.texts()[before].startswith(
-        "⚠️ Arahan #1: sudah diingatkan 3 kali, 1 petugas belum menekan Dipahami."
+    [listing] = kasat.texts()[before:]
+    assert listing.startswith(
+        "⚠️ Arahan #1 — sudah diingatkan 3 kali, 1 petugas belum menekan Dipahami\n"
     )
-    assert "Telen\nCamat: Lambat" in kasat.texts()[before + 1]
-    assert admin.texts()[-2].startswith("⚠️ Arahan #1: sudah diingatkan 3 kali")
+    assert "Telen\nCamat: Lambat" in listing
+    assert admin.texts()[-1] == listing
     clock.advance(hours=1)
     await posko.run_job("arahan catch up")
     await posko.settle()
@@ -115,4 +116,4 @@ async def test_an_interrupted_reminder_round_is_finished_by_the_catch_up(
     await posko.run_job("arahan catch up")
     await posko.settle()
     assert [len(reminders(o)) for o in officers] == [0, 1, 1], "claimed means never repeated"
-    assert kasat.texts()[-2].startswith("⚠️ Arahan #1: sudah diingatkan sekali, 3 petugas")
+    assert kasat.texts()[-1].startswith("⚠️ Arahan #1 — sudah diingatkan sekali, 3 petugas")
