@@ -104,7 +104,8 @@ COMMANDS = (
         Rule(private=PEOPLE),
         help_texts.BATAL.menu,
         help_texts.BATAL.help,
-        "leaves the open form (registration or report) at any step",
+        "leaves the open form (registration, report, perkembangan, arahan or an answer to one) "
+        "at any step",
         menu=frozenset({Access.PETUGAS}),
         rank=LATE,
     ),
