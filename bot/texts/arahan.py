@@ -448,11 +448,9 @@ def arahan_status_view(
     """/status_arahan <nomor>."""
     first = " ".join(text.split()[:20])
     more = " …" if len(text.split()) > 20 else ""
+    shown = f"<i>{escape(first)}{more}</i>\n\n" if first else ""
     answered = f"\n💬 Tanggapan: {_n(answers)}" if answers else ""
-    return (
-        f"{header}\n\n<i>{escape(first)}{more}</i>\n\n"
-        f"📊 <b>{tally_line(tally)}</b>{answered}\n<i>per {wita(moment)}</i>"
-    )
+    return f"{header}\n\n{shown}📊 <b>{tally_line(tally)}</b>{answered}\n<i>per {wita(moment)}</i>"
 
 
 def arahan_status_line(number: int, sent_at: datetime, audience: Audience, tally: Tally) -> str:

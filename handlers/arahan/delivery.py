@@ -128,7 +128,11 @@ async def _deliver_one(
         try:
             if arahan.attachment is not None and recipient.file_message_id is None:
                 sent_file = await send_attachment(bot, user_id, arahan)
-                await repo.file_sent(number, user_id, sent_file.message_id)
+                try:
+                    await repo.file_sent(number, user_id, sent_file.message_id)
+                except sqlite3.Error as exc:  # the text follows all the same, and is recorded
+                    logger.warning("Attachment of #%s to %s not recorded: %s", number, user_id,
+                                   exc)  # fmt: skip
             sent = await bot.send_message(
                 user_id, copy_text(services, arahan, recipient), reply_markup=copy_markup(number)
             )

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import re
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackQueryHandler
 
@@ -209,9 +209,11 @@ async def status_arahan_cmd(update: Update, context: PoskoContext) -> None:
         return
     tally = await services.arahan.tally(arahan.number)
     answers = await services.arahan.answer_count(arahan.number)
+    # In the group, the text of an arahan its sender did not copy there stays private.
+    shown = arahan.text if message.chat.type == Chat.PRIVATE or arahan.copy_group else ""
     await message.reply_text(
         texts.arahan_status_view(
-            header_of(services, arahan), arahan.text, tally, answers, services.now()
+            header_of(services, arahan), shown, tally, answers, services.now()
         ),
         reply_markup=list_markup(arahan.number),
     )

@@ -105,6 +105,9 @@ async def test_status_arahan_lists_and_shows(
     await kasat.send("/status_arahan@PoskoTestBot #2", chat=group)
     shown = group.last_message()
     assert shown.text.startswith("📢 Arahan #2 · Biasa · dikirim 27/11 10.10 WITA")
+    assert "Kedua" not in shown.text, "not copied to the group: its text stays private"
+    await admin.send("/status_arahan 2")
+    assert "Kedua" in admin.last_message().text
     await kasat.press("📋 Yang belum memahami", shown)
     assert group.last_message().text.startswith("📋 Arahan #2 — belum menekan Dipahami: 2")
 
