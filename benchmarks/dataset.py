@@ -17,7 +17,11 @@ What is generated (deterministic for a seed):
   hits a large share of the reports and a rare word a few hundred;
 - Rawan and Darurat reports are escalated and, except a few in the last hours, acknowledged;
 - corrections on about 1% of the reports with text, photos on 5%, locations on 20%;
-- the digest slots of every day already sent, and two days of handled updates in the inbox.
+- the digest slots of every day already sent, and two days of handled updates in the inbox;
+- incidents, derived from the Waspada+ reports by the product's own migration 0010 (the rows
+  are written for schema 9 first, then the remaining migrations run and are timed), as in a
+  database upgraded in the field: open for the last 24 hours and unacknowledged urgent ones,
+  the rest closed "saat pembaruan sistem".
 
 The file is cached by its parameters, the schema version and today's WITA date (the data ends
 "today"); a second call reuses it. Generation time is printed.
@@ -56,6 +60,8 @@ LEVEL_SHARES = (0.82, 0.13, 0.04, 0.01)
 NIHIL_SHARE = 0.70
 CORRECTION_SHARE, PHOTO_SHARE, LOCATION_SHARE = 0.01, 0.05, 0.20
 INBOX_DAYS = 2
+# The rows are generated for this schema (the last before incidents, migration 0010).
+BEFORE_INCIDENTS = 9
 REPORT_COLUMNS = (
     "id",
     "officer_id",
@@ -212,7 +218,9 @@ def generate(spec: Spec, path: Path, now: datetime) -> None:
     partial = path.with_name(path.name + ".partial")
     for leftover in (partial, *(partial.with_name(partial.name + s) for s in ("-wal", "-shm"))):
         leftover.unlink(missing_ok=True)
-    asyncio.run(_migrate(partial))
+    # The rows are written as the schema before incidents had them; the product's own migration
+    # then derives the incidents, as it does for a database upgraded in the field.
+    asyncio.run(_migrate(partial, BEFORE_INCIDENTS))
     rng = random.Random(spec.seed)  # noqa: S311 - reproducible test data, not secrets
     region = load_region()
     conn = sqlite3.connect(partial, isolation_level=None)
@@ -241,12 +249,18 @@ def generate(spec: Spec, path: Path, now: datetime) -> None:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
+    started = time.perf_counter()
+    asyncio.run(_migrate(partial, None))
+    print(
+        f"dataset: upgraded from schema v{BEFORE_INCIDENTS} to v{len(load_migrations())} "
+        f"(incidents derived from the reports) in {time.perf_counter() - started:.1f} s"
+    )
     os.replace(partial, path)
 
 
-async def _migrate(path: Path) -> None:
-    """Creates the schema with the bot's own migrations."""
-    db = await Database.open(path)
+async def _migrate(path: Path, version: int | None) -> None:
+    """Creates or upgrades the schema with the bot's own migrations (up to `version`)."""
+    db = await Database.open_at_version(path, version)
     await db.close()
 
 

@@ -137,9 +137,14 @@ CALLBACKS: dict[str, Rule] = {
     "reg": ADMIN_PRIVATE,
     "pg": ADMIN_PRIVATE,
     "v": READERS,
-    # "➕ Perkembangan" on a receipt: the handler checks the incident's kecamatan.
+    # "➕ Perkembangan" on a receipt and on a private /insiden page: the handler checks the
+    # incident's kecamatan.
     "upd": Rule(private=frozenset({Access.PETUGAS}) | STAFF),
+    # "Masih berlangsung" / "Sudah selesai" on a stale incident's question: likewise.
+    "stale": Rule(private=frozenset({Access.PETUGAS}) | STAFF),
     "ins": READERS,  # pages of /insiden
+    # /logistik's buttons and dialogs: the handler checks the kecamatan is the officer's own.
+    "lg": Rule(private=frozenset({Access.PETUGAS})),
     # Arahan: the sender's form and preview; an officer's ✅ Dipahami and 💬 Tanggapi (the
     # handler checks the presser is a recipient, on their own copy); who has not confirmed.
     "arahan": Rule(private=STAFF),

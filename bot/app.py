@@ -37,10 +37,13 @@ from domain.regions import Region
 from handlers import arahan, dialogs, fallback
 from handlers.admin import backup
 from handlers.digest import jadwal, rekap, schedule
-from handlers.reading import export, queries
+from handlers.logistik import confirm as logistik_confirm
+from handlers.logistik import late as logistik_late
+from handlers.logistik import logistik
+from handlers.reading import export, kinerja, queries
 from handlers.reading import incidents as insiden
 from handlers.registry import coordination, daftar, impor, members, start
-from handlers.reports import escalation, form, history, incidents, quick, receipts
+from handlers.reports import escalation, form, history, incidents, quick, receipts, stale
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -61,13 +64,18 @@ FEATURES = (
     escalation,
     history,
     incidents,
+    stale,
     rekap,
     queries,
     insiden,
+    kinerja,
     export,
     arahan,
     jadwal,
     backup,
+    logistik,
+    logistik_confirm,
+    logistik_late,
     schedule,
     dialogs,
     fallback,

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any, NamedTuple
 
+from bot.logistics import load_plan
 from bot.settings import Settings, parse_times
 from bot.throttle import AnswerThrottle, FormThrottle
+from domain.logistics import LogisticsPlan
 from domain.regions import Region
 from storage.arahan import ArahanRepo
 from storage.audit import AuditRepo
@@ -28,6 +30,7 @@ from storage.drafts import DraftRepo
 from storage.health import HealthRepo
 from storage.inbox import InboxRepo
 from storage.incidents import IncidentRepo
+from storage.logistics import LogisticsRepo
 from storage.members import MemberRepo
 from storage.queries import QueryRepo
 from storage.receipts import ReceiptRepo
@@ -66,6 +69,10 @@ class Unrecorded:
     alerts: dict[int, tuple[int, int, datetime]] = field(default_factory=dict)
     # Digest slot key -> number of parts delivered.
     digest_parts: dict[str, int] = field(default_factory=dict)
+    # (incident, period, user id) of a chase question Telegram took -> its message id.
+    chases: dict[tuple[int, datetime, int], int] = field(default_factory=dict)
+    # Late-logistics announcement id -> number of parts delivered.
+    logistics_parts: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -101,6 +108,9 @@ class RuntimeState:
     escalation_retry: dict[int, tuple[int, datetime]] = field(default_factory=dict)
     # Reminder rounds running now (the catch-up must not run a second copy beside one).
     reminder_rounds: set[str] = field(default_factory=set)
+    # Held while stale incidents are chased: a second sweep (e.g. run by hand) must not send
+    # the questions of one still running again.
+    chase_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     unrecorded: Unrecorded = field(default_factory=Unrecorded)
     # When each non-member was last answered (see bot.access.hold_back_strangers).
     stranger_answers: AnswerThrottle = field(default_factory=AnswerThrottle)
@@ -128,6 +138,9 @@ class Services:
     receipts: ReceiptRepo
     health: HealthRepo
     incidents: IncidentRepo
+    logistics: LogisticsRepo
+    # The logistics chain, TPS counts and planned deadlines of the logistics file.
+    logistics_plan: LogisticsPlan
     arahan: ArahanRepo
     clock: Clock
     admin_settings: AdminSettings = field(default_factory=lambda: AdminSettings(None))
@@ -172,6 +185,8 @@ class Services:
             receipts=ReceiptRepo(db),
             health=HealthRepo(db),
             incidents=IncidentRepo(db),
+            logistics=LogisticsRepo(db),
+            logistics_plan=load_plan(settings.logistics_file, region, settings.timezone),
             arahan=ArahanRepo(db),
             clock=clock,
             admin_settings=admin_settings,

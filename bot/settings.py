@@ -65,7 +65,10 @@ class Settings:
     reminder_times: tuple[time, ...] = (time(16, 0),)
     log_level: str = "INFO"
     region_file: Path | None = None
+    logistics_file: Path | None = None
     escalation_ack_minutes: float = 15.0
+    # An open incident nothing was heard of for this long gets its officer asked about it.
+    incident_stale_hours: float = 6.0
     backup_dir: Path = Path("data/backups")
     backup_keep: int = 14
     backup_time: time = time(2, 0)
@@ -142,6 +145,11 @@ class Settings:
         if region_file is not None and not region_file.is_file():
             raise SettingsError("REGION_FILE", f"file not found: {region_file}")
 
+        logistics_text = get("LOGISTICS_FILE")
+        logistics_file = Path(logistics_text) if logistics_text else None
+        if logistics_file is not None and not logistics_file.is_file():
+            raise SettingsError("LOGISTICS_FILE", f"file not found: {logistics_file}")
+
         ack_text = get("ESCALATION_ACK_MINUTES") or "15"
         try:
             ack_minutes = float(ack_text)
@@ -150,6 +158,16 @@ class Settings:
         if not 0 < ack_minutes <= 24 * 60:
             raise SettingsError(
                 "ESCALATION_ACK_MINUTES", "expected minutes between 0 and 1440, e.g. 15 or 0.5"
+            )
+
+        stale_text = get("INCIDENT_STALE_HOURS") or "6"
+        try:
+            stale_hours = float(stale_text)
+        except ValueError:
+            stale_hours = -1.0
+        if not 0 < stale_hours <= 7 * 24:
+            raise SettingsError(
+                "INCIDENT_STALE_HOURS", "expected hours between 0 and 168, e.g. 6 or 1.5"
             )
 
         keep_text = get("BACKUP_KEEP") or "14"
@@ -185,7 +203,9 @@ class Settings:
             reminder_times=times("REMINDER_TIMES", "16:00"),
             log_level=log_level,
             region_file=region_file,
+            logistics_file=logistics_file,
             escalation_ack_minutes=ack_minutes,
+            incident_stale_hours=stale_hours,
             backup_dir=Path(get("BACKUP_DIR") or "data/backups"),
             backup_keep=int(keep_text),
             backup_time=backup_time,

@@ -10,12 +10,15 @@ from zoneinfo import ZoneInfo
 
 from domain.arahan import ArahanShort
 from domain.enums import FIELD_ROLES, Level, Role
-from domain.incidents import condition
+from domain.incidents import DEFAULT_STALE_AFTER, Incident, IncidentBrief, condition
+from domain.logistics import LogisticsDue
 from domain.regions import Region
 from domain.reports import GroupCount
 
-NOTABLE_LIMIT = 25
-SNIPPET_WORDS = 12
+# A digest lists this many open and resolved incidents; /insiden pages through the rest.
+INCIDENT_LIMIT = 15
+RESOLVED_LIMIT = 10
+SNIPPET_WORDS = 10
 # Past this many officers in one kecamatan, a list names a few and counts the rest: a digest
 # must stay a few messages in the group even with thousands of officers.
 MAX_NAMES_PER_KECAMATAN = 6
@@ -42,28 +45,6 @@ class OfficerStatus:
 
 
 @dataclass(frozen=True)
-class NotableReport:
-    """A Waspada-or-worse report, shortened for the digest."""
-
-    number: int
-    kecamatan: str
-    level: Level
-    category: str | None
-    text: str
-    corrections: int = 0
-
-
-@dataclass(frozen=True)
-class PendingEscalation:
-    """An urgent report nobody has acknowledged yet."""
-
-    number: int
-    kecamatan: str
-    level: Level
-    since: datetime
-
-
-@dataclass(frozen=True)
 class DigestSnapshot:
     """Everything a digest shows, computed from storage, free of Telegram."""
 
@@ -73,10 +54,17 @@ class DigestSnapshot:
     totals: dict[Level, int]
     kecamatan: tuple[KecamatanStatus, ...]
     officers: tuple[OfficerStatus, ...] = ()
-    notable: tuple[NotableReport, ...] = ()
-    notable_total: int = 0
-    pending: tuple[PendingEscalation, ...] = ()
+    # Open incidents, worst and oldest first (at most INCIDENT_LIMIT), and how many are open.
+    incidents: tuple[IncidentBrief, ...] = ()
+    incidents_total: int = 0
+    # Incidents resolved (by a person) since `resolved_since`, newest first, and their number.
+    resolved: tuple[IncidentBrief, ...] = ()
+    resolved_total: int = 0
+    resolved_since: datetime | None = None
+    stale_after: timedelta = DEFAULT_STALE_AFTER
     late_slot: datetime | None = None
+    # Logistics stages late or due within 48 hours (None: nothing due, no section).
+    logistics: LogisticsDue | None = None
     # Arahan of the last 24 hours that not every recipient has confirmed (issue 17).
     arahan: tuple[ArahanShort, ...] = ()
 
@@ -84,6 +72,19 @@ class DigestSnapshot:
     def total(self) -> int:
         """Number of reports in the period."""
         return sum(self.totals.values())
+
+    @property
+    def condition_counts(self) -> dict[Level | None, int]:
+        """How many kecamatan are in each condition (None: belum lapor)."""
+        counts: dict[Level | None, int] = dict.fromkeys(Level, 0)
+        counts[None] = 0
+        for status in self.kecamatan:
+            counts[status.latest] += 1
+        return counts
+
+    def is_stale(self, incident: Incident) -> bool:
+        """Whether an open incident went without an update for longer than `stale_after`."""
+        return incident.is_open and self.end - incident.last_news > self.stale_after
 
     @property
     def silent(self) -> tuple[KecamatanStatus, ...]:
@@ -118,9 +119,12 @@ def build_snapshot(
     end: datetime,
     *,
     officers: Iterable[OfficerStatus] = (),
-    notable: Iterable[NotableReport] = (),
-    notable_total: int = 0,
-    pending: Iterable[PendingEscalation] = (),
+    incidents: Iterable[IncidentBrief] = (),
+    incidents_total: int = 0,
+    resolved: Iterable[IncidentBrief] = (),
+    resolved_total: int = 0,
+    resolved_since: datetime | None = None,
+    stale_after: timedelta = DEFAULT_STALE_AFTER,
     late_slot: datetime | None = None,
     open_levels: Mapping[str, Level] | None = None,
 ) -> DigestSnapshot:
@@ -154,7 +158,7 @@ def build_snapshot(
                 roles=frozenset(r.role for r in rows),
             )
         )
-    notable = tuple(notable)
+    incidents, resolved = tuple(incidents), tuple(resolved)
     return DigestSnapshot(
         district=region.district,
         start=start,
@@ -162,8 +166,11 @@ def build_snapshot(
         totals=totals,
         kecamatan=tuple(statuses),
         officers=tuple(officers),
-        notable=notable,
-        notable_total=max(notable_total, len(notable)),
-        pending=tuple(pending),
+        incidents=incidents,
+        incidents_total=max(incidents_total, len(incidents)),
+        resolved=resolved,
+        resolved_total=max(resolved_total, len(resolved)),
+        resolved_since=resolved_since,
+        stale_after=stale_after,
         late_slot=late_slot,
     )

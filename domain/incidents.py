@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.enums import NOTABLE_FROM, Level
+
+# An open incident without an update for this long is chased and flagged (INCIDENT_STALE_HOURS).
+DEFAULT_STALE_AFTER = timedelta(hours=6)
 
 
 class IncidentState(StrEnum):
@@ -54,11 +57,32 @@ class Incident:
     closing_note: str | None = None
     reopened_by: int | None = None
     reopened_at: datetime | None = None
+    # When its officer was last asked whether it is still going on (see `last_activity`).
+    chased_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
         """Whether the situation is still going on (Baru or Ditangani)."""
         return self.state is not IncidentState.SELESAI
+
+    @property
+    def last_activity(self) -> datetime:
+        """Since when nothing has been heard of it: its latest news (`last_news`) or the latest
+        time its officer was asked about it, whichever is last. A take-up by a koordinator is no
+        news from the field, so it does not count."""
+        if self.chased_at is None:
+            return self.last_news
+        return max(self.last_news, self.chased_at)
+
+    @property
+    def last_news(self) -> datetime:
+        """Its opening, latest perkembangan or reopening, whichever is last (the digest's 💤)."""
+        moments = (self.last_update_at, self.reopened_at)
+        return max([self.opened_at, *(m for m in moments if m is not None)])
+
+    def is_stale(self, now: datetime, after: timedelta) -> bool:
+        """Whether it is open and nothing was heard of it for `after` (INCIDENT_STALE_HOURS)."""
+        return self.is_open and now - self.last_activity >= after
 
 
 @dataclass(frozen=True)
@@ -73,6 +97,15 @@ class IncidentEvent:
     report: int | None = None
     level: Level | None = None
     text: str | None = None
+
+
+@dataclass(frozen=True)
+class IncidentBrief:
+    """An incident as a list shows it: the incident and the text that says what it is about
+    (its latest update, else the report that opened it)."""
+
+    incident: Incident
+    text: str
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,17 @@ CALLBACK_DATA_LIMIT = 64
 CALLBACK_ANSWER_WINDOW = 15.0
 
 
+# A deep link's start parameter: 1-64 characters A-Z, a-z, 0-9, _ and -.
+_START_LINK = re.compile(r"^https://t\.me/[A-Za-z0-9_]{5,32}\?start=[A-Za-z0-9_-]{1,64}$")
+
+
+def _valid_url(url: str) -> bool:
+    """Whether Telegram takes `url` for an inline button (t.me start links are checked)."""
+    if url.startswith("https://t.me/") and "?start=" in url:
+        return _START_LINK.match(url) is not None
+    return url.startswith(("http://", "https://", "tg://"))
+
+
 class BotApiMethods(FaultInjection):
     """The Bot API methods the bot uses, acting on Telegram's state."""
 
@@ -95,6 +106,9 @@ class BotApiMethods(FaultInjection):
                     and not 1 <= len(str(data).encode("utf-8")) <= CALLBACK_DATA_LIMIT
                 ):
                     raise bad_request("BUTTON_DATA_INVALID")
+                url = button.get("url")
+                if url is not None and not _valid_url(str(url)):
+                    raise bad_request("BUTTON_URL_INVALID")
         return markup
 
     def _store(

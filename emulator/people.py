@@ -171,6 +171,18 @@ class FakeUser:
                 return await self.press_data(button["callback_data"], message, wait=wait)
         raise AssertionError(f"no button {label!r} in {message.button_texts()}")
 
+    async def open_link(self, label: str, message: SentMessage, *, wait: bool = True) -> JsonDict:
+        """Opens the URL button labelled `label`: a `t.me/<bot>?start=<payload>` link opens the
+        private chat with the bot and sends `/start <payload>` there, as Telegram's apps do."""
+        for button in message.buttons():
+            if button["text"] == label and "url" in button:
+                url = str(button["url"])
+                prefix = f"https://t.me/{self.server.bot_user['username']}?start="
+                if not url.startswith(prefix):
+                    raise AssertionError(f"{url!r} is not a start link of this bot")
+                return await self.send(f"/start {url.removeprefix(prefix)}", wait=wait)
+        raise AssertionError(f"no link {label!r} in {message.button_texts()}")
+
     async def press_data(self, data: str, message: SentMessage, *, wait: bool = True) -> JsonDict:
         """Sends a callback query with arbitrary (possibly forged) data."""
         query_id = str(next(self.server.ids))

@@ -17,6 +17,7 @@ from bot.context import PoskoApp, PoskoContext
 from bot.texts import commands as help_texts
 from handlers.arahan import confirm as arahan_confirm
 from handlers.arahan import form as arahan_form
+from handlers.logistik import confirm as logistik
 from handlers.registry import daftar
 from handlers.reports import form as lapor_form
 from handlers.reports import incidents
@@ -31,6 +32,7 @@ FLOWS: dict[str, InputHandler] = {
     daftar.FLOW: daftar.daftar_input,
     lapor_form.FLOW: lapor_form.form_input,
     incidents.FLOW: incidents.update_input,
+    logistik.FLOW: logistik.logistik_input,
     arahan_form.FLOW: arahan_form.form_input,
     arahan_confirm.ANSWER_FLOW: arahan_confirm.answer_input,
 }
@@ -38,6 +40,7 @@ CANCELLED: dict[str, str] = {
     daftar.FLOW: texts.DAFTAR_CANCELLED,
     lapor_form.FLOW: texts.FORM_CANCELLED,
     incidents.FLOW: texts.UPDATE_CANCELLED,
+    logistik.FLOW: texts.LOGISTIK_CANCELLED,
     arahan_form.FLOW: texts.ARAHAN_FORM_CANCELLED,
     arahan_confirm.ANSWER_FLOW: texts.ARAHAN_ANSWER_CANCELLED,
 }
@@ -45,6 +48,7 @@ EXPIRED: dict[str, str] = {
     daftar.FLOW: texts.DAFTAR_EXPIRED,
     lapor_form.FLOW: texts.FORM_EXPIRED,
     incidents.FLOW: texts.UPDATE_EXPIRED,
+    logistik.FLOW: texts.LOGISTIK_EXPIRED,
     arahan_form.FLOW: texts.ARAHAN_FORM_EXPIRED,
     arahan_confirm.ANSWER_FLOW: texts.ARAHAN_ANSWER_EXPIRED,
 }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,6 +23,28 @@ class Draft:
     updated_at: datetime | None = None
 
 
+_UPSERT = """
+    INSERT INTO drafts (user_id, flow, step, data, updated_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (user_id) DO UPDATE SET
+        flow = excluded.flow, step = excluded.step, data = excluded.data,
+        updated_at = excluded.updated_at
+"""
+
+
+def _params(draft: Draft, now: datetime) -> tuple[object, ...]:
+    return (draft.user_id, draft.flow, draft.step, json.dumps(draft.data), to_sql_time(now))
+
+
+def _from_row(row: sqlite3.Row) -> Draft:
+    return Draft(
+        user_id=row["user_id"],
+        flow=row["flow"],
+        step=row["step"],
+        data=json.loads(row["data"]),
+        updated_at=from_sql_time(row["updated_at"]),
+    )
+
+
 class DraftRepo:
     """Reads and writes `drafts` (one open dialog per user)."""
 
@@ -30,28 +54,29 @@ class DraftRepo:
     async def get(self, user_id: int) -> Draft | None:
         """The user's open dialog, if any."""
         row = await self._db.fetchone("SELECT * FROM drafts WHERE user_id = ?", (user_id,))
-        if row is None:
-            return None
-        return Draft(
-            user_id=row["user_id"],
-            flow=row["flow"],
-            step=row["step"],
-            data=json.loads(row["data"]),
-            updated_at=from_sql_time(row["updated_at"]),
-        )
+        return _from_row(row) if row is not None else None
 
     async def put(self, draft: Draft, now: datetime) -> None:
         """Stores the user's dialog, replacing any other."""
         async with self._db.transaction() as conn:
-            await conn.execute(
-                """
-                INSERT INTO drafts (user_id, flow, step, data, updated_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (user_id) DO UPDATE SET
-                    flow = excluded.flow, step = excluded.step, data = excluded.data,
-                    updated_at = excluded.updated_at
-                """,
-                (draft.user_id, draft.flow, draft.step, json.dumps(draft.data), to_sql_time(now)),
+            await conn.execute(_UPSERT, _params(draft, now))
+
+    async def put_unless_busy(
+        self, draft: Draft, now: datetime, replaces: Collection[str]
+    ) -> Draft | None:
+        """Stores the user's dialog unless they have one open of a flow not in `replaces`
+        (e.g. a half-filled /lapor form, whose answers must not be lost): returns that one, not
+        stored then, or None once stored. One transaction: nothing slips in between."""
+        async with self._db.transaction() as conn:
+            rows = list(
+                await conn.execute_fetchall(
+                    "SELECT * FROM drafts WHERE user_id = ?", (draft.user_id,)
+                )
             )
+            if rows and rows[0]["flow"] not in replaces:
+                return _from_row(rows[0])
+            await conn.execute(_UPSERT, _params(draft, now))
+        return None
 
     async def idle(self, before: datetime) -> list[Draft]:
         """Open dialogs (of any flow) last touched before `before`."""

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
 from domain.enums import ESCALATES_FROM, NOTABLE_FROM, Level
-from domain.incidents import EventKind, Incident, IncidentEvent, IncidentState, NewUpdate
+from domain.incidents import (
+    EventKind,
+    Incident,
+    IncidentBrief,
+    IncidentEvent,
+    IncidentState,
+    NewUpdate,
+)
 from storage.db import Database, from_sql_time, from_sql_time_or_none, to_sql_time
 
 OPEN = "state != 'selesai'"  # matches the partial index incidents_open
@@ -17,6 +25,14 @@ OPEN = "state != 'selesai'"  # matches the partial index incidents_open
 WORST_OPEN = (
     f"SELECT kecamatan, MAX(level) AS worst FROM incidents WHERE {OPEN} GROUP BY kecamatan"  # noqa: S608
 )
+# Incident.last_activity in SQL: the latest of opening, perkembangan, reopening and chase.
+ACTIVITY = (
+    "max(opened_at, coalesce(last_update_at, opened_at), coalesce(reopened_at, opened_at), "
+    "coalesce(chased_at, opened_at))"
+)
+# A chase question's states: being sent (or to send again after a crash or a Telegram failure),
+# delivered, refused for good by Telegram (blocked bot, unknown chat), or no longer needed.
+SENDING, SENT, FAILED, VOID = "sending", "sent", "failed", "void"
 
 
 def incident_from_row(row: sqlite3.Row) -> Incident:
@@ -41,10 +57,44 @@ def incident_from_row(row: sqlite3.Row) -> Incident:
         closing_note=row["closing_note"],
         reopened_by=row["reopened_by"],
         reopened_at=from_sql_time_or_none(row["reopened_at"]),
+        chased_at=from_sql_time_or_none(row["chased_at"]),
     )
 
 
-def _event_from_row(row: sqlite3.Row) -> IncidentEvent:
+@dataclass(frozen=True)
+class Chase:
+    """One "is it still going on?" question about a stale incident, to one person.
+
+    `period` is the incident's last activity when it was found stale: one question per person
+    and period, however often the sweep runs or the bot restarts.
+    """
+
+    incident: int
+    period: datetime
+    user_id: int
+    state: str
+    claimed_at: datetime
+    sent_at: datetime | None = None
+    message_id: int | None = None
+    error: str | None = None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Chase:
+        """Builds a chase from a row of `incident_chases`."""
+        return cls(
+            incident=row["incident"],
+            period=from_sql_time(row["period"]),
+            user_id=row["user_id"],
+            state=row["state"],
+            claimed_at=from_sql_time(row["claimed_at"]),
+            sent_at=from_sql_time_or_none(row["sent_at"]),
+            message_id=row["message_id"],
+            error=row["error"],
+        )
+
+
+def event_from_row(row: sqlite3.Row) -> IncidentEvent:
+    """Builds a timeline step from a row of `incident_events`."""
     return IncidentEvent(
         incident=row["incident"],
         kind=EventKind(row["kind"]),
@@ -121,12 +171,42 @@ class IncidentRepo:
         )
         return [incident_from_row(row) for row in rows], int(total[0]) if total else 0
 
+    async def open_briefs(self, limit: int) -> tuple[list[IncidentBrief], int]:
+        """Open incidents worst then oldest first, each with its latest update or else its
+        report's text; and how many are open."""
+        rows = await self._db.fetchall(
+            f"SELECT i.*, COALESCE(i.last_update, r.text) AS about FROM incidents i "  # noqa: S608
+            f"JOIN reports r ON r.id = i.number WHERE i.{OPEN} "
+            "ORDER BY i.level DESC, i.opened_at, i.number LIMIT ?",
+            (limit,),
+        )
+        total = await self._db.fetchone(f"SELECT COUNT(*) FROM incidents WHERE {OPEN}")  # noqa: S608
+        return [_brief(row) for row in rows], int(total[0]) if total else 0
+
+    async def resolved_briefs(
+        self, start: datetime, end: datetime, limit: int
+    ) -> tuple[list[IncidentBrief], int]:
+        """Incidents a person resolved from `start` to `end` (exclusive), newest first, with
+        their report's text; and how many. Those closed by the upgrade (nobody) are left out."""
+        where = "i.closed_by IS NOT NULL AND i.closed_at >= ? AND i.closed_at < ?"
+        params = (to_sql_time(start), to_sql_time(end))
+        rows = await self._db.fetchall(
+            "SELECT i.*, r.text AS about FROM incidents i JOIN reports r ON r.id = i.number "  # noqa: S608
+            f"WHERE i.state = 'selesai' AND {where} ORDER BY i.closed_at DESC, i.number LIMIT ?",
+            (*params, limit),
+        )
+        total = await self._db.fetchone(
+            f"SELECT COUNT(*) FROM incidents i WHERE i.state = 'selesai' AND {where}",  # noqa: S608
+            params,
+        )
+        return [_brief(row) for row in rows], int(total[0]) if total else 0
+
     async def events(self, number: int) -> list[IncidentEvent]:
         """The timeline of incident #number, oldest first."""
         rows = await self._db.fetchall(
             "SELECT * FROM incident_events WHERE incident = ? ORDER BY at, id", (number,)
         )
-        return [_event_from_row(row) for row in rows]
+        return [event_from_row(row) for row in rows]
 
     async def raised_unposted(self, since: datetime) -> list[int]:
         """Open incidents raised to Rawan/Darurat since `since` whose alert was never posted."""
@@ -173,18 +253,8 @@ class IncidentRepo:
         self, number: int, actor_id: int, name: str, at: datetime
     ) -> Incident | None:
         """Baru -> Ditangani; None when it is not Baru (taken up already, or closed)."""
-        when = to_sql_time(at)
         async with self._db.transaction() as conn:
-            after = await _change(
-                conn,
-                "UPDATE incidents SET state = 'ditangani', taken_by = ?, taken_by_name = ?, "
-                "taken_at = ?, updated_at = ? WHERE number = ? AND state = 'baru' "
-                "AND taken_at IS NULL RETURNING *",
-                (actor_id, name, when, when, number),
-            )
-            if after is not None:
-                await _event(conn, number, EventKind.TAKE_UP, actor_id, name, when)
-        return after
+            return await take_up_in(conn, number, actor_id, name, to_sql_time(at))
 
     async def close(
         self, number: int, actor_id: int, name: str, at: datetime, note: str
@@ -222,6 +292,125 @@ class IncidentRepo:
             if after is not None:
                 await _event(conn, number, EventKind.REOPEN, actor_id, name, when)
         return after
+
+    # --- stale incidents: "is it still going on?" ---------------------------------------------
+
+    async def stale(self, before: datetime, limit: int) -> list[Incident]:
+        """Open incidents nothing was heard of since `before`, the longest silent first."""
+        rows = await self._db.fetchall(
+            f"SELECT * FROM incidents WHERE {OPEN} AND {ACTIVITY} <= ? "  # noqa: S608
+            f"ORDER BY {ACTIVITY}, number LIMIT ?",
+            (to_sql_time(before), limit),
+        )
+        return [incident_from_row(row) for row in rows]
+
+    async def claim_chase(
+        self, incident: Incident, recipients: Sequence[int], now: datetime
+    ) -> list[Chase] | None:
+        """Records, before anything is sent, that the stale `incident` (as read) is being
+        chased, and who is asked; None when it changed since it was read (updated, closed,
+        chased by another run). Its last activity becomes `now`: the next chase, if it stays
+        silent, is one whole stale period later."""
+        period = to_sql_time(incident.last_activity)
+        when = to_sql_time(now)
+        async with self._db.transaction() as conn:
+            changed = await _change(
+                conn,
+                f"UPDATE incidents SET chased_at = ? WHERE number = ? AND {OPEN} "  # noqa: S608
+                f"AND {ACTIVITY} = ? RETURNING *",
+                (when, incident.number, period),
+            )
+            if changed is None:
+                return None
+            return await _add_chases(conn, incident.number, period, recipients, when)
+
+    async def add_chase_recipients(
+        self, number: int, period: datetime, recipients: Sequence[int], now: datetime
+    ) -> list[Chase]:
+        """Adds people to ask in a chase already claimed (when its first recipient cannot be
+        reached); those asked in that period before are left out."""
+        async with self._db.transaction() as conn:
+            return await _add_chases(
+                conn, number, to_sql_time(period), recipients, to_sql_time(now)
+            )
+
+    async def chases_sending(self) -> list[Chase]:
+        """Chase questions claimed but not known to be delivered (a crash, a Telegram failure)."""
+        rows = await self._db.fetchall(
+            f"SELECT * FROM incident_chases WHERE state = '{SENDING}' "  # noqa: S608
+            "ORDER BY claimed_at, incident, user_id"
+        )
+        return [Chase.from_row(row) for row in rows]
+
+    async def chases(self, number: int) -> list[Chase]:
+        """Every chase question about incident #number, oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM incident_chases WHERE incident = ? ORDER BY claimed_at, user_id",
+            (number,),
+        )
+        return [Chase.from_row(row) for row in rows]
+
+    async def chase_finished(
+        self,
+        chase: Chase,
+        state: str,
+        now: datetime,
+        *,
+        message_id: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Records how a chase question ended: sent, failed for good, or no longer needed."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE incident_chases SET state = ?, sent_at = ?, message_id = ?, error = ? "
+                "WHERE incident = ? AND period = ? AND user_id = ? AND state = ?",
+                (
+                    state,
+                    to_sql_time(now) if state == SENT else None,
+                    message_id,
+                    error,
+                    chase.incident,
+                    to_sql_time(chase.period),
+                    chase.user_id,
+                    SENDING,
+                ),
+            )
+
+
+async def take_up_in(
+    conn: aiosqlite.Connection, number: int, actor_id: int, name: str, when: str
+) -> Incident | None:
+    """Baru -> Ditangani inside the caller's transaction; None when it is not Baru."""
+    after = await _change(
+        conn,
+        "UPDATE incidents SET state = 'ditangani', taken_by = ?, taken_by_name = ?, "
+        "taken_at = ?, updated_at = ? WHERE number = ? AND state = 'baru' "
+        "AND taken_at IS NULL RETURNING *",
+        (actor_id, name, when, when, number),
+    )
+    if after is not None:
+        await _event(conn, number, EventKind.TAKE_UP, actor_id, name, when)
+    return after
+
+
+async def _add_chases(
+    conn: aiosqlite.Connection, number: int, period: str, recipients: Sequence[int], when: str
+) -> list[Chase]:
+    added: list[Chase] = []
+    for user_id in recipients:
+        rows = list(
+            await conn.execute_fetchall(
+                "INSERT INTO incident_chases (incident, period, user_id, state, claimed_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *",
+                (number, period, user_id, SENDING, when),
+            )
+        )
+        added += [Chase.from_row(row) for row in rows]
+    return added
+
+
+def _brief(row: sqlite3.Row) -> IncidentBrief:
+    return IncidentBrief(incident_from_row(row), row["about"] or "")
 
 
 async def _fetch(conn: aiosqlite.Connection, number: int) -> Incident | None:

@@ -10,12 +10,12 @@ from typing import Any
 
 import aiosqlite
 
-from domain.enums import ESCALATES_FROM, NOTABLE_FROM, Level, Role
+from domain.enums import ESCALATES_FROM, Level, Role
 from domain.incidents import opens_incident
 from domain.reports import Correction, GroupCount, NewReport, OfficerLatest, Photo, Report
 from storage.batch import GroupCommit
 from storage.db import Database, from_sql_time, from_sql_time_or_none, to_sql_time
-from storage.incidents import open_for_reports
+from storage.incidents import open_for_reports, take_up_in
 
 
 def report_from_row(row: sqlite3.Row) -> Report:
@@ -239,29 +239,33 @@ class ReportRepo:
     async def acknowledge(
         self, number: int, user_id: int, name: str, now: datetime
     ) -> Report | None:
-        """Records the first acknowledgement of report #number; None if it was taken already."""
-        async with (
-            self._db.transaction() as conn,
-            conn.execute(
-                """
-                UPDATE reports SET acked_by = ?, acked_by_name = ?, acked_at = ?,
-                    ack_seconds = max(0, CAST(round((julianday(?) - julianday(created_at))
-                                                    * 86400) AS INTEGER)),
-                    next_repage_at = NULL
-                WHERE id = ? AND acked_at IS NULL AND escalated_at IS NOT NULL
-                RETURNING *
-                """,
-                (
-                    user_id,
-                    name,
-                    to_sql_time(now),
-                    to_sql_time(now),
-                    number,
-                ),
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
-        return report_from_row(row) if row else None
+        """Records the first acknowledgement of report #number and, in the same transaction,
+        the take-up of its incident (Baru -> Ditangani); None if it was taken already, is not
+        posted yet, or its incident is resolved (a late press changes nothing then)."""
+        when = to_sql_time(now)
+        async with self._db.transaction() as conn:
+            rows = list(
+                await conn.execute_fetchall(
+                    """
+                    UPDATE reports SET acked_by = ?, acked_by_name = ?, acked_at = ?,
+                        ack_seconds = max(0, CAST(round((julianday(?) - julianday(created_at))
+                                                        * 86400) AS INTEGER)),
+                        next_repage_at = NULL
+                    WHERE id = ? AND acked_at IS NULL AND escalated_at IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM incidents i
+                                        WHERE i.number = reports.incident
+                                            AND i.state = 'selesai')
+                    RETURNING *
+                    """,
+                    (user_id, name, when, when, number),
+                )
+            )
+            if not rows:
+                return None
+            report = report_from_row(rows[0])
+            if report.incident is not None:
+                await take_up_in(conn, report.incident, user_id, name, when)
+        return report
 
     async def unescalated(self, since: datetime) -> list[Report]:
         """Rawan/Darurat reports created since `since` that were never posted to the group (and
@@ -405,35 +409,6 @@ class ReportRepo:
             )
             for row in rows
         ]
-
-    async def notable(
-        self, start: datetime, end: datetime, limit: int
-    ) -> tuple[list[Report], int]:
-        """Waspada-or-worse reports of [start, end), worst and newest first, and their total."""
-        params = (
-            to_sql_time(start),
-            to_sql_time(end),
-            int(NOTABLE_FROM),
-        )
-        rows = await self._db.fetchall(
-            "SELECT * FROM reports WHERE created_at >= ? AND created_at < ? AND level >= ? "
-            "ORDER BY level DESC, id DESC LIMIT ?",
-            (*params, limit),
-        )
-        total = await self._db.fetchone(
-            "SELECT COUNT(*) FROM reports WHERE created_at >= ? AND created_at < ? AND level >= ?",
-            params,
-        )
-        return [report_from_row(row) for row in rows], int(total[0]) if total else 0
-
-    async def unacknowledged(self, limit: int = 50) -> list[Report]:
-        """Escalated reports nobody has acknowledged yet, oldest first."""
-        rows = await self._db.fetchall(
-            "SELECT * FROM reports WHERE escalated_at IS NOT NULL AND acked_at IS NULL "
-            "ORDER BY id LIMIT ?",
-            (limit,),
-        )
-        return [report_from_row(row) for row in rows]
 
     async def group_counts(self, start: datetime, end: datetime) -> list[GroupCount]:
         """Counts reports created in [start, end) per kecamatan, role and level."""

@@ -1,7 +1,7 @@
 """Every command and button x every kind of sender x every kind of chat.
 
-The expectations below are written from the specification (issue #3; incidents: issue #16),
-not derived from the production rule table, so a wrong rule fails here.
+The expectations below are written from the specification (issue #3; incidents: issue #16;
+logistics: issue #20), not derived from the production rule table, so a wrong rule fails here.
 """
 
 from __future__ import annotations
@@ -61,6 +61,13 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
     },
+    # Issue 20: officers see and confirm their kecamatan's chain privately; koordinators and
+    # admins see the grid privately and in the coordination group (planning deadlines and
+    # withdrawing others' confirmations: admins, checked by the handler).
+    "logistik": {
+        PRIVATE: frozenset({"petugas", "koordinator"}) | ADMINS,
+        COORDINATION: frozenset({"koordinator"}) | ADMINS,
+    },
     # Issue 17: koordinators and admins send arahan privately; they follow them up privately
     # and in the coordination group. Officers never send arahan.
     "arahan": {PRIVATE: frozenset({"koordinator"}) | ADMINS},
@@ -79,6 +86,7 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
             "ekspor",
             "grafik",
             "insiden",
+            "kinerja",
         )
     },
 }
@@ -104,6 +112,7 @@ REFUSALS = {
 }  # fmt: skip
 CALLBACK_EXPECTED = {
     "daftar:role:camat": {PRIVATE: PEOPLE},
+    "lapor:0000:cancel": {PRIVATE: frozenset({"petugas"})},
     "reg:ok:9002": {PRIVATE: ADMINS},
     "reg:no:9002": {PRIVATE: ADMINS},
     "pg:1:-1": {PRIVATE: ADMINS},
@@ -112,10 +121,18 @@ CALLBACK_EXPECTED = {
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
     },
     "upd:1": {PRIVATE: frozenset({"petugas", "koordinator"}) | ADMINS},
+    # A stale incident's question (issue 16): whoever may update (on) or close (end) it.
+    "stale:1:on": {PRIVATE: frozenset({"petugas", "koordinator"}) | ADMINS},
+    "stale:1:end": {PRIVATE: frozenset({"petugas", "koordinator"}) | ADMINS},
     "ins:0:-1": {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
     },
+    # The logistics buttons and dialogs: officers only, in their private chat (kecamatan 1 is
+    # Bengalon, the petugas's own).
+    "lg:ok:gudang_ppk:1": {PRIVATE: frozenset({"petugas"})},
+    "lg:kd:gudang_ppk:1": {PRIVATE: frozenset({"petugas"})},
+    "lg:sv:0000": {PRIVATE: frozenset({"petugas"})},
     # Issue 17: the arahan form is the sender's (staff, privately); ✅ Dipahami and 💬 Tanggapi
     # are the officers' (the handler checks they are a recipient); the list is for readers.
     "arahan:0a1b2c3d:send": {PRIVATE: frozenset({"koordinator"}) | ADMINS},
@@ -131,8 +148,9 @@ CALLBACK_EXPECTED = {
     },
 }
 TABLES = ("members", "reports", "audit_log", "bot_settings", "drafts", "admin_notices",
-          "incidents", "incident_events", "arahan", "arahan_recipients",
-          "arahan_answers")  # fmt: skip
+          "incidents", "incident_events", "incident_chases", "logistics_confirmations",
+          "logistics_deadlines", "logistics_kendala", "logistics_announcements",
+          "logistics_late", "arahan", "arahan_recipients", "arahan_answers")  # fmt: skip
 
 
 @dataclass
@@ -260,6 +278,13 @@ def test_the_matrix_covers_every_command_of_the_table() -> None:
     table = command_table()
     declared = {n for c in table.commands for n in (c.name, *c.aliases)}
     assert declared == set(EXPECTED), "a new command needs its expected access written here"
+
+
+def test_the_matrix_covers_every_kind_of_button() -> None:
+    from bot.access import CALLBACKS
+
+    kinds = {data.split(":", 1)[0] for data in CALLBACK_EXPECTED}
+    assert kinds == set(CALLBACKS), "a new button needs its expected access written here"
 
 
 async def test_forged_approval_changes_nothing(world: World) -> None:

@@ -40,6 +40,9 @@ def test_the_dataset_is_the_real_schema_with_the_rows_asked_for(dataset: Path) -
         ).fetchone()[0]
         indexed = conn.execute("SELECT COUNT(*) FROM search_index").fetchone()[0]
         assert indexed == texts + corrected > 0  # filled by the product's triggers
+        notable = conn.execute("SELECT COUNT(*) FROM reports WHERE level >= 1").fetchone()[0]
+        assert conn.execute("SELECT COUNT(*) FROM incidents").fetchone() == (notable,)
+        assert notable > 0, "the upgrade derived an incident from every Waspada+ report"
         newest = conn.execute("SELECT MAX(created_at) FROM reports").fetchone()[0]
         assert newest <= NOW.strftime("%Y-%m-%d %H:%M:%S")
     finally:

@@ -51,7 +51,7 @@ async def test_status_counts_the_wita_day(
 ) -> None:
     await admin.send("/status")
     lines = admin.last_message().text.splitlines()
-    assert lines[0] == parse_html(texts.status_view(TODAY, wita(28, 0, 30), [])).splitlines()[0]
+    assert lines[0] == parse_html(texts.status_view(TODAY, wita(28, 0, 30), "")).splitlines()[0]
     assert parse_html(texts.status_line("Telen", Level.RAWAN, 1)) in lines
     assert parse_html(texts.status_line("Bengalon", None, 0)) in lines
 
@@ -83,7 +83,7 @@ async def test_rekap_is_the_wita_day(
     await admin.send("/rekap")
     text = admin.last_message().text
     assert texts.long_date(TODAY) in text
-    assert "Periode: 00:00–00:30 WITA" in text
+    assert "· 00:00–00:30 WITA" in text
     assert "Telen — Rawan (1 laporan)" in text
     assert "Bengalon — Waspada" not in text
 
@@ -94,7 +94,7 @@ async def test_the_digest_period_starts_at_wita_midnight(
     assert await post_digest(posko.app.bot, posko.services, wita(28, 0, 20), late=False)
     digest = group.messages[-1].text
     assert texts.long_date(TODAY) in digest
-    assert "Periode: 00:00–00:20 WITA" in digest
+    assert "· 00:00–00:20 WITA" in digest
     assert "Telen — Rawan (1 laporan)" in digest
     assert "Bengalon — Waspada" not in digest
 

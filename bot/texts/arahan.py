@@ -109,13 +109,13 @@ ARAHAN_FORM_TEXT = (
     "📢 <b>Arahan baru</b> — 2/5 Teks\n"
     "Sasaran: {audience} ({count} petugas).\n"
     f"Ketik teks arahan (maks. {_n(MAX_ARAHAN_TEXT)} karakter). Surat edaran atau foto dapat "
-    "dilampirkan: kirim berkasnya (keterangannya menjadi teks arahan), lalu teksnya bila belum."
+    "dilampirkan: kirim berkasnya (keterangannya menjadi teks arahan), lalu teksnya jika belum."
 )
 ARAHAN_FORM_TEXT_AFTER_FILE = (
     f"📎 Lampiran diterima. Sekarang ketik teks arahan (maks. {_n(MAX_ARAHAN_TEXT)} karakter)."
 )
 ARAHAN_FORM_ATTACHMENT = (
-    "📎 Lampirkan foto atau dokumen (misalnya surat edaran PDF), atau tekan Lewati."
+    "📎 Lampirkan foto atau dokumen (misalnya surat edaran PDF). Tanpa lampiran: tekan Lewati."
 )
 ARAHAN_FORM_URGENCY = (
     "📢 <b>Arahan baru</b> — 3/5 Urgensi\n"
@@ -124,19 +124,19 @@ ARAHAN_FORM_URGENCY = (
 )
 ARAHAN_FORM_DEADLINE = (
     "📢 <b>Arahan baru</b> — 4/5 Batas konfirmasi\n"
-    f"Pilih, atau ketik jumlah menit (1–{_n(MAX_DEADLINE_MINUTES)})."
+    f"Pilih tombolnya atau ketik jumlah menit (1–{_n(MAX_DEADLINE_MINUTES)})."
 )
 ARAHAN_FORM_COPY = (
     "📢 <b>Arahan baru</b> — 5/5 Grup koordinasi\n"
     "Salin arahan ini dan tanggapan petugas ke grup koordinasi?"
 )
 ARAHAN_FORM_TEXT_EMPTY = "Teks arahan belum ada. Ketik teksnya."
-ARAHAN_FORM_FILE_HINT = "Kirim foto atau dokumen, atau tekan Lewati."
+ARAHAN_FORM_FILE_HINT = "Kirim foto atau dokumen. Tanpa lampiran: tekan Lewati."
 ARAHAN_FORM_DEADLINE_INVALID = (
     f"Batas konfirmasi ditulis dalam menit, 1 sampai {_n(MAX_DEADLINE_MINUTES)}, misalnya "
     "<code>30</code>."
 )
-ARAHAN_FORM_USE_BUTTONS = "Silakan pilih dengan tombol di atas, atau /batal."
+ARAHAN_FORM_USE_BUTTONS = "Silakan pilih dengan tombol di atas atau ketik /batal."
 ARAHAN_FORM_CANCELLED = "Arahan dibatalkan; tidak ada yang dikirim."
 ARAHAN_FORM_EXPIRED = (
     "Formulir arahan dibatalkan karena tidak diisi selama 30 menit; tidak ada yang dikirim."
@@ -301,7 +301,9 @@ def ask_answer(number: int) -> str:
     )
 
 
-ARAHAN_ANSWER_EMPTY = "Tanggapan kosong. Ketik tanggapan Bapak/Ibu dalam satu pesan, atau /batal."
+ARAHAN_ANSWER_EMPTY = (
+    "Tanggapan kosong. Ketik tanggapan Bapak/Ibu dalam satu pesan atau ketik /batal."
+)
 ARAHAN_ANSWER_TOO_LONG = f"Tanggapan terlalu panjang (maks. {_n(MAX_ANSWER_TEXT)} karakter)."
 ARAHAN_ANSWER_CANCELLED = "Tanggapan dibatalkan."
 ARAHAN_ANSWER_EXPIRED = "Tanggapan arahan dibatalkan karena tidak dikirim selama 30 menit."
@@ -433,7 +435,9 @@ def arahan_reminder(
 
 # --- /status_arahan ---------------------------------------------------------------------------
 
-STATUS_ARAHAN_USAGE = "Ketik /status_arahan untuk arahan terbaru, atau /status_arahan 7."
+STATUS_ARAHAN_USAGE = (
+    "Ketik /status_arahan untuk arahan terbaru atau /status_arahan 7 untuk satu arahan."
+)
 STATUS_ARAHAN_NONE = "Belum ada arahan yang dikirim."
 
 

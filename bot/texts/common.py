@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html import escape
 
 from domain.enums import Category, Level, Role
@@ -55,6 +55,18 @@ def long_date(day: date) -> str:
 def clock_time(moment: datetime) -> str:
     """ "14:05 WITA" (the zone's abbreviation, from the aware datetime)."""
     return f"{moment:%H:%M} {moment.tzname()}"
+
+
+def duration(span: timedelta) -> str:
+    """ "40 menit", "3 jam 5 menit", "2 hari 4 jam": how long something took or has lasted."""
+    minutes = max(0, int(span.total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} menit"
+    hours, rest = divmod(minutes, 60)
+    if hours >= 24:
+        days, hours = divmod(hours, 24)
+        return f"{days} hari {hours} jam" if hours else f"{days} hari"
+    return f"{hours} jam {rest} menit" if rest else f"{hours} jam"
 
 
 def date_time(moment: datetime) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import datetime, time
+from collections.abc import Mapping
+from datetime import UTC, datetime, time
 from html import escape
 
 from bot.texts.arahan import arahan_digest_blocks
@@ -12,13 +13,17 @@ from bot.texts.common import (
     LEVEL_LABEL,
     ROLE_LABEL,
     clock_time,
+    duration,
     level_badge,
     long_date,
 )
+from bot.texts.incidents import INCIDENT_STATE
 from bot.texts.layout import MESSAGE_LIMIT, split_messages
+from bot.texts.logistics import logistik_digest_blocks
 from bot.texts.reports import category_label
 from domain.digest import MAX_NAMES_PER_KECAMATAN, SNIPPET_WORDS, DigestSnapshot, OfficerStatus
-from domain.enums import FIELD_ROLES, Level
+from domain.enums import ESCALATES_FROM, FIELD_ROLES, Level
+from domain.incidents import IncidentBrief, IncidentState
 
 # --- /rekap --------------------------------------------------------------------------------
 
@@ -91,38 +96,95 @@ def _section(title: str, lines: list[str]) -> list[str]:
     return [f"\n<b>{title}</b>\n{lines[0]}", *lines[1:]]
 
 
+def condition_counts_line(counts: Mapping[Level | None, int]) -> str:
+    """ "🔴 1 · 🟠 1 · 🟡 2 · 🟢 12 · ⚪ 2 belum lapor": kecamatan per condition, worst first."""
+    parts = [f"{LEVEL_EMOJI[level]} {counts.get(level, 0)}" for level in reversed(Level)]
+    return " · ".join([*parts, f"⚪ {counts.get(None, 0)} belum lapor"])
+
+
+def _incident_line(snapshot: DigestSnapshot, brief: IncidentBrief) -> str:
+    incident = brief.incident
+    state = INCIDENT_STATE[incident.state]
+    if incident.state is IncidentState.BARU and incident.level >= ESCALATES_FROM:
+        state += ", belum diterima"
+    line = (
+        f"#{incident.number} {LEVEL_EMOJI[incident.level]} <b>{escape(incident.kecamatan)}</b>"
+        f"{_category(incident.category)} · {duration(snapshot.end - incident.opened_at)} · {state}"
+    )
+    if snapshot.is_stale(incident):
+        line += f" · 💤 {duration(snapshot.end - incident.last_news)} tanpa perkembangan"
+    if brief.text.strip():
+        line += f"\n    <i>{snippet(brief.text)}</i>"
+    return line
+
+
+def _resolved_line(brief: IncidentBrief) -> str:
+    incident = brief.incident
+    took = duration(incident.closed_at - incident.opened_at) if incident.closed_at else "-"
+    note = f": <i>{snippet(incident.closing_note)}</i>" if incident.closing_note else ""
+    return (
+        f"#{incident.number} {LEVEL_EMOJI[incident.level]} <b>{escape(incident.kecamatan)}</b>"
+        f"{_category(incident.category)} · selesai dalam {took}{note}"
+    )
+
+
+def _category(category: str | None) -> str:
+    """ " · Logistik Pemilu", or nothing for a report without a category."""
+    return f" · {category_label(category)}" if category else ""
+
+
 def render_digest(snapshot: DigestSnapshot, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Renders the digest as HTML messages, split at section or kecamatan boundaries."""
-    tz_name = snapshot.start.tzname()
-    header = ["📋 <b>Rekap Kondisi Wilayah</b>", f"<b>{escape(snapshot.district)}</b>"]
+    """Renders the digest as HTML messages, split at section or line boundaries.
+
+    It reads at a glance: the count of kecamatan per condition, the open incidents, those
+    resolved since the previous digest, the kecamatan that are not Aman, and who has not
+    reported (the coverage, once).
+    """
     whole_day = snapshot.end.date() > snapshot.start.date() and snapshot.end.time() == time(0)
-    stamp = "" if whole_day else f", pukul {clock_time(snapshot.end)}"
-    header.append(long_date(snapshot.start.date()) + stamp)
+    end_label = "24:00" if whole_day else f"{snapshot.end:%H:%M}"
+    header = [
+        f"📋 <b>Rekap Kondisi Wilayah</b> · {escape(snapshot.district)}",
+        f"{long_date(snapshot.start.date())} · {snapshot.start:%H:%M}–{end_label} "
+        f"{snapshot.start.tzname()}",
+    ]
     if snapshot.late_slot is not None:
         header.append(f"⏰ Terlambat — jadwal {clock_time(snapshot.late_slot)}")
-    end_label = "24:00" if whole_day else f"{snapshot.end:%H:%M}"
-    header.append(f"Periode: {snapshot.start:%H:%M}–{end_label} {tz_name}")
-    header.append("")
-    reported = len(snapshot.kecamatan) - len(snapshot.silent)
-    header.append(f"<b>Total laporan: {snapshot.total}</b>")
-    header.append(
-        " · ".join(f"{LEVEL_EMOJI[lv]} {LEVEL_LABEL[lv]} {snapshot.totals[lv]}" for lv in Level)
-    )
-    header.append(f"Kecamatan melapor: {reported} dari {len(snapshot.kecamatan)}")
+    reported = sum(1 for o in snapshot.officers if o.latest is not None)
+    header += [
+        "",
+        f"<b>{condition_counts_line(snapshot.condition_counts)}</b>",
+        f"{snapshot.total} laporan · {reported} dari {len(snapshot.officers)} petugas melapor",
+    ]
     blocks = ["\n".join(header)]
 
-    reporting = sorted(
-        (k for k in snapshot.kecamatan if k.latest is not None), key=lambda k: -(k.latest or 0)
-    )
+    open_lines = [_incident_line(snapshot, brief) for brief in snapshot.incidents]
+    hidden = snapshot.incidents_total - len(snapshot.incidents)
+    if hidden > 0:
+        open_lines.append(f"… dan {hidden} insiden lain. Daftar lengkap: /insiden")
+    blocks += _section(f"🚨 Insiden terbuka ({snapshot.incidents_total})", open_lines)
+
+    resolved_lines = [_resolved_line(brief) for brief in snapshot.resolved]
+    hidden = snapshot.resolved_total - len(snapshot.resolved)
+    if hidden > 0:
+        resolved_lines.append(f"… dan {hidden} insiden lain.")
     blocks += _section(
-        "Kondisi terakhir per kecamatan",
-        [
-            f"{LEVEL_EMOJI[k.latest]} <b>{escape(k.name)}</b> — {LEVEL_LABEL[k.latest]} "
-            f"({k.count} laporan)"
-            for k in reporting
-            if k.latest is not None
-        ],
+        f"✅ Selesai {_since_label(snapshot)} ({snapshot.resolved_total})", resolved_lines
     )
+
+    not_green = sorted(
+        (k for k in snapshot.kecamatan if k.latest is not None and k.latest > Level.AMAN),
+        key=lambda k: (-int(k.latest or 0), k.name),
+    )
+    condition_lines = [
+        f"{LEVEL_EMOJI[k.latest]} <b>{escape(k.name)}</b> — {LEVEL_LABEL[k.latest]} "
+        f"({k.count} laporan)"
+        for k in not_green
+        if k.latest is not None
+    ]
+    green = [k.name for k in snapshot.kecamatan if k.latest is Level.AMAN]
+    if green:  # at a glance: the Aman kecamatan are named, not detailed
+        condition_lines.append(f"{LEVEL_EMOJI[Level.AMAN]} Aman: {escape(', '.join(green))}")
+    blocks += _section("Kondisi kecamatan", condition_lines)
     blocks += _section(
         "⚠️ Perbedaan penilaian",
         [
@@ -130,37 +192,24 @@ def render_digest(snapshot: DigestSnapshot, limit: int = MESSAGE_LIMIT) -> list[
             for name, said in snapshot.disagreements()
         ],
     )
-    blocks += _section(
-        "⏳ Eskalasi belum diterima",
-        [
-            f"#{p.number} {LEVEL_EMOJI[p.level]} {escape(p.kecamatan)} — menunggu "
-            f"{_waited(snapshot.end, p.since)}"
-            for p in snapshot.pending
-        ],
-    )
+    blocks += logistik_digest_blocks(snapshot.logistics, snapshot.end.tzinfo or UTC)
     blocks += arahan_digest_blocks(snapshot.arahan, snapshot.end)
-    notable_lines = [
-        f"#{n.number} {LEVEL_EMOJI[n.level]} <b>{escape(n.kecamatan)}</b> · "
-        f"{category_label(n.category)} · {snippet(n.text)}"
-        + (f" (✏️ {n.corrections} ralat)" if n.corrections else "")
-        for n in snapshot.notable
-    ]
-    hidden = snapshot.notable_total - len(snapshot.notable)
-    if hidden > 0:
-        notable_lines.append(f"… dan {hidden} laporan lain.")
-    blocks += _section("Laporan menonjol (Waspada ke atas)", notable_lines)
-    blocks += _section(
-        "Cakupan laporan (Camat · Kapolsek · Danramil)",
-        [
-            "".join("✅" if role in k.roles else "❌" for role in FIELD_ROLES)
-            + f" {escape(k.name)}"
-            for k in snapshot.kecamatan
-        ],
-    )
-    blocks += _section("Belum lapor", _silent_officers(snapshot))
+    blocks += _section("🕓 Belum lapor", _silent_officers(snapshot))
     if not snapshot.silent and all(o.latest is not None for o in snapshot.officers):
         blocks.append("\n✅ Semua kecamatan dan petugas sudah melapor.")
     return split_messages(blocks, limit)
+
+
+def _since_label(snapshot: DigestSnapshot) -> str:
+    """ "pada periode ini", "sejak rekap 12:00 WITA", "sejak rekap kemarin 19:00 WITA"."""
+    since = snapshot.resolved_since
+    if since is None or since == snapshot.start:
+        return "pada periode ini"
+    if since.date() == snapshot.end.date():
+        return f"sejak rekap {clock_time(since)}"
+    if (snapshot.end.date() - since.date()).days == 1:
+        return f"sejak rekap kemarin {clock_time(since)}"
+    return f"sejak rekap {since:%d/%m} {clock_time(since)}"
 
 
 def _assessments(said: list[OfficerStatus]) -> str:
@@ -186,21 +235,17 @@ def _silent_officers(snapshot: DigestSnapshot) -> list[str]:
     lines = []
     for status in snapshot.kecamatan:
         names = silent_by.get(status.name)
+        # A kecamatan with no report at all is ⚪ (belum lapor); others miss some officers.
+        mark = "⚪ " if status.count == 0 and status.latest is None else ""
+        place = f"{mark}<b>{escape(status.name)}</b>"
         if names and len(names) > MAX_NAMES_PER_KECAMATAN:
             shown = ", ".join(names[:MAX_NAMES_PER_KECAMATAN])
             lines.append(
-                f"<b>{escape(status.name)}</b>: {len(names)} petugas — {shown}, "
+                f"{place}: {len(names)} petugas — {shown}, "
                 f"dan {len(names) - MAX_NAMES_PER_KECAMATAN} lainnya"
             )
         elif names:
-            lines.append(f"<b>{escape(status.name)}</b>: " + ", ".join(names))
-        elif status.count == 0:
-            lines.append(f"<b>{escape(status.name)}</b>: (belum ada petugas terdaftar)")
+            lines.append(f"{place}: " + ", ".join(names))
+        elif mark:
+            lines.append(f"{place}: (belum ada petugas terdaftar)")
     return lines
-
-
-def _waited(now: datetime, since: datetime) -> str:
-    minutes = max(0, int((now - since).total_seconds() // 60))
-    if minutes < 60:
-        return f"{minutes} menit"
-    return f"{minutes // 60} jam {minutes % 60} menit"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 
-from bot.texts.common import LEVEL_EMOJI, ROLE_LABEL, level_badge
+from bot.texts.common import LEVEL_EMOJI, ROLE_LABEL, duration, level_badge
 from domain.enums import Level, Role
 from domain.incidents import EventKind, IncidentEvent, IncidentState
 
@@ -25,14 +25,6 @@ def wita(moment: datetime) -> str:
 def day_wita(moment: datetime) -> str:
     """ "27/11 14.05 WITA"."""
     return f"{moment:%d/%m} {wita(moment)}"
-
-
-def _duration(seconds: float) -> str:
-    minutes = max(0, int(seconds // 60))
-    if minutes < 60:
-        return f"{minutes} menit"
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} jam {rest} menit" if rest else f"{hours} jam"
 
 
 # --- the group alert ------------------------------------------------------------------------
@@ -80,7 +72,7 @@ def update_for_group(
 
 PERKEMBANGAN_USAGE = (
     "Tulis nomor laporan dan perkembangannya, misalnya "
-    "<code>/perkembangan 12 massa mulai bubar</code>, atau dengan tingkat baru: "
+    "<code>/perkembangan 12 massa mulai bubar</code> atau dengan tingkat baru: "
     "<code>/perkembangan 12 rawan massa bertambah</code>."
 )
 SELESAI_USAGE = (
@@ -130,13 +122,30 @@ def reopened_done(number: int, state: IncidentState) -> str:
 def ask_update(number: int) -> str:
     """The button asks for the perkembangan in one message."""
     return (
-        f"➕ Tulis perkembangan insiden #{number} dalam satu pesan. Bila tingkatnya berubah, "
+        f"➕ Tulis perkembangan insiden #{number} dalam satu pesan. Jika tingkatnya berubah, "
         "awali dengan tingkat baru, misalnya <code>rawan massa bertambah</code>. "
         "Ketik /batal untuk membatalkan."
     )
 
 
-UPDATE_EMPTY = "Perkembangan kosong. Tulis perkembangannya, atau /batal."
+UPDATE_EMPTY = "Perkembangan kosong. Tulis perkembangannya atau ketik /batal."
+
+
+def finish_form_first(number: int) -> str:
+    """The perkembangan dialog would replace a form the officer is still filling in."""
+    return (
+        "📝 Bapak/Ibu masih mengisi formulir yang belum dikirim. Agar isinya tidak hilang, "
+        "kirim dulu formulir itu atau batalkan dengan /batal, lalu tekan lagi "
+        f"{PERKEMBANGAN_BUTTON}. Perkembangan juga dapat langsung dikirim tanpa menutup "
+        f"formulir: <code>/perkembangan {number} isi perkembangan</code>."
+    )
+
+
+def ack_incident_closed(number: int) -> str:
+    """Button answer: "✅ Diterima" pressed after the incident was resolved."""
+    return f"Insiden #{number} sudah selesai; tidak perlu diterima lagi."
+
+
 UPDATE_CANCELLED = "❌ Perkembangan dibatalkan, tidak ada yang dicatat."
 UPDATE_EXPIRED = (
     "⌛ Pencatatan perkembangan dibatalkan karena tidak ada kegiatan selama 30 menit. "
@@ -194,14 +203,79 @@ def insiden_line(
     now: datetime,
 ) -> str:  # fmt: skip
     """One open incident in /insiden."""
-    age = _duration((now - opened).total_seconds())
+    age = duration(now - opened)
     return (
         f"#{number} · {LEVEL_EMOJI[level]} <b>{escape(kecamatan)}</b> · {INCIDENT_STATE[state]} · "
         f"sejak {day_wita(opened)} ({age})"
     )
 
 
-def insiden_page(title: str, lines: list[str], page: int, pages: int, total: int) -> str:
-    """A page of /insiden."""
+def insiden_page(
+    title: str, lines: list[str], page: int, pages: int, total: int, *, buttons: bool = False
+) -> str:
+    """A page of /insiden (with `buttons`, each incident has a ➕ button under it)."""
     footer = f"\nHalaman {page + 1}/{pages} · /lihat &lt;nomor&gt; untuk linimasa"
+    if buttons:
+        footer += "\nTekan ➕ #nomor untuk mencatat perkembangan insiden itu."
     return "\n".join([f"{title} ({total} insiden)", "", *lines]) + footer
+
+
+def insiden_update_button(number: int) -> str:
+    """The button of one incident under a private /insiden page."""
+    return f"➕ #{number}"
+
+
+# --- stale incidents: "is it still going on?" -----------------------------------------------
+
+STALE_ONGOING_BUTTON = "⏳ Masih berlangsung"
+STALE_DONE_BUTTON = "✅ Sudah selesai"
+# The closing note of "Sudah selesai" (one tap; a note of one's own is /selesai <nomor> ...).
+STALE_CLOSING_NOTE = "Dinyatakan selesai melalui tombol pengingat, tanpa catatan tambahan."
+STALE_SNIPPET = 200
+
+
+def stale_question(
+    number: int,
+    level: Level,
+    kecamatan: str,
+    opened: datetime,
+    quiet_since: datetime,
+    quiet: timedelta,
+    latest: str,
+    *,
+    reporter: bool,
+) -> str:
+    """Asks an officer privately whether a silent incident is still going on."""
+    shown = latest if len(latest) <= STALE_SNIPPET else latest[:STALE_SNIPPET].rstrip() + " …"
+    lines = [
+        f"⏳ <b>Insiden #{number} masih berlangsung?</b>",
+        f"{level_badge(level)} · {escape(kecamatan)} · dibuka {day_wita(opened)}",
+        f"Belum ada kabar selama {duration(quiet)} (sejak {day_wita(quiet_since)}).",
+    ]
+    if shown.strip():
+        lines.append(f"<i>{escape(shown)}</i>")
+    if not reporter:
+        lines.append(
+            "Pelapor insiden ini tidak dapat dihubungi, jadi pertanyaan ini dikirim kepada "
+            "petugas kecamatan yang lain."
+        )
+    lines += [
+        "",
+        f"Jika masih berlangsung, tekan <b>{STALE_ONGOING_BUTTON}</b> lalu tulis "
+        f"perkembangannya. Jika sudah selesai, tekan <b>{STALE_DONE_BUTTON}</b>; untuk menutup "
+        f"dengan catatan sendiri kirim <code>/selesai {number} catatan</code>.",
+    ]
+    return "\n".join(lines)
+
+
+def stale_already_closed(number: int) -> str:
+    """Button answer (plain text): the incident was resolved meanwhile."""
+    return f"Insiden #{number} sudah selesai."
+
+
+def stale_closed(number: int) -> str:
+    """Confirmation of "Sudah selesai"."""
+    return (
+        f"✅ Insiden #{number} dicatat selesai. Terima kasih. "
+        f"Catatan penutup: <i>{escape(STALE_CLOSING_NOTE)}</i>"
+    )

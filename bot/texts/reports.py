@@ -54,7 +54,8 @@ RECEIPT_DELAYED = (
 
 
 def escalation_failed(number: int, level: Level, kecamatan: str) -> str:
-    """To admins: an urgent report could not be posted to the group yet."""
+    """To admins: an urgent report could not be posted to the group yet (`level`: its
+    incident's current level, which an update may have raised above the report's)."""
     return (
         f"⚠️ Laporan #{number} ({level_badge(level)}, {escape(kecamatan)}) belum dapat "
         "diteruskan ke grup koordinasi. Bot mencoba lagi otomatis; periksa grup koordinasi "
@@ -156,8 +157,8 @@ FORM_TEXT = (
     "📝 Tingkat: {level} · Kategori: <b>{category}</b>\n"
     "Tulis keterangan kejadian (apa, di mana, berapa orang, tindakan), maksimal 3000 karakter."
 )
-FORM_TEXT_EMPTY = "Keterangan kosong. Tulis keterangan kejadian, atau /batal."
-FORM_PHOTOS = "📷 Kirim foto kejadian (maksimal 5), atau tekan <b>Lewati</b>."
+FORM_TEXT_EMPTY = "Keterangan kosong. Tulis keterangan kejadian atau ketik /batal."
+FORM_PHOTOS = "📷 Kirim foto kejadian (maksimal 5) atau tekan <b>Lewati</b>."
 SKIP_BUTTON = "⏭ Lewati"
 DONE_BUTTON = "✅ Selesai"
 
@@ -172,16 +173,16 @@ def form_photo_received(count: int, limit: int) -> str:
 
 FORM_PHOTO_LIMIT = "Maksimal 5 foto. Tekan <b>Selesai</b> untuk lanjut."
 FORM_PHOTO_HINT = (
-    "Pada langkah ini kirim <b>foto</b> (bukan berkas, suara atau stiker), "
+    "Pada langkah ini kirim <b>foto</b> (bukan berkas, suara, atau stiker) "
     "atau tekan Lewati/Selesai."
 )
-FORM_LOCATION = "📍 Bagikan lokasi kejadian dengan tombol di bawah, atau tekan <b>Lewati</b>."
+FORM_LOCATION = "📍 Bagikan lokasi kejadian dengan tombol di bawah atau tekan <b>Lewati</b>."
 LOCATION_BUTTON = "📍 Kirim lokasi"
 LOCATION_SKIP = "Lewati"
 FORM_LOCATION_HINT = "Tekan tombol <b>📍 Kirim lokasi</b> atau <b>Lewati</b>."
 FORM_LOCATION_OK = "📍 Lokasi diterima."
 FORM_LOCATION_SKIPPED = "Tanpa lokasi."
-FORM_USE_BUTTONS = "Pilih dengan tombol pada pesan di atas, atau /batal."
+FORM_USE_BUTTONS = "Pilih dengan tombol pada pesan di atas atau ketik /batal."
 SEND_BUTTON = "✅ Kirim"
 EDIT_BUTTON = "✏️ Ubah"
 CANCEL_BUTTON = "❌ Batal"

@@ -27,14 +27,14 @@ from bot.services import Services
 from bot.settings import format_time_of_day, parse_time_of_day
 from bot.texts import render_digest
 from domain.digest import (
-    NOTABLE_LIMIT,
+    INCIDENT_LIMIT,
+    RESOLVED_LIMIT,
     DigestSnapshot,
-    NotableReport,
     OfficerStatus,
-    PendingEscalation,
     build_snapshot,
     day_bounds,
 )
+from domain.logistics import due_for_digest
 
 logger = logging.getLogger(__name__)
 
@@ -67,11 +67,14 @@ async def load_snapshot(
     end: datetime,
     *,
     end_inclusive: bool = True,
+    resolved_since: datetime | None = None,
     late_slot: datetime | None = None,
 ) -> DigestSnapshot:
-    """Reads everything the digest shows for the period from `start` to `end`."""
+    """Reads everything the digest shows for the period from `start` to `end`: the reports of
+    the period, the incidents open now and those resolved since `resolved_since` (default: the
+    start of the period)."""
     until = _until(end, end_inclusive)
-    reports = services.reports
+    reports, incidents = services.reports, services.incidents
     counts = await reports.group_counts(start, until)
     latest = {
         entry.officer_id: entry.level for entry in await reports.officer_latest(start, until)
@@ -80,32 +83,30 @@ async def load_snapshot(
         OfficerStatus(o.name, o.role, o.kecamatan, latest.get(o.user_id))
         for o in await services.queries.field_officers()
     ]
-    notable, notable_total = await reports.notable(start, until, NOTABLE_LIMIT)
-    corrections = await reports.corrections([r.number for r in notable])
-    pending = await reports.unacknowledged()
+    open_now, open_total = await incidents.open_briefs(INCIDENT_LIMIT)
+    since = resolved_since or start
+    resolved, resolved_total = await incidents.resolved_briefs(since, until, RESOLVED_LIMIT)
     snapshot = build_snapshot(
         services.region,
         counts,
         start,
         end,
         officers=officers,
-        notable=[
-            NotableReport(
-                r.number, r.kecamatan, r.level, r.category, r.text, len(corrections[r.number])
-            )
-            for r in notable
-        ],
-        notable_total=notable_total,
-        pending=[
-            PendingEscalation(r.number, r.kecamatan, r.level, r.created_at)
-            for r in pending
-            if r.created_at <= until
-        ],
+        incidents=open_now,
+        incidents_total=open_total,
+        resolved=resolved,
+        resolved_total=resolved_total,
+        resolved_since=since,
+        stale_after=timedelta(hours=services.settings.incident_stale_hours),
         late_slot=late_slot,
-        open_levels=await services.incidents.worst_open(),
+        open_levels=await incidents.worst_open(),
     )
     arahan = await services.arahan.short_of_confirmation(until - ARAHAN_WINDOW, until)
-    return replace(snapshot, arahan=tuple(arahan))
+    snapshot = replace(snapshot, arahan=tuple(arahan))
+    if not end_inclusive:
+        return snapshot  # a past day: what is due in logistics belongs to the present
+    board = await services.logistics.board(services.logistics_plan, services.region, end)
+    return replace(snapshot, logistics=due_for_digest(board))
 
 
 async def load_status(services: Services, start: datetime, end: datetime) -> DigestSnapshot:
@@ -120,6 +121,16 @@ def latest_slot(now: datetime, slot_time: time) -> datetime:
     """The most recent local occurrence of `slot_time` at or before `now` (aware, local)."""
     candidate = datetime.combine(now.date(), slot_time, tzinfo=now.tzinfo)
     return candidate if candidate <= now else candidate - timedelta(days=1)
+
+
+def previous_slot(slot: datetime, slot_times: tuple[time, ...]) -> datetime | None:
+    """The digest slot before `slot` (possibly yesterday's last); None without slot times."""
+    earlier = [
+        datetime.combine(slot.date() - timedelta(days=back), t, tzinfo=slot.tzinfo)
+        for back in (0, 1)
+        for t in slot_times
+    ]
+    return max((s for s in earlier if s < slot), default=None)
 
 
 def slot_key(kind: str, slot: datetime) -> str:
@@ -148,7 +159,13 @@ async def post_digest(bot: Bot, services: Services, slot: datetime, *, late: boo
                 logger.warning("No coordination group configured; %s not posted", key)
                 return False
             start, _ = day_bounds(slot.date(), services.settings.timezone)
-            snapshot = await load_snapshot(services, start, slot, late_slot=slot if late else None)
+            snapshot = await load_snapshot(
+                services,
+                start,
+                slot,
+                resolved_since=previous_slot(slot, services.admin_settings.digest_times),
+                late_slot=slot if late else None,
+            )
             parts = render_digest(snapshot)
             if not await services.slots.claim(key, DIGEST, chat_id, parts, services.clock()):
                 return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
@@ -48,16 +48,21 @@ async def timeline_blocks(services: Services, report: Report) -> list[str]:
     return [header, *lines]
 
 
+# "➕ #N" buttons per row under a private /insiden page (10 a page: two rows).
+ENTRY_BUTTONS_PER_ROW = 5
+
+
 async def insiden_page(
-    services: Services, kecamatan: str | None, page: int
+    services: Services, kecamatan: str | None, page: int, *, private: bool = False
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """One page of open incidents, with its pager."""
+    """One page of open incidents, with its pager; in a private chat also a "➕ #N" button per
+    incident that asks for its perkembangan (a group cannot hold that private dialog)."""
     incidents, total = await services.incidents.open_page(kecamatan, page * PAGE_SIZE, PAGE_SIZE)
     if total == 0:
         return texts.INSIDEN_EMPTY, None
     pages = max(1, math.ceil(total / PAGE_SIZE))
     if page >= pages:  # a stale page number: incidents were closed meanwhile
-        return await insiden_page(services, kecamatan, pages - 1)
+        return await insiden_page(services, kecamatan, pages - 1, private=private)
     tz, now = services.settings.timezone, services.now()
     lines = [
         texts.insiden_line(
@@ -65,9 +70,26 @@ async def insiden_page(
         )
         for i in incidents
     ]
-    text = texts.insiden_page(texts.insiden_title(kecamatan), lines, page, pages, total)
+    text = texts.insiden_page(
+        texts.insiden_title(kecamatan), lines, page, pages, total, buttons=private
+    )
     where = services.region.kecamatan.index(kecamatan) if kecamatan else -1
-    return text, pager("ins", page, pages, f":{where}")
+    pages_markup = pager("ins", page, pages, f":{where}")
+    if not private:
+        return text, pages_markup
+    entries = [
+        InlineKeyboardButton(
+            texts.insiden_update_button(i.number), callback_data=f"upd:{i.number}"
+        )
+        for i in incidents
+    ]
+    rows = [
+        entries[start : start + ENTRY_BUTTONS_PER_ROW]
+        for start in range(0, len(entries), ENTRY_BUTTONS_PER_ROW)
+    ]
+    if pages_markup is not None:
+        rows += [list(row) for row in pages_markup.inline_keyboard]
+    return text, InlineKeyboardMarkup(rows)
 
 
 async def insiden_cmd(update: Update, context: PoskoContext) -> None:
@@ -81,7 +103,8 @@ async def insiden_cmd(update: Update, context: PoskoContext) -> None:
     if args and kecamatan is None:
         await message.reply_text(texts.INSIDEN_USAGE)
         return
-    text, markup = await insiden_page(services, kecamatan, 0)
+    private = message.chat.type == "private"
+    text, markup = await insiden_page(services, kecamatan, 0, private=private)
     thread = message.message_thread_id if message.is_topic_message else None
     await message.reply_text(text, reply_markup=markup, message_thread_id=thread)
 
@@ -104,7 +127,8 @@ async def insiden_page_cb(update: Update, context: PoskoContext) -> None:
         await query.answer(texts.STALE_BUTTON)
         return
     kecamatan = region[where] if where >= 0 else None
-    text, markup = await insiden_page(context.services, kecamatan, int(page_text))
+    private = query.message is not None and query.message.chat.type == "private"
+    text, markup = await insiden_page(context.services, kecamatan, int(page_text), private=private)
     await query.answer()
     with contextlib.suppress(TelegramError):  # e.g. "message is not modified" on a double tap
         await query.edit_message_text(text, reply_markup=markup)
@@ -117,7 +141,8 @@ COMMANDS = (
         READERS,
         help_texts.INSIDEN.menu,
         help_texts.INSIDEN.help,
-        "open incidents, worst and oldest first, with state and age, 10 a page with ⬅️/➡️",
+        "open incidents, worst and oldest first, with state and age, 10 a page with ⬅️/➡️; "
+        "in a private chat a ➕ button per incident asks for its perkembangan",
         usage="[kecamatan]",
         menu=STAFF_MENU,
     ),

@@ -60,7 +60,8 @@ async def status_parts(services: Services) -> list[str]:
         snapshot.kecamatan, key=lambda k: (k.latest is None, -(k.latest or 0), k.name)
     )
     lines = [texts.status_line(k.name, k.latest, k.count) for k in ordered]
-    header = texts.status_view(services.today(), services.now(), [])
+    counts = texts.condition_counts_line(snapshot.condition_counts)
+    header = texts.status_view(services.today(), services.now(), counts)
     return split_messages([header, *lines])
 
 

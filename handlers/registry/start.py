@@ -9,6 +9,8 @@ from bot.access import EVERYWHERE, Access
 from bot.commands import LAST, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
 from bot.texts import commands as help_texts
+from domain.parsing import command_args
+from handlers.reports import incidents
 
 
 async def start_cmd(update: Update, context: PoskoContext) -> None:
@@ -20,6 +22,11 @@ async def start_cmd(update: Update, context: PoskoContext) -> None:
         return
     if actor.access is Access.ANONYMOUS or user is None:
         await message.reply_text(f"{texts.ANONYMOUS}\n\n{texts.group_id(message.chat_id)}")
+        return
+    payload = command_args(message.text or "")
+    # A t.me link with `?start=...` (the "➕ Perkembangan" link of a group alert).
+    private = message.chat.type == "private"
+    if private and payload and await incidents.update_link_start(update, context, payload):
         return
     member = actor.member
     status = {
@@ -44,7 +51,8 @@ COMMANDS = (
         help_texts.START.menu,
         help_texts.START.help,
         "greeting, your role, the commands you may use, your numeric id (and the group id in a "
-        "group)",
+        "group); opened from an alert's ➕ Perkembangan link (`/start upd-<nomor>`), it asks "
+        "for the incident's perkembangan instead",
         menu=frozenset({Access.UNKNOWN}),
         rank=10,
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from telegram import ReplyParameters, Update
 from telegram.error import TelegramError
@@ -26,7 +26,8 @@ MAX_REPAGES = 3
 
 
 async def ack_cb(update: Update, context: PoskoContext) -> None:
-    """Records the first koordinator/admin who takes an urgent report (the gate checked roles)."""
+    """Records the first koordinator/admin who takes an urgent report, and with it the take-up
+    of its incident (the gate checked roles)."""
     query = update.callback_query
     user = update.effective_user
     if query is None or user is None or not query.data:
@@ -39,26 +40,21 @@ async def ack_cb(update: Update, context: PoskoContext) -> None:
     member = context.actor.member
     name = member.name if member is not None else user.full_name
     now = services.clock()
+    number = int(number_text)
     # An alert posted while the database refused its record is recorded now, if it can be
     # (one still being posted records itself: the press is asked to wait).
-    if int(number_text) not in services.runtime.escalating:
-        await record_unrecorded_alert(services, int(number_text))
-    report = await services.reports.acknowledge(int(number_text), user.id, name, now)
+    if number not in services.runtime.escalating:
+        await record_unrecorded_alert(services, number)
+    # The acknowledgement and the take-up are one transaction, refused once the incident is
+    # resolved: a late press can never leave an acknowledged report beside an incident that
+    # nobody took up (which a reopening would bring back as Baru).
+    report = await services.reports.acknowledge(number, user.id, name, now)
     if report is None:
-        current = await services.reports.get(int(number_text))
-        if current is not None and current.acked_at is None:
-            # Pressed in the instant between the alert going out and it being recorded.
-            await query.answer(texts.ACK_NOT_READY)
-            return
-        await query.answer(texts.ack_taken(current.acked_by_name if current else None))
-        if current is not None and current.acked_by is not None and current.acked_at:
-            # A take-up interrupted between its two writes is finished by the next press.
-            await _take_up(context, current.number, current.acked_by,
-                           current.acked_by_name or "-", current.acked_at)  # fmt: skip
+        await _not_acknowledged(update, context, number)
         return
     with contextlib.suppress(TelegramError):  # too late for the toast; the rest still matters
         await query.answer(texts.ack_done(report.number))
-    await _take_up(context, report.number, user.id, name, now)
+    await refresh_alert(context.bot, services, report.number)
     if query.message is not None and query.message.chat.id != report.escalation_chat_id:
         with contextlib.suppress(
             TelegramError
@@ -71,13 +67,28 @@ async def ack_cb(update: Update, context: PoskoContext) -> None:
     )
 
 
-async def _take_up(
-    context: PoskoContext, number: int, user_id: int, name: str, at: datetime
-) -> None:
-    """Moves the incident to Ditangani (when it is Baru) and edits the group alert."""
+async def _not_acknowledged(update: Update, context: PoskoContext, number: int) -> None:
+    """Answers a press that recorded nothing: taken already, resolved, or not recorded yet."""
+    query = update.callback_query
+    if query is None:
+        return
     services = context.services
-    await services.incidents.take_up(number, user_id, name, at)
-    await refresh_alert(context.bot, services, number)
+    current = await services.reports.get(number)
+    if current is not None and current.acked_at is not None:
+        await query.answer(texts.ack_taken(current.acked_by_name))
+        return
+    incident = await services.incidents.get(number)
+    if incident is not None and not incident.is_open:
+        await query.answer(texts.ack_incident_closed(number))
+        with contextlib.suppress(TelegramError):  # this copy (a re-page, a stale alert) too
+            await query.edit_message_reply_markup(None)
+        await refresh_alert(context.bot, services, number)
+        return
+    if current is not None and current.escalated_at is None:
+        # Pressed in the instant between the alert going out and it being recorded.
+        await query.answer(texts.ACK_NOT_READY)
+        return
+    await query.answer(texts.STALE_BUTTON)
 
 
 async def repage_job(context: PoskoContext) -> None:

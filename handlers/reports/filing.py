@@ -19,6 +19,7 @@ from bot import texts
 from bot.delivery import backoff
 from bot.notify import admin_ids, send_group, tell
 from bot.services import Services
+from domain.enums import Level
 from domain.incidents import Incident, IncidentState
 from domain.members import Member
 from domain.reports import NewReport, Photo, Report
@@ -39,6 +40,35 @@ def update_markup(number: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(texts.PERKEMBANGAN_BUTTON, callback_data=f"upd:{number}")]]
     )
+
+
+# `/start upd-<number>`: what the alert's "➕ Perkembangan" link makes Telegram send.
+UPDATE_LINK = "upd-"
+
+
+def update_link(bot: Bot, number: int) -> str | None:
+    """A t.me link that opens the private chat with the bot and asks for a perkembangan of
+    incident #number; None before the bot knows its username."""
+    try:
+        username = bot.username
+    except RuntimeError:  # not initialized (no getMe yet)
+        return None
+    return f"https://t.me/{username}?start={UPDATE_LINK}{number}" if username else None
+
+
+def alert_markup(
+    bot: Bot, number: int, *, waiting: bool, is_open: bool = True
+) -> InlineKeyboardMarkup | None:
+    """The buttons of a group alert: "✅ Diterima" while nobody took it up, and "➕ Perkembangan"
+    while it is open. A callback in a group cannot start a private dialog, so the latter is a
+    link that opens the private chat (`/start upd-<number>`), where the dialog runs."""
+    row = (
+        [InlineKeyboardButton(texts.ACK_BUTTON, callback_data=f"ack:{number}")] if waiting else []
+    )
+    link = update_link(bot, number) if is_open else None
+    if link is not None:
+        row.append(InlineKeyboardButton(texts.PERKEMBANGAN_BUTTON, url=link))
+    return InlineKeyboardMarkup([row]) if row else None
 
 
 async def file_report(
@@ -125,13 +155,14 @@ async def refresh_alert(bot: Bot, services: Services, number: int) -> None:
     text = escalation_text(
         services, report, officer.name if officer else "-", len(photos), incident
     )
-    waiting = report.acked_at is None and (incident is None or incident.is_open)
+    is_open = incident is None or incident.is_open
+    waiting = report.acked_at is None and is_open
     try:
         await bot.edit_message_text(
             text,
             report.escalation_chat_id,
             report.escalation_message_id,
-            reply_markup=ack_markup(number) if waiting else None,
+            reply_markup=alert_markup(bot, number, waiting=waiting, is_open=is_open),
         )
     except TelegramError as exc:
         logger.warning("Alert of report #%s not updated: %s", number, exc)
@@ -167,9 +198,22 @@ async def escalate(bot: Bot, services: Services, report: Report, officer: Member
     runtime.escalation_retry[number] = (failures, services.clock() + wait)
     logger.warning("Escalation of report #%s retried in %ss", number, int(wait.total_seconds()))
     if failures == 1:
-        notice = texts.escalation_failed(report.number, report.level, report.kecamatan)
+        level = await _current_level(services, report)
+        notice = texts.escalation_failed(report.number, level, report.kecamatan)
         for admin_id in await admin_ids(services):
             await tell(bot, admin_id, notice)
+
+
+async def _current_level(services: Services, report: Report) -> Level:
+    """The level of the report's incident now (an update may have raised it), else the
+    report's own (also when the database, perhaps what failed, cannot be read)."""
+    if report.incident is None:
+        return report.level
+    try:
+        incident = await services.incidents.get(report.incident)
+    except sqlite3.Error:
+        return report.level
+    return incident.level if incident is not None else report.level
 
 
 async def escalate_pending(bot: Bot, services: Services) -> int:
@@ -230,7 +274,7 @@ async def _escalate_once(bot: Bot, services: Services, number: int, officer: Mem
         bot,
         services,
         escalation_text(services, report, officer.name, len(photos), incident),
-        reply_markup=ack_markup(number),
+        reply_markup=alert_markup(bot, number, waiting=True),
     )
     if alert is None:
         logger.warning("Report #%s is urgent but no coordination group is set", number)

@@ -1,5 +1,9 @@
 """Incidents: `/perkembangan` and the "➕ Perkembangan" button, `/selesai`, `/buka`.
 
+The button is on the receipt and on a private /insiden page (callback `upd:<number>`), and on
+the group alert as a link that opens the private chat (`/start upd-<number>`): all of them open
+the same one-message dialog, which never replaces a /lapor form being filled in.
+
 Take-up is the "✅ Diterima" button (handlers.reports.escalation). Every step is stored with
 who and when (storage.incidents); the reports themselves are never changed.
 """
@@ -23,7 +27,7 @@ from bot.services import Services
 from bot.texts import commands as help_texts
 from domain.incidents import Incident, NewUpdate, split_update
 from domain.parsing import MAX_REPORT_TEXT, command_args, is_blank, utf16_len
-from handlers.reports.filing import escalate, refresh_alert
+from handlers.reports.filing import UPDATE_LINK, escalate, refresh_alert
 from storage.drafts import Draft
 
 logger = logging.getLogger(__name__)
@@ -32,7 +36,8 @@ FLOW = "perkembangan"
 _NUMBER_TEXT = re.compile(r"#?(\d{1,12})(?:\s+(.+))?\Z", re.DOTALL)
 
 
-def _actor_name(context: PoskoContext, update: Update) -> str:
+def actor_name(context: PoskoContext, update: Update) -> str:
+    """How the sender is named on an incident's timeline: their registered name."""
     member = context.actor.member
     if member is not None:
         return member.name
@@ -132,7 +137,7 @@ async def _update_from(update: Update, context: PoskoContext, number: int, typed
         return False
     services = context.services
     user_id = context.actor.user_id or 0
-    name = _actor_name(context, update)
+    name = actor_name(context, update)
     new = NewUpdate(
         incident.number,
         user_id,
@@ -148,33 +153,64 @@ async def _update_from(update: Update, context: PoskoContext, number: int, typed
 
 
 async def update_button_cb(update: Update, context: PoskoContext) -> None:
-    """Asks for the perkembangan of an incident in one message (the receipt's button)."""
+    """Asks for the perkembangan of an incident in one message (the receipt's button, and the
+    buttons of a private /insiden page)."""
     query = update.callback_query
-    user_id = context.actor.user_id
-    if query is None or not query.data or user_id is None:
+    if query is None or not query.data:
         return
     number_text = query.data.partition(":")[2]
     if not (number_text.isascii() and number_text.isdigit() and len(number_text) < 13):
         await query.answer(texts.STALE_BUTTON)
         return
-    incident = await context.services.incidents.get(int(number_text))
-    if incident is None:
-        await query.answer(texts.STALE_BUTTON)
-        return
-    if not may_act(context, incident):
-        await query.answer(texts.NOT_YOUR_KECAMATAN[:200])
-        return
-    if not incident.is_open:
-        await query.answer()
-        await context.bot.send_message(user_id, texts.incident_closed(incident.number))
-        return
-    services = context.services
-    await services.drafts.put(
-        Draft(user_id, FLOW, "text", {"incident": incident.number}), services.clock()
-    )
+    refusal = await open_update_dialog(context, int(number_text))
     with contextlib.suppress(TelegramError):
-        await query.answer()
+        await query.answer(refusal)
+
+
+async def open_update_dialog(context: PoskoContext, number: int) -> str | None:
+    """Asks the sender privately for a perkembangan of incident #number in one message.
+
+    Returns a short refusal for the caller to show (unknown incident, not theirs), or None when
+    a message was sent: the question, "already resolved", or "finish your form first". A form
+    the officer is filling in (`/lapor`) is never replaced: what they typed would be lost.
+    """
+    user_id = context.actor.user_id
+    if user_id is None:
+        return texts.STALE_BUTTON
+    services = context.services
+    incident = await services.incidents.get(number)
+    if incident is None:
+        return texts.STALE_BUTTON
+    if not may_act(context, incident):
+        return texts.NOT_YOUR_KECAMATAN[:200]
+    if not incident.is_open:
+        await context.bot.send_message(user_id, texts.incident_closed(incident.number))
+        return None
+    dialog = Draft(user_id, FLOW, "text", {"incident": incident.number})
+    busy = await services.drafts.put_unless_busy(dialog, services.clock(), replaces={FLOW})
+    if busy is not None:
+        await context.bot.send_message(user_id, texts.finish_form_first(incident.number))
+        return None
     await context.bot.send_message(user_id, texts.ask_update(incident.number))
+    return None
+
+
+async def update_link_start(update: Update, context: PoskoContext, payload: str) -> bool:
+    """Handles `/start upd-<number>`, sent when the alert's "➕ Perkembangan" link is opened;
+    False when the payload is not such a link or the sender may update no incident (they get
+    the ordinary greeting)."""
+    message = update.effective_message
+    if message is None or not payload.startswith(UPDATE_LINK):
+        return False
+    number_text = payload.removeprefix(UPDATE_LINK)
+    if not (number_text.isascii() and number_text.isdigit() and len(number_text) < 13):
+        return False
+    if context.actor.access is not Access.PETUGAS and context.actor.access not in STAFF:
+        return False
+    refusal = await open_update_dialog(context, int(number_text))
+    if refusal is not None:
+        await message.reply_text(refusal)
+    return True
 
 
 async def update_input(update: Update, context: PoskoContext, draft: Draft) -> None:
@@ -214,7 +250,7 @@ async def selesai_cmd(update: Update, context: PoskoContext) -> None:
         await message.reply_text(texts.NOT_YOUR_KECAMATAN)
         return
     services = context.services
-    name = _actor_name(context, update)
+    name = actor_name(context, update)
     closed = await services.incidents.close(
         incident.number, context.actor.user_id or 0, name, services.clock(), note
     )
@@ -239,7 +275,7 @@ async def buka_cmd(update: Update, context: PoskoContext) -> None:
         await message.reply_text(problem or "")
         return
     services = context.services
-    name = _actor_name(context, update)
+    name = actor_name(context, update)
     reopened = await services.incidents.reopen(
         incident.number, context.actor.user_id or 0, name, services.clock()
     )

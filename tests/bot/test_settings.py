@@ -22,6 +22,7 @@ def test_defaults() -> None:
     assert settings.digest_times == (time(7), time(19))
     assert settings.reminder_times == (time(16),)
     assert settings.log_level == "INFO"
+    assert settings.incident_stale_hours == 6
     assert TOKEN not in repr(settings)
 
 
@@ -37,9 +38,11 @@ def test_every_value_read() -> None:
             REMINDER_TIMES="15:00,16:30",
             LOG_LEVEL="debug",
             ESCALATION_ACK_MINUTES="0.5",
+            INCIDENT_STALE_HOURS="1.5",
         )
     )
     assert settings.escalation_ack_minutes == 0.5
+    assert settings.incident_stale_hours == 1.5
     assert settings.api_url == "http://127.0.0.1:8081"
     assert settings.database_path == Path("/tmp/x/posko.db")
     assert settings.admin_ids == {11, 22}
@@ -66,9 +69,14 @@ def test_every_value_read() -> None:
         ("REMINDER_TIMES", "16:60"),
         ("LOG_LEVEL", "LOUD"),
         ("REGION_FILE", "/nonexistent/region.json"),
+        ("LOGISTICS_FILE", "/nonexistent/logistik.json"),
         ("ESCALATION_ACK_MINUTES", "0"),
         ("ESCALATION_ACK_MINUTES", "nan"),
         ("ESCALATION_ACK_MINUTES", "lima belas"),
+        ("INCIDENT_STALE_HOURS", "0"),
+        ("INCIDENT_STALE_HOURS", "-6"),
+        ("INCIDENT_STALE_HOURS", "200"),
+        ("INCIDENT_STALE_HOURS", "enam"),
     ],
 )
 def test_bad_value_names_the_variable(name: str, value: str) -> None:

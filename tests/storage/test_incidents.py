@@ -8,7 +8,7 @@ from domain.incidents import EventKind, IncidentState, NewUpdate
 from domain.members import RosterRow
 from domain.reports import NewReport
 from storage.db import Database, load_migrations, to_sql_time
-from storage.incidents import IncidentRepo
+from storage.incidents import IncidentRepo, open_for_reports
 from storage.members import MemberRepo
 from storage.reports import ReportRepo
 
@@ -156,3 +156,90 @@ async def test_the_worst_open_level_is_read_from_the_open_index(db: Database) ->
 
     plan = await QueryRepo(db).explain(WORST_OPEN)
     assert any("incidents_open" in step for step in plan), plan
+
+
+async def test_migration_0011_records_acknowledgements_as_take_ups(db_path: Path) -> None:
+    old = await Database.open_at_version(db_path, 10)
+    await MemberRepo(old).save(RosterRow(7, Role.KAPOLSEK, "Telen", "Agus"), NOW, None)
+    at = to_sql_time(NOW)
+    async with old.transaction() as conn:
+        for message in (1, 2, 3):
+            await conn.execute(
+                "INSERT INTO reports (officer_id, kecamatan, role, level, text, created_at, "
+                "source_chat_id, source_message_id, escalated_at) "
+                "VALUES (7, 'Telen', 'kapolsek', 2, 'x', ?, 7, ?, ?)",
+                (at, message, at),
+            )
+    async with old.transaction() as conn:
+        await open_for_reports(conn, [1, 2, 3])
+    later = to_sql_time(NOW + timedelta(minutes=5))
+    # What the two separate writes of version 10 could leave: an acknowledgement without the
+    # take-up, on a resolved incident (1) and on an open one (2); 3 was never acknowledged.
+    async with old.transaction() as conn:
+        await conn.execute(
+            "UPDATE incidents SET state = 'selesai', closed_at = ?, closing_note = 'selesai' "
+            "WHERE number = 1",
+            (later,),
+        )
+        await conn.execute(
+            "UPDATE reports SET acked_by = 9, acked_by_name = 'Kasat', acked_at = ? "
+            "WHERE id IN (1, 2)",
+            (later,),
+        )
+    await old.close()
+
+    db = await Database.open(db_path)
+    try:
+        repo = IncidentRepo(db)
+        first, second, third = [await repo.get(n) for n in (1, 2, 3)]
+        assert first is not None
+        assert second is not None
+        assert third is not None
+        assert (first.state, first.taken_by, first.taken_by_name) == (
+            IncidentState.SELESAI, 9, "Kasat")  # fmt: skip
+        assert (second.state, second.taken_by) == (IncidentState.DITANGANI, 9)
+        assert (third.state, third.taken_by) == (IncidentState.BARU, None)
+        assert [e.kind for e in await repo.events(1)].count(EventKind.TAKE_UP) == 1
+        reopened = await repo.reopen(1, 9, "Kasat", NOW + timedelta(hours=1))
+        assert reopened is not None
+        assert reopened.state is IncidentState.DITANGANI, "acknowledged: not Baru again"
+    finally:
+        await db.close()
+
+
+async def test_an_acknowledgement_takes_the_incident_up_in_the_same_transaction(
+    db: Database,
+) -> None:
+    number = await _report(db, Level.RAWAN, 1)
+    reports, repo = ReportRepo(db), IncidentRepo(db)
+    await reports.mark_escalated(number, NOW, -100, 5, None)
+    await repo.close(number, 7, "Budi", NOW, "salah kirim")
+    assert await reports.acknowledge(number, 9, "Kasat", NOW) is None, "resolved: refused"
+    report = await reports.get(number)
+    assert report is not None
+    assert report.acked_at is None
+    await repo.reopen(number, 9, "Kasat", NOW)
+    acked = await reports.acknowledge(number, 9, "Kasat", NOW)
+    assert acked is not None
+    incident = await repo.get(number)
+    assert incident is not None
+    assert (incident.state, incident.taken_by, incident.taken_at) == (
+        IncidentState.DITANGANI, 9, NOW)  # fmt: skip
+
+
+async def test_a_chase_is_claimed_once_per_period(db: Database) -> None:
+    number = await _report(db, Level.WASPADA, 1)
+    repo = IncidentRepo(db)
+    assert await repo.stale(NOW - timedelta(seconds=1), 10) == []
+    [stale] = await repo.stale(NOW, 10)
+    later = NOW + timedelta(hours=6)
+    claimed = await repo.claim_chase(stale, [7], later)
+    assert claimed is not None
+    assert [(c.incident, c.period, c.user_id, c.state) for c in claimed] == [
+        (number, NOW, 7, "sending")]  # fmt: skip
+    assert await repo.claim_chase(stale, [7], later) is None, "the same period: once"
+    assert await repo.stale(later - timedelta(seconds=1), 10) == [], "the chase is activity"
+    again = await repo.add_chase_recipients(number, NOW, [7, 8], later)
+    assert [c.user_id for c in again] == [8], "7 was asked in that period already"
+    [chased] = await repo.stale(later, 10)
+    assert chased.last_activity == later

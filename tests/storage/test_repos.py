@@ -228,3 +228,25 @@ async def test_a_lookup_racing_a_change_is_not_cached(
     member = await members.get(7)
     assert member is not None
     assert member.state is MemberState.INACTIVE
+
+
+async def test_a_dialog_does_not_replace_a_form_being_filled_in(db: Database) -> None:
+    from storage.drafts import Draft, DraftRepo
+
+    drafts = DraftRepo(db)
+    now = datetime(2024, 11, 27, 2, 0, tzinfo=UTC)
+    form = Draft(7, "lapor", "photos", {"nonce": "ab12", "text": "truk dihadang"})
+    await drafts.put(form, now)
+    dialog = Draft(7, "perkembangan", "text", {"incident": 3})
+    busy = await drafts.put_unless_busy(dialog, now, replaces={"perkembangan"})
+    assert busy is not None
+    assert (busy.flow, busy.data) == ("lapor", form.data)
+    stored = await drafts.get(7)
+    assert stored is not None
+    assert stored.data == form.data, "kept"
+    await drafts.put(Draft(7, "perkembangan", "text", {"incident": 2}), now)
+    assert await drafts.put_unless_busy(dialog, now, replaces={"perkembangan"}) is None
+    stored = await drafts.get(7)
+    assert stored is not None
+    assert stored.data == {"incident": 3}, "another incident's dialog is replaced"
+    assert await drafts.put_unless_busy(Draft(8, "perkembangan", "text"), now, ()) is None

@@ -46,7 +46,7 @@ async def test_a_slot_is_posted_once(posko: Posko, enlist: Enlist, group: FakeCh
     assert await post_digest(posko.app.bot, posko.services, wita(19), late=False)
     assert not await post_digest(posko.app.bot, posko.services, wita(19), late=False)
     [digest] = group.messages
-    assert "Periode: 00:00–19:00 WITA" in digest.text
+    assert "· 00:00–19:00 WITA" in digest.text
     assert "🟡 Kaubun — Waspada (1 laporan)" in digest.text
     assert "Terlambat" not in digest.text
 
@@ -116,7 +116,7 @@ async def test_a_missed_slot_is_posted_once_marked_late(
         await catch_up(posko.app.bot, posko.services)
     [late] = group.messages
     assert "⏰ Terlambat — jadwal 07:00 WITA" in late.text
-    assert "Periode: 00:00–07:00 WITA" in late.text
+    assert "· 00:00–07:00 WITA" in late.text
     assert "digest 2024-11-26 19:00 was missed by more than 12 hours; skipped" in caplog.text
     await posko.restart()
     await catch_up(posko.app.bot, posko.services)
@@ -220,3 +220,28 @@ async def test_reminders_reach_exactly_who_has_not_reported(
     member = await posko.services.members.get(2003)
     assert member is not None
     assert member.blocked_at is None
+
+
+async def test_the_digest_follows_incidents_since_the_previous_digest(
+    posko: Posko, enlist: Enlist, group: FakeChat, clock: FakeClock
+) -> None:
+    officer = await enlist(2001, "camat", "Kaubun", "Budi")
+    clock.set(wita(6))
+    await officer.send("/lapor waspada isu politik uang")  # 1
+    await officer.send("/lapor waspada baliho dirusak")  # 2
+    await officer.send("/selesai 1 isu tidak terbukti")  # before the 07:00 digest
+    clock.set(wita(8))
+    await officer.send("/lapor rawan massa berkumpul di kantor PPK")  # 3
+    clock.set(wita(9, 5))
+    await officer.send("/selesai 3 massa sudah bubar")
+    clock.set(wita(19))
+    assert await post_digest(posko.app.bot, posko.services, wita(19), late=False)
+    digest = group.messages[-1].text.splitlines()
+    opened = digest.index("🚨 Insiden terbuka (1)")
+    assert digest[opened + 1] == (
+        "#2 🟡 Kaubun · 13 jam · 🆕 Baru · 💤 13 jam tanpa perkembangan"
+    ), "open for longer than INCIDENT_STALE_HOURS without an update"
+    resolved = digest.index("✅ Selesai sejak rekap 07:00 WITA (1)")
+    assert digest[resolved + 1] == "#3 🟠 Kaubun · selesai dalam 1 jam 5 menit: massa sudah bubar"
+    assert not any(line.startswith("#1 ") for line in digest)
+    assert "🟡 Kaubun — Waspada (3 laporan)" in digest

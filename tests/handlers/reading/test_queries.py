@@ -24,12 +24,13 @@ async def test_status_and_belum(posko: Posko, enlist: Enlist, admin: FakeUser) -
     await admin.send("/status")
     lines = admin.last_message().text.splitlines()
     assert lines[0] == "📍 Status kecamatan — Rabu, 27 November 2024, pukul 10:00 WITA"
-    assert lines[2:5] == [
+    assert lines[1] == "🔴 0 · 🟠 1 · 🟡 1 · 🟢 0 · ⚪ 16 belum lapor"
+    assert lines[3:6] == [
         "🟠 Bengalon — Rawan (2 laporan)",
         "🟡 Telen — Waspada (1 laporan)",
         "⚪ Batu Ampar — belum lapor",
     ]
-    assert len(lines) == 2 + 18
+    assert len(lines) == 3 + 18
     await admin.send("/belum")
     text = admin.last_message().text
     assert text.splitlines()[0] == "🕓 Belum lapor — Rabu, 27 November 2024 (1 petugas)"

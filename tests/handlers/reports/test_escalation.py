@@ -60,7 +60,7 @@ async def test_first_acknowledgement_wins(
     alert = group.last_message()
     clock.advance(minutes=4)
     await kasat.press("✅ Diterima", alert)
-    assert alert.buttons() == []
+    assert alert.button_texts() == ["➕ Perkembangan"], "taken up: only the update link stays"
     assert alert.text.endswith("✅ Diterima oleh Kasat Intelkam pukul 10:04 WITA (4 menit).")
     assert officer.last_message().text == (
         "✅ Laporan #1 Anda sudah diterima oleh Kasat Intelkam pukul 10:04 WITA."
@@ -91,7 +91,7 @@ async def test_others_cannot_acknowledge(
     report = await posko.services.reports.get(1)
     assert report is not None
     assert report.acked_at is None
-    assert alert.button_texts() == ["✅ Diterima"]
+    assert alert.button_texts() == ["✅ Diterima", "➕ Perkembangan"]
 
 
 async def test_unacknowledged_report_is_paged_three_times(
@@ -188,7 +188,7 @@ async def test_a_press_before_the_alert_is_recorded_asks_to_press_again(
     recorded.set()
     await posko.settle()
     await kasat.press("✅ Diterima", alert)
-    assert alert.buttons() == []
+    assert alert.button_texts() == ["➕ Perkembangan"]
     report = await reports.get(1)
     assert report is not None
     assert report.acked_by == 5001

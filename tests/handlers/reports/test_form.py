@@ -90,7 +90,7 @@ async def test_full_report_with_photo_and_location_in_seven_steps(
     alert, photo, location = group.messages
     assert "Kategori: Kamtibmas" in alert.text
     assert "Massa <100 orang> memblokade jalan & membakar ban" in alert.text
-    assert alert.button_texts() == ["✅ Diterima"]
+    assert alert.button_texts() == ["✅ Diterima", "➕ Perkembangan"]
     assert (photo.kind, location.kind) == ("photo", "location")
     assert await posko.services.drafts.get(2001) is None
 

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from bot import texts
 from emulator import FakeChat, FakeTelegram, FakeUser, SentMessage
 from handlers.reports.filing import escalate_pending
 from tests.conftest import Enlist
@@ -36,14 +37,19 @@ async def test_muara_wahau_story(
 
     await admin.send("/status")
     assert status_line(admin, "Muara Wahau") == "🟠 Muara Wahau — Rawan (2 laporan)"
+    counts = admin.last_message().text.splitlines()[1]
+    assert counts == "🔴 0 · 🟠 1 · 🟡 0 · 🟢 0 · ⚪ 17 belum lapor"
     await admin.send("/rekap")
-    assert "🟠 Muara Wahau — Rawan (2 laporan)" in admin.last_message().text
+    rekap = admin.last_message().text
+    assert "🔴 0 · 🟠 1 · 🟡 0 · 🟢 0 · ⚪ 17 belum lapor" in rekap
+    assert "🟠 Muara Wahau — Rawan (2 laporan)" in rekap
+    assert "#1 🟠 Muara Wahau · 10 menit · 🆕 Baru, belum diterima" in rekap
 
     clock.advance(minutes=2)  # 10:12
     await kasat.press("✅ Diterima", alert)
     assert "Status insiden: 👁 Ditangani" in alert.text
     assert alert.text.endswith("✅ Diterima oleh Kasat Intelkam pukul 10:12 WITA (12 menit).")
-    assert alert.buttons() == []
+    assert alert.button_texts() == ["➕ Perkembangan"]
 
     clock.advance(minutes=8)  # 10:20
     await kapolsek.send("/perkembangan 1 massa mulai bubar, konvoi masih tertahan")
@@ -67,7 +73,11 @@ async def test_muara_wahau_story(
     await admin.send("/status")
     assert status_line(admin, "Muara Wahau") == "🟢 Muara Wahau — Aman (2 laporan)"
     await admin.send("/rekap")
-    assert "🟢 Muara Wahau — Aman (2 laporan)" in admin.last_message().text
+    rekap = admin.last_message().text
+    assert "🔴 0 · 🟠 0 · 🟡 0 · 🟢 1 · ⚪ 17 belum lapor" in rekap
+    assert "🟢 Aman: Muara Wahau" in rekap
+    assert "Insiden terbuka" not in rekap
+    assert "#1 🟠 Muara Wahau · selesai dalam 45 menit: massa bubar" in rekap
 
     await admin.send("/lihat 1")
     lihat = admin.last_message().text
@@ -84,6 +94,15 @@ async def test_muara_wahau_story(
     report = await posko.services.reports.get(1)
     assert report is not None
     assert report.text == "massa menghadang konvoi kotak suara", "the report never changes"
+
+    await kasat.send("/kinerja")
+    kinerja = kasat.last_message().text
+    assert kinerja.startswith("📈 Kinerja penanganan insiden\nInsiden yang dibuka 21/11/2024–")
+    assert (
+        "Muara Wahau — 1 insiden\nDitangani 1 · selesai 1 · masih terbuka 0\n"
+        "⏱ Tanggap: median 12 menit · terlama 12 menit\n"
+        "🏁 Penyelesaian: median 45 menit · terlama 45 menit"
+    ) in kinerja
 
 
 async def test_only_that_kecamatan_updates_and_closes(
@@ -140,7 +159,7 @@ async def test_the_receipt_button_asks_for_the_update_in_one_message(
     alert = group.last_message()
     assert alert.text.startswith("🟠 RAWAN · Laporan #1")
     assert "massa bertambah & mulai memanas" in alert.text
-    assert alert.button_texts() == ["✅ Diterima"]
+    assert alert.button_texts() == ["✅ Diterima", "➕ Perkembangan"]
     await posko.run_job("escalate pending")
     await posko.settle()
     assert len(group.messages) == 1, "the sweep does not post it again"
@@ -148,7 +167,7 @@ async def test_the_receipt_button_asks_for_the_update_in_one_message(
     assert len(group.messages) == 2
     assert reply_to(group.last_message()) == alert.message_id
     assert alert.text.startswith("🔴 DARURAT · Laporan #1")
-    assert alert.button_texts() == ["✅ Diterima"], "still waiting for a koordinator"
+    assert alert.button_texts() == ["✅ Diterima", "➕ Perkembangan"], "still waiting"
 
 
 async def test_the_update_dialog_can_be_cancelled(posko: Posko, enlist: Enlist) -> None:
@@ -179,9 +198,9 @@ async def test_insiden_lists_open_ones_worst_and_oldest_first(
     assert lines[0] == "🚨 Insiden terbuka (13 insiden)"
     assert lines[2].startswith("#2 · 🟠 Telen · 🆕 Baru · sejak 27/11 10.01 WITA")
     assert lines[3].startswith("#1 · 🟡 Telen")
-    assert lines[-1].startswith("Halaman 1/2")
+    assert lines[-2].startswith("Halaman 1/2")
     await admin.press("➡️", page)
-    assert page.text.splitlines()[-1].startswith("Halaman 2/2")
+    assert page.text.splitlines()[-2].startswith("Halaman 2/2")
     await admin.send("/insiden telen")
     assert admin.last_message().text.splitlines()[0] == "🚨 Insiden terbuka — Telen (3 insiden)"
     await admin.send("/insiden antah berantah")
@@ -244,3 +263,147 @@ async def test_a_replayed_update_is_stored_and_posted_once(
     assert [e.text for e in timeline if e.kind.value == "update"] == ["massa mulai bubar"]
     posted = [m for m in group.messages if m.text.startswith("➕ Perkembangan insiden #1")]
     assert len(posted) == 1, "posted under the alert once"
+
+
+async def test_the_alert_links_to_a_private_update_dialog(
+    posko: Posko, enlist: Enlist, group: FakeChat, admin: FakeUser, fake: FakeTelegram
+) -> None:
+    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
+    neighbour = await enlist(2002, "camat", "Telen", "Eko")
+    kasat = await add_coordinator(posko, fake)
+    stranger = fake.add_user(3001, "Asing")
+    await officer.send("/lapor rawan massa menghadang truk logistik")
+    alert = group.last_message()
+    [link] = [b["url"] for b in alert.buttons() if "url" in b]
+    assert link == "https://t.me/PoskoTestBot?start=upd-1"
+
+    await kasat.open_link("➕ Perkembangan", alert)
+    assert kasat.last_message().text.startswith("➕ Tulis perkembangan insiden #1")
+    await kasat.send("tim gabungan menuju lokasi")
+    assert kasat.last_message().text == (
+        "➕ Perkembangan insiden #1 dicatat. Tingkat insiden: 🟠 Rawan."
+    )
+    under = group.last_message()
+    assert under.text.startswith("➕ Perkembangan insiden #1 · 🟠 Rawan · Busang")
+    assert reply_to(under) == alert.message_id
+
+    await neighbour.open_link("➕ Perkembangan", alert)
+    assert neighbour.last_message().text.startswith("Bapak/Ibu hanya dapat")
+    assert await posko.services.drafts.get(neighbour.id) is None
+    await stranger.open_link("➕ Perkembangan", alert)
+    assert "belum terdaftar" in stranger.last_message().text, "the greeting, nothing else"
+    await admin.send("/start upd-99")
+    assert admin.last_message().text == texts.STALE_BUTTON
+    await admin.send("/start upd-abc")
+    assert admin.last_message().text.startswith("Selamat datang"), "not a link: the greeting"
+
+    await officer.send("/selesai 1 massa sudah bubar")
+    assert alert.buttons() == [], "a resolved alert has no buttons"
+    await kasat.send("/start upd-1")  # a link opened from an old copy
+    assert kasat.last_message().text.startswith("Insiden #1 sudah selesai.")
+    assert await posko.services.drafts.get(kasat.id) is None
+
+
+async def test_each_incident_of_a_private_insiden_page_has_an_update_button(
+    posko: Posko, enlist: Enlist, group: FakeChat, admin: FakeUser, fake: FakeTelegram
+) -> None:
+    officer = await enlist(2001, "camat", "Telen", "Budi")
+    for index in range(12):
+        await officer.send(f"/lapor waspada isu {index}")
+    await admin.send("/insiden")
+    page = admin.last_message()
+    labels = [f"➕ #{n}" for n in range(1, 11)]
+    assert page.button_texts() == [*labels, "➡️"]
+    rows = (page.reply_markup or {})["inline_keyboard"]
+    assert [len(row) for row in rows] == [5, 5, 1]
+    assert page.text.splitlines()[-1] == "Tekan ➕ #nomor untuk mencatat perkembangan insiden itu."
+    await admin.press("➡️", page)
+    assert page.button_texts() == ["➕ #11", "➕ #12", "⬅️"]
+    await admin.press("➕ #12", page)
+    assert admin.last_message().text.startswith("➕ Tulis perkembangan insiden #12")
+    await admin.send("sudah diklarifikasi, isu tidak benar")
+    assert admin.last_message().text.startswith("➕ Perkembangan insiden #12 dicatat")
+
+    kasat = await add_coordinator(posko, fake)
+    await kasat.send("/insiden@PoskoTestBot", chat=group)
+    listing = group.last_message()
+    assert listing.button_texts() == ["➡️"], "the group gets no private-dialog buttons"
+    assert "Tekan ➕" not in listing.text
+
+
+async def test_the_update_button_keeps_a_half_filled_report_form(
+    posko: Posko, enlist: Enlist, group: FakeChat
+) -> None:
+    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
+    await officer.send("/lapor waspada kerumunan di depan gudang")
+    receipt = officer.last_message()
+    await officer.send("/lapor")
+    await officer.press("🟠 Rawan")
+    await officer.press("Logistik Pemilu")
+    await officer.send("truk logistik dihadang massa di km 12")
+    photos = officer.last_message()
+    assert photos.text.startswith("📷 Kirim foto")
+    form = await posko.services.drafts.get(officer.id)
+    assert form is not None
+    assert form.flow == "lapor"
+
+    await officer.press("➕ Perkembangan", receipt)
+    assert officer.last_message().text.startswith("📝 Bapak/Ibu masih mengisi formulir")
+    assert "<code>/perkembangan 1 isi perkembangan</code>" in (officer.last_message().html or "")
+    assert await posko.services.drafts.get(officer.id) == form, "the form is untouched"
+    await officer.send("/perkembangan 1 massa di gudang mulai bubar")
+    assert officer.last_message().text.startswith("➕ Perkembangan insiden #1 dicatat")
+
+    await officer.press("⏭ Lewati", photos)  # the form goes on where it was
+    await officer.send("Lewati")
+    await officer.press("✅ Kirim")
+    report = await posko.services.reports.get(2)
+    assert report is not None
+    assert (report.level.name, report.text) == ("RAWAN", "truk logistik dihadang massa di km 12")
+
+
+async def test_a_late_acknowledgement_of_a_resolved_incident_changes_nothing(
+    posko: Posko, enlist: Enlist, group: FakeChat, admin: FakeUser, fake: FakeTelegram
+) -> None:
+    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
+    await officer.send("/lapor rawan massa menghadang truk logistik")
+    alert = group.last_message()
+    await officer.send("/selesai 1 salah paham, massa sudah bubar")
+    told = len(officer.messages)
+    await admin.press_data("ack:1", alert)  # the button on a phone that did not refresh
+    assert list(fake.callback_answers.values())[-1]["text"] == (
+        "Insiden #1 sudah selesai; tidak perlu diterima lagi."
+    )
+    report = await posko.services.reports.get(1)
+    assert report is not None
+    assert report.acked_at is None
+    incident = await posko.services.incidents.get(1)
+    assert incident is not None
+    assert (incident.state.value, incident.taken_at) == ("selesai", None)
+    assert len(officer.messages) == told, "the officer is not told it was taken up"
+
+    await admin.send("/buka 1")
+    assert admin.last_message().text == "↩️ Insiden #1 dibuka kembali (🆕 Baru)."
+    assert alert.button_texts() == ["✅ Diterima", "➕ Perkembangan"], "waits again"
+    await admin.press("✅ Diterima", alert)
+    report = await posko.services.reports.get(1)
+    incident = await posko.services.incidents.get(1)
+    assert report is not None
+    assert incident is not None
+    assert (report.acked_by, incident.state.value, incident.taken_by) == (
+        admin.id, "ditangani", admin.id)  # fmt: skip
+    assert "Status insiden: 👁 Ditangani" in alert.text
+
+
+async def test_the_failed_escalation_notice_gives_the_incident_level(
+    posko: Posko, enlist: Enlist, group: FakeChat, admin: FakeUser, fake: FakeTelegram
+) -> None:
+    officer = await enlist(2001, "camat", "Telen", "Budi")
+    await officer.send("/lapor waspada kerumunan di depan TPS 5")
+    posko.without_retries()
+    fake.fail_next("sendMessage", 502, "Bad Gateway", chat_id=group.id)
+    await officer.send("/perkembangan 1 darurat massa bentrok")
+    assert group.messages == []
+    assert admin.last_message().text.startswith(
+        "⚠️ Laporan #1 (🔴 Darurat, Telen) belum dapat diteruskan"
+    ), "the incident's level now, not the Waspada of its report"
