@@ -34,7 +34,7 @@ from bot.services import Clock, Services, system_clock
 from bot.settings import Settings
 from bot.transport import QueuedRequest, UpdatesRequest
 from domain.regions import Region
-from handlers import dialogs, fallback
+from handlers import arahan, dialogs, fallback
 from handlers.admin import backup
 from handlers.digest import jadwal, rekap, schedule
 from handlers.logistik import confirm as logistik_confirm
@@ -70,6 +70,7 @@ FEATURES = (
     insiden,
     kinerja,
     export,
+    arahan,
     jadwal,
     backup,
     logistik,

@@ -15,6 +15,7 @@ from bot.settings import Settings, parse_times
 from bot.throttle import AnswerThrottle, FormThrottle
 from domain.logistics import LogisticsPlan
 from domain.regions import Region
+from storage.arahan import ArahanRepo
 from storage.audit import AuditRepo
 from storage.config import (
     COORDINATION_CHAT,
@@ -140,6 +141,7 @@ class Services:
     logistics: LogisticsRepo
     # The logistics chain, TPS counts and planned deadlines of the logistics file.
     logistics_plan: LogisticsPlan
+    arahan: ArahanRepo
     clock: Clock
     admin_settings: AdminSettings = field(default_factory=lambda: AdminSettings(None))
     runtime: RuntimeState = field(default_factory=RuntimeState)
@@ -185,6 +187,7 @@ class Services:
             incidents=IncidentRepo(db),
             logistics=LogisticsRepo(db),
             logistics_plan=load_plan(settings.logistics_file, region, settings.timezone),
+            arahan=ArahanRepo(db),
             clock=clock,
             admin_settings=admin_settings,
         )
@@ -201,6 +204,12 @@ class Services:
         task = asyncio.get_running_loop().create_task(work)
         self.runtime.background.add(task)
         task.add_done_callback(self._finished)
+
+    def track(self, task: asyncio.Task[None]) -> None:
+        """Counts a task made elsewhere (e.g. by `Application.create_task`, which a stop
+        awaits) as background work, so `drain` waits for it too; it reports its own errors."""
+        self.runtime.background.add(task)
+        task.add_done_callback(self.runtime.background.discard)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self.runtime.background.discard(task)

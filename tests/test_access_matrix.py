@@ -68,12 +68,16 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
         PRIVATE: frozenset({"petugas", "koordinator"}) | ADMINS,
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
     },
+    # Issue 17: koordinators and admins send arahan privately; they follow them up privately
+    # and in the coordination group. Officers never send arahan.
+    "arahan": {PRIVATE: frozenset({"koordinator"}) | ADMINS},
     **{
         command: {
             PRIVATE: frozenset({"koordinator"}) | ADMINS,
             COORDINATION: frozenset({"koordinator"}) | ADMINS,
         }
         for command in (
+            "status_arahan",
             "status",
             "belum",
             "laporan",
@@ -99,6 +103,7 @@ PROBES = {
     "perkembangan": "/perkembangan 1 massa bertambah",
     "selesai": "/selesai 1 sudah aman",
     "buka": "/buka 1",
+    "arahan": "/arahan semua | Siaga di gudang PPK",
 }
 REFUSALS = {
     texts.ANONYMOUS, texts.NOT_REGISTERED, texts.PENDING_WAIT, texts.INACTIVE,
@@ -128,6 +133,15 @@ CALLBACK_EXPECTED = {
     "lg:ok:gudang_ppk:1": {PRIVATE: frozenset({"petugas"})},
     "lg:kd:gudang_ppk:1": {PRIVATE: frozenset({"petugas"})},
     "lg:sv:0000": {PRIVATE: frozenset({"petugas"})},
+    # Issue 17: the arahan form is the sender's (staff, privately); ✅ Dipahami and 💬 Tanggapi
+    # are the officers' (the handler checks they are a recipient); the list is for readers.
+    "arahan:0a1b2c3d:send": {PRIVATE: frozenset({"koordinator"}) | ADMINS},
+    "arh:ok:1": {PRIVATE: frozenset({"petugas"})},
+    "arh:re:1": {PRIVATE: frozenset({"petugas"})},
+    "arl:1:0": {
+        PRIVATE: frozenset({"koordinator"}) | ADMINS,
+        COORDINATION: frozenset({"koordinator"}) | ADMINS,
+    },
     "v:1:0": {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
@@ -136,7 +150,7 @@ CALLBACK_EXPECTED = {
 TABLES = ("members", "reports", "audit_log", "bot_settings", "drafts", "admin_notices",
           "incidents", "incident_events", "incident_chases", "logistics_confirmations",
           "logistics_deadlines", "logistics_kendala", "logistics_announcements",
-          "logistics_late")  # fmt: skip
+          "logistics_late", "arahan", "arahan_recipients", "arahan_answers")  # fmt: skip
 
 
 @dataclass

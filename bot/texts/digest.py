@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, time
 from html import escape
 
+from bot.texts.arahan import arahan_digest_blocks
 from bot.texts.common import (
     LEVEL_EMOJI,
     LEVEL_LABEL,
@@ -192,6 +193,7 @@ def render_digest(snapshot: DigestSnapshot, limit: int = MESSAGE_LIMIT) -> list[
         ],
     )
     blocks += logistik_digest_blocks(snapshot.logistics, snapshot.end.tzinfo or UTC)
+    blocks += arahan_digest_blocks(snapshot.arahan, snapshot.end)
     blocks += _section("🕓 Belum lapor", _silent_officers(snapshot))
     if not snapshot.silent and all(o.latest is not None for o in snapshot.officers):
         blocks.append("\n✅ Semua kecamatan dan petugas sudah melapor.")

@@ -50,6 +50,8 @@ REMINDER_RESUME_WINDOW = timedelta(hours=2)
 # The scheduler never fires early, but allow for clock jitter at the slot boundary.
 SLOT_TOLERANCE = timedelta(seconds=5)
 DIGEST, REMINDER = "digest", "reminder"
+# The digest lists arahan of this long before its end still short of full confirmation.
+ARAHAN_WINDOW = timedelta(hours=24)
 
 
 def _until(end: datetime, end_inclusive: bool) -> datetime:
@@ -99,6 +101,8 @@ async def load_snapshot(
         late_slot=late_slot,
         open_levels=await incidents.worst_open(),
     )
+    arahan = await services.arahan.short_of_confirmation(until - ARAHAN_WINDOW, until)
+    snapshot = replace(snapshot, arahan=tuple(arahan))
     if not end_inclusive:
         return snapshot  # a past day: what is due in logistics belongs to the present
     board = await services.logistics.board(services.logistics_plan, services.region, end)

@@ -22,6 +22,7 @@ from bot import texts
 from domain.conditions import daily_conditions, tally_reports
 from domain.enums import Level, Role
 from domain.kinerja import kinerja, resolve_seconds, take_up_seconds
+from handlers.arahan.sheet import write_arahan_sheets
 from storage.db import private_file, to_sql_time
 from storage.export import (
     daily_levels,
@@ -150,6 +151,7 @@ def build_export(
         _summary_sheet(workbook, conn, span, tz, first, last, bold)
         _incident_sheets(workbook, conn, span, tz, bold)
         _logistics_sheet(workbook, logistics, bold)
+        write_arahan_sheets(workbook, conn, span, tz, bold)
     private_file(xlsx_path)  # written by XlsxWriter with the default mode
     return ExportFiles(csv_path, xlsx_path, count)
 

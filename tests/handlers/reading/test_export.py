@@ -47,7 +47,8 @@ async def test_export_csv_and_xlsx(
     assert rows[1]["keterangan"] == "hari ini <b>bentrok</b> 🔥"
     workbook = openpyxl.load_workbook(io.BytesIO(document_bytes(xlsx_message)), read_only=True)
     assert workbook.sheetnames == [
-        "Laporan", "Petugas", "Ringkasan Harian", "Insiden", "Kinerja", "Logistik"
+        "Laporan", "Petugas", "Ringkasan Harian", "Insiden", "Kinerja", "Logistik", "Arahan",
+        "Penerima Arahan",
     ]  # fmt: skip
     report_rows = list(workbook["Laporan"].values)
     assert report_rows[0][:3] == ("nomor", "waktu", "kecamatan")
