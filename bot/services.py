@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any, NamedTuple
 
-from bot.settings import Settings, parse_times
+from bot.settings import Settings
 from bot.throttle import AnswerThrottle, FormThrottle
+from domain.parsing import parse_times
 from domain.regions import Region
+from storage.albums import AlbumRepo
 from storage.audit import AuditRepo
 from storage.config import (
     COORDINATION_CHAT,
@@ -105,6 +107,8 @@ class RuntimeState:
     stranger_answers: AnswerThrottle = field(default_factory=AnswerThrottle)
     # How often a registration form in progress is answered (see the same function).
     form_answers: FormThrottle = field(default_factory=FormThrottle)
+    # Albums being collected: (chat id, media group id) -> loop time of their newest item.
+    albums: dict[tuple[int, str], float] = field(default_factory=dict)
     # Work that runs beside update handling (e.g. escalations); awaited at shutdown.
     background: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -127,6 +131,7 @@ class Services:
     receipts: ReceiptRepo
     health: HealthRepo
     incidents: IncidentRepo
+    albums: AlbumRepo
     clock: Clock
     admin_settings: AdminSettings = field(default_factory=lambda: AdminSettings(None))
     runtime: RuntimeState = field(default_factory=RuntimeState)
@@ -170,6 +175,7 @@ class Services:
             receipts=ReceiptRepo(db),
             health=HealthRepo(db),
             incidents=IncidentRepo(db),
+            albums=AlbumRepo(db),
             clock=clock,
             admin_settings=admin_settings,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 
 from bot.texts.common import LEVEL_EMOJI, ROLE_LABEL, duration, level_badge
@@ -130,10 +130,15 @@ def ask_update(number: int) -> str:
 
 UPDATE_EMPTY = "Perkembangan kosong. Tulis perkembangannya, atau /batal."
 UPDATE_CANCELLED = "❌ Perkembangan dibatalkan, tidak ada yang dicatat."
-UPDATE_EXPIRED = (
-    "⌛ Pencatatan perkembangan dibatalkan karena tidak ada kegiatan selama 30 menit. "
-    "Tekan lagi tombol ➕ Perkembangan atau gunakan /perkembangan."
-)
+
+
+def update_expired(idle: timedelta) -> str:
+    """The update dialog was closed for lack of activity."""
+    return (
+        f"⌛ Pencatatan perkembangan dibatalkan karena tidak ada kegiatan selama "
+        f"{duration(idle)}. Tekan lagi tombol ➕ Perkembangan atau gunakan /perkembangan."
+    )
+
 
 # --- /lihat: the timeline -------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from bot.commands import STAFF_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
 from bot.texts import commands as help_texts
 from domain.digest import day_bounds
-from domain.parsing import DayInvalid, command_args, parse_day
+from domain.parsing import DayInvalid, command_args, parse_period
 from handlers.reading.charts import build_chart
 from handlers.reading.workbook import build_export
 
@@ -28,12 +28,9 @@ DEFAULT_CHART_DAYS = 7
 
 
 def parse_range(args: str, today: date) -> tuple[date, date]:
-    """`[dari] [sampai]` as local dates (default: today); raises DayInvalid."""
-    words = " ".join(args.casefold().split()).replace("hari ini", "hariini").split()
-    if len(words) > 2:
-        raise DayInvalid(args)
-    days = [parse_day(word, today) for word in words] or [today]
-    first, last = days[0], days[-1]
+    """`[dari] [sampai]` as local dates, written as people write them (default: today); raises
+    DayInvalid."""
+    first, last = parse_period(args, today)
     if first > last or last > today or (last - first).days >= MAX_EXPORT_DAYS:
         raise DayInvalid(args)
     return first, last

@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, SettingsError, format_time_of_day, parse_times
+from bot.settings import Settings, SettingsError, format_time_of_day
+from domain.parsing import parse_times
 
 TOKEN = "123456789:AAF-test_token-abcdefghijklmnopqrstuv"
 
@@ -22,6 +23,7 @@ def test_defaults() -> None:
     assert settings.digest_times == (time(7), time(19))
     assert settings.reminder_times == (time(16),)
     assert settings.log_level == "INFO"
+    assert settings.form_idle_hours == 4
     assert TOKEN not in repr(settings)
 
 
@@ -33,13 +35,15 @@ def test_every_value_read() -> None:
             ADMIN_IDS=" 11, 22 ,",
             COORDINATION_CHAT_ID="-1001234",
             TIMEZONE="Asia/Jakarta",
-            DIGEST_TIMES="19:00, 07:00:30,07:00:30",
-            REMINDER_TIMES="15:00,16:30",
+            DIGEST_TIMES="19.00, 07:00:30,07.00.30",
+            REMINDER_TIMES="15:00,16.30",
+            FORM_IDLE_HOURS="2.5",
             LOG_LEVEL="debug",
             ESCALATION_ACK_MINUTES="0.5",
         )
     )
     assert settings.escalation_ack_minutes == 0.5
+    assert settings.form_idle_hours == 2.5
     assert settings.api_url == "http://127.0.0.1:8081"
     assert settings.database_path == Path("/tmp/x/posko.db")
     assert settings.admin_ids == {11, 22}
@@ -69,6 +73,10 @@ def test_every_value_read() -> None:
         ("ESCALATION_ACK_MINUTES", "0"),
         ("ESCALATION_ACK_MINUTES", "nan"),
         ("ESCALATION_ACK_MINUTES", "lima belas"),
+        ("FORM_IDLE_HOURS", "0"),
+        ("FORM_IDLE_HOURS", "empat"),
+        ("FORM_IDLE_HOURS", "100"),
+        ("BACKUP_TIME", "02,00"),
     ],
 )
 def test_bad_value_names_the_variable(name: str, value: str) -> None:
