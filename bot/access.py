@@ -133,6 +133,8 @@ STRANGERS = frozenset({Access.ANONYMOUS, Access.UNKNOWN, Access.PENDING, Access.
 CALLBACKS: dict[str, Rule] = {
     "daftar": Rule(private=PEOPLE),
     "lapor": Rule(private=frozenset({Access.PETUGAS})),
+    # The reminder's "Nihil" and "Lapor kejadian": the officer's own report.
+    "ingat": Rule(private=frozenset({Access.PETUGAS})),
     "ack": Rule(private=STAFF, coordination=STAFF),
     "reg": ADMIN_PRIVATE,
     "pg": ADMIN_PRIVATE,

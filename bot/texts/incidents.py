@@ -147,10 +147,15 @@ def ack_incident_closed(number: int) -> str:
 
 
 UPDATE_CANCELLED = "❌ Perkembangan dibatalkan, tidak ada yang dicatat."
-UPDATE_EXPIRED = (
-    "⌛ Pencatatan perkembangan dibatalkan karena tidak ada kegiatan selama 30 menit. "
-    "Tekan lagi tombol ➕ Perkembangan atau gunakan /perkembangan."
-)
+
+
+def update_expired(idle: timedelta) -> str:
+    """The update dialog was closed for lack of activity."""
+    return (
+        f"⌛ Pencatatan perkembangan dibatalkan karena tidak ada kegiatan selama "
+        f"{duration(idle)}. Tekan lagi tombol ➕ Perkembangan atau gunakan /perkembangan."
+    )
+
 
 # --- /lihat: the timeline -------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ deadlines, late announcements, the digest section and the export sheet."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from html import escape
 
 from bot.texts.commands import CommandText
@@ -295,10 +295,14 @@ LOGISTIK_NOT_OWN = (
     "Bapak/Ibu sendiri."
 )
 LOGISTIK_CANCELLED = "❌ Konfirmasi logistik dibatalkan, tidak ada yang dicatat."
-LOGISTIK_EXPIRED = (
-    "⌛ Konfirmasi logistik dibatalkan karena tidak ada kegiatan selama 30 menit. "
-    "Buka lagi /logistik."
-)
+
+
+def logistik_expired(idle: timedelta) -> str:
+    """The logistics dialog was closed for lack of activity."""
+    return (
+        f"⌛ Konfirmasi logistik dibatalkan karena tidak ada kegiatan selama {duration(idle)}. "
+        "Buka lagi /logistik."
+    )
 
 
 def logistik_out_of_order(stage: Stage, blocking: Stage) -> str:

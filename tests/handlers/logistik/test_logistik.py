@@ -156,7 +156,7 @@ async def test_the_logistics_story(
     assert camat.last_message().text.startswith("⚠️ Kendala tahap 2 · 🟠 Rawan")
     await camat.send("truk tertahan banjir di jalan poros <km 12>")
     receipt, saved = camat.messages[-2:]
-    assert receipt.text.startswith("✅ Laporan #1 diterima pukul 12:01 WITA.")
+    assert receipt.text.startswith("✅ Laporan #1 tercatat pukul 12.01 WITA.")
     assert saved.text.startswith(
         "⚠️ Kendala tahap 2 (didistribusikan ke PPS/TPS) dicatat sebagai insiden #1."
     )

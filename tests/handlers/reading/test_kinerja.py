@@ -121,6 +121,6 @@ async def test_kinerja_is_for_koordinator_and_admin_with_a_short_usage(
     assert admin.last_message().text == "Tidak ada insiden yang dibuka pada 21/11/2024–27/11/2024."
     usage = parse_html(texts.KINERJA_USAGE)
     assert usage.startswith("Format: /kinerja [dari] [sampai]")
-    for args in ("besok", "2024-11-27 2024-11-01", "2023-01-01 2024-11-27", "27/11/2024", "a b c"):
+    for args in ("besok", "2024-11-27 2024-11-01", "2023-01-01 2024-11-27", "31/11/2024", "a b c"):
         await admin.send(f"/kinerja {args}")
         assert admin.last_message().text == usage, args
