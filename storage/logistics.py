@@ -59,6 +59,17 @@ class Announcement:
     parts_sent: int
 
 
+# Every kendala with its report and incident. CROSS JOIN keeps the few kendala as the outer loop:
+# a plain JOIN lets SQLite walk every report in time order to spare a sort (400 ms at 1,000,000).
+KENDALA = (
+    "SELECT r.id AS report, k.kecamatan, k.stage, r.created_at, "
+    "COALESCE(i.level, r.level) AS level, i.state FROM logistics_kendala k "
+    "CROSS JOIN reports r ON r.source_chat_id = k.source_chat_id "
+    "AND r.source_message_id = k.source_message_id "
+    "LEFT JOIN incidents i ON i.number = r.incident"
+)
+
+
 class LogisticsRepo:
     """Reads and writes the `logistics_*` tables; every change is also written to the audit log."""
 
@@ -216,15 +227,7 @@ class LogisticsRepo:
         """Every kendala whose report is stored, with the level and state of its incident,
         oldest first."""
         where, params = ("WHERE k.kecamatan = ?", (kecamatan,)) if kecamatan else ("", ())
-        rows = await self._db.fetchall(
-            "SELECT r.id AS report, k.kecamatan, k.stage, r.created_at, "  # noqa: S608
-            "COALESCE(i.level, r.level) AS level, i.state FROM logistics_kendala k "
-            "JOIN reports r ON r.source_chat_id = k.source_chat_id "
-            "AND r.source_message_id = k.source_message_id "
-            "LEFT JOIN incidents i ON i.number = r.incident "
-            f"{where} ORDER BY r.created_at, r.id",
-            params,
-        )
+        rows = await self._db.fetchall(f"{KENDALA} {where} ORDER BY r.created_at, r.id", params)
         return [
             Kendala(
                 report=row["report"],

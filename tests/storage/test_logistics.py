@@ -126,3 +126,12 @@ async def test_a_lateness_is_claimed_once(db: Database) -> None:
     assert await repo.unsent() == []
     later = NOW + timedelta(hours=1)
     assert await repo.claim_announcement([("Telen", "gudang_ppk", later)], ["baru"], NOW) == 2
+
+
+async def test_kendala_are_read_without_walking_every_report(db: Database) -> None:
+    from storage.logistics import KENDALA
+    from storage.queries import QueryRepo
+
+    plan = await QueryRepo(db).explain(f"{KENDALA} ORDER BY r.created_at, r.id")
+    assert plan[0].startswith("SCAN k"), plan
+    assert not any(step.startswith("SCAN r") for step in plan), plan
