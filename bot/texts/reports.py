@@ -14,6 +14,7 @@ from bot.texts.common import (
     date_time,
     level_badge,
 )
+from bot.texts.layout import clipped
 from bot.texts.registry import LAPOR_HELP
 from domain.enums import Category, Level, Role
 
@@ -83,8 +84,10 @@ def escalation(
     category: str | None = None,
     photos: int = 0,
     location: bool = False,
+    clip: int | None = None,
 ) -> str:
-    """Alert posted to the coordination group for a Rawan or Darurat report."""
+    """Alert posted to the coordination group for a Rawan or Darurat report (its text cut to
+    `clip` UTF-16 units when the whole alert would not fit one message)."""
     lines = [
         f"{LEVEL_EMOJI[level]} <b>{LEVEL_LABEL[level].upper()}</b> · Laporan #{number}",
         f"Kecamatan: <b>{escape(kecamatan)}</b>",
@@ -98,7 +101,7 @@ def escalation(
         extras.append("📍 lokasi")
     if extras:
         lines.append("Lampiran: " + ", ".join(extras) + " (di bawah)")
-    return "\n".join([*lines, "", escape(text)])
+    return "\n".join([*lines, "", clipped(text, clip, number)])
 
 
 ACK_BUTTON = "✅ Diterima"

@@ -22,6 +22,7 @@ from bot import texts
 from bot.access import PEOPLE, Access, Rule, access_of
 from bot.commands import Command, add_commands
 from bot.context import PoskoApp, PoskoContext
+from bot.keyboards import answer
 from bot.notify import admin_ids, tell
 from bot.services import Services
 from bot.texts import commands as help_texts
@@ -102,7 +103,7 @@ async def daftar_cb(update: Update, context: PoskoContext) -> None:
     draft = await services.drafts.get(user_id)
     _, kind, value = [*query.data.split(":", 2), "", ""][:3]
     if draft is None or draft.flow != FLOW:
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         with contextlib.suppress(TelegramError):  # already without buttons
             await query.edit_message_reply_markup(None)
         return
@@ -111,7 +112,7 @@ async def daftar_cb(update: Update, context: PoskoContext) -> None:
         await services.drafts.put(
             Draft(user_id, FLOW, "kecamatan", {"role": role.value}), services.clock()
         )
-        await query.answer()
+        await answer(query)
         await query.edit_message_text(
             texts.DAFTAR_CHOOSE_KECAMATAN.format(role=texts.ROLE_NAMES[role]),
             reply_markup=_kecamatan_keyboard(services.region.kecamatan),
@@ -122,13 +123,13 @@ async def daftar_cb(update: Update, context: PoskoContext) -> None:
     if kind == "kec" and draft.step == "kecamatan" and valid_index:
         data = {**draft.data, "kecamatan": names[int(value)]}
         await services.drafts.put(Draft(user_id, FLOW, "name", data), services.clock())
-        await query.answer()
+        await answer(query)
         role_name = texts.ROLE_NAMES[Role(data["role"])]
         await query.edit_message_text(
             texts.DAFTAR_ASK_NAME.format(role=role_name, kecamatan=escape(data["kecamatan"]))
         )
         return
-    await query.answer(texts.STALE_BUTTON)
+    await answer(query, texts.STALE_BUTTON)
 
 
 async def daftar_input(update: Update, context: PoskoContext, draft: Draft) -> None:
