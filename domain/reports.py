@@ -82,6 +82,7 @@ class Report:
     repage_count: int = 0
     next_repage_at: datetime | None = None
     incident: int | None = None  # the incident it belongs to (Waspada+ reports)
+    ack_told_at: datetime | None = None  # when the officer was told who acknowledged it
 
     @property
     def is_nihil(self) -> bool:

@@ -53,6 +53,7 @@ def report_from_row(row: sqlite3.Row) -> Report:
         repage_count=row["repage_count"],
         next_repage_at=from_sql_time_or_none(row["next_repage_at"]),
         incident=row["incident"],
+        ack_told_at=from_sql_time_or_none(row["ack_told_at"]),
     )
 
 
@@ -313,6 +314,14 @@ class ReportRepo:
             if report.incident is not None:
                 await take_up_in(conn, report.incident, user_id, name, when)
         return report
+
+    async def mark_ack_told(self, number: int, now: datetime) -> None:
+        """Records that the reporting officer was told who acknowledged report #number."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE reports SET ack_told_at = ? WHERE id = ? AND ack_told_at IS NULL",
+                (to_sql_time(now), number),
+            )
 
     async def unescalated(self, since: datetime) -> list[Report]:
         """Rawan/Darurat reports created since `since` that were never posted to the group (and

@@ -78,5 +78,5 @@ SELESAI = CommandText(
 BUKA = CommandText("buka kembali insiden", "<code>/buka 12</code> — buka kembali insiden #12")
 INSIDEN = CommandText(
     "insiden yang masih terbuka",
-    "/insiden [kecamatan] — insiden terbuka, yang paling parah di atas",
+    "/insiden [kecamatan] — insiden terbuka, tingkat tertinggi dan terlama di atas",
 )

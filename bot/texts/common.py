@@ -63,8 +63,11 @@ def clock_dot(moment: datetime) -> str:
 
 
 def duration(span: timedelta) -> str:
-    """ "40 menit", "3 jam 5 menit", "2 hari 4 jam": how long something took or has lasted."""
+    """ "40 menit", "3 jam 5 menit", "2 hari 4 jam": how long something took or has lasted
+    (whole minutes, rounded down; "kurang dari 1 menit" below one)."""
     minutes = max(0, int(span.total_seconds() // 60))
+    if minutes < 1:
+        return "kurang dari 1 menit"
     if minutes < 60:
         return f"{minutes} menit"
     hours, rest = divmod(minutes, 60)

@@ -17,6 +17,7 @@ from bot.texts.common import (
     level_badge,
     long_date,
 )
+from bot.texts.layout import clipped
 from bot.texts.registry import LAPOR_HELP
 from domain.enums import Category, Level, Role
 from domain.parsing import MAX_REPORT_TEXT, QuickReportError
@@ -100,8 +101,10 @@ def escalation(
     photos: int = 0,
     location: bool = False,
     media: tuple[MediaKind, ...] = (),
+    clip: int | None = None,
 ) -> str:
-    """Alert posted to the coordination group for a Rawan or Darurat report."""
+    """Alert posted to the coordination group for a Rawan or Darurat report (its text cut to
+    `clip` UTF-16 units when the whole alert would not fit one message)."""
     lines = [
         f"{LEVEL_EMOJI[level]} <b>{LEVEL_LABEL[level].upper()}</b> · Laporan #{number}",
         f"Kecamatan: <b>{escape(kecamatan)}</b>",
@@ -116,7 +119,7 @@ def escalation(
         extras.append("📍 lokasi")
     if extras:
         lines.append("Lampiran: " + ", ".join(extras) + " (di bawah)")
-    return "\n".join([*lines, "", escape(text)])
+    return "\n".join([*lines, "", clipped(text, clip, number)])
 
 
 ACK_BUTTON = "✅ Diterima"

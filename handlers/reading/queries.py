@@ -22,7 +22,7 @@ from bot import texts
 from bot.access import READERS
 from bot.commands import STAFF_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
-from bot.keyboards import PAGE_SIZE, pager
+from bot.keyboards import PAGE_SIZE, answer, pager
 from bot.services import Services
 from bot.texts import commands as help_texts
 from bot.texts import split_messages
@@ -250,10 +250,10 @@ async def view_page_cb(update: Update, context: PoskoContext) -> None:
 
     view = await context.services.queries.view(int(view_text)) if small_number(view_text) else None
     if view is None or not small_number(page_text):
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
     text, markup = await render_view(context.services, view, int(page_text))
-    await query.answer()
+    await answer(query)
     with contextlib.suppress(TelegramError):  # e.g. "message is not modified" on a double tap
         await query.edit_message_text(text, reply_markup=markup)
 

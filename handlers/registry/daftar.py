@@ -23,6 +23,7 @@ from bot import texts
 from bot.access import PEOPLE, Access, Rule, access_of
 from bot.commands import Command, add_commands
 from bot.context import PoskoApp, PoskoContext
+from bot.keyboards import answer
 from bot.notify import admin_ids, tell
 from bot.services import Services
 from bot.texts import commands as help_texts
@@ -126,14 +127,14 @@ async def daftar_cb(update: Update, context: PoskoContext) -> None:
     draft = await services.drafts.get(user_id)
     _, kind, value = [*query.data.split(":", 2), "", ""][:3]
     if draft is None or draft.flow != FLOW:
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         with contextlib.suppress(TelegramError):  # already without buttons
             await query.edit_message_reply_markup(None)
         return
     role = Role.parse(value) if kind == "role" else None
     if draft.step == "role" and role is not None and role.is_field:
         await _put(context, user_id, "kecamatan", {"role": role.value})
-        await query.answer()
+        await answer(query)
         await query.edit_message_text(
             texts.DAFTAR_CHOOSE_KECAMATAN.format(role=texts.ROLE_NAMES[role]),
             reply_markup=_kecamatan_keyboard(services.region.kecamatan),
@@ -144,26 +145,26 @@ async def daftar_cb(update: Update, context: PoskoContext) -> None:
     if kind == "kec" and draft.step == "kecamatan" and valid_index:
         data = {**draft.data, "kecamatan": names[int(value)]}
         await _put(context, user_id, "name", data)
-        await query.answer()
+        await answer(query)
         role_name = texts.ROLE_NAMES[Role(data["role"])]
         await query.edit_message_text(
             texts.DAFTAR_ASK_NAME.format(role=role_name, kecamatan=escape(data["kecamatan"]))
         )
         return
     if kind == "skip" and draft.step == "nrp":
-        await query.answer()
+        await answer(query)
         with contextlib.suppress(TelegramError):
             await query.edit_message_reply_markup(None)
         await _ask_phone(context, user_id, {**draft.data, "service_number": None})
         return
     if kind == "send" and draft.step == "summary":
-        await query.answer()
+        await answer(query)
         with contextlib.suppress(TelegramError):
             await query.edit_message_reply_markup(None)
         await _submit(update, context, draft)
         return
     if kind == "restart" and draft.step == "summary":
-        await query.answer()
+        await answer(query)
         with contextlib.suppress(TelegramError):
             await query.edit_message_reply_markup(None)
         await _put(context, user_id, "role", {})
@@ -173,12 +174,12 @@ async def daftar_cb(update: Update, context: PoskoContext) -> None:
         return
     if kind == "cancel" and draft.step == "summary":
         await services.drafts.delete(user_id)
-        await query.answer()
+        await answer(query)
         with contextlib.suppress(TelegramError):
             await query.edit_message_reply_markup(None)
         await context.bot.send_message(user_id, texts.DAFTAR_CANCELLED)
         return
-    await query.answer(texts.STALE_BUTTON)
+    await answer(query, texts.STALE_BUTTON)
 
 
 async def _ask_phone(context: PoskoContext, user_id: int, data: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ from bot import texts
 from bot.access import ADMIN_PRIVATE
 from bot.commands import ADMIN_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
-from bot.keyboards import PAGE_SIZE, pager
+from bot.keyboards import PAGE_SIZE, answer, pager
 from bot.menus import refresh_menu
 from bot.notify import tell
 from bot.texts import commands as help_texts
@@ -151,21 +151,20 @@ async def decision_cb(update: Update, context: PoskoContext) -> None:
     _, verdict, user_text = [*query.data.split(":"), "", ""][:3]
     user_id = parse_user_id(user_text)
     if verdict not in ("ok", "no", "tolak", "back") or user_id is None:
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
     if verdict in ("no", "back"):
         confirming = verdict == "no"
         with contextlib.suppress(TelegramError):  # pressed twice: the buttons are already so
             await query.edit_message_reply_markup(decision_markup(user_id, confirming=confirming))
-        await query.answer(texts.REJECT_CONFIRM_ASK if confirming else None)
+        await answer(query, texts.REJECT_CONFIRM_ASK if confirming else None)
         return
     approve = verdict == "ok"
     member = await decide(update, context, user_id, approve)
     if member is None:
-        await query.answer(texts.ALREADY_DECIDED, show_alert=True)
+        await answer(query, texts.ALREADY_DECIDED, show_alert=True)
         return
-    with contextlib.suppress(TelegramError):  # the decision stands even if the toast is late
-        await query.answer(texts.decided_answer(approve))
+    await answer(query, texts.decided_answer(approve))  # the decision stands anyway
 
 
 async def activation_cmd(update: Update, context: PoskoContext) -> None:
@@ -250,10 +249,10 @@ async def directory_page_cb(update: Update, context: PoskoContext) -> None:
         names = context.services.region.kecamatan
         kecamatan = names[where] if 0 <= where < len(names) else None
     except ValueError:
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
     text, markup = await directory_view(context, page, kecamatan)
-    await query.answer()
+    await answer(query)
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except TelegramError as exc:

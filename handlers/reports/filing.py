@@ -19,9 +19,11 @@ from bot import texts
 from bot.delivery import backoff
 from bot.notify import admin_ids, send_group, tell
 from bot.services import Services
+from bot.texts.incidents import Clip
 from domain.enums import Level
 from domain.incidents import Incident, IncidentState
 from domain.members import Member
+from domain.parsing import utf16_len
 from domain.reports import Media, MediaKind, NewReport, Photo, Report
 from handlers.reports.receipts import send_receipt
 
@@ -110,37 +112,47 @@ def escalation_text(
     media: tuple[MediaKind, ...] = (),
 ) -> str:
     """The group alert for `report`: its incident's level, latest update and state, and its
-    acknowledgement when there is one."""
+    acknowledgement when there is one; long texts shortened so it stays one message."""
     tz = services.settings.timezone
-    text = texts.escalation(
-        report.number,
-        incident.level if incident is not None else report.level,
-        report.kecamatan,
-        report.role,
-        officer_name,
-        report.created_at.astimezone(tz),
-        report.text,
-        category=report.category,
-        photos=photos,
-        location=report.has_location,
-        media=media,
-    )
-    if incident is not None and incident.last_update and incident.last_update_at:
-        update_at = incident.last_update_at.astimezone(tz)
-        text += "\n" + texts.alert_update(
-            report.number, incident.level, update_at, incident.last_update
+    update = incident.last_update if incident is not None else None
+    note = incident.closing_note if incident is not None else None
+
+    def render(update_clip: Clip, note_clip: Clip, text_clip: Clip) -> str:
+        text = texts.escalation(
+            report.number,
+            incident.level if incident is not None else report.level,
+            report.kecamatan,
+            report.role,
+            officer_name,
+            report.created_at.astimezone(tz),
+            report.text,
+            category=report.category,
+            photos=photos,
+            location=report.has_location,
+            media=media,
+            clip=text_clip,
         )
-    if incident is not None and incident.state is not IncidentState.BARU:
-        text += texts.alert_state(incident.state)
-    if report.acked_at is not None:
-        text += texts.ack_note(
-            report.acked_by_name or "-", report.acked_at.astimezone(tz), report.ack_seconds or 0
-        )
-    if incident is not None and incident.closed_at is not None:
-        closed_at = incident.closed_at.astimezone(tz)
-        text += texts.alert_closed(report.number, incident.closed_by_name or "-", closed_at,
-                                   incident.closing_note or "")  # fmt: skip
-    return text
+        if incident is not None and update and incident.last_update_at:
+            update_at = incident.last_update_at.astimezone(tz)
+            text += "\n" + texts.alert_update(
+                report.number, incident.level, update_at, update, update_clip
+            )
+        if incident is not None and incident.state is not IncidentState.BARU:
+            text += texts.alert_state(incident.state)
+        if report.acked_at is not None:
+            text += texts.ack_note(
+                report.acked_by_name or "-",
+                report.acked_at.astimezone(tz),
+                report.ack_seconds or 0,
+            )
+        if incident is not None and incident.closed_at is not None:
+            closed_at = incident.closed_at.astimezone(tz)
+            text += texts.alert_closed(report.number, incident.closed_by_name or "-", closed_at,
+                                       note or "", note_clip)  # fmt: skip
+        return text
+
+    sizes = (utf16_len(update or ""), utf16_len(note or ""), utf16_len(report.text))
+    return texts.fit_alert(render, sizes)
 
 
 async def refresh_alert(bot: Bot, services: Services, number: int) -> None:

@@ -32,6 +32,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
+from bot.keyboards import answer
 from bot.services import Services
 from domain.enums import Category, Level
 from domain.parsing import MAX_REPORT_TEXT, is_blank, utf16_len
@@ -159,57 +160,51 @@ async def form_cb(update: Update, context: PoskoContext) -> None:
     _, nonce, action = [*query.data.split(":", 2), "", ""][:3]
     draft = await context.services.drafts.get(user_id)
     if draft is None or draft.flow != FLOW or draft.data.get("nonce") != nonce:
-        await _answer(query, texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         await _drop_buttons(query)
         return
     verb, _, arg = action.partition(":")
     step = draft.step
     if verb == "cancel":
         await context.services.drafts.delete(user_id)
-        await _answer(query)
+        await answer(query)
         await _drop_buttons(query)
         await context.bot.send_message(
             user_id, texts.FORM_CANCELLED, reply_markup=ReplyKeyboardRemove()
         )
     elif verb == "lvl" and step in ("level", "aman") and arg in {str(int(v)) for v in Level}:
-        await _answer(query)
+        await answer(query)
         await _level_chosen(update, context, draft, Level(int(arg)))
     elif verb == "nihil" and step == "aman":
-        await _answer(query)
+        await answer(query)
         await _submit(update, context, draft, nihil=True)
     elif verb == "more" and step == "aman":
-        await _answer(query)
+        await answer(query)
         await _ask_category(update, context, draft)
     elif verb == "cat" and step == "category" and arg in {c.value for c in Category}:
-        await _answer(query)
+        await answer(query)
         await _category_chosen(update, context, draft, arg)
     elif verb in ("skip", "done") and step == "photos":
-        await _answer(query)
+        await answer(query)
         await _drop_buttons(query)
         await _after(update, context, draft, "photos")
     elif verb == "send" and step == "summary":
-        await _answer(query)
+        await answer(query)
         await _submit(update, context, draft, nihil=False)
     elif verb == "edit" and step == "summary" and not arg:
-        await _answer(query)
+        await answer(query)
         await _save(context, draft, "edit")
         await query.edit_message_reply_markup(_edit_keyboard(nonce))
     elif verb == "back" and step == "edit":
-        await _answer(query)
+        await answer(query)
         await _save(context, draft, "summary")
         await query.edit_message_reply_markup(_summary_keyboard(nonce))
     elif verb == "edit" and step == "edit" and arg in EDITABLE:
-        await _answer(query)
+        await answer(query)
         await _drop_buttons(query)
         await _edit_part(update, context, draft, arg)
     else:
-        await _answer(query, texts.STALE_BUTTON)
-
-
-async def _answer(query: Any, text: str | None = None) -> None:
-    """Answers a button press; a late answer (query too old) must not stop the work."""
-    with contextlib.suppress(TelegramError):
-        await query.answer(text)
+        await answer(query, texts.STALE_BUTTON)
 
 
 async def _drop_buttons(query: Any) -> None:
