@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from domain.calendar import Period
 from domain.enums import FIELD_ROLES, Level, Role
 from domain.incidents import DEFAULT_STALE_AFTER, Incident, IncidentBrief, condition
 from domain.logistics import LogisticsDue
@@ -64,6 +65,8 @@ class DigestSnapshot:
     late_slot: datetime | None = None
     # Logistics stages late or due within 48 hours (None: nothing due, no section).
     logistics: LogisticsDue | None = None
+    # The reporting period of the election calendar it covers (None: a whole day, /rekap).
+    period: Period | None = None
 
     @property
     def total(self) -> int:
