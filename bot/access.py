@@ -145,6 +145,9 @@ CALLBACKS: dict[str, Rule] = {
     "ins": READERS,  # pages of /insiden
     # /logistik's buttons and dialogs: the handler checks the kecamatan is the officer's own.
     "lg": Rule(private=frozenset({Access.PETUGAS})),
+    # ✅ Simpan / ❌ Batal of a proposed election calendar change: the handler checks that the
+    # admin who proposed it presses it.
+    "thp": ADMIN_PRIVATE,
 }
 
 
