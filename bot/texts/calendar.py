@@ -213,9 +213,16 @@ def tahapan_view(
             f"• Pengingat: {clocks(today.reminder_times) or 'tidak ada'}",
             f"• Jendela lapor: {window_rule(None)}",
         ]
-    note = period_note(now.period)
-    if note is not None:
-        lines.append(f"Saat ini: {note.removeprefix('🗳 ')}")
+    period = now.period
+    if period.windowed and period.window is not None:
+        lines.append(f"Jendela lapor sekarang: <b>{window_span(period.window)}</b>")
+    elif period.windowed:
+        following = period.next_window
+        lines.append(
+            "Sekarang di luar jendela lapor"
+            + (f"; jendela berikutnya mulai {clock(following.start)} {following.start.tzname()}"
+               if following is not None else "")
+        )  # fmt: skip
     if now.next_stage is not None:
         first, number, stage = now.next_stage
         lines.append(f"Berikutnya: <b>{stage_name(number, stage)}</b>, mulai {day_month(first)}")

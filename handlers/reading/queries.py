@@ -326,7 +326,8 @@ COMMANDS = (
         READERS,
         help_texts.STATUS.menu,
         help_texts.STATUS.help,
-        'the current level of each kecamatan today, worst first; "belum lapor" otherwise',
+        "each kecamatan's condition in the current reporting window (the WITA day where no "
+        'election stage sets windows), worst first; "belum lapor" otherwise',
         menu=STAFF_MENU,
         rank=40,  # first in the staff menus
     ),
@@ -336,7 +337,8 @@ COMMANDS = (
         READERS,
         help_texts.BELUM.menu,
         help_texts.BELUM.help,
-        "officers who have not reported today, by kecamatan and jabatan",
+        "officers who have not reported in the current reporting window (today where no "
+        "election stage sets windows), by kecamatan and jabatan",
         menu=STAFF_MENU,
     ),
     Command(

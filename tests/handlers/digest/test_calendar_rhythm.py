@@ -384,3 +384,20 @@ async def test_the_job_queue_fires_a_stage_slot_on_its_own(
         assert len(group.messages) == 1
     finally:
         await posko.stop()
+
+
+async def test_each_midnight_plans_the_jobs_of_the_next_day(
+    election: Posko, clock: FakeClock
+) -> None:
+    posko = election
+    queue = posko.app.job_queue
+    assert queue is not None
+    clock.set(wita(25, 10))
+    await posko.run_job(PLAN_JOB)  # masa tenang today and tomorrow
+    assert {j.name for j in queue.jobs() if (j.name or "").startswith(SCHEDULED)} == {
+        "digest 06:00", "digest 18:00", "pengingat 14:00", "pengingat 22:00",
+    }  # fmt: skip
+    clock.set(wita(26, 0, 0, 1))
+    await posko.run_job(PLAN_JOB)  # tomorrow is voting day
+    names = {j.name for j in queue.jobs() if (j.name or "").startswith(SCHEDULED)}
+    assert {"digest 09:00", "pengingat 07:30", "pengingat 22:30", "pengingat 22:00"} <= names

@@ -60,7 +60,7 @@ async def test_everyone_registered_sees_the_stage_its_rhythm_and_the_next(
         "• Rekap: 06.00, 09.00, 12.00, 15.00, 18.00, 21.00",
         "• Pengingat: di tengah setiap jendela lapor",
         "• Jendela lapor: setiap 3 jam, 06.00–24.00",
-        "Saat ini: Tahapan Pemungutan suara · jendela lapor 09.00–12.00 WITA",
+        "Jendela lapor sekarang: 09.00–12.00 WITA",
         "Berikutnya: 5. Penghitungan dan rekapitulasi, mulai 28 November 2024",
     ]
     assert view[9:] == [
