@@ -153,6 +153,9 @@ CALLBACKS: dict[str, Rule] = {
     "arahan": Rule(private=STAFF),
     "arh": Rule(private=frozenset({Access.PETUGAS})),
     "arl": READERS,
+    # ✅ Simpan / ❌ Batal of a proposed election calendar change: the handler checks that the
+    # admin who proposed it presses it.
+    "thp": ADMIN_PRIVATE,
 }
 
 

@@ -36,7 +36,7 @@ from bot.transport import QueuedRequest, UpdatesRequest
 from domain.regions import Region
 from handlers import arahan, dialogs, fallback
 from handlers.admin import backup
-from handlers.digest import jadwal, rekap, schedule
+from handlers.digest import jadwal, rekap, schedule, tahapan
 from handlers.logistik import confirm as logistik_confirm
 from handlers.logistik import late as logistik_late
 from handlers.logistik import logistik
@@ -72,6 +72,7 @@ FEATURES = (
     export,
     arahan,
     jadwal,
+    tahapan,
     backup,
     logistik,
     logistik_confirm,

@@ -48,6 +48,8 @@ class Settings:
     log_level: str = "INFO"
     region_file: Path | None = None
     logistics_file: Path | None = None
+    # The election calendar (stages and their rhythm); None: the bundled Pilkada 2024 one.
+    calendar_file: Path | None = None
     escalation_ack_minutes: float = 15.0
     # An open incident nothing was heard of for this long gets its officer asked about it.
     incident_stale_hours: float = 6.0
@@ -135,6 +137,11 @@ class Settings:
         if logistics_file is not None and not logistics_file.is_file():
             raise SettingsError("LOGISTICS_FILE", f"file not found: {logistics_file}")
 
+        calendar_text = get("CALENDAR_FILE")
+        calendar_file = Path(calendar_text) if calendar_text else None
+        if calendar_file is not None and not calendar_file.is_file():
+            raise SettingsError("CALENDAR_FILE", f"file not found: {calendar_file}")
+
         ack_text = get("ESCALATION_ACK_MINUTES") or "15"
         try:
             ack_minutes = float(ack_text)
@@ -201,6 +208,7 @@ class Settings:
             log_level=log_level,
             region_file=region_file,
             logistics_file=logistics_file,
+            calendar_file=calendar_file,
             escalation_ack_minutes=ack_minutes,
             incident_stale_hours=stale_hours,
             form_idle_hours=idle_hours,

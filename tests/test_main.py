@@ -144,6 +144,23 @@ async def test_a_bad_logistics_file_stops_with_one_line(
     assert fake.calls == [], "nothing was sent to Telegram"
 
 
+async def test_a_bad_calendar_file_stops_with_every_problem_on_one_line(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    bad = tmp_path / "tahapan.json"
+    bad.write_text('{"stages": [{"name": "Kampanye", "start": "2024-09-25", "end": '
+                   '"2024-09-24", "digest_times": ["07:00"], "reminder_times": ["16.60"]}]}',
+                   "utf-8")  # fmt: skip
+    process = await start_bot(bot_env(fake, tmp_path, CALENDAR_FILE=str(bad)), tmp_path)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
+    assert process.returncode == 2
+    assert stderr.decode().strip().splitlines() == [
+        "Configuration error: CALENDAR_FILE: stage 1: ends before it starts; "
+        'stage 1: expected a list of up to 48 times "HH:MM" (reminder_times)'
+    ]
+    assert fake.calls == [], "nothing was sent to Telegram"
+
+
 async def test_start_up_waits_for_telegram_and_serves_once_it_answers(
     fake: FakeTelegram, tmp_path: Path
 ) -> None:

@@ -31,11 +31,13 @@ RALAT = CommandText(
 )
 REKAP = CommandText(
     "rekap kondisi hari ini atau tanggal tertentu",
-    "<code>/rekap</code> — rekap hari ini · <code>/rekap kemarin</code> · "
-    "<code>/rekap 27-11-2024</code>",
+    "<code>/rekap</code> — rekap sekarang (jendela lapor saat ini atau hari ini) · "
+    "<code>/rekap hari ini</code> · <code>/rekap kemarin</code> · <code>/rekap 27-11-2024</code>",
 )
 STATUS = CommandText("kondisi terkini tiap kecamatan", "/status — kondisi terkini tiap kecamatan")
-BELUM = CommandText("petugas yang belum lapor hari ini", "/belum — yang belum lapor hari ini")
+BELUM = CommandText(
+    "petugas yang belum lapor", "/belum — yang belum lapor pada jendela lapor saat ini (hari ini)"
+)
 LAPORAN = CommandText(
     "laporan terbaru", "<code>/laporan bengalon kemarin</code> — laporan terbaru"
 )

@@ -13,11 +13,13 @@ from domain.reports import MediaKind
 # --- queries: /status, /belum, /laporan, /lihat, /cari, /ekspor, /grafik -----------------------
 
 
-def status_view(day: date, moment: datetime, counts: str) -> str:
-    """The header of /status: when, and the count of kecamatan per condition."""
+def status_view(day: date, moment: datetime, counts: str, note: str | None = None) -> str:
+    """The header of /status: when, the reporting window counted (`note`, where a stage sets
+    windows), and the count of kecamatan per condition."""
     return "\n".join(
         [
             f"📍 <b>Status kecamatan</b> — {long_date(day)}, pukul {clock_time(moment)}",
+            *([note] if note else []),
             f"<b>{counts}</b>",
             "",
         ]
@@ -36,9 +38,11 @@ def status_line(kecamatan: str, level: Level | None, count: int) -> str:
 BELUM_NONE = "✅ Semua petugas terdaftar sudah melapor hari ini."
 
 
-def belum_view(day: date, lines: list[str], count: int) -> str:
-    """Officers who have not reported today, by kecamatan."""
-    return "\n".join([f"🕓 <b>Belum lapor</b> — {long_date(day)} ({count} petugas)", "", *lines])
+def belum_view(day: date, lines: list[str], count: int, note: str | None = None) -> str:
+    """Officers who have not reported today (or in the reporting window `note` names), by
+    kecamatan."""
+    title = f"🕓 <b>Belum lapor</b> — {long_date(day)} ({count} petugas)"
+    return "\n".join([title, *([note] if note else []), "", *lines])
 
 
 def report_line(number: int, moment: datetime, level: Level, kecamatan: str, role: Role,

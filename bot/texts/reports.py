@@ -365,11 +365,13 @@ REMINDER_NIHIL_BUTTON = "🟢 Nihil (tidak ada kejadian)"
 REMINDER_REPORT_BUTTON = "📝 Lapor kejadian"
 
 
-def reminder(title: str, day: date) -> str:
-    """To an officer who has not reported today (`title`: "Camat Bengalon")."""
+def reminder(title: str, day: date, window: str | None = None) -> str:
+    """To an officer who has not reported today, or in the reporting window `window` of an
+    election stage (`title`: "Camat Bengalon")."""
+    when = window or f"hari ini ({long_date(day)})"
     return (
         f"🔔 <b>Pengingat laporan</b>\n"
-        f"Bapak/Ibu {title}, laporan situasi hari ini ({long_date(day)}) belum masuk.\n"
+        f"Bapak/Ibu {title}, laporan situasi {when} belum masuk.\n"
         f"Tidak ada kejadian? Tekan <b>{REMINDER_NIHIL_BUTTON}</b>: laporan nihil langsung "
         "tercatat.\n"
         f"Ada kejadian? Tekan <b>{REMINDER_REPORT_BUTTON}</b>."

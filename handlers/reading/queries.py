@@ -26,7 +26,8 @@ from bot.keyboards import PAGE_SIZE, answer, pager
 from bot.services import Services
 from bot.texts import commands as help_texts
 from bot.texts import split_messages
-from domain.digest import DigestSnapshot, day_bounds
+from domain.calendar import Period
+from domain.digest import day_bounds
 from domain.enums import FIELD_ROLES
 from domain.parsing import DayInvalid, command_args, parse_day
 from handlers.digest.schedule import load_snapshot, load_status
@@ -48,21 +49,23 @@ async def _reply_parts(message: Message, parts: list[str]) -> None:
         await message.reply_text(part, do_quote=False, message_thread_id=_thread(message))
 
 
-async def _today(services: Services) -> DigestSnapshot:
-    start, _ = day_bounds(services.today(), services.settings.timezone)
-    return await load_snapshot(services, start, services.now())
+def _period(services: Services) -> Period:
+    """What "today" counts now: the current reporting window of the election calendar (the
+    WITA day so far where no stage sets windows, or outside every window)."""
+    return services.rhythm().period_at(services.now())
 
 
 async def status_parts(services: Services) -> list[str]:
-    """The /status answer: each kecamatan's latest level today, worst first."""
-    start, _ = day_bounds(services.today(), services.settings.timezone)
-    snapshot = await load_status(services, start, services.now())
+    """The /status answer: each kecamatan's condition in the current window, worst first."""
+    period = _period(services)
+    snapshot = await load_status(services, period.start, period.end)
     ordered = sorted(
         snapshot.kecamatan, key=lambda k: (k.latest is None, -(k.latest or 0), k.name)
     )
     lines = [texts.status_line(k.name, k.latest, k.count) for k in ordered]
     counts = texts.condition_counts_line(snapshot.condition_counts)
-    header = texts.status_view(services.today(), services.now(), counts)
+    note = texts.period_note(period)
+    header = texts.status_view(period.end.date(), period.end, counts, note)
     return split_messages([header, *lines])
 
 
@@ -75,12 +78,13 @@ async def status_cmd(update: Update, context: PoskoContext) -> None:
 
 
 async def belum_cmd(update: Update, context: PoskoContext) -> None:
-    """Officers who have not reported today, by kecamatan and role."""
+    """Officers who have not reported in the current window (or today), by kecamatan and role."""
     message = update.effective_message
     if message is None:
         return
     services = context.services
-    snapshot = await _today(services)
+    period = _period(services)
+    snapshot = await load_snapshot(services, period.start, period.end, period=period)
     lines, count = [], 0
     for status in snapshot.kecamatan:
         silent = sorted(
@@ -92,9 +96,9 @@ async def belum_cmd(update: Update, context: PoskoContext) -> None:
             names = ", ".join(f"{texts.ROLE_LABEL[o.role]} {escape(o.name)}" for o in silent)
             lines.append(f"<b>{escape(status.name)}</b>: {names}")
     if not lines:
-        await message.reply_text(texts.BELUM_NONE)
+        await message.reply_text(texts.belum_none(period) or texts.BELUM_NONE)
         return
-    header = texts.belum_view(services.today(), [], count)
+    header = texts.belum_view(period.end.date(), [], count, texts.period_note(period))
     await _reply_parts(message, split_messages([header, *lines]))
 
 
@@ -327,7 +331,8 @@ COMMANDS = (
         READERS,
         help_texts.STATUS.menu,
         help_texts.STATUS.help,
-        'the current level of each kecamatan today, worst first; "belum lapor" otherwise',
+        "each kecamatan's condition in the current reporting window (the WITA day where no "
+        'election stage sets windows), worst first; "belum lapor" otherwise',
         menu=STAFF_MENU,
         rank=40,  # first in the staff menus
     ),
@@ -337,7 +342,8 @@ COMMANDS = (
         READERS,
         help_texts.BELUM.menu,
         help_texts.BELUM.help,
-        "officers who have not reported today, by kecamatan and jabatan",
+        "officers who have not reported in the current reporting window (today where no "
+        "election stage sets windows), by kecamatan and jabatan",
         menu=STAFF_MENU,
     ),
     Command(

@@ -17,7 +17,6 @@ from bot.access import Access, Rule, command_of
 from bot.commands import PETUGAS_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
 from bot.texts import commands as help_texts
-from domain.digest import day_bounds
 from domain.enums import Level
 from domain.parsing import QuickReportInvalid, command_args, parse_quick_report
 from domain.reports import NewReport
@@ -123,7 +122,9 @@ async def reminder_cb(update: Update, context: PoskoContext) -> None:
             await query.edit_message_reply_markup(None)
         return
     if earlier is None:
-        start, _ = day_bounds(services.today(), services.settings.timezone)
+        # Already reported in what counts now: the reporting window of the election calendar,
+        # or the WITA day.
+        start = services.rhythm().period_at(services.now()).start
         until = services.clock() + timedelta(seconds=1)
         today = {
             e.officer_id: e.number for e in await services.reports.officer_latest(start, until)

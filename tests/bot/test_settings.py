@@ -74,6 +74,7 @@ def test_every_value_read() -> None:
         ("LOG_LEVEL", "LOUD"),
         ("REGION_FILE", "/nonexistent/region.json"),
         ("LOGISTICS_FILE", "/nonexistent/logistik.json"),
+        ("CALENDAR_FILE", "/nonexistent/tahapan.json"),
         ("ESCALATION_ACK_MINUTES", "0"),
         ("ESCALATION_ACK_MINUTES", "nan"),
         ("ESCALATION_ACK_MINUTES", "lima belas"),
