@@ -11,10 +11,12 @@ from datetime import UTC, date, datetime, time
 from typing import Any, NamedTuple
 
 from bot.logistics import load_plan
-from bot.settings import Settings, parse_times
+from bot.settings import Settings
 from bot.throttle import AnswerThrottle, FormThrottle
 from domain.logistics import LogisticsPlan
+from domain.parsing import parse_times
 from domain.regions import Region
+from storage.albums import AlbumRepo
 from storage.arahan import ArahanRepo
 from storage.audit import AuditRepo
 from storage.config import (
@@ -116,6 +118,8 @@ class RuntimeState:
     stranger_answers: AnswerThrottle = field(default_factory=AnswerThrottle)
     # How often a registration form in progress is answered (see the same function).
     form_answers: FormThrottle = field(default_factory=FormThrottle)
+    # Albums being collected: (chat id, media group id) -> loop time of their newest item.
+    albums: dict[tuple[int, str], float] = field(default_factory=dict)
     # Work that runs beside update handling (e.g. escalations); awaited at shutdown.
     background: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -142,6 +146,7 @@ class Services:
     # The logistics chain, TPS counts and planned deadlines of the logistics file.
     logistics_plan: LogisticsPlan
     arahan: ArahanRepo
+    albums: AlbumRepo
     clock: Clock
     admin_settings: AdminSettings = field(default_factory=lambda: AdminSettings(None))
     runtime: RuntimeState = field(default_factory=RuntimeState)
@@ -188,6 +193,7 @@ class Services:
             logistics=LogisticsRepo(db),
             logistics_plan=load_plan(settings.logistics_file, region, settings.timezone),
             arahan=ArahanRepo(db),
+            albums=AlbumRepo(db),
             clock=clock,
             admin_settings=admin_settings,
         )

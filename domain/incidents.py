@@ -97,6 +97,8 @@ class IncidentEvent:
     report: int | None = None
     level: Level | None = None
     text: str | None = None
+    # A perkembangan posted under the group alert: the message it was posted as.
+    posted_message_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,11 @@ CALLBACK_EXPECTED = {
     "lapor:0000:cancel": {PRIVATE: frozenset({"petugas"})},
     "reg:ok:9002": {PRIVATE: ADMINS},
     "reg:no:9002": {PRIVATE: ADMINS},
+    # Issue 18: "Tolak" asks first; the confirmation rejects. The reminder's buttons are the
+    # officer's own report.
+    "reg:tolak:9002": {PRIVATE: ADMINS},
+    "ingat:nihil:20241127": {PRIVATE: frozenset({"petugas"})},
+    "ingat:lapor:20241127": {PRIVATE: frozenset({"petugas"})},
     "pg:1:-1": {PRIVATE: ADMINS},
     "ack:1": {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,

@@ -28,18 +28,14 @@ from domain.incidents import IncidentBrief, IncidentState
 # --- /rekap --------------------------------------------------------------------------------
 
 REKAP_BAD_DATE = (
-    "Tanggal tidak dikenal. Gunakan format <code>YYYY-MM-DD</code>, "
-    "misalnya <code>/rekap 2024-11-27</code>, atau <code>hari ini</code>/<code>kemarin</code>."
+    "Tanggal tidak dikenal. Tulis misalnya <code>/rekap 27-11-2024</code>, "
+    "<code>/rekap 27 Nov 2024</code>, <code>/rekap kemarin</code>, atau <code>/rekap</code> "
+    "saja untuk hari ini."
 )
 REKAP_FUTURE = "Tanggal itu belum tiba. Rekap tersedia sampai hari ini."
 
 
 # --- reminders and /jadwal ----------------------------------------------------------------------
-
-REMINDER = (
-    "⏰ <b>Pengingat</b>: Anda belum mengirim laporan hari ini.\n"
-    "Tidak ada kejadian? Kirim <code>/lapor aman</code>. Ada kejadian? Kirim /lapor."
-)
 
 
 def reminder_summary(slot: datetime, sent: int, blocked: int, failed: int) -> str:

@@ -10,9 +10,9 @@ from bot import texts
 from bot.access import ADMIN_PRIVATE
 from bot.commands import ADMIN_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
-from bot.settings import format_time_of_day, parse_times
+from bot.settings import format_time_of_day
 from bot.texts import commands as help_texts
-from domain.parsing import command_args
+from domain.parsing import command_args, parse_times
 from handlers.digest.schedule import schedule_jobs
 from storage.config import DIGEST_TIMES, DIGESTS_CHANGED_AT, REMINDER_TIMES
 from storage.db import to_sql_time

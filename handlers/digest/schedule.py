@@ -24,7 +24,7 @@ from bot import texts
 from bot.context import PoskoApp, PoskoContext
 from bot.notify import admin_ids, send_group, tell
 from bot.services import Services
-from bot.settings import format_time_of_day, parse_time_of_day
+from bot.settings import format_time_of_day
 from bot.texts import render_digest
 from domain.digest import (
     INCIDENT_LIMIT,
@@ -35,6 +35,8 @@ from domain.digest import (
     day_bounds,
 )
 from domain.logistics import due_for_digest
+from domain.parsing import parse_time_of_day
+from handlers.reports.quick import reminder_markup
 
 logger = logging.getLogger(__name__)
 
@@ -296,7 +298,11 @@ async def _reminder_round(
             unclaimed += 1
             continue
         try:
-            await bot.send_message(member.user_id, texts.REMINDER)
+            await bot.send_message(
+                member.user_id,
+                texts.reminder(texts.member_title(member.role, member.kecamatan), slot.date()),
+                reply_markup=reminder_markup(slot.date()),
+            )
         except Forbidden as exc:
             if "blocked" not in str(exc).casefold():  # never pressed Start: nothing to mark
                 failed += 1

@@ -22,7 +22,7 @@ from bot import texts
 from bot.access import READERS
 from bot.commands import STAFF_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
-from bot.keyboards import PAGE_SIZE, pager
+from bot.keyboards import PAGE_SIZE, answer, pager
 from bot.services import Services
 from bot.texts import commands as help_texts
 from bot.texts import split_messages
@@ -31,6 +31,7 @@ from domain.enums import FIELD_ROLES
 from domain.parsing import DayInvalid, command_args, parse_day
 from handlers.digest.schedule import load_snapshot, load_status
 from handlers.reading.incidents import timeline_blocks
+from handlers.reports.filing import send_media
 from storage.queries import MARK_END, MARK_START, View, fts_query
 
 PAGE = PAGE_SIZE
@@ -101,7 +102,7 @@ def _parse_listing_args(args: str, services: Services) -> tuple[str | None, date
     """Splits "[kecamatan] [tanggal]"; None when it does not parse."""
     words = args.split()
     today = services.today()
-    for take in (2, 1, 0):  # "hari ini" is two words
+    for take in (4, 3, 2, 1, 0):  # "Rabu, 27 Nov 2024" is four words
         if take > len(words):
             continue
         day_text = " ".join(words[len(words) - take :]) if take else ""
@@ -249,16 +250,17 @@ async def view_page_cb(update: Update, context: PoskoContext) -> None:
 
     view = await context.services.queries.view(int(view_text)) if small_number(view_text) else None
     if view is None or not small_number(page_text):
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
     text, markup = await render_view(context.services, view, int(page_text))
-    await query.answer()
+    await answer(query)
     with contextlib.suppress(TelegramError):  # e.g. "message is not modified" on a double tap
         await query.edit_message_text(text, reply_markup=markup)
 
 
 async def lihat_cmd(update: Update, context: PoskoContext) -> None:
-    """One report in full: who, where, when, text, corrections, acknowledgement, photos, map."""
+    """One report in full: who, where, when, text, corrections, acknowledgement, photos,
+    recordings, map."""
     message = update.effective_message
     if message is None:
         return
@@ -274,6 +276,7 @@ async def lihat_cmd(update: Update, context: PoskoContext) -> None:
     tz = services.settings.timezone
     officer = await services.members.get(report.officer_id)
     photos = await services.reports.photos(report.number)
+    media = await services.reports.media(report.number)
     ack = (
         texts.ack_line(
             report.acked_by_name or "-", report.acked_at.astimezone(tz), report.ack_seconds or 0
@@ -300,6 +303,7 @@ async def lihat_cmd(update: Update, context: PoskoContext) -> None:
         location,
         ack,
         report.escalated_at is not None,
+        tuple(m.kind for m in media),
     )
     corrections = (await services.reports.corrections([report.number]))[report.number]
     blocks += [texts.correction_block(c.created_at.astimezone(tz), c.text) for c in corrections]
@@ -309,8 +313,9 @@ async def lihat_cmd(update: Update, context: PoskoContext) -> None:
     if len(photos) == 1:
         await message.reply_photo(photos[0].file_id, do_quote=False, message_thread_id=thread)
     elif photos:
-        media = [InputMediaPhoto(p.file_id) for p in photos]
-        await message.reply_media_group(media, do_quote=False, message_thread_id=thread)
+        album = [InputMediaPhoto(p.file_id) for p in photos]
+        await message.reply_media_group(album, do_quote=False, message_thread_id=thread)
+    await send_media(context.bot, report.number, media, message.chat_id, thread_id=thread)
     if location is not None:
         await message.reply_location(*location, do_quote=False, message_thread_id=thread)
 
@@ -352,7 +357,8 @@ COMMANDS = (
         help_texts.LIHAT.menu,
         help_texts.LIHAT.help,
         "one report in full: officer, level, category, time, text, corrections, "
-        "acknowledgement, the timeline of its incident, then its photos and location",
+        "acknowledgement, the timeline of its incident, then its photos, voice notes and "
+        "videos, and location",
         usage="<nomor>",
         menu=STAFF_MENU,
     ),

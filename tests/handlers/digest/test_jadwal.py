@@ -19,11 +19,11 @@ async def test_show_and_change_the_schedule(posko: Posko, admin: FakeUser) -> No
     text = admin.last_message().text
     assert "Rekap ke grup koordinasi: 07:00, 19:00 (pengaturan awal)" in text
     assert "Pengingat petugas: 16:00 (pengaturan awal)" in text
-    await admin.send("/jadwal digest 19:00,07:00,12:00")
+    await admin.send("/jadwal digest 19.00,07:00, 12.00")  # EYD's dot or a colon
     assert admin.last_message().text == (
         "✅ Jadwal rekap sekarang: 07:00, 12:00, 19:00 (berlaku mulai sekarang)."
     )
-    await admin.send("/jadwal pengingat 15:30")
+    await admin.send("/jadwal pengingat 15.30")
     assert job_times(posko, "digest ") == [time(7), time(12), time(19)]
     assert job_times(posko, "pengingat ") == [time(15, 30)]
     await posko.restart()
