@@ -143,8 +143,8 @@ def kerawanan_saved(
 # --- /kerawanan ----------------------------------------------------------------------------------
 
 KERAWANAN_EMPTY = (
-    "🗺 Peta kerawanan belum diimpor. Admin mengimpornya dengan berkas CSV berketerangan "
-    "<code>/kerawanan impor</code>."
+    "🗺 Peta kerawanan belum diimpor. Admin dapat mengimpornya: kirim berkas CSV dengan "
+    "keterangan <code>/kerawanan impor</code>."
 )
 
 
