@@ -57,7 +57,7 @@ def _factors(factors: Sequence[str]) -> str:
 
 _COLUMNS = ";".join((*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS))
 KERAWANAN_IMPOR_HELP = (
-    "Kirim berkas CSV dengan keterangan (caption) <code>/kerawanan impor</code>, atau balas "
+    "Kirim berkas CSV dengan keterangan (caption) <code>/kerawanan impor</code> atau balas "
     "berkasnya dengan <code>/kerawanan impor</code>. Peta yang lama diganti seluruhnya.\n"
     f"Kolom: <code>{_COLUMNS}</code> (baris judul, UTF-8, pemisah koma atau titik koma).\n"
     "• jenis <code>kecamatan</code>: tingkat rendah, sedang, atau tinggi, dan faktornya "
@@ -73,7 +73,7 @@ KERAWANAN_ADMIN_ONLY = (
     "dengan /kerawanan."
 )
 KERAWANAN_USAGE = (
-    "Tulis <code>/kerawanan</code> untuk seluruh peta, atau <code>/kerawanan busang</code> "
+    "Tulis <code>/kerawanan</code> untuk seluruh peta atau <code>/kerawanan busang</code> "
     "untuk satu kecamatan beserta TPS rawannya."
 )
 
@@ -130,8 +130,8 @@ def kerawanan_saved(
     version: int, previous: int | None, levels: dict[MapLevel, int], tps: int
 ) -> str:
     """The map is stored and in force."""
-    counts = ", ".join(f"{MAP_LEVEL_LABEL[level]} {levels.get(level, 0)}" for level in
-                       sorted(MapLevel, reverse=True))  # fmt: skip
+    ordered = sorted(MapLevel, reverse=True)
+    counts = ", ".join(f"{MAP_LEVEL_LABEL[level]} {levels.get(level, 0)}" for level in ordered)
     replaced = f" Peta sebelumnya (versi {previous}) diganti." if previous is not None else ""
     return (
         f"✅ Peta kerawanan tersimpan sebagai versi {version} dan langsung berlaku: "
