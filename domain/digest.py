@@ -98,7 +98,7 @@ class DigestSnapshot:
         return flagged(self.vulnerability, status)
 
     @property
-    def flagged(self) -> tuple[KecamatanStatus, ...]:
+    def silent_tinggi(self) -> tuple[KecamatanStatus, ...]:
         """The `tinggi` kecamatan without a report in the period, in region order."""
         return tuple(k for k in self.kecamatan if self.is_flagged(k))
 

@@ -242,7 +242,7 @@ def flagged_digest_blocks(snapshot: DigestSnapshot) -> list[str]:
     """The digest's first section after its header: the `tinggi` kecamatan that have not
     reported in the period, with their factors; nothing when there are none."""
     lines = []
-    for status in snapshot.flagged:
+    for status in snapshot.silent_tinggi:
         entry = snapshot.vulnerability.entry(status.name)
         factors = f" — <i>{_factors(entry.factors)}</i>" if entry and entry.factors else ""
         lines.append(f"⚠️ <b>{escape(status.name)}</b>{factors}")
