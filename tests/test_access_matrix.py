@@ -61,6 +61,8 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
     },
+    # Issue 21: a personal sign-in link, so only in a private chat.
+    "dasbor": {PRIVATE: frozenset({"koordinator"}) | ADMINS},
     **{
         command: {
             PRIVATE: frozenset({"koordinator"}) | ADMINS,
@@ -121,7 +123,7 @@ CALLBACK_EXPECTED = {
     },
 }
 TABLES = ("members", "reports", "audit_log", "bot_settings", "drafts", "admin_notices",
-          "incidents", "incident_events", "incident_chases")  # fmt: skip
+          "incidents", "incident_events", "incident_chases", "dashboard_signins")  # fmt: skip
 
 
 @dataclass

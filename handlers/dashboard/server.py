@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import socket
 import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -35,7 +36,6 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-import tornado.netutil
 import tornado.template
 import tornado.web
 from tornado.httpserver import HTTPServer
@@ -157,6 +157,8 @@ class Dashboard:
             str(HERE / "templates"), autoescape="xhtml_escape", whitespace="oneline"
         )
         self.watcher = Watcher(self._mark)
+        # The open event streams: a stop ends each one cleanly before closing connections.
+        self.streams: set[asyncio.Event] = set()
         self._render_lock = asyncio.Lock()
         self._rendered: tuple[str, str] | None = None
 
@@ -176,9 +178,7 @@ class Dashboard:
         self.services, self.repo = services, DashboardRepo(services.db)
         settings = self.settings
         try:
-            sockets = tornado.netutil.bind_sockets(
-                settings.dashboard_port, address=settings.dashboard_listen
-            )
+            listening = _listen(settings.dashboard_listen, settings.dashboard_port)
         except OSError as exc:
             logger.error(
                 "Dashboard not started: cannot listen on %s:%s (%s); set DASHBOARD_LISTEN or "
@@ -188,14 +188,14 @@ class Dashboard:
                 exc.strerror or exc,
             )
             return
-        self.port = int(sockets[0].getsockname()[1])
+        self.port = int(listening.getsockname()[1])
         server = HTTPServer(
             self._application(),
             max_body_size=MAX_BODY,
             body_timeout=30,
             idle_connection_timeout=60,
         )
-        server.add_sockets(sockets)
+        server.add_sockets([listening])
         self._server = server
         logger.info(
             "Dashboard at %s/dasbor (listening on %s:%s)",
@@ -207,10 +207,15 @@ class Dashboard:
     async def stop(self) -> None:
         """Stops listening and closes every open screen's connection."""
         server, self._server = self._server, None
+        if server is None:
+            return
+        server.stop()
+        for stream in self.streams:
+            stream.set()
+        for _ in range(3):  # let each stream write its end
+            await asyncio.sleep(0)
         self.watcher.stop()
-        if server is not None:
-            server.stop()
-            await server.close_all_connections()
+        await server.close_all_connections()
 
     @property
     def public_url(self) -> str:
@@ -353,6 +358,23 @@ class Dashboard:
 
         page = self.loader.load(template)
         return page.generate(t=labels, emoji=LEVEL_EMOJI, local=local, **values).decode()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket (tornado's bind_sockets leaves the socket open when bind fails)."""
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setblocking(False)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def _log_request(handler: tornado.web.RequestHandler) -> None:
@@ -524,6 +546,7 @@ class EventsHandler(DashboardHandler):
         secret = self.secret()
         await self.require_viewer()
         self.closed = asyncio.Event()
+        self.dashboard.streams.add(self.closed)
         watcher = self.dashboard.watcher
         self.set_header("Content-Type", "text/event-stream; charset=utf-8")
         self.set_header("X-Accel-Buffering", "no")  # nginx: pass each event on at once
@@ -549,6 +572,7 @@ class EventsHandler(DashboardHandler):
             pass
         finally:
             watcher.unsubscribe()
+            self.dashboard.streams.discard(self.closed)
 
     def on_connection_close(self) -> None:
         """Ends the stream's loop."""
