@@ -7,10 +7,12 @@ import os
 import sys
 
 from bot.app import build_application
+from bot.logistics import load_plan
 from bot.logs import setup_logging
 from bot.regions import load_region
 from bot.runner import Runner, TokenRejected, Webhook, WebhookRejected
 from bot.settings import Settings, SettingsError
+from domain.logistics import LogisticsFileError
 from domain.regions import RegionFileError
 from storage.backup import CorruptDatabase, check_integrity
 from storage.db import SchemaTooNew, check_schema
@@ -30,6 +32,12 @@ def main() -> int:
         return 2
     except RegionFileError as exc:
         print(f"Configuration error: REGION_FILE: {exc}", file=sys.stderr)
+        return 2
+    try:
+        # Checked here so a bad file stops start-up with one line; the bot loads it again.
+        load_plan(settings.logistics_file, region, settings.timezone)
+    except LogisticsFileError as exc:
+        print(f"Configuration error: LOGISTICS_FILE: {exc}", file=sys.stderr)
         return 2
     setup_logging(
         settings.log_level, tuple(filter(None, (settings.token, settings.webhook_secret)))

@@ -143,6 +143,13 @@ CALLBACKS: dict[str, Rule] = {
     # "Masih berlangsung" / "Sudah selesai" on a stale incident's question: likewise.
     "stale": Rule(private=frozenset({Access.PETUGAS}) | STAFF),
     "ins": READERS,  # pages of /insiden
+    # /logistik's buttons and dialogs: the handler checks the kecamatan is the officer's own.
+    "lg": Rule(private=frozenset({Access.PETUGAS})),
+    # Arahan: the sender's form and preview; an officer's ✅ Dipahami and 💬 Tanggapi (the
+    # handler checks the presser is a recipient, on their own copy); who has not confirmed.
+    "arahan": Rule(private=STAFF),
+    "arh": Rule(private=frozenset({Access.PETUGAS})),
+    "arl": READERS,
 }
 
 

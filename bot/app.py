@@ -34,11 +34,14 @@ from bot.services import Clock, Services, system_clock
 from bot.settings import Settings
 from bot.transport import QueuedRequest, UpdatesRequest
 from domain.regions import Region
-from handlers import dialogs, fallback
+from handlers import arahan, dialogs, fallback
 from handlers.admin import backup
 from handlers.dashboard import dasbor
 from handlers.digest import jadwal, rekap, schedule
-from handlers.reading import export, queries
+from handlers.logistik import confirm as logistik_confirm
+from handlers.logistik import late as logistik_late
+from handlers.logistik import logistik
+from handlers.reading import export, kinerja, queries
 from handlers.reading import incidents as insiden
 from handlers.registry import coordination, daftar, impor, members, start
 from handlers.reports import escalation, form, history, incidents, quick, receipts, stale
@@ -66,10 +69,15 @@ FEATURES = (
     rekap,
     queries,
     insiden,
+    kinerja,
     export,
+    arahan,
     dasbor,
     jadwal,
     backup,
+    logistik,
+    logistik_confirm,
+    logistik_late,
     schedule,
     dialogs,
     fallback,

@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any, NamedTuple
 
+from bot.logistics import load_plan
 from bot.settings import Settings, parse_times
 from bot.throttle import AnswerThrottle, FormThrottle
+from domain.logistics import LogisticsPlan
 from domain.regions import Region
+from storage.arahan import ArahanRepo
 from storage.audit import AuditRepo
 from storage.config import (
     COORDINATION_CHAT,
@@ -27,6 +30,7 @@ from storage.drafts import DraftRepo
 from storage.health import HealthRepo
 from storage.inbox import InboxRepo
 from storage.incidents import IncidentRepo
+from storage.logistics import LogisticsRepo
 from storage.members import MemberRepo
 from storage.queries import QueryRepo
 from storage.receipts import ReceiptRepo
@@ -67,6 +71,8 @@ class Unrecorded:
     digest_parts: dict[str, int] = field(default_factory=dict)
     # (incident, period, user id) of a chase question Telegram took -> its message id.
     chases: dict[tuple[int, datetime, int], int] = field(default_factory=dict)
+    # Late-logistics announcement id -> number of parts delivered.
+    logistics_parts: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -132,6 +138,10 @@ class Services:
     receipts: ReceiptRepo
     health: HealthRepo
     incidents: IncidentRepo
+    logistics: LogisticsRepo
+    # The logistics chain, TPS counts and planned deadlines of the logistics file.
+    logistics_plan: LogisticsPlan
+    arahan: ArahanRepo
     clock: Clock
     admin_settings: AdminSettings = field(default_factory=lambda: AdminSettings(None))
     runtime: RuntimeState = field(default_factory=RuntimeState)
@@ -175,6 +185,9 @@ class Services:
             receipts=ReceiptRepo(db),
             health=HealthRepo(db),
             incidents=IncidentRepo(db),
+            logistics=LogisticsRepo(db),
+            logistics_plan=load_plan(settings.logistics_file, region, settings.timezone),
+            arahan=ArahanRepo(db),
             clock=clock,
             admin_settings=admin_settings,
         )
@@ -191,6 +204,12 @@ class Services:
         task = asyncio.get_running_loop().create_task(work)
         self.runtime.background.add(task)
         task.add_done_callback(self._finished)
+
+    def track(self, task: asyncio.Task[None]) -> None:
+        """Counts a task made elsewhere (e.g. by `Application.create_task`, which a stop
+        awaits) as background work, so `drain` waits for it too; it reports its own errors."""
+        self.runtime.background.add(task)
+        task.add_done_callback(self.runtime.background.discard)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self.runtime.background.discard(task)

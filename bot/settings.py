@@ -65,6 +65,7 @@ class Settings:
     reminder_times: tuple[time, ...] = (time(16, 0),)
     log_level: str = "INFO"
     region_file: Path | None = None
+    logistics_file: Path | None = None
     escalation_ack_minutes: float = 15.0
     # An open incident nothing was heard of for this long gets its officer asked about it.
     incident_stale_hours: float = 6.0
@@ -149,6 +150,11 @@ class Settings:
         if region_file is not None and not region_file.is_file():
             raise SettingsError("REGION_FILE", f"file not found: {region_file}")
 
+        logistics_text = get("LOGISTICS_FILE")
+        logistics_file = Path(logistics_text) if logistics_text else None
+        if logistics_file is not None and not logistics_file.is_file():
+            raise SettingsError("LOGISTICS_FILE", f"file not found: {logistics_file}")
+
         ack_text = get("ESCALATION_ACK_MINUTES") or "15"
         try:
             ack_minutes = float(ack_text)
@@ -217,6 +223,7 @@ class Settings:
             reminder_times=times("REMINDER_TIMES", "16:00"),
             log_level=log_level,
             region_file=region_file,
+            logistics_file=logistics_file,
             escalation_ack_minutes=ack_minutes,
             incident_stale_hours=stale_hours,
             backup_dir=Path(get("BACKUP_DIR") or "data/backups"),

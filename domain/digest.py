@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from domain.arahan import ArahanShort
 from domain.enums import FIELD_ROLES, Level, Role
 from domain.incidents import DEFAULT_STALE_AFTER, Incident, IncidentBrief, condition
+from domain.logistics import LogisticsDue
 from domain.regions import Region
 from domain.reports import GroupCount
 
@@ -61,6 +63,10 @@ class DigestSnapshot:
     resolved_since: datetime | None = None
     stale_after: timedelta = DEFAULT_STALE_AFTER
     late_slot: datetime | None = None
+    # Logistics stages late or due within 48 hours (None: nothing due, no section).
+    logistics: LogisticsDue | None = None
+    # Arahan of the last 24 hours that not every recipient has confirmed (issue 17).
+    arahan: tuple[ArahanShort, ...] = ()
 
     @property
     def total(self) -> int:

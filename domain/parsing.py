@@ -181,3 +181,22 @@ def parse_day(text: str, today: date) -> date:
     if not EARLIEST_DAY <= day <= date(today.year + 1, 12, 31):
         raise DayInvalid(text)
     return day
+
+
+def parse_day_range(
+    args: str, today: date, *, max_days: int, default_days: int = 1
+) -> tuple[date, date]:
+    """`[dari] [sampai]` as local days (one day alone is that day; nothing is the last
+    `default_days` days up to today); raises DayInvalid, also for a range that ends after
+    today, runs backwards or spans more than `max_days` days."""
+    words = " ".join(args.casefold().split()).replace("hari ini", "hariini").split()
+    if len(words) > 2:
+        raise DayInvalid(args)
+    if words:
+        days = [parse_day(word, today) for word in words]
+        first, last = days[0], days[-1]
+    else:
+        first, last = today - timedelta(days=default_days - 1), today
+    if first > last or last > today or (last - first).days >= max_days:
+        raise DayInvalid(args)
+    return first, last

@@ -15,6 +15,9 @@ from bot.access import PEOPLE, Access, Rule
 from bot.commands import LATE, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
 from bot.texts import commands as help_texts
+from handlers.arahan import confirm as arahan_confirm
+from handlers.arahan import form as arahan_form
+from handlers.logistik import confirm as logistik
 from handlers.registry import daftar
 from handlers.reports import form as lapor_form
 from handlers.reports import incidents
@@ -29,16 +32,25 @@ FLOWS: dict[str, InputHandler] = {
     daftar.FLOW: daftar.daftar_input,
     lapor_form.FLOW: lapor_form.form_input,
     incidents.FLOW: incidents.update_input,
+    logistik.FLOW: logistik.logistik_input,
+    arahan_form.FLOW: arahan_form.form_input,
+    arahan_confirm.ANSWER_FLOW: arahan_confirm.answer_input,
 }
 CANCELLED: dict[str, str] = {
     daftar.FLOW: texts.DAFTAR_CANCELLED,
     lapor_form.FLOW: texts.FORM_CANCELLED,
     incidents.FLOW: texts.UPDATE_CANCELLED,
+    logistik.FLOW: texts.LOGISTIK_CANCELLED,
+    arahan_form.FLOW: texts.ARAHAN_FORM_CANCELLED,
+    arahan_confirm.ANSWER_FLOW: texts.ARAHAN_ANSWER_CANCELLED,
 }
 EXPIRED: dict[str, str] = {
     daftar.FLOW: texts.DAFTAR_EXPIRED,
     lapor_form.FLOW: texts.FORM_EXPIRED,
     incidents.FLOW: texts.UPDATE_EXPIRED,
+    logistik.FLOW: texts.LOGISTIK_EXPIRED,
+    arahan_form.FLOW: texts.ARAHAN_FORM_EXPIRED,
+    arahan_confirm.ANSWER_FLOW: texts.ARAHAN_ANSWER_EXPIRED,
 }
 # A dialog nobody touched for this long is discarded (and its user told).
 IDLE_LIMIT = timedelta(minutes=30)
@@ -96,7 +108,8 @@ COMMANDS = (
         Rule(private=PEOPLE),
         help_texts.BATAL.menu,
         help_texts.BATAL.help,
-        "leaves the open form (registration or report) at any step",
+        "leaves the open form (registration, report, perkembangan, arahan or an answer to one) "
+        "at any step",
         menu=frozenset({Access.PETUGAS}),
         rank=LATE,
     ),

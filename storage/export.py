@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+
+from domain.incidents import IncidentEvent
+from storage.incidents import event_from_row
 
 BATCH = 1000
 
@@ -73,3 +77,64 @@ def daily_levels(
         (f"{utc_offset_seconds:+d}", start, end),
     ).fetchall()
     return [(row["day"], row["kecamatan"], row["level"], row["n"]) for row in rows]
+
+
+def incident_rows(conn: sqlite3.Connection, start: str, end: str) -> Iterator[sqlite3.Row]:
+    """Incidents opened in [start, end) with their number of updates, by number."""
+    cursor = conn.execute(
+        """
+        SELECT i.*, (SELECT COUNT(*) FROM incident_events e
+                     WHERE e.incident = i.number AND e.kind = 'update') AS updates
+        FROM incidents i
+        WHERE i.opened_at >= ? AND i.opened_at < ?
+        ORDER BY i.number
+        """,
+        (start, end),
+    )
+    while batch := cursor.fetchmany(BATCH):
+        yield from batch
+
+
+def incident_timelines(
+    conn: sqlite3.Connection, start: str, end: str
+) -> Iterator[tuple[str, list[IncidentEvent]]]:
+    """(kecamatan, timeline) of every incident that may have been open in [start, end),
+    streamed one incident at a time.
+
+    That is every incident opened before `end` that is open or was closed at or after `start`
+    (its last closing), or that the upgrade closed (migration 0010: closed by nobody) and was
+    opened at or after `start`: such an incident counts at its opening only
+    (domain.conditions.open_spans). Take-ups do not change a condition and are left out.
+    """
+    cursor = conn.execute(
+        """
+        SELECT i.kecamatan, e.* FROM incidents i
+        CROSS JOIN incident_events e ON e.incident = i.number
+        WHERE i.opened_at < ?
+          AND (i.state != 'selesai'
+               OR CASE WHEN i.closed_by IS NULL THEN i.opened_at ELSE i.closed_at END >= ?)
+          AND e.kind != 'take_up'
+        ORDER BY i.number, e.id
+        """,
+        (end, start),
+    )
+    # CROSS JOIN keeps incidents the outer loop: the few of the period are picked first, and
+    # their events read through the events index, already in this order; each (short) timeline
+    # is put in time order here. Led by the events instead, SQLite read every event of the
+    # database and sorted those of the period (0.6 s instead of 0.1 s for 7 days at 200,000
+    # incidents).
+    kecamatan, timeline = "", list[IncidentEvent]()
+    while batch := cursor.fetchmany(BATCH):
+        for row in batch:
+            event = event_from_row(row)
+            if timeline and event.incident != timeline[0].incident:
+                yield kecamatan, sorted(timeline, key=_moment)
+                timeline = []
+            kecamatan = row["kecamatan"]
+            timeline.append(event)
+    if timeline:
+        yield kecamatan, sorted(timeline, key=_moment)
+
+
+def _moment(event: IncidentEvent) -> datetime:
+    return event.at

@@ -93,7 +93,8 @@ class Chase:
         )
 
 
-def _event_from_row(row: sqlite3.Row) -> IncidentEvent:
+def event_from_row(row: sqlite3.Row) -> IncidentEvent:
+    """Builds a timeline step from a row of `incident_events`."""
     return IncidentEvent(
         incident=row["incident"],
         kind=EventKind(row["kind"]),
@@ -205,7 +206,7 @@ class IncidentRepo:
         rows = await self._db.fetchall(
             "SELECT * FROM incident_events WHERE incident = ? ORDER BY at, id", (number,)
         )
-        return [_event_from_row(row) for row in rows]
+        return [event_from_row(row) for row in rows]
 
     async def raised_unposted(self, since: datetime) -> list[int]:
         """Open incidents raised to Rawan/Darurat since `since` whose alert was never posted."""

@@ -1,7 +1,7 @@
 """Every command and button x every kind of sender x every kind of chat.
 
-The expectations below are written from the specification (issue #3; incidents: issue #16),
-not derived from the production rule table, so a wrong rule fails here.
+The expectations below are written from the specification (issue #3; incidents: issue #16;
+logistics: issue #20), not derived from the production rule table, so a wrong rule fails here.
 """
 
 from __future__ import annotations
@@ -61,6 +61,16 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
     },
+    # Issue 20: officers see and confirm their kecamatan's chain privately; koordinators and
+    # admins see the grid privately and in the coordination group (planning deadlines and
+    # withdrawing others' confirmations: admins, checked by the handler).
+    "logistik": {
+        PRIVATE: frozenset({"petugas", "koordinator"}) | ADMINS,
+        COORDINATION: frozenset({"koordinator"}) | ADMINS,
+    },
+    # Issue 17: koordinators and admins send arahan privately; they follow them up privately
+    # and in the coordination group. Officers never send arahan.
+    "arahan": {PRIVATE: frozenset({"koordinator"}) | ADMINS},
     # Issue 21: a personal sign-in link, so only in a private chat.
     "dasbor": {PRIVATE: frozenset({"koordinator"}) | ADMINS},
     **{
@@ -69,6 +79,7 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
             COORDINATION: frozenset({"koordinator"}) | ADMINS,
         }
         for command in (
+            "status_arahan",
             "status",
             "belum",
             "laporan",
@@ -77,6 +88,7 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
             "ekspor",
             "grafik",
             "insiden",
+            "kinerja",
         )
     },
 }
@@ -93,6 +105,7 @@ PROBES = {
     "perkembangan": "/perkembangan 1 massa bertambah",
     "selesai": "/selesai 1 sudah aman",
     "buka": "/buka 1",
+    "arahan": "/arahan semua | Siaga di gudang PPK",
 }
 REFUSALS = {
     texts.ANONYMOUS, texts.NOT_REGISTERED, texts.PENDING_WAIT, texts.INACTIVE,
@@ -117,13 +130,30 @@ CALLBACK_EXPECTED = {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
     },
+    # The logistics buttons and dialogs: officers only, in their private chat (kecamatan 1 is
+    # Bengalon, the petugas's own).
+    "lg:ok:gudang_ppk:1": {PRIVATE: frozenset({"petugas"})},
+    "lg:kd:gudang_ppk:1": {PRIVATE: frozenset({"petugas"})},
+    "lg:sv:0000": {PRIVATE: frozenset({"petugas"})},
+    # Issue 17: the arahan form is the sender's (staff, privately); ✅ Dipahami and 💬 Tanggapi
+    # are the officers' (the handler checks they are a recipient); the list is for readers.
+    "arahan:0a1b2c3d:send": {PRIVATE: frozenset({"koordinator"}) | ADMINS},
+    "arh:ok:1": {PRIVATE: frozenset({"petugas"})},
+    "arh:re:1": {PRIVATE: frozenset({"petugas"})},
+    "arl:1:0": {
+        PRIVATE: frozenset({"koordinator"}) | ADMINS,
+        COORDINATION: frozenset({"koordinator"}) | ADMINS,
+    },
     "v:1:0": {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
     },
 }
 TABLES = ("members", "reports", "audit_log", "bot_settings", "drafts", "admin_notices",
-          "incidents", "incident_events", "incident_chases", "dashboard_signins")  # fmt: skip
+          "incidents", "incident_events", "incident_chases", "logistics_confirmations",
+          "logistics_deadlines", "logistics_kendala", "logistics_announcements",
+          "logistics_late", "arahan", "arahan_recipients", "arahan_answers",
+          "dashboard_signins")  # fmt: skip
 
 
 @dataclass

@@ -125,6 +125,22 @@ async def test_bad_configuration_stops_with_one_line(
     assert fake.calls == [], "nothing was sent to Telegram"
 
 
+async def test_a_bad_logistics_file_stops_with_one_line(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    bad = tmp_path / "logistik.json"
+    bad.write_text('{"stages": [{"key": "gudang", "name": "tiba di gudang PPK"}],'
+                   ' "tps": {"Atlantis": 5}}', "utf-8")  # fmt: skip
+    process = await start_bot(bot_env(fake, tmp_path, LOGISTICS_FILE=str(bad)), tmp_path)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
+    assert process.returncode == 2
+    assert stderr.decode().strip().splitlines() == [
+        "Configuration error: LOGISTICS_FILE: tps: 'Atlantis' is not a kecamatan of "
+        "Kabupaten Kutai Timur"
+    ]
+    assert fake.calls == [], "nothing was sent to Telegram"
+
+
 async def test_start_up_waits_for_telegram_and_serves_once_it_answers(
     fake: FakeTelegram, tmp_path: Path
 ) -> None:

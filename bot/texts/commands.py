@@ -46,6 +46,11 @@ EKSPOR = CommandText(
     "<code>/ekspor 2024-11-20 2024-11-27</code> — unduh CSV dan Excel",
 )
 GRAFIK = CommandText("grafik laporan", "<code>/grafik 14</code> — grafik 14 hari terakhir")
+KINERJA = CommandText(
+    "waktu tanggap dan penyelesaian insiden",
+    "<code>/kinerja 2024-11-20 2024-11-27</code> — waktu tanggap dan penyelesaian insiden "
+    "(bawaan 7 hari terakhir)",
+)
 PETUGAS = CommandText("daftar pengguna", "/petugas [kecamatan] — daftar pengguna")
 TAMBAH = CommandText(
     "daftarkan atau ubah pengguna",

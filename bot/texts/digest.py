@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from html import escape
 
+from bot.texts.arahan import arahan_digest_blocks
 from bot.texts.common import (
     LEVEL_EMOJI,
     LEVEL_LABEL,
@@ -18,6 +19,7 @@ from bot.texts.common import (
 )
 from bot.texts.incidents import INCIDENT_STATE
 from bot.texts.layout import MESSAGE_LIMIT, split_messages
+from bot.texts.logistics import logistik_digest_blocks
 from bot.texts.reports import category_label
 from domain.digest import MAX_NAMES_PER_KECAMATAN, SNIPPET_WORDS, DigestSnapshot, OfficerStatus
 from domain.enums import ESCALATES_FROM, FIELD_ROLES, Level
@@ -190,6 +192,8 @@ def render_digest(snapshot: DigestSnapshot, limit: int = MESSAGE_LIMIT) -> list[
             for name, said in snapshot.disagreements()
         ],
     )
+    blocks += logistik_digest_blocks(snapshot.logistics, snapshot.end.tzinfo or UTC)
+    blocks += arahan_digest_blocks(snapshot.arahan, snapshot.end)
     blocks += _section("🕓 Belum lapor", _silent_officers(snapshot))
     if not snapshot.silent and all(o.latest is not None for o in snapshot.officers):
         blocks.append("\n✅ Semua kecamatan dan petugas sudah melapor.")

@@ -166,7 +166,7 @@ def grafik_caption(days: int, last: date) -> str:
 # --- /grafik and /ekspor: what the chart and the workbook show ---------------------------------
 
 CHART_BARS_YLABEL = "Jumlah laporan"
-CHART_HEAT_TITLE = "Tingkat terburuk per kecamatan per hari (abu-abu: tidak ada laporan)"
+CHART_HEAT_TITLE = "Kondisi terburuk per kecamatan per hari (abu-abu: belum lapor)"
 
 
 def chart_bars_title(district: str) -> str:
@@ -175,6 +175,7 @@ def chart_bars_title(district: str) -> str:
 
 
 SHEET_REPORTS, SHEET_MEMBERS, SHEET_DAILY = "Laporan", "Petugas", "Ringkasan Harian"
+SHEET_INCIDENTS, SHEET_KINERJA = "Insiden", "Kinerja"
 REPORT_COLUMNS = (
     "nomor", "waktu", "kecamatan", "peran", "petugas", "user_id", "tingkat", "kategori",
     "keterangan", "ralat", "foto", "lintang", "bujur", "diterima_oleh", "diterima_pada",
@@ -185,6 +186,18 @@ MEMBER_COLUMNS = (
 )  # fmt: skip
 PHONE_COLUMN = "telepon"
 DAILY_FIRST_COLUMN = "kecamatan"
+INCIDENT_COLUMNS = (
+    "nomor", "kecamatan", "tingkat", "kategori", "status", "dibuka", "ditangani_oleh",
+    "ditangani_pada", "ditutup_oleh", "ditutup_pada", "catatan_penutup",
+    "menit_sampai_ditangani", "menit_sampai_selesai", "jumlah_perkembangan",
+)  # fmt: skip
+INCIDENT_STATE_LABEL = {"baru": "Baru", "ditangani": "Ditangani", "selesai": "Selesai"}
+KINERJA_COLUMNS = (
+    "kecamatan", "insiden_dibuka", "ditangani", "selesai", "ditutup_saat_pembaruan_sistem",
+    "masih_terbuka", "median_menit_ditangani", "terlama_menit_ditangani",
+    "median_menit_selesai", "terlama_menit_selesai",
+)  # fmt: skip
+KINERJA_ALL = "Semua kecamatan"
 
 
 def search_hit(number: int, moment: datetime, level: Level, kecamatan: str, snippet: str) -> str:

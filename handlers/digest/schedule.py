@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import replace
 from datetime import datetime, time, timedelta, tzinfo
 
 from telegram import Bot
@@ -33,6 +34,7 @@ from domain.digest import (
     build_snapshot,
     day_bounds,
 )
+from domain.logistics import due_for_digest
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,8 @@ REMINDER_RESUME_WINDOW = timedelta(hours=2)
 # The scheduler never fires early, but allow for clock jitter at the slot boundary.
 SLOT_TOLERANCE = timedelta(seconds=5)
 DIGEST, REMINDER = "digest", "reminder"
+# The digest lists arahan of this long before its end still short of full confirmation.
+ARAHAN_WINDOW = timedelta(hours=24)
 
 
 def _until(end: datetime, end_inclusive: bool) -> datetime:
@@ -82,7 +86,7 @@ async def load_snapshot(
     open_now, open_total = await incidents.open_briefs(INCIDENT_LIMIT)
     since = resolved_since or start
     resolved, resolved_total = await incidents.resolved_briefs(since, until, RESOLVED_LIMIT)
-    return build_snapshot(
+    snapshot = build_snapshot(
         services.region,
         counts,
         start,
@@ -97,6 +101,12 @@ async def load_snapshot(
         late_slot=late_slot,
         open_levels=await incidents.worst_open(),
     )
+    arahan = await services.arahan.short_of_confirmation(until - ARAHAN_WINDOW, until)
+    snapshot = replace(snapshot, arahan=tuple(arahan))
+    if not end_inclusive:
+        return snapshot  # a past day: what is due in logistics belongs to the present
+    board = await services.logistics.board(services.logistics_plan, services.region, end)
+    return replace(snapshot, logistics=due_for_digest(board))
 
 
 async def load_status(services: Services, start: datetime, end: datetime) -> DigestSnapshot:

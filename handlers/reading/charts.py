@@ -1,4 +1,4 @@
-"""The /grafik picture: reports per day by level, and a kecamatan x day map of the worst level.
+"""The /grafik picture: reports per day by level, and a kecamatan x day map of the condition.
 
 Rendering uses matplotlib's object API with the headless Agg canvas (no pyplot global state), so
 it is safe to run in a worker thread while the bot keeps answering. matplotlib (about 30 MB and
@@ -11,15 +11,17 @@ from __future__ import annotations
 import io
 import threading
 from collections import defaultdict
+from contextlib import closing
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.texts import LEVEL_LABEL
+from domain.conditions import daily_conditions, tally_reports
 from domain.enums import Level
 from storage.db import to_sql_time
-from storage.export import daily_levels, open_reader
+from storage.export import daily_levels, incident_timelines, open_reader
 
 LEVEL_COLORS = {
     Level.AMAN: "#2e9e44",
@@ -42,7 +44,7 @@ def render_chart(
     kecamatan: list[str],
     worst: list[list[int]],
 ) -> bytes:
-    """Renders the two panels as PNG bytes; `worst` holds -1 where nothing was reported."""
+    """Renders the two panels as PNG bytes; `worst` holds -1 for belum lapor."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.colors import ListedColormap
     from matplotlib.figure import Figure
@@ -86,26 +88,32 @@ def render_chart(
 def build_chart(
     db_path: Path, district: str, kecamatan: tuple[str, ...], last: date, days: int, tz: ZoneInfo
 ) -> bytes:
-    """Reads the last `days` local days up to `last` and renders the chart."""
+    """Reads the last `days` local days up to `last` and renders the chart.
+
+    The bars count reports by their own level; the map shows each kecamatan's condition, the
+    one definition of /status applied over each day (domain.conditions): its worst moment.
+    """
     first = last - timedelta(days=days - 1)
     start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
     offset = int((start.utcoffset() or timedelta()).total_seconds())
-    conn = open_reader(db_path)
-    try:
-        rows = daily_levels(conn, to_sql_time(start), to_sql_time(end), offset)
-    finally:
-        conn.close()
+    span = (to_sql_time(start), to_sql_time(end))
     day_list = [first + timedelta(days=i) for i in range(days)]
     index = {d.isoformat(): i for i, d in enumerate(day_list)}
     per_level = {level: [0] * days for level in Level}
+    counts = []
+    with closing(open_reader(db_path)) as conn:
+        for day_text, name, level, count in daily_levels(conn, *span, offset):
+            if day_text not in index:
+                continue
+            per_level[Level(level)][index[day_text]] += count
+            counts.append((name, day_list[index[day_text]], Level(level), count))
+        timelines = incident_timelines(conn, *span)  # streamed: read while the reader is open
+        conditions = daily_conditions(day_list, tz, timelines, tally_reports(counts))
     worst_by: dict[str, list[int]] = defaultdict(lambda: [-1] * days)
-    for day, name, level, count in rows:
-        if day not in index:
-            continue
-        per_level[Level(level)][index[day]] += count
-        cells = worst_by[name]
-        cells[index[day]] = max(cells[index[day]], level)
+    for (name, day), condition in conditions.items():
+        if condition is not None:
+            worst_by[name][(day - first).days] = int(condition)
     names = list(kecamatan) + sorted(set(worst_by) - set(kecamatan))
     matrix = [worst_by[name] if name in worst_by else [-1] * days for name in names]
     return render_chart(district, day_list, per_level, names, matrix)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import tempfile
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from telegram import Chat, Update
@@ -16,7 +16,7 @@ from bot.commands import STAFF_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
 from bot.texts import commands as help_texts
 from domain.digest import day_bounds
-from domain.parsing import DayInvalid, command_args, parse_day
+from domain.parsing import DayInvalid, command_args, parse_day_range
 from handlers.reading.charts import build_chart
 from handlers.reading.workbook import build_export
 
@@ -27,18 +27,6 @@ MAX_CHART_DAYS = 90
 DEFAULT_CHART_DAYS = 7
 
 
-def parse_range(args: str, today: date) -> tuple[date, date]:
-    """`[dari] [sampai]` as local dates (default: today); raises DayInvalid."""
-    words = " ".join(args.casefold().split()).replace("hari ini", "hariini").split()
-    if len(words) > 2:
-        raise DayInvalid(args)
-    days = [parse_day(word, today) for word in words] or [today]
-    first, last = days[0], days[-1]
-    if first > last or last > today or (last - first).days >= MAX_EXPORT_DAYS:
-        raise DayInvalid(args)
-    return first, last
-
-
 async def ekspor_cmd(update: Update, context: PoskoContext) -> None:
     """Sends the reports of a date range as CSV (UTF-8 with BOM) and XLSX."""
     message = update.effective_message
@@ -47,7 +35,9 @@ async def ekspor_cmd(update: Update, context: PoskoContext) -> None:
     services = context.services
     tz = services.settings.timezone
     try:
-        first, last = parse_range(command_args(message.text or ""), services.today())
+        first, last = parse_day_range(
+            command_args(message.text or ""), services.today(), max_days=MAX_EXPORT_DAYS
+        )
     except DayInvalid:
         await message.reply_text(texts.EKSPOR_USAGE)
         return
@@ -60,6 +50,9 @@ async def ekspor_cmd(update: Update, context: PoskoContext) -> None:
     await message.reply_text(texts.EKSPOR_WORKING)
     # Phone numbers and people not (or no longer) active are the admins' member directory.
     directory = context.actor.is_admin and message.chat.type == Chat.PRIVATE
+    board = await services.logistics.board(
+        services.logistics_plan, services.region, services.clock()
+    )
     with tempfile.TemporaryDirectory(prefix="posko-ekspor-") as folder:
         files = await asyncio.to_thread(
             build_export,
@@ -69,6 +62,7 @@ async def ekspor_cmd(update: Update, context: PoskoContext) -> None:
             tz,
             Path(folder),
             directory=directory,
+            logistics=texts.logistics_rows(board, tz),
         )
         for path, kind in ((files.csv_path, "CSV"), (files.xlsx_path, "Excel")):
             with path.open("rb") as handle:
@@ -121,9 +115,10 @@ COMMANDS = (
         READERS,
         help_texts.EKSPOR.menu,
         help_texts.EKSPOR.help,
-        "a CSV (UTF-8 with BOM) and an XLSX workbook (Laporan, Petugas, Ringkasan Harian) of the "
-        "WITA days given (default today, at most 366); outside an admin's private chat the "
-        "Petugas sheet has active members only and no phone numbers",
+        "a CSV (UTF-8 with BOM) of the reports and an XLSX workbook (Laporan, Petugas, "
+        "Ringkasan Harian with each kecamatan's condition per day, Insiden, Kinerja, Logistik, "
+        "Arahan, Penerima Arahan) of the WITA days given (default today, at most 366); outside "
+        "an admin's private chat the Petugas sheet has active members only and no phone numbers",
         usage="[dari] [sampai]",
         menu=STAFF_MENU,
     ),
@@ -134,7 +129,7 @@ COMMANDS = (
         help_texts.GRAFIK.menu,
         help_texts.GRAFIK.help,
         "a PNG chart of the last N days (default 7, at most 90): reports per day by level, "
-        "and a kecamatan x day map of the worst level",
+        "and a kecamatan x day map of the condition (its worst moment of the day)",
         usage="[hari]",
         menu=STAFF_MENU,
     ),

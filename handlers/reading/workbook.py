@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import sqlite3
-from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -20,9 +19,20 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from bot import texts
+from domain.conditions import daily_conditions, tally_reports
 from domain.enums import Level, Role
+from domain.kinerja import kinerja, resolve_seconds, take_up_seconds
+from handlers.arahan.sheet import write_arahan_sheets
 from storage.db import private_file, to_sql_time
-from storage.export import daily_levels, member_rows, open_reader, report_rows
+from storage.export import (
+    daily_levels,
+    incident_rows,
+    incident_timelines,
+    member_rows,
+    open_reader,
+    report_rows,
+)
+from storage.incidents import incident_from_row
 
 REPORT_COLUMNS = texts.REPORT_COLUMNS
 MEMBER_COLUMNS = texts.MEMBER_COLUMNS
@@ -98,12 +108,18 @@ def build_export(
     folder: Path,
     *,
     directory: bool = False,
+    logistics: Sequence[Sequence[object]] = (),
 ) -> ExportFiles:
     """Writes `laporan_<first>_<last>.csv` and `.xlsx` for the local days first..last.
 
     The reports are read once and each row goes to both files, so the query and the
     conversion of every row run once for the two files. The Petugas sheet lists active members
-    without phone numbers, unless `directory` (an admin's private chat) asks for everyone.
+    without phone numbers, unless `directory` (an admin's private chat) asks for everyone. The
+    Logistik sheet has the `logistics` rows (texts.logistics_rows), read before the thread.
+
+    The CSV holds the Laporan table only: a CSV file is one table, and the incident sheets are
+    small and belong with the workbook. A Waspada+ row's number is also its incident's number,
+    so the CSV joins with the Insiden sheet on `nomor`.
     """
     start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
@@ -133,6 +149,9 @@ def build_export(
                 _write_cells(sheet, count, values)
         _members_sheet(workbook, conn, tz, bold, directory=directory)
         _summary_sheet(workbook, conn, span, tz, first, last, bold)
+        _incident_sheets(workbook, conn, span, tz, bold)
+        _logistics_sheet(workbook, logistics, bold)
+        write_arahan_sheets(workbook, conn, span, tz, bold)
     private_file(xlsx_path)  # written by XlsxWriter with the default mode
     return ExportFiles(csv_path, xlsx_path, count)
 
@@ -161,6 +180,19 @@ def _members_sheet(
         members.write_row(index, 0, [*cells, row["phone"] or ""] if directory else cells)
 
 
+def _logistics_sheet(
+    workbook: xlsxwriter.Workbook,
+    rows: Sequence[Sequence[object]],
+    bold: xlsxwriter.format.Format,
+) -> None:
+    """Kecamatan x logistics stage: state, deadline, time and officer of the confirmation."""
+    sheet = workbook.add_worksheet(texts.SHEET_LOGISTICS)
+    sheet.write_row(0, 0, texts.LOGISTICS_COLUMNS, bold)
+    sheet.set_column(2, 2, 28)
+    for index, values in enumerate(rows, start=1):
+        _write_cells(sheet, index, values)
+
+
 def _summary_sheet(
     workbook: xlsxwriter.Workbook,
     conn: sqlite3.Connection,
@@ -170,24 +202,88 @@ def _summary_sheet(
     last: date,
     bold: xlsxwriter.format.Format,
 ) -> None:
-    """Kecamatan x day: the worst level of the day and the number of reports."""
+    """Kecamatan x day: the condition of the day (its worst moment, as in /grafik) and the
+    number of reports."""
     offset = int(
         (tz.utcoffset(datetime.combine(first, datetime.min.time())) or timedelta()).total_seconds()
     )
-    worst: dict[tuple[str, str], int] = {}
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for day, kecamatan, level, n in daily_levels(conn, *span, offset):
-        worst[(kecamatan, day)] = max(level, worst.get((kecamatan, day), 0))
-        counts[(kecamatan, day)] += n
-    days = [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+    counts = [
+        (kecamatan, date.fromisoformat(day), Level(level), n)
+        for day, kecamatan, level, n in daily_levels(conn, *span, offset)
+    ]
+    tallied = tally_reports(counts)
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    conditions = daily_conditions(days, tz, incident_timelines(conn, *span), tallied)
     sheet = workbook.add_worksheet(texts.SHEET_DAILY)
-    sheet.write_row(0, 0, [texts.DAILY_FIRST_COLUMN, *days], bold)
-    names = sorted({k for k, _ in counts})
+    sheet.write_row(0, 0, [texts.DAILY_FIRST_COLUMN, *(d.isoformat() for d in days)], bold)
+    names = sorted({name for (name, _), level in conditions.items() if level is not None})
     for index, name in enumerate(names, start=1):
-        cells = [
-            f"{texts.LEVEL_LABEL[Level(worst[(name, d)])]} ({counts[(name, d)]})"
-            if (name, d) in counts
-            else ""
-            for d in days
-        ]
+        cells = []
+        for day in days:
+            level = conditions[(name, day)]
+            count = tallied[(name, day)].count if (name, day) in tallied else 0
+            cells.append("" if level is None else f"{texts.LEVEL_LABEL[level]} ({count})")
         sheet.write_row(index, 0, [name, *cells])
+
+
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
+def _incident_sheets(
+    workbook: xlsxwriter.Workbook,
+    conn: sqlite3.Connection,
+    span: tuple[str, str],
+    tz: ZoneInfo,
+    bold: xlsxwriter.format.Format,
+) -> None:
+    """Insiden: one row per incident opened in the period; Kinerja: its time to take up and
+    to resolve per kecamatan (as /kinerja), the upgrade's closings left out of the latter."""
+    sheet = workbook.add_worksheet(texts.SHEET_INCIDENTS)
+    sheet.write_row(0, 0, texts.INCIDENT_COLUMNS, bold)
+    sheet.set_column(5, 9, 19)
+    sheet.set_column(10, 10, 60)
+    incidents = []
+    for index, row in enumerate(incident_rows(conn, *span), start=1):
+        incident = incident_from_row(row)
+        incidents.append(incident)
+        values: list[object] = [
+            incident.number,
+            incident.kecamatan,
+            texts.LEVEL_LABEL[incident.level],
+            texts.category_label(incident.category) if incident.category else None,
+            texts.INCIDENT_STATE_LABEL[incident.state.value],
+            _local(row["opened_at"], tz),
+            incident.taken_by_name,
+            _local(row["taken_at"], tz),
+            incident.closed_by_name,
+            _local(row["closed_at"], tz),
+            incident.closing_note,
+            _minutes(take_up_seconds(incident)),
+            _minutes(resolve_seconds(incident)),
+            row["updates"],
+        ]
+        _write_cells(sheet, index, values)
+    report = kinerja(incidents)
+    summary = workbook.add_worksheet(texts.SHEET_KINERJA)
+    summary.write_row(0, 0, texts.KINERJA_COLUMNS, bold)
+    summary.set_column(0, 0, 20)
+    rows = [(texts.KINERJA_ALL, report.overall), *report.kecamatan] if incidents else []
+    for index, (name, figures) in enumerate(rows, start=1):
+        take_up, resolve = figures.take_up, figures.resolve
+        _write_cells(
+            summary,
+            index,
+            [
+                name,
+                figures.opened,
+                figures.taken_up,
+                figures.resolved,
+                figures.migrated,
+                figures.still_open,
+                _minutes(take_up.median if take_up else None),
+                _minutes(take_up.worst if take_up else None),
+                _minutes(resolve.median if resolve else None),
+                _minutes(resolve.worst if resolve else None),
+            ],
+        )

@@ -69,6 +69,7 @@ def test_every_value_read() -> None:
         ("REMINDER_TIMES", "16:60"),
         ("LOG_LEVEL", "LOUD"),
         ("REGION_FILE", "/nonexistent/region.json"),
+        ("LOGISTICS_FILE", "/nonexistent/logistik.json"),
         ("ESCALATION_ACK_MINUTES", "0"),
         ("ESCALATION_ACK_MINUTES", "nan"),
         ("ESCALATION_ACK_MINUTES", "lima belas"),

@@ -18,6 +18,7 @@ from domain.parsing import (
     QuickReportInvalid,
     command_args,
     parse_day,
+    parse_day_range,
     parse_officer_args,
     parse_quick_report,
 )
@@ -157,6 +158,42 @@ def test_parse_day_rejected(text: str) -> None:
 def test_parse_day_never_fails_unexpectedly(text: str) -> None:
     with contextlib.suppress(DayInvalid):
         parse_day(text, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", (date(2024, 11, 21), TODAY)),
+        ("hari ini", (TODAY, TODAY)),
+        ("kemarin", (date(2024, 11, 26), date(2024, 11, 26))),
+        ("2024-11-01 kemarin", (date(2024, 11, 1), date(2024, 11, 26))),
+        ("kemarin  Hari Ini", (date(2024, 11, 26), TODAY)),
+        ("2023-11-28 2024-11-27", (date(2023, 11, 28), TODAY)),
+    ],
+)
+def test_parse_day_range(text: str, expected: tuple[date, date]) -> None:
+    assert parse_day_range(text, TODAY, max_days=366, default_days=7) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2024-11-27 2024-11-01", "besok", "2024-11-28", "2023-11-27 2024-11-27", "a b c", "1 2 3"],
+)
+def test_parse_day_range_rejected(text: str) -> None:
+    with pytest.raises(DayInvalid):
+        parse_day_range(text, TODAY, max_days=366)
+
+
+@given(st.text(max_size=40), st.integers(1, 400), st.integers(1, 30))
+def test_parse_day_range_is_a_short_enough_range_up_to_today(
+    text: str, max_days: int, default_days: int
+) -> None:
+    try:
+        first, last = parse_day_range(text, TODAY, max_days=max_days, default_days=default_days)
+    except DayInvalid:
+        return
+    assert first <= last <= TODAY
+    assert (last - first).days < max_days
 
 
 @given(st.text(max_size=40))

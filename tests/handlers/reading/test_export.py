@@ -1,13 +1,17 @@
 import csv
 import io
+from typing import Any
 
 import openpyxl
+import pytest
 from PIL import Image
 
 from domain.enums import Role
 from domain.members import RosterRow
-from emulator import FakeChat, FakeUser
+from emulator import FakeChat, FakeTelegram, FakeUser
+from handlers.reading import charts
 from tests.conftest import Enlist
+from tests.handlers.reading.test_kinerja import two_days_of_incidents
 from tests.harness import ADMIN_ID, FakeClock, Posko
 
 
@@ -42,7 +46,10 @@ async def test_export_csv_and_xlsx(
     )  # fmt: skip
     assert rows[1]["keterangan"] == "hari ini <b>bentrok</b> 🔥"
     workbook = openpyxl.load_workbook(io.BytesIO(document_bytes(xlsx_message)), read_only=True)
-    assert workbook.sheetnames == ["Laporan", "Petugas", "Ringkasan Harian"]
+    assert workbook.sheetnames == [
+        "Laporan", "Petugas", "Ringkasan Harian", "Insiden", "Kinerja", "Logistik", "Arahan",
+        "Penerima Arahan",
+    ]  # fmt: skip
     report_rows = list(workbook["Laporan"].values)
     assert report_rows[0][:3] == ("nomor", "waktu", "kecamatan")
     assert [r[0] for r in report_rows[1:]] == [1, 2, 3]
@@ -50,7 +57,8 @@ async def test_export_csv_and_xlsx(
     assert {r[1] for r in members[1:]} == {"Ani <Camat>", "Budi"}
     summary = list(workbook["Ringkasan Harian"].values)
     assert summary[0] == ("kecamatan", "2024-11-26", "2024-11-27")
-    assert summary[1] == ("Bengalon", "Waspada (1)", "Aman (1)")
+    # Bengalon's Waspada of yesterday is still open: today's nihil does not make it Aman.
+    assert summary[1] == ("Bengalon", "Waspada (1)", "Waspada (1)")
     assert summary[2] == ("Telen", None, "Rawan (1)")
 
 
@@ -126,3 +134,75 @@ async def test_only_an_admins_private_export_carries_the_member_directory(
     assert set(by_name) == {"Ani", "Menunggu", "Ditolak", "Nonaktif", "Kasat"}
     assert by_name["Ani"][-1] == "081234567890"
     assert by_name["Ani"][5] == 1, "report count"
+
+
+async def test_export_incident_and_kinerja_sheets(
+    posko: Posko, enlist: Enlist, fake: FakeTelegram, clock: FakeClock, group: FakeChat
+) -> None:
+    kasat = await two_days_of_incidents(posko, enlist, fake, clock, group)
+    await kasat.send("/ekspor kemarin hari ini")
+    workbook = openpyxl.load_workbook(io.BytesIO(document_bytes(kasat.last_message())))
+    incidents = list(workbook["Insiden"].values)
+    assert incidents[0] == (
+        "nomor", "kecamatan", "tingkat", "kategori", "status", "dibuka", "ditangani_oleh",
+        "ditangani_pada", "ditutup_oleh", "ditutup_pada", "catatan_penutup",
+        "menit_sampai_ditangani", "menit_sampai_selesai", "jumlah_perkembangan",
+    )  # fmt: skip
+    assert incidents[1:] == [
+        (1, "Telen", "Rawan", None, "Selesai", "2024-11-26 10:00:00", "Kasat Intelkam",
+         "2024-11-26 10:05:00", "Budi", "2024-11-26 11:00:00", "massa bubar dengan tertib",
+         5, 60, 1),
+        (2, "Bengalon", "Darurat", None, "Baru", "2024-11-26 12:00:00", None, None, None,
+         None, None, None, None, 1),
+        (3, "Telen", "Waspada", None, "Selesai", "2024-11-26 13:00:00", None, None, None,
+         "2024-11-27 09:00:00", "ditutup saat pembaruan sistem", None, None, 0),
+    ]  # fmt: skip
+    kinerja = list(workbook["Kinerja"].values)
+    assert kinerja[0] == (
+        "kecamatan", "insiden_dibuka", "ditangani", "selesai", "ditutup_saat_pembaruan_sistem",
+        "masih_terbuka", "median_menit_ditangani", "terlama_menit_ditangani",
+        "median_menit_selesai", "terlama_menit_selesai",
+    )  # fmt: skip
+    assert kinerja[1:] == [
+        ("Semua kecamatan", 3, 1, 1, 1, 1, 5, 5, 60, 60),
+        ("Telen", 2, 1, 1, 1, 0, 5, 5, 60, 60),
+        ("Bengalon", 1, 0, 0, 0, 1, None, None, None, None),
+    ]
+    # Each day's condition: Bengalon's Waspada is open on the 27th and raised to Darurat (with
+    # only a nihil that day); Telen's upgrade-closed Waspada counts on its own day only.
+    summary = list(workbook["Ringkasan Harian"].values)
+    assert summary == [
+        ("kecamatan", "2024-11-26", "2024-11-27"),
+        ("Bengalon", "Waspada (1)", "Darurat (1)"),
+        ("Telen", "Rawan (2)", None),
+    ]
+
+
+async def test_the_chart_map_shows_each_days_condition(
+    posko: Posko,
+    enlist: Enlist,
+    fake: FakeTelegram,
+    clock: FakeClock,
+    group: FakeChat,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    drawn: dict[str, Any] = {}
+
+    def capture(district: str, days: list[object], per_level: dict[object, list[int]],
+                kecamatan: list[str], worst: list[list[int]]) -> bytes:  # fmt: skip
+        drawn.update(per_level=per_level, rows=dict(zip(kecamatan, worst, strict=True)))
+        buffer = io.BytesIO()
+        Image.new("RGB", (8, 8)).save(buffer, "PNG")
+        return buffer.getvalue()
+
+    monkeypatch.setattr(charts, "render_chart", capture)
+    kasat = await two_days_of_incidents(posko, enlist, fake, clock, group)
+    await kasat.send("/grafik 3")
+    assert kasat.last_message().kind == "photo"
+    rows = drawn["rows"]
+    assert rows["Bengalon"] == [-1, 1, 3], "belum lapor, Waspada, then raised to Darurat"
+    assert rows["Telen"] == [-1, 2, -1], "the upgrade's closing does not stretch it"
+    assert rows["Busang"] == [-1, -1, -1]
+    assert [sum(counts) for counts in zip(*drawn["per_level"].values(), strict=True)] == [
+        0, 3, 1,
+    ], "the bars still count reports"  # fmt: skip

@@ -57,7 +57,8 @@ async def test_register_and_get_approved(
         assert "✅ Disetujui oleh Operator Kesbangpol pukul 10:00 WITA." in copy.text
     menu = fake.commands['{"chat_id": 3001, "type": "chat"}']
     assert [c["command"] for c in menu] == [
-        "lapor", "riwayat", "ralat", "perkembangan", "selesai", "batal", "bantuan"]  # fmt: skip
+        "lapor", "riwayat", "ralat", "perkembangan", "selesai", "logistik", "batal", "bantuan",
+    ]  # fmt: skip
 
     await user.send("/lapor aman")
     assert "Laporan #1 diterima" in user.last_message().text

@@ -95,6 +95,15 @@ async def test_muara_wahau_story(
     assert report is not None
     assert report.text == "massa menghadang konvoi kotak suara", "the report never changes"
 
+    await kasat.send("/kinerja")
+    kinerja = kasat.last_message().text
+    assert kinerja.startswith("📈 Kinerja penanganan insiden\nInsiden yang dibuka 21/11/2024–")
+    assert (
+        "Muara Wahau — 1 insiden\nDitangani 1 · selesai 1 · masih terbuka 0\n"
+        "⏱ Tanggap: median 12 menit · terlama 12 menit\n"
+        "🏁 Penyelesaian: median 45 menit · terlama 45 menit"
+    ) in kinerja
+
 
 async def test_only_that_kecamatan_updates_and_closes(
     posko: Posko, enlist: Enlist, group: FakeChat, admin: FakeUser, fake: FakeTelegram

@@ -1,0 +1,246 @@
+"""The officer's side: "✅ Dipahami" and "💬 Tanggapi".
+
+Callback data can be forged, so a press counts only for the officer who pressed, on a copy in
+their own chat: the recipient row is looked up by the presser's user id, never by anything in
+the data but the arahan number. A press by anyone else changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    Update,
+)
+from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler
+
+from bot import texts
+from bot.context import PoskoApp, PoskoContext
+from bot.notify import send_group
+from bot.services import Services
+from domain.arahan import MAX_ANSWER_TEXT, DeliveryState
+from domain.parsing import is_blank, utf16_len
+from handlers.arahan.runtime import ArahanRuntime, runtime_of
+from handlers.arahan.tally import tally_changed
+from storage.arahan import Answer, Arahan, Recipient
+from storage.drafts import Draft
+
+logger = logging.getLogger(__name__)
+
+ANSWER_FLOW = "tanggapan"
+
+
+def confirmed_markup(
+    number: int, recipient: Recipient, services: Services
+) -> InlineKeyboardMarkup:
+    """The buttons once confirmed: "✅ Dipahami pukul 14.05" and 💬 Tanggapi."""
+    moment = recipient.confirmed_at or services.clock()
+    label = texts.confirmed_button(moment.astimezone(services.settings.timezone))
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=f"arh:ok:{number}")],
+            [InlineKeyboardButton(texts.ARAHAN_ANSWER_BUTTON, callback_data=f"arh:re:{number}")],
+        ]
+    )
+
+
+async def _answer(query: CallbackQuery, text: str | None = None) -> None:
+    """Answers a press; a late answer (query too old) must not stop the work."""
+    with contextlib.suppress(TelegramError):
+        await query.answer(text)
+
+
+async def recipient_cb(update: Update, context: PoskoContext) -> None:
+    """✅ Dipahami or 💬 Tanggapi on an officer's copy (the gate let petugas through)."""
+    query = update.callback_query
+    user_id = context.actor.user_id
+    if query is None or not query.data or user_id is None:
+        return
+    _, action, number_text = [*query.data.split(":", 2), "", ""][:3]
+    if not (number_text.isascii() and number_text.isdigit() and len(number_text) < 13):
+        await _answer(query, texts.STALE_BUTTON)
+        return
+    message = query.message
+    if not isinstance(message, Message) or message.chat_id != user_id:
+        # Only a copy in the presser's own chat is theirs.
+        await _answer(query, texts.ARAHAN_NOT_FOR_YOU)
+        return
+    number = int(number_text)
+    if action == "ok":
+        await _confirm(context, query, message, number, user_id)
+    elif action == "re":
+        await _ask_answer(context, query, number, user_id)
+    else:
+        await _answer(query, texts.STALE_BUTTON)
+
+
+async def _confirm(
+    context: PoskoContext, query: CallbackQuery, message: Message, number: int, user_id: int
+) -> None:
+    services = context.services
+    state = runtime_of(context.bot_data)
+    await record_unrecorded(services, state, number, user_id)
+    now = services.clock()
+    recipient, changed = await services.arahan.confirm(number, user_id, now)
+    if recipient is None:
+        await _answer(query, texts.ARAHAN_NOT_FOR_YOU)
+        return
+    local = now.astimezone(services.settings.timezone)
+    if changed:
+        await _answer(query, texts.confirmed_toast(local, recipient.late))
+        tally_changed(context.bot, services, state, number)
+        logger.info("Arahan #%s confirmed by %s (late: %s)", number, user_id, recipient.late)
+    elif recipient.confirmed_at is not None:
+        at = recipient.confirmed_at.astimezone(services.settings.timezone)
+        await _answer(query, texts.already_confirmed_toast(at))
+    elif recipient.state is DeliveryState.UNREACHABLE:
+        await _answer(query, texts.ARAHAN_UNREACHABLE_PRESS)
+        return
+    else:  # pressed in the instant between the copy going out and it being recorded
+        await _answer(query, texts.ARAHAN_NOT_YET)
+        return
+    markup = confirmed_markup(number, recipient, services)
+    with contextlib.suppress(TelegramError):  # already shows it ("not modified")
+        await query.edit_message_reply_markup(markup)
+    if recipient.message_id is not None and recipient.message_id != message.message_id:
+        # Pressed under a reminder: the copy itself shows it too.
+        with contextlib.suppress(TelegramError):
+            await context.bot.edit_message_reply_markup(
+                chat_id=user_id, message_id=recipient.message_id, reply_markup=markup
+            )
+
+
+async def record_unrecorded(
+    services: Services, state: ArahanRuntime, number: int, user_id: int
+) -> None:
+    """Records a copy Telegram took whose record the database refused, if it can now."""
+    message_id = state.unrecorded.get((number, user_id))
+    if message_id is None or number in state.rounds:
+        return  # a running round records its own
+    try:
+        await services.arahan.delivered(number, user_id, message_id, services.clock())
+    except sqlite3.Error as exc:
+        logger.warning("Arahan #%s to %s still not recorded: %s", number, user_id, exc)
+        return
+    state.unrecorded.pop((number, user_id), None)
+
+
+async def _ask_answer(
+    context: PoskoContext, query: CallbackQuery, number: int, user_id: int
+) -> None:
+    services = context.services
+    recipient = await services.arahan.recipient(number, user_id)
+    if recipient is None:
+        await _answer(query, texts.ARAHAN_NOT_FOR_YOU)
+        return
+    if recipient.state is not DeliveryState.DELIVERED:
+        await _answer(query, texts.ARAHAN_NOT_YET)
+        return
+    await services.drafts.put(
+        Draft(user_id, ANSWER_FLOW, "text", {"arahan": number}), services.clock()
+    )
+    await _answer(query)
+    await context.bot.send_message(user_id, texts.ask_answer(number))
+
+
+async def answer_input(update: Update, context: PoskoContext, draft: Draft) -> None:
+    """Takes the one message of an answer and relays it to the sender (and the group)."""
+    message = update.effective_message
+    officer = context.actor.officer
+    if message is None:
+        return
+    typed = (message.text or message.caption or "").strip()
+    if is_blank(typed):
+        await message.reply_text(texts.ARAHAN_ANSWER_EMPTY)
+        return
+    if utf16_len(typed) > MAX_ANSWER_TEXT:
+        await message.reply_text(texts.ARAHAN_ANSWER_TOO_LONG)
+        return
+    services = context.services
+    number = int(draft.data.get("arahan", 0))
+    arahan = await services.arahan.get(number)
+    recipient = await services.arahan.recipient(number, draft.user_id)
+    if officer is None or arahan is None or recipient is None:
+        await services.drafts.delete(draft.user_id)
+        await message.reply_text(texts.ARAHAN_NOT_FOR_YOU)
+        return
+    answer, _ = await services.arahan.add_answer(
+        number, draft.user_id, typed, services.clock(), (message.chat_id, message.message_id)
+    )
+    # Whoever answers has read the arahan: the answer confirms it, if nothing did before.
+    confirmed, changed = await services.arahan.confirm(number, draft.user_id, answer.at)
+    if changed and confirmed is not None:
+        tally_changed(context.bot, services, runtime_of(context.bot_data), number)
+        if confirmed.message_id is not None:
+            with contextlib.suppress(TelegramError):
+                await context.bot.edit_message_reply_markup(
+                    chat_id=draft.user_id,
+                    message_id=confirmed.message_id,
+                    reply_markup=confirmed_markup(number, confirmed, services),
+                )
+    # A replay after a crash relays only what was not relayed yet.
+    group = await relay_answer(context.bot, services, arahan, recipient, answer)
+    # The dialog ends once the answer is stored (a crash before keeps it for the replay).
+    await services.drafts.delete(draft.user_id)
+    await message.reply_text(texts.answer_saved(number, group))
+
+
+async def relay_answer(
+    bot: Bot, services: Services, arahan: Arahan, recipient: Recipient, answer: Answer
+) -> bool:
+    """Relays an answer to the sender (under their tally) and, when the arahan was copied
+    there, to the group under its copy; returns whether the group has it."""
+    text = texts.answer_relay(
+        arahan.number,
+        recipient.role,
+        recipient.kecamatan,
+        recipient.name,
+        answer.at.astimezone(services.settings.timezone),
+        answer.text,
+    )
+    if not answer.sender_relayed:
+        below = (
+            ReplyParameters(arahan.tally_message_id, allow_sending_without_reply=True)
+            if arahan.tally_message_id is not None
+            else None
+        )
+        try:
+            await bot.send_message(arahan.sender_id, text, reply_parameters=below)
+        except TelegramError as exc:
+            logger.info("Answer %s not relayed to the sender: %s", answer.id, type(exc).__name__)
+        else:
+            await services.arahan.answer_relayed(answer.id, group=False)
+    if not arahan.copy_group or arahan.group_message_id is None:
+        return False
+    if answer.group_relayed:
+        return True
+    same_chat = arahan.group_chat_id == services.coordination_chat_id
+    below = (
+        ReplyParameters(arahan.group_message_id, allow_sending_without_reply=True)
+        if same_chat
+        else None
+    )
+    try:
+        posted = await send_group(bot, services, text, reply_parameters=below)
+    except TelegramError as exc:
+        logger.warning("Answer %s not posted to the group: %s", answer.id, exc)
+        return False
+    if posted is None:
+        return False
+    await services.arahan.answer_relayed(answer.id, group=True)
+    return True
+
+
+def register(app: PoskoApp) -> None:
+    """Adds the officers' buttons (their typed answers come through handlers.dialogs)."""
+    runtime_of(app.bot_data)
+    app.add_handler(CallbackQueryHandler(recipient_cb, pattern=r"^arh:"))

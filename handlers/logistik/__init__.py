@@ -1,0 +1,2 @@
+"""Election logistics: /logistik (chain, grid, plan, withdraw), confirmations and kendala,
+late announcements."""
