@@ -69,13 +69,21 @@ def _signin(row: sqlite3.Row) -> Signin:
 
 
 # Everything the dashboard shows changes only with a new row in one of these tables (reports,
-# corrections, incident steps, registry changes including sign-ins); each MAX(id) is read
-# from the end of its primary key, so the whole check costs microseconds at any size.
+# corrections, incident steps, registry changes including sign-ins, arahan), each MAX(id) read
+# from the end of its primary key, or with a recipient of a recent arahan taking its copy or
+# confirming it (counted over those arahan's recipients only, a range of their primary key).
 CHANGE_MARK = """
 SELECT (SELECT COALESCE(MAX(id), 0) FROM reports),
        (SELECT COALESCE(MAX(id), 0) FROM corrections),
        (SELECT COALESCE(MAX(id), 0) FROM incident_events),
-       (SELECT COALESCE(MAX(id), 0) FROM audit_log)
+       (SELECT COALESCE(MAX(id), 0) FROM audit_log),
+       (SELECT COALESCE(MAX(id), 0) FROM arahan),
+       recent.confirmed,
+       recent.taken
+FROM (SELECT COUNT(confirmed_at) AS confirmed, TOTAL(state != 'pending') AS taken
+        FROM arahan_recipients
+       WHERE arahan >= (SELECT COALESCE(MIN(id), (SELECT COALESCE(MAX(id), 0) + 1 FROM arahan))
+                          FROM arahan WHERE created_at >= ?)) AS recent
 """
 
 
@@ -170,9 +178,10 @@ class DashboardRepo:
         async with self._db.transaction() as conn:
             await conn.execute("DELETE FROM dashboard_signins WHERE user_id = ?", (user_id,))
 
-    async def change_mark(self) -> tuple[int, ...]:
-        """A value that changes whenever anything the dashboard shows may have changed."""
-        row = await self._db.fetchone(CHANGE_MARK)
+    async def change_mark(self, since: datetime) -> tuple[int, ...]:
+        """A value that changes whenever anything the dashboard shows may have changed (arahan
+        count from `since`)."""
+        row = await self._db.fetchone(CHANGE_MARK, (to_sql_time(since),))
         return tuple(int(value) for value in row) if row else ()
 
     async def open_counts(self) -> dict[str, int]:

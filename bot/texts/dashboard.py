@@ -7,8 +7,9 @@ contain no HTML. The Telegram answers below are HTML, with the link escaped here
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from html import escape
+from html import escape, unescape
 
+from bot.texts.arahan import audience_short, tally_line
 from bot.texts.commands import CommandText
 from bot.texts.common import (
     CATEGORY_LABEL,
@@ -20,6 +21,7 @@ from bot.texts.common import (
 )
 from bot.texts.digest import condition_counts_line
 from bot.texts.incidents import INCIDENT_STATE
+from domain.arahan import ArahanShort
 from domain.enums import Category, Level, Role
 from domain.incidents import IncidentState
 
@@ -214,3 +216,14 @@ def silent_line(names: list[str], limit: int) -> str:
 def officer(role: Role, name: str) -> str:
     """ "Camat Budi Santoso"."""
     return f"{ROLE_LABEL.get(role, role.value.capitalize())} {name}"
+
+
+ARAHAN_TITLE = "Arahan menunggu konfirmasi"
+
+
+def arahan_line(short: ArahanShort, now: datetime) -> str:
+    """ "#7 · 09.30 WITA · Danramil — Dipahami 41/54 · belum 11" (the digest's tally words)."""
+    sent = short.created_at.astimezone(now.tzinfo)
+    # The Telegram wording escapes kecamatan names as HTML; the page's templates escape anyway.
+    who = unescape(audience_short(short.audience))
+    return f"#{short.number} · {sent:%H.%M} {sent.tzname()} · {who} — {tally_line(short.tally)}"

@@ -120,10 +120,17 @@ async def coverage(moment: Moment) -> dict[str, Any]:
     return {"rows": rows, "limit": MAX_NAMES_PER_KECAMATAN}
 
 
+async def arahan(moment: Moment) -> dict[str, Any]:
+    """Arahan of the last 24 hours that not every recipient has confirmed (the digest's list,
+    with its tallies)."""
+    return {"shorts": moment.snapshot.arahan}
+
+
 # The page's sections, in reading order (the wall's layout places them by name).
 SECTIONS = (
     Section("tiles", tiles),
     Section("incidents", incidents),
+    Section("arahan", arahan),
     Section("reports", reports),
     Section("coverage", coverage),
 )

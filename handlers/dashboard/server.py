@@ -48,6 +48,7 @@ from bot.texts import dashboard as labels
 from bot.texts.common import LEVEL_EMOJI
 from handlers.dashboard.board import SECTIONS, load_moment
 from handlers.dashboard.signin import LINK_VALID, SIGNIN_LASTS, new_secret, verify_init_data
+from handlers.digest.schedule import ARAHAN_WINDOW
 from storage.dashboard import DashboardRepo, Signin
 
 logger = logging.getLogger(__name__)
@@ -323,7 +324,7 @@ class Dashboard:
 
     async def _mark(self) -> str:
         services, repo = self._services()
-        numbers = await repo.change_mark()
+        numbers = await repo.change_mark(services.clock() - ARAHAN_WINDOW)
         return ".".join([*map(str, numbers), f"{services.now():%Y%m%d%H%M}"])
 
     async def content(self) -> tuple[str, str]:

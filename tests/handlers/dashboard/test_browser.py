@@ -283,3 +283,23 @@ async def test_the_mini_app_signs_in_with_telegrams_signature_only(
         await expect(other.locator("#miniapp-refused")).to_be_visible()
         assert await other.locator("li.tile").count() == 0
         assert await other.evaluate("sessionStorage.getItem('posko-dasbor-token')") is None
+
+
+async def test_arahan_awaiting_confirmation_with_a_live_tally(
+    posko: Posko, fake: FakeTelegram, enlist: Enlist, browser: Browser
+) -> None:
+    eko = await enlist(2001, "danramil", "Telen", "Eko")
+    await enlist(2002, "danramil", "Busang", "Joko")
+    kasat = await add_koordinator(posko, fake)
+    await kasat.send("/dasbor")
+    page = await sign_in(browser, link_in(kasat.last_message()))
+    assert await page.locator("section.arahan").count() == 0, "nothing awaiting: no section"
+    await page.wait_for_timeout(500)
+
+    await kasat.send("/arahan danramil | Siaga di gudang PPK malam ini")
+    await kasat.press("✅ Kirim", kasat.last_message())
+    line = page.locator('section.arahan li[data-number="1"]')
+    await expect(line).to_contain_text("Dipahami 0/2 · belum 2", timeout=5000)
+    assert "#1 · 10.00 WITA · Danramil" in await line.inner_text()
+    await eko.press("✅ Dipahami", eko.messages[-1])
+    await expect(line).to_contain_text("Dipahami 1/2 · belum 1", timeout=5000)
