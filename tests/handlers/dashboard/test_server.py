@@ -9,11 +9,13 @@ import socket
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
 
 from bot import texts
+from bot.settings import Settings
 from emulator import FakeTelegram, FakeUser
 from handlers.dashboard.dasbor import dashboard_of
 from handlers.dashboard.server import COOKIE
@@ -160,3 +162,25 @@ async def test_expired_secrets_are_forgotten(posko: Posko, clock: FakeClock) -> 
     await repo.add_link(3001, "second", clock(), timedelta(minutes=10))
     rows = await posko.services.db.fetchall("SELECT kind FROM dashboard_signins")
     assert len(rows) == 1
+
+
+def test_the_proxy_examples_and_the_container_reach_the_dashboard() -> None:
+    """deploy/'s TLS proxies forward /dasbor to the dashboard's default port without buffering
+    its event streams, and /telegram to the webhook's; the image listens on every interface."""
+    root = Path(__file__).resolve().parents[3]
+    defaults = Settings(token="1:x")
+    caddy = (root / "deploy" / "Caddyfile").read_text("utf-8")
+    assert re.search(
+        rf"handle /dasbor\* \{{\s*reverse_proxy 127\.0\.0\.1:{defaults.dashboard_port} \{{"
+        r"[^}]*flush_interval -1",
+        caddy,
+    )
+    assert f"reverse_proxy 127.0.0.1:{defaults.webhook_port}" in caddy
+    nginx = (root / "deploy" / "nginx-posko.conf").read_text("utf-8")
+    dasbor = nginx.split("location /dasbor {", 1)[1].split("}", 1)[0]
+    assert f"proxy_pass http://127.0.0.1:{defaults.dashboard_port};" in dasbor
+    assert "proxy_buffering off;" in dasbor
+    assert f"proxy_pass http://127.0.0.1:{defaults.webhook_port};" in nginx
+    image = (root / "Dockerfile").read_text("utf-8")
+    assert "DASHBOARD_LISTEN=0.0.0.0" in image
+    assert f"EXPOSE {defaults.dashboard_port}" in image
