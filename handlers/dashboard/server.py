@@ -253,8 +253,8 @@ class Dashboard:
                     {"path": str(HERE / "static")},
                 ),
             ],
+            transforms=[Compress],
             log_function=_log_request,
-            compress_response=True,
         )
 
     # --- sign-ins -----------------------------------------------------------------------------
@@ -359,6 +359,13 @@ class Dashboard:
 
         page = self.loader.load(template)
         return page.generate(t=labels, emoji=LEVEL_EMOJI, local=local, **values).decode()
+
+
+class Compress(tornado.web.GZipContentEncoding):
+    """Gzip for pages and content, never for an event stream (each event leaves as written)."""
+
+    def _compressible_type(self, ctype: str) -> bool:
+        return ctype != "text/event-stream" and super()._compressible_type(ctype)
 
 
 def _listen(host: str, port: int) -> socket.socket:

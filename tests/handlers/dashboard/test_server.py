@@ -63,6 +63,7 @@ async def test_every_data_endpoint_answers_401_without_a_valid_sign_in(
     signed = {"Cookie": f"{COOKIE}={session}"}
     content = await client.get("/dasbor/api/content", headers=signed)
     assert content.status_code == 200
+    assert content.headers["Content-Encoding"] == "gzip"
     assert "Muara Wahau" in content.text
     # A link is not a session, and a session lasts 12 hours.
     clock.advance(hours=12, seconds=1)
@@ -115,6 +116,7 @@ async def test_the_stream_sends_a_mark_on_each_change_and_ends_on_lost_access(
         "GET", "/dasbor/api/events", headers={"Cookie": f"{COOKIE}={session}"}
     ) as stream:
         assert stream.headers["Content-Type"].startswith("text/event-stream")
+        assert "Content-Encoding" not in stream.headers, "each event leaves as it is written"
         lines = stream.aiter_lines()
 
         async def next_event() -> str:
