@@ -7,11 +7,13 @@ import os
 import sys
 
 from bot.app import build_application
+from bot.calendar import load_calendar
 from bot.logistics import load_plan
 from bot.logs import setup_logging
 from bot.regions import load_region
 from bot.runner import Runner, TokenRejected, Webhook, WebhookRejected
 from bot.settings import Settings, SettingsError
+from domain.calendar import CalendarInvalid
 from domain.logistics import LogisticsFileError
 from domain.regions import RegionFileError
 from storage.backup import CorruptDatabase, check_integrity
@@ -38,6 +40,11 @@ def main() -> int:
         load_plan(settings.logistics_file, region, settings.timezone)
     except LogisticsFileError as exc:
         print(f"Configuration error: LOGISTICS_FILE: {exc}", file=sys.stderr)
+        return 2
+    try:
+        load_calendar(settings.calendar_file)  # likewise: every problem on the one line
+    except CalendarInvalid as exc:
+        print(f"Configuration error: CALENDAR_FILE: {exc}", file=sys.stderr)
         return 2
     setup_logging(
         settings.log_level, tuple(filter(None, (settings.token, settings.webhook_secret)))

@@ -17,6 +17,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
+from bot.keyboards import answer
 from bot.services import Services
 from domain.enums import REGISTRATION_FLOW, MemberState, Role
 from domain.members import Member
@@ -133,6 +134,8 @@ STRANGERS = frozenset({Access.ANONYMOUS, Access.UNKNOWN, Access.PENDING, Access.
 CALLBACKS: dict[str, Rule] = {
     "daftar": Rule(private=PEOPLE),
     "lapor": Rule(private=frozenset({Access.PETUGAS})),
+    # The reminder's "Nihil" and "Lapor kejadian": the officer's own report.
+    "ingat": Rule(private=frozenset({Access.PETUGAS})),
     "ack": Rule(private=STAFF, coordination=STAFF),
     "reg": ADMIN_PRIVATE,
     "pg": ADMIN_PRIVATE,
@@ -150,6 +153,9 @@ CALLBACKS: dict[str, Rule] = {
     "arahan": Rule(private=STAFF),
     "arh": Rule(private=frozenset({Access.PETUGAS})),
     "arl": READERS,
+    # ✅ Simpan / ❌ Batal of a proposed election calendar change: the handler checks that the
+    # admin who proposed it presses it.
+    "thp": ADMIN_PRIVATE,
 }
 
 
@@ -239,7 +245,7 @@ async def gate(update: Update, context: PoskoContext) -> None:
         await hold_back_strangers(update, context, place, None)
         rule = CALLBACKS.get((query.data or "").split(":", 1)[0])
         if rule is None or actor.access not in rule.allowed(place):
-            await query.answer(texts.CALLBACK_REFUSED)
+            await answer(query, texts.CALLBACK_REFUSED)
             raise ApplicationHandlerStop
         return
     if actor.member is not None and actor.member.blocked_at is not None:

@@ -37,7 +37,7 @@ from domain.regions import Region
 from handlers import arahan, dialogs, fallback
 from handlers.admin import backup
 from handlers.dashboard import dasbor
-from handlers.digest import jadwal, rekap, schedule
+from handlers.digest import jadwal, rekap, schedule, tahapan
 from handlers.logistik import confirm as logistik_confirm
 from handlers.logistik import late as logistik_late
 from handlers.logistik import logistik
@@ -74,6 +74,7 @@ FEATURES = (
     arahan,
     dasbor,
     jadwal,
+    tahapan,
     backup,
     logistik,
     logistik_confirm,

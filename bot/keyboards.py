@@ -1,10 +1,15 @@
-"""Shared inline keyboards."""
+"""Shared inline keyboards, and answering their button presses."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+import logging
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import TelegramError
 
 from bot import texts
+
+logger = logging.getLogger(__name__)
 
 # Lines on one page of any paged listing (/laporan, /cari, /petugas).
 PAGE_SIZE = 10
@@ -22,3 +27,21 @@ def pager(prefix: str, page: int, pages: int, suffix: str = "") -> InlineKeyboar
             InlineKeyboardButton(texts.NEXT_BUTTON, callback_data=f"{prefix}:{page + 1}{suffix}")
         )
     return InlineKeyboardMarkup([buttons]) if buttons else None
+
+
+async def answer(
+    query: CallbackQuery | None, text: str | None = None, *, show_alert: bool = False
+) -> None:
+    """Answers a button press, if Telegram still takes the answer.
+
+    Telegram refuses answers to presses older than about 15 seconds, or answered before: a
+    press handled again after a restart (its update not yet marked handled) is both. The answer
+    is only the small notice on the user's screen; the work around it goes on, and a refused
+    answer is no error worth an admin's attention.
+    """
+    if query is None:
+        return
+    try:
+        await query.answer(text, show_alert=show_alert)
+    except TelegramError as exc:
+        logger.info("Button press not answered: %s", exc)

@@ -10,13 +10,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any, NamedTuple
 
+from bot.calendar import load_calendar
 from bot.logistics import load_plan
-from bot.settings import Settings, parse_times
+from bot.settings import Settings
 from bot.throttle import AnswerThrottle, FormThrottle
+from domain.calendar import Calendar, CalendarInvalid, CalendarNow, Rhythm, parse_calendar
 from domain.logistics import LogisticsPlan
+from domain.parsing import parse_times
 from domain.regions import Region
+from storage.albums import AlbumRepo
 from storage.arahan import ArahanRepo
 from storage.audit import AuditRepo
+from storage.calendar import CalendarRepo, CalendarVersion
 from storage.config import (
     COORDINATION_CHAT,
     DIGEST_TIMES,
@@ -85,6 +90,9 @@ class AdminSettings:
     # Scheduled slots before this moment are never caught up (the bot did not exist yet).
     first_started_at: datetime | None = None
     digests_changed_at: datetime | None = None
+    # The election calendar in force, and its stored version (None: the calendar file's).
+    calendar: Calendar = field(default_factory=Calendar)
+    calendar_version: CalendarVersion | None = None
 
 
 @dataclass
@@ -106,6 +114,8 @@ class RuntimeState:
     escalating: set[int] = field(default_factory=set)
     # Report number -> (failed attempts, next attempt) of escalations that could not be posted.
     escalation_retry: dict[int, tuple[int, datetime]] = field(default_factory=dict)
+    # Held while the calendar is checked, stored and applied (two admins' changes never mix).
+    calendar_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # Reminder rounds running now (the catch-up must not run a second copy beside one).
     reminder_rounds: set[str] = field(default_factory=set)
     # Held while stale incidents are chased: a second sweep (e.g. run by hand) must not send
@@ -116,6 +126,8 @@ class RuntimeState:
     stranger_answers: AnswerThrottle = field(default_factory=AnswerThrottle)
     # How often a registration form in progress is answered (see the same function).
     form_answers: FormThrottle = field(default_factory=FormThrottle)
+    # Albums being collected: (chat id, media group id) -> loop time of their newest item.
+    albums: dict[tuple[int, str], float] = field(default_factory=dict)
     # Work that runs beside update handling (e.g. escalations); awaited at shutdown.
     background: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -139,9 +151,11 @@ class Services:
     health: HealthRepo
     incidents: IncidentRepo
     logistics: LogisticsRepo
+    calendars: CalendarRepo
     # The logistics chain, TPS counts and planned deadlines of the logistics file.
     logistics_plan: LogisticsPlan
     arahan: ArahanRepo
+    albums: AlbumRepo
     clock: Clock
     admin_settings: AdminSettings = field(default_factory=lambda: AdminSettings(None))
     runtime: RuntimeState = field(default_factory=RuntimeState)
@@ -161,6 +175,19 @@ class Services:
         if first_started is None:
             first_started = to_sql_time(clock())
             await config.set(FIRST_STARTED_AT, first_started, clock(), None, audit=False)
+        calendars = CalendarRepo(db)
+        stored_calendar = await calendars.latest()
+        calendar = load_calendar(settings.calendar_file)
+        if stored_calendar is not None:
+            try:
+                calendar = parse_calendar(stored_calendar.calendar)
+            except CalendarInvalid as exc:  # pragma: no cover - it was checked before storing
+                logger.error(
+                    "Stored calendar %s unreadable (%s); using the file",
+                    stored_calendar.version,
+                    exc,
+                )
+                stored_calendar = None
         admin_settings = AdminSettings(
             coordination_chat_id=chat_id,
             digest_times=parse_times(stored_digests) if stored_digests else settings.digest_times,
@@ -169,6 +196,8 @@ class Services:
             ),
             first_started_at=from_sql_time(first_started),
             digests_changed_at=from_sql_time(changed) if changed else None,
+            calendar=calendar,
+            calendar_version=stored_calendar,
         )
         return cls(
             settings=settings,
@@ -186,8 +215,10 @@ class Services:
             health=HealthRepo(db),
             incidents=IncidentRepo(db),
             logistics=LogisticsRepo(db),
+            calendars=calendars,
             logistics_plan=load_plan(settings.logistics_file, region, settings.timezone),
             arahan=ArahanRepo(db),
+            albums=AlbumRepo(db),
             clock=clock,
             admin_settings=admin_settings,
         )
@@ -240,6 +271,22 @@ class Services:
     def today(self) -> date:
         """The current local (WITA) date."""
         return self.now().date()
+
+    def rhythm(self) -> Rhythm:
+        """The reporting rhythm in force: the election calendar, and outside its stages the
+        digest and reminder times of /jadwal or the environment."""
+        admin_settings = self.admin_settings
+        return Rhythm(
+            admin_settings.calendar,
+            admin_settings.digest_times,
+            admin_settings.reminder_times,
+            self.settings.timezone,
+        )
+
+    def calendar_now(self) -> CalendarNow:
+        """The election stage, today's rhythm, the current reporting window (or "di luar
+        jendela") and the next stage, now."""
+        return self.rhythm().now(self.now())
 
     async def is_member(self, user_id: int) -> bool:
         """Whether this user is an active member (any role) or an ADMIN_IDS admin."""

@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 
+from domain.parsing import parse_time_of_day, parse_times
+
 DEFAULT_API_URL = "https://api.telegram.org"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
-_TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
 class SettingsError(Exception):
@@ -25,25 +26,6 @@ class SettingsError(Exception):
     def __init__(self, name: str, expected: str) -> None:
         super().__init__(f"{name}: {expected}")
         self.name = name
-
-
-def parse_time_of_day(text: str) -> time:
-    """Parses `HH:MM` or `HH:MM:SS` (24-hour clock) into a naive `time`; raises ValueError."""
-    match = _TIME_RE.match(text.strip())
-    if not match:
-        raise ValueError(text)
-    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
-    if hour > 23 or minute > 59 or second > 59:
-        raise ValueError(text)
-    return time(hour, minute, second)
-
-
-def parse_times(text: str) -> tuple[time, ...]:
-    """Parses a comma-separated list of times of day, sorted and without duplicates."""
-    parts = [part for part in (p.strip() for p in text.split(",")) if part]
-    if not parts:
-        raise ValueError(text)
-    return tuple(sorted({parse_time_of_day(part) for part in parts}))
 
 
 def format_time_of_day(value: time) -> str:
@@ -66,9 +48,14 @@ class Settings:
     log_level: str = "INFO"
     region_file: Path | None = None
     logistics_file: Path | None = None
+    # The election calendar (stages and their rhythm); None: the bundled Pilkada 2024 one.
+    calendar_file: Path | None = None
     escalation_ack_minutes: float = 15.0
     # An open incident nothing was heard of for this long gets its officer asked about it.
     incident_stale_hours: float = 6.0
+    # A form (/lapor, /daftar) nobody touched for this long is closed; officers in the field are
+    # interrupted, so hours rather than minutes.
+    form_idle_hours: float = 4.0
     backup_dir: Path = Path("data/backups")
     backup_keep: int = 14
     backup_time: time = time(2, 0)
@@ -138,7 +125,7 @@ class Settings:
                 return parse_times(get(name) or default)
             except ValueError:
                 raise SettingsError(
-                    name, "expected comma-separated times HH:MM or HH:MM:SS, e.g. 07:00,19:00"
+                    name, "expected comma-separated times HH.MM or HH:MM, e.g. 07.00,19.00"
                 ) from None
 
         log_level = (get("LOG_LEVEL") or "INFO").upper()
@@ -154,6 +141,11 @@ class Settings:
         logistics_file = Path(logistics_text) if logistics_text else None
         if logistics_file is not None and not logistics_file.is_file():
             raise SettingsError("LOGISTICS_FILE", f"file not found: {logistics_file}")
+
+        calendar_text = get("CALENDAR_FILE")
+        calendar_file = Path(calendar_text) if calendar_text else None
+        if calendar_file is not None and not calendar_file.is_file():
+            raise SettingsError("CALENDAR_FILE", f"file not found: {calendar_file}")
 
         ack_text = get("ESCALATION_ACK_MINUTES") or "15"
         try:
@@ -175,13 +167,25 @@ class Settings:
                 "INCIDENT_STALE_HOURS", "expected hours between 0 and 168, e.g. 6 or 1.5"
             )
 
+        idle_text = get("FORM_IDLE_HOURS") or "4"
+        try:
+            idle_hours = float(idle_text)
+        except ValueError:
+            idle_hours = -1.0
+        if not 0 < idle_hours <= 72:
+            raise SettingsError(
+                "FORM_IDLE_HOURS", "expected hours between 0 and 72, e.g. 4 or 0.5"
+            )
+
         keep_text = get("BACKUP_KEEP") or "14"
         if not keep_text.isascii() or not keep_text.isdigit() or not 1 <= int(keep_text) <= 1000:
             raise SettingsError("BACKUP_KEEP", "expected a number of backups to keep, 1 to 1000")
         try:
             backup_time = parse_time_of_day(get("BACKUP_TIME") or "02:00")
         except ValueError:
-            raise SettingsError("BACKUP_TIME", "expected a time HH:MM, e.g. 02:00") from None
+            raise SettingsError(
+                "BACKUP_TIME", "expected a time HH.MM or HH:MM, e.g. 02.00"
+            ) from None
 
         webhook_url = get("WEBHOOK_URL") or None
         webhook_secret = get("WEBHOOK_SECRET") or None
@@ -224,8 +228,10 @@ class Settings:
             log_level=log_level,
             region_file=region_file,
             logistics_file=logistics_file,
+            calendar_file=calendar_file,
             escalation_ack_minutes=ack_minutes,
             incident_stale_hours=stale_hours,
+            form_idle_hours=idle_hours,
             backup_dir=Path(get("BACKUP_DIR") or "data/backups"),
             backup_keep=int(keep_text),
             backup_time=backup_time,

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.arahan import ArahanShort
+from domain.calendar import Period
 from domain.enums import FIELD_ROLES, Level, Role
 from domain.incidents import DEFAULT_STALE_AFTER, Incident, IncidentBrief, condition
 from domain.logistics import LogisticsDue
@@ -67,6 +68,8 @@ class DigestSnapshot:
     logistics: LogisticsDue | None = None
     # Arahan of the last 24 hours that not every recipient has confirmed (issue 17).
     arahan: tuple[ArahanShort, ...] = ()
+    # The reporting period of the election calendar it covers (None: a whole day, /rekap).
+    period: Period | None = None
 
     @property
     def total(self) -> int:

@@ -97,6 +97,8 @@ class IncidentEvent:
     report: int | None = None
     level: Level | None = None
     text: str | None = None
+    # A perkembangan posted under the group alert: the message it was posted as.
+    posted_message_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -133,21 +135,23 @@ def worst_first(incidents: Iterable[Incident]) -> list[Incident]:
 
 
 def condition(
-    open_levels: Iterable[Level], reports_today: int, latest_unresolved: Level | None
+    open_levels: Iterable[Level], reports_in_period: int, latest_unresolved: Level | None
 ) -> Level | None:
     """A kecamatan's condition; None is "belum lapor".
 
-    The worst level among its open incidents; with none open, the latest level among today's
-    reports that do not belong to a resolved incident; a kecamatan whose only reports today
-    belong to resolved incidents is reported and Aman; nothing today is belum lapor.
-    ("Today" becomes the reporting window of the election calendar here, and only here.)
+    The worst level among its open incidents; with none open, the latest level among the
+    period's reports that do not belong to a resolved incident; a kecamatan whose only reports
+    in the period belong to resolved incidents is reported and Aman; nothing in it is belum
+    lapor. The period is "today" in its reporting sense: the current reporting window of the
+    election calendar, computed in one place (`domain.calendar.Rhythm.period_at` and
+    `digest_period`; the WITA day where no stage sets windows) and passed in as the counts.
     """
     levels = list(open_levels)
     if levels:
         return max(levels)
     if latest_unresolved is not None:
         return latest_unresolved
-    return Level.AMAN if reports_today > 0 else None
+    return Level.AMAN if reports_in_period > 0 else None
 
 
 def split_update(text: str) -> tuple[Level | None, str]:

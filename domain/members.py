@@ -23,6 +23,7 @@ class Member:
     decided_by: int | None = None
     decided_at: datetime | None = None
     blocked_at: datetime | None = None
+    service_number: str | None = None  # NRP or NIP
 
     @property
     def is_active(self) -> bool:
@@ -47,3 +48,4 @@ class RosterRow:
     kecamatan: str | None
     name: str
     phone: str | None = None
+    service_number: str | None = None  # NRP or NIP

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from enum import StrEnum
 
 from domain.enums import Level, Role
@@ -15,7 +15,6 @@ MAX_NAME = 200
 # Characters that render as nothing; text made only of these counts as empty.
 _INVISIBLE = " \t\r\n\u00a0\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
 _FIRST_WORD = re.compile(r"\s*(\S+)(?:\s+(.*))?\Z", re.DOTALL)
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def utf16_len(text: str) -> int:
@@ -157,46 +156,181 @@ def parse_officer_args(args: str, region: Region) -> OfficerArgs:
     return OfficerArgs(user_id, role, kecamatan, name)
 
 
+# --- dates, as people write them ---------------------------------------------------------------
+
 EARLIEST_DAY = date(2000, 1, 1)
+
+# Month names as officers write them: Indonesian in full and abbreviated (with the common
+# variants Agt/Ags, Nop, Peb), and English in full and abbreviated.
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        ("januari", "jan", "january"),
+        ("februari", "feb", "pebruari", "peb", "february"),
+        ("maret", "mar", "march"),
+        ("april", "apr"),
+        ("mei", "may"),
+        ("juni", "jun", "june"),
+        ("juli", "jul", "july"),
+        ("agustus", "agu", "agt", "ags", "agus", "aug", "august"),
+        ("september", "sep", "sept"),
+        ("oktober", "okt", "oct", "october"),
+        ("november", "nov", "nop", "nopember"),
+        ("desember", "des", "dec", "december"),
+    ),
+    start=1,
+):
+    for _name in _names:
+        _MONTHS[_name] = _number
+# "Rabu, 27 November 2024" (as the bot itself writes dates) may be typed back with its day name.
+_DAY_NAMES = ("senin", "selasa", "rabu", "kamis", "jumat", "jum'at", "sabtu", "minggu", "ahad")
+_RELATIVE = {"hari ini": 0, "hariini": 0, "sekarang": 0, "kemarin": 1, "kemarin lusa": 2}
+_NUMERIC_DATE = re.compile(r"(\d{1,2})([-/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?")
+_ISO_DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
+_NAMED_DATE = re.compile(r"(\d{1,2})[\s\-/.]*([a-z']+)\.?(?:[\s\-/.,]*(\d{4}|\d{2}))?")
+# Words that join two dates of a period: "1 Nov 2024 sampai 27 Nov 2024", "1/11 - 27/11".
+_PERIOD_JOINERS = re.compile(r"\s+(?:-|–|—|s\.?d\.?|s/d|sampai|hingga|sd)\s+")
 
 
 class DayInvalid(ValueError):
-    """A date argument is not `YYYY-MM-DD`, `hari ini` or `kemarin`."""
+    """A date argument is not a date the bot can read."""
+
+
+def _year(text: str | None, today: date) -> int:
+    if text is None:
+        return today.year
+    return int(text) + 2000 if len(text) == 2 else int(text)
+
+
+def _checked(year: int, month: int, day: int, today: date, original: str) -> date:
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        raise DayInvalid(original) from None
+    if not EARLIEST_DAY <= found <= date(today.year + 1, 12, 31):
+        raise DayInvalid(original)
+    return found
 
 
 def parse_day(text: str, today: date) -> date:
-    """Parses a date argument relative to `today` (the WITA day)."""
+    """Reads a date as people type it, relative to `today` (the WITA day).
+
+    Accepted: nothing, `hari ini`, `kemarin`, `kemarin lusa`; `27-11-2024`, `27/11/2024`,
+    `27.11.2024` (day first, as Indonesians write; a 2-digit year is 20xx; without a year, this
+    year); `27 Nov 2024`, `27 November 2024`, `27-Nov-2024`, with Indonesian month names in
+    full or abbreviated (`Mei`, `Agu`/`Agt`, `Okt`, `Des`) or English ones (`Aug`, `Oct`,
+    `Dec`), optionally after a day name ("Rabu, 27 November 2024"); and ISO `2024-11-27`.
+    Raises DayInvalid for anything else, impossible dates, and dates before 2000 or after the
+    end of next year.
+    """
+    words = " ".join(text.casefold().replace(",", " ").split())
+    if words in ("",) or words in _RELATIVE:
+        return today - timedelta(days=_RELATIVE.get(words, 0))
+    first, _, rest = words.partition(" ")
+    if first in _DAY_NAMES and rest:
+        words = rest
+    if match := _ISO_DATE.fullmatch(words):
+        return _checked(int(match[1]), int(match[3]), int(match[4]), today, text)
+    if match := _NUMERIC_DATE.fullmatch(words):
+        return _checked(_year(match[4], today), int(match[3]), int(match[1]), today, text)
+    if (match := _NAMED_DATE.fullmatch(words)) and match[2] in _MONTHS:
+        return _checked(_year(match[3], today), _MONTHS[match[2]], int(match[1]), today, text)
+    raise DayInvalid(text)
+
+
+def parse_period(text: str, today: date) -> tuple[date, date]:
+    """Reads "[dari] [sampai]": one date (that day), two dates, or nothing (today).
+
+    The two dates may be joined by `-`, `s.d.`, `s/d`, `sampai` or `hingga`, or just follow each
+    other ("1-11-2024 27-11-2024", "1 Nov 2024 27 Nov 2024"). Raises DayInvalid when it does not
+    read as one or two dates; the order of the two is the caller's to check.
+    """
     words = " ".join(text.casefold().split())
-    if words in ("", "hari ini", "hariini"):
-        return today
-    if words == "kemarin":
-        return today - timedelta(days=1)
-    match = _ISO_DATE.match(words)
-    if not match:
-        raise DayInvalid(text)
     try:
-        day = date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        raise DayInvalid(text) from None
-    if not EARLIEST_DAY <= day <= date(today.year + 1, 12, 31):
-        raise DayInvalid(text)
-    return day
+        day = parse_day(words, today)
+    except DayInvalid:
+        pass
+    else:
+        return day, day
+    joined = _PERIOD_JOINERS.split(words)
+    if len(joined) == 2:
+        return parse_day(joined[0], today), parse_day(joined[1], today)
+    parts = words.split(" ")
+    for cut in range(1, len(parts)):
+        try:
+            return (
+                parse_day(" ".join(parts[:cut]), today),
+                parse_day(" ".join(parts[cut:]), today),
+            )
+        except DayInvalid:
+            continue
+    raise DayInvalid(text)
 
 
 def parse_day_range(
     args: str, today: date, *, max_days: int, default_days: int = 1
 ) -> tuple[date, date]:
-    """`[dari] [sampai]` as local days (one day alone is that day; nothing is the last
-    `default_days` days up to today); raises DayInvalid, also for a range that ends after
-    today, runs backwards or spans more than `max_days` days."""
-    words = " ".join(args.casefold().split()).replace("hari ini", "hariini").split()
-    if len(words) > 2:
-        raise DayInvalid(args)
-    if words:
-        days = [parse_day(word, today) for word in words]
-        first, last = days[0], days[-1]
+    """`[dari] [sampai]` as local days, read by `parse_period` (one day alone is that day;
+    nothing is the last `default_days` days up to today); raises DayInvalid, also for a range
+    that ends after today, runs backwards or spans more than `max_days` days."""
+    if args.strip():
+        first, last = parse_period(args, today)
     else:
         first, last = today - timedelta(days=default_days - 1), today
     if first > last or last > today or (last - first).days >= max_days:
         raise DayInvalid(args)
     return first, last
+
+
+# --- times of day: 14.05 (EYD) and 14:05 -------------------------------------------------------
+
+_TIME = re.compile(r"(\d{1,2})[.:](\d{2})(?:[.:](\d{2}))?(?:\s*wita)?")
+
+
+def parse_time_of_day(text: str) -> time:
+    """Reads `14.05` or `14:05` (also with seconds, `14.05.30`, and an optional "WITA") into a
+    naive `time`; raises ValueError."""
+    match = _TIME.fullmatch(text.strip().casefold())
+    if not match:
+        raise ValueError(text)
+    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise ValueError(text)
+    return time(hour, minute, second)
+
+
+def parse_times(text: str) -> tuple[time, ...]:
+    """Reads a list of times of day separated by commas or spaces ("07.00, 19.00"), sorted and
+    without duplicates; raises ValueError."""
+    cleaned = re.sub(r"\s*wita\b", "", text.casefold())
+    parts = [part for part in re.split(r"[,;\s]+", cleaned) if part]
+    if not parts:
+        raise ValueError(text)
+    return tuple(sorted({parse_time_of_day(part) for part in parts}))
+
+
+# --- registration answers --------------------------------------------------------------------
+
+MAX_PHONE = 32
+_PHONE_FILLER = re.compile(r"[\s\-.()]")
+
+
+def parse_phone(text: str) -> str | None:
+    """A typed phone number ("0812-3456-7890", "+62 812 3456 7890") without its spacing, or
+    None when it is not one (8 to 15 digits, an optional leading +)."""
+    compact = _PHONE_FILLER.sub("", text.strip())
+    digits = compact.removeprefix("+")
+    if not digits.isascii() or not digits.isdigit() or not 8 <= len(digits) <= 15:
+        return None
+    return compact
+
+
+def parse_service_number(text: str) -> str | None:
+    """An NRP (Polri, TNI) or NIP (civil servants) as digits, or None when it is not one.
+
+    NIP have 18 digits, NRP 8 to 14; people write them with spaces or dots in between.
+    """
+    digits = re.sub(r"[\s.\-/]", "", text.strip())
+    if not digits.isascii() or not digits.isdigit() or not 6 <= len(digits) <= 20:
+        return None
+    return digits

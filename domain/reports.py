@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from domain.enums import Level, Role
 
@@ -14,6 +15,24 @@ class Photo:
 
     file_id: str
     file_unique_id: str
+
+
+class MediaKind(StrEnum):
+    """What a recording attached to a report is (the Telegram message field it came in)."""
+
+    VOICE = "voice"
+    VIDEO = "video"
+    VIDEO_NOTE = "video_note"  # a round video: no caption possible
+
+
+@dataclass(frozen=True)
+class Media:
+    """A voice note or video attached to a report, by Telegram file id."""
+
+    kind: MediaKind
+    file_id: str
+    file_unique_id: str
+    duration: int | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +52,7 @@ class NewReport:
     photos: tuple[Photo, ...] = ()
     latitude: float | None = None
     longitude: float | None = None
+    media: tuple[Media, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +82,7 @@ class Report:
     repage_count: int = 0
     next_repage_at: datetime | None = None
     incident: int | None = None  # the incident it belongs to (Waspada+ reports)
+    ack_told_at: datetime | None = None  # when the officer was told who acknowledged it
 
     @property
     def is_nihil(self) -> bool:

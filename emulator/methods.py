@@ -2,9 +2,11 @@
 
 The third layer of FakeTelegram (see emulator/server.py): each `api_<method>` takes the request's
 parameters and returns the result, or raises ApiError with the answer Telegram gives. It rejects
-what Telegram rejects: malformed HTML (emulator/html.py), empty or too long texts, callback data
-over 64 bytes, unknown or blocked chats, replies to missing messages, and (through the fault
-layer) sends over the flood limits.
+what Telegram rejects: malformed HTML (emulator/html.py), empty or too long texts and captions,
+callback data over 64 bytes, unknown or blocked chats, replies to missing messages, a file sent
+as another type (a photo as a voice note: "type of file mismatch"), albums of 1 or over 10
+items or of media that do not mix (voice notes and round videos never go in one), and (through
+the fault layer) sends over the flood limits.
 """
 
 from __future__ import annotations
@@ -228,44 +230,78 @@ class BotApiMethods(FaultInjection):
         text, html = self._render(params, "text", TEXT_LIMIT, required=True)
         return self._store(chat, "text", text, html, params)
 
-    def _file_param(self, value: Any) -> str:
-        """An uploaded file is stored; a file_id must be one Telegram knows."""
+    def _file_param(self, value: Any, kind: str) -> str:
+        """An uploaded file is stored as `kind`; a file_id must be one Telegram knows, of that
+        kind (a voice note cannot be sent as a video, nor a photo as a voice note)."""
         if isinstance(value, dict) and "content" in value:
-            return str(self.add_file(value["content"])["file_id"])
+            return str(self.add_file(value["content"], kind)["file_id"])
         if isinstance(value, str) and value.startswith("attach://"):
             raise bad_request("wrong file identifier/HTTP URL specified")
         if not isinstance(value, str) or value not in self.files:
             raise bad_request("wrong file identifier/HTTP URL specified")
+        if self.file_kinds.get(value, kind) != kind:
+            raise bad_request("type of file mismatch")
         return value
+
+    async def _send_file(self, params: JsonDict, kind: str, fields: JsonDict) -> JsonDict:
+        """sendVoice, sendVideo, sendVideoNote: a file of `kind`, with a caption where the type
+        has one (a round video has none: Telegram ignores a caption sent with it)."""
+        chat = self._chat(params)
+        if kind == "video_note":
+            caption, html = "", None
+        else:
+            caption, html = self._render(params, "caption", CAPTION_LIMIT, required=False)
+        file_id = self._file_param(params.get(kind), kind)
+        params[kind + "_json"] = {"file_id": file_id, "file_unique_id": file_id, **fields}
+        return self._store(chat, kind, caption, html, params)
 
     async def api_sendPhoto(self, params: JsonDict) -> JsonDict:
         chat = self._chat(params)
         caption, html = self._render(params, "caption", CAPTION_LIMIT, required=False)
-        file_id = self._file_param(params.get("photo"))
+        file_id = self._file_param(params.get("photo"), "photo")
         params["photo_json"] = [
             {"file_id": file_id, "file_unique_id": file_id, "width": 640, "height": 480}
         ]
         return self._store(chat, "photo", caption, html, params)
+
+    async def api_sendVoice(self, params: JsonDict) -> JsonDict:
+        return await self._send_file(params, "voice", {"duration": 3, "mime_type": "audio/ogg"})
+
+    async def api_sendVideo(self, params: JsonDict) -> JsonDict:
+        fields = {"width": 640, "height": 360, "duration": 10, "mime_type": "video/mp4"}
+        return await self._send_file(params, "video", fields)
+
+    async def api_sendVideoNote(self, params: JsonDict) -> JsonDict:
+        return await self._send_file(params, "video_note", {"length": 240, "duration": 5})
 
     async def api_sendMediaGroup(self, params: JsonDict) -> list[JsonDict]:
         chat = self._chat(params)
         media = params.get("media")
         if not isinstance(media, list) or not 2 <= len(media) <= 10:
             raise bad_request("wrong number of media in the album")
+        kinds = {item.get("type") for item in media}
+        # Photos and videos mix; documents and audio form albums only of their own kind; voice
+        # notes and round videos never go in an album (InputMedia has no such type).
+        if not (kinds <= {"photo", "video"} or kinds in ({"document"}, {"audio"})):
+            raise bad_request("can't use the media of the specified type in the album")
+        group = f"album-{next(self.ids)}"
         sent = []
         for item in media:
-            if item.get("type") != "photo":
-                raise bad_request("unsupported media type in the album")
-            file_id = self._file_param(item.get("media"))
+            kind = str(item.get("type"))
+            file_id = self._file_param(item.get("media"), kind)
             caption, html = self._render(item, "caption", CAPTION_LIMIT, required=False)
+            shape: JsonDict = {"file_id": file_id, "file_unique_id": file_id}
+            if kind in ("photo", "video"):
+                shape.update(width=640, height=480)
+            if kind in ("video", "audio"):
+                shape["duration"] = 10
             item_params = {
                 **params,
-                "photo": file_id,
-                "photo_json": [
-                    {"file_id": file_id, "file_unique_id": file_id, "width": 640, "height": 480}
-                ],
+                kind: file_id,
+                f"{kind}_json": [shape] if kind == "photo" else shape,
+                "media_group_id_json": group,
             }
-            sent.append(self._store(chat, "photo", caption, html, item_params))
+            sent.append(self._store(chat, kind, caption, html, item_params))
         return sent
 
     async def api_sendLocation(self, params: JsonDict) -> JsonDict:

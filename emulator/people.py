@@ -107,7 +107,7 @@ class FakeUser:
     ) -> JsonDict:  # fmt: skip
         """Uploads a document (optionally with a caption, which may be a command)."""
         target = chat or self.chat
-        document = {**self.server.add_file(content), "file_name": file_name,
+        document = {**self.server.add_file(content, "document"), "file_name": file_name,
                     "mime_type": mime_type}  # fmt: skip
         if size is not None:
             document["file_size"] = size
@@ -123,16 +123,77 @@ class FakeUser:
         self, caption: str | None = None, *, chat: FakeChat | None = None, wait: bool = True
     ) -> JsonDict:
         """Sends a photo (Telegram delivers several sizes; the last is the largest)."""
-        target = chat or self.chat
-        sizes = [
-            {**self.server.add_file(b"\xff\xd8small"), "width": 90, "height": 90},
-            {**self.server.add_file(b"\xff\xd8large"), "width": 1280, "height": 960},
-        ]
-        message = self.server.new_message(target, self.data, text="", photo=sizes)
+        message = self._media_message("photo", caption, chat or self.chat)
+        return await self.server.push_update({"message": message}, wait=wait)
+
+    async def send_voice(
+        self, caption: str | None = None, *, duration: int = 12, wait: bool = True
+    ) -> JsonDict:
+        """Sends a voice note (recorded in Telegram), optionally with a caption."""
+        message = self._media_message("voice", caption, self.chat, duration=duration)
+        return await self.server.push_update({"message": message}, wait=wait)
+
+    async def send_video(
+        self, caption: str | None = None, *, duration: int = 20, wait: bool = True
+    ) -> JsonDict:
+        """Sends a video, optionally with a caption."""
+        message = self._media_message("video", caption, self.chat, duration=duration)
+        return await self.server.push_update({"message": message}, wait=wait)
+
+    async def send_video_note(self, *, duration: int = 8, wait: bool = True) -> JsonDict:
+        """Sends a round video (video note); Telegram gives those no caption."""
+        message = self._media_message("video_note", None, self.chat, duration=duration)
+        return await self.server.push_update({"message": message}, wait=wait)
+
+    async def send_album(
+        self, kinds: list[str], caption: str | None = None, *, caption_at: int = 0,
+        wait: bool = True,
+    ) -> list[JsonDict]:  # fmt: skip
+        """Sends an album as Telegram delivers it: one message per item (photo or video),
+        sharing a media_group_id, the caption on one item only (`caption_at`)."""
+        if not 2 <= len(kinds) <= 10 or not set(kinds) <= {"photo", "video"}:
+            raise ValueError("an album has 2 to 10 photos and videos")
+        group = f"{next(self.server.ids)}{self.id}"
+        updates = []
+        for index, kind in enumerate(kinds):
+            text = caption if index == caption_at else None
+            message = self._media_message(kind, text, self.chat, duration=15)
+            message["media_group_id"] = group
+            updates.append(await self.server.push_update({"message": message}, wait=False))
+        if wait:
+            for update in updates:
+                await self.server.wait_confirmed(update["update_id"])
+            if self.server.settle is not None:
+                await self.server.settle()
+        return updates
+
+    def _media_message(
+        self, kind: str, caption: str | None, chat: FakeChat, *, duration: int = 0
+    ) -> JsonDict:
+        """The JSON of a user's photo, voice note, video or round video."""
+        body: Any
+        if kind == "photo":
+            body = [
+                {**self.server.add_file(b"\xff\xd8small", "photo"), "width": 90, "height": 90},
+                {**self.server.add_file(b"\xff\xd8large", "photo"), "width": 1280,
+                 "height": 960},
+            ]  # fmt: skip
+        elif kind == "voice":
+            body = {**self.server.add_file(b"OggS", kind), "duration": duration,
+                    "mime_type": "audio/ogg"}  # fmt: skip
+        elif kind == "video":
+            body = {**self.server.add_file(b"\x00\x00\x00\x18ftypmp42", kind), "width": 1280,
+                    "height": 720, "duration": duration, "mime_type": "video/mp4"}  # fmt: skip
+        elif kind == "video_note":
+            body = {**self.server.add_file(b"\x00\x00\x00\x18ftypmp42", kind), "length": 240,
+                    "duration": duration}  # fmt: skip
+        else:
+            raise ValueError(f"not a media kind: {kind}")
+        message = self.server.new_message(chat, self.data, text="", **{kind: body})
         del message["text"]
         if caption:
             message.update(captioned(caption))
-        return await self.server.push_update({"message": message}, wait=wait)
+        return message
 
     async def share_location(
         self, latitude: float, longitude: float, *, wait: bool = True
@@ -150,7 +211,7 @@ class FakeUser:
                         "type": "regular"},
             "voice": {"duration": 3},
         }  # fmt: skip
-        body = {**self.server.add_file(b"blob"), **payloads.get(kind, {})}
+        body = {**self.server.add_file(b"blob", kind), **payloads.get(kind, {})}
         message = self.server.new_message(self.chat, self.data, text="", **{kind: body})
         del message["text"]
         return await self.server.push_update({"message": message}, wait=wait)

@@ -44,6 +44,9 @@ class TelegramState:
         self.not_started: set[int] = set()
         self.blocked: set[int] = set()
         self.files: dict[str, bytes] = {}
+        # What each file is (photo, voice, video, video_note, document, ...): Telegram refuses
+        # to send a file as another type ("type of file mismatch").
+        self.file_kinds: dict[str, str] = {}
         self.webhook: JsonDict | None = None
         self.migrated: dict[int, int] = {}
         self.settle: Callable[[], Awaitable[None]] | None = None
@@ -133,6 +136,8 @@ class TelegramState:
             data[message.kind] = message.params.get(message.kind + "_json", {})
             if message.text:
                 data["caption"] = message.text
+            if "media_group_id_json" in message.params:
+                data["media_group_id"] = message.params["media_group_id_json"]
         if message.reply_markup and "inline_keyboard" in message.reply_markup:
             data["reply_markup"] = message.reply_markup  # Telegram echoes inline keyboards only
         return data
@@ -143,10 +148,11 @@ class TelegramState:
         self.migrated[old_id] = new_id
         return new_chat
 
-    def add_file(self, content: bytes) -> JsonDict:
-        """Stores a file as if a user had uploaded it; returns its file_id fields."""
+    def add_file(self, content: bytes, kind: str = "document") -> JsonDict:
+        """Stores a file of `kind` as if a user had uploaded it; returns its file_id fields."""
         file_id = f"file-{next(self.ids)}"
         self.files[file_id] = content
+        self.file_kinds[file_id] = kind
         return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(content)}
 
     # --- updates ---------------------------------------------------------------------------

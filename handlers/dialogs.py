@@ -1,4 +1,8 @@
-"""Typed answers in private chats go to the user's open dialog; `/batal` leaves it."""
+"""Typed answers in private chats go to the user's open dialog; `/batal` leaves it.
+
+A dialog nobody touched for `FORM_IDLE_HOURS` (default 4: officers in the field are interrupted)
+is closed, and its user gets back what they had typed.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +19,14 @@ from bot.access import PEOPLE, Access, Rule
 from bot.commands import LATE, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
 from bot.texts import commands as help_texts
+from domain.enums import Level
 from handlers.arahan import confirm as arahan_confirm
 from handlers.arahan import form as arahan_form
 from handlers.logistik import confirm as logistik
 from handlers.registry import daftar
+from handlers.reports import album, incidents
 from handlers.reports import form as lapor_form
-from handlers.reports import incidents
+from handlers.reports.media import attached_to
 from storage.drafts import Draft
 
 logger = logging.getLogger(__name__)
@@ -44,29 +50,50 @@ CANCELLED: dict[str, str] = {
     arahan_form.FLOW: texts.ARAHAN_FORM_CANCELLED,
     arahan_confirm.ANSWER_FLOW: texts.ARAHAN_ANSWER_CANCELLED,
 }
-EXPIRED: dict[str, str] = {
-    daftar.FLOW: texts.DAFTAR_EXPIRED,
-    lapor_form.FLOW: texts.FORM_EXPIRED,
-    incidents.FLOW: texts.UPDATE_EXPIRED,
-    logistik.FLOW: texts.LOGISTIK_EXPIRED,
-    arahan_form.FLOW: texts.ARAHAN_FORM_EXPIRED,
-    arahan_confirm.ANSWER_FLOW: texts.ARAHAN_ANSWER_EXPIRED,
-}
-# A dialog nobody touched for this long is discarded (and its user told).
-IDLE_LIMIT = timedelta(minutes=30)
+
+
+def expired_notice(draft: Draft, idle: timedelta) -> str | None:
+    """What a user is told when their dialog is closed for lack of activity: for the report
+    and registration forms, with what they had typed. None: a flow this version no longer has."""
+    data = draft.data
+    if draft.flow == lapor_form.FLOW:
+        level = Level(int(data["level"])) if data.get("level") is not None else None
+        attachments = len(data.get("photos", [])) + len(data.get("media", []))
+        return texts.form_expired(idle, level, str(data.get("text") or ""), attachments)
+    if draft.flow == daftar.FLOW:
+        return texts.daftar_expired(idle, data.get("name"))
+    if draft.flow == incidents.FLOW:
+        return texts.update_expired(idle)
+    if draft.flow == logistik.FLOW:
+        return texts.logistik_expired(idle)
+    if draft.flow == arahan_form.FLOW:
+        return texts.arahan_form_expired(idle)
+    if draft.flow == arahan_confirm.ANSWER_FLOW:
+        return texts.arahan_answer_expired(idle)
+    return None
 
 
 async def input_msg(update: Update, context: PoskoContext) -> None:
-    """Routes a private, non-command message to the open dialog, or hints how to report."""
+    """Routes a private, non-command message to the open dialog, or says it was not recorded."""
     message = update.effective_message
     user_id = context.actor.user_id
     if message is None or user_id is None:
         return
-    draft = await context.services.drafts.get(user_id)
+    services = context.services
+    draft = await services.drafts.get(user_id)
+    if message.media_group_id is not None and context.actor.officer is not None:
+        # An album outside a form (or one already being collected) is one report or none.
+        collecting = await services.albums.has(message.chat_id, message.media_group_id)
+        if draft is None or collecting:
+            await album.collect(update, context)
+            return
     handler = FLOWS.get(draft.flow) if draft else None
+    attached = attached_to(message)
     if draft is not None and handler is not None:
         await handler(update, context, draft)
-    elif message.text or message.photo or message.document or message.voice or message.location:
+    elif attached is not None:
+        await message.reply_text(texts.not_recorded(attached.kind))
+    elif message.text or message.document or message.location:
         await message.reply_text(texts.PLAIN_TEXT_HINT)
     # stickers, reactions and the like outside a dialog: answering would be noise
 
@@ -88,10 +115,11 @@ async def batal_cmd(update: Update, context: PoskoContext) -> None:
 
 
 async def expire_forms_job(context: PoskoContext) -> None:
-    """Discards dialogs left idle for 30 minutes, telling their users."""
+    """Discards dialogs left idle for FORM_IDLE_HOURS, giving their users back what they typed."""
     services = context.services
-    for draft in await services.drafts.idle(services.clock() - IDLE_LIMIT):
-        notice = EXPIRED.get(draft.flow)  # a flow this version no longer has: just forget it
+    idle = timedelta(hours=services.settings.form_idle_hours)
+    for draft in await services.drafts.idle(services.clock() - idle):
+        notice = expired_notice(draft, idle)
         if await services.drafts.delete_if_unchanged(draft) and notice is not None:
             try:
                 await context.bot.send_message(

@@ -3,7 +3,7 @@ dashboard when something changed.
 
 A sign-in link is a secret sent privately by /dasbor: usable once, for a few minutes. Using it
 creates a sign-in (a browser session, or a Mini App's token). Only the SHA-256 of each secret is
-stored. A trigger (migration 0014) ends every sign-in of a member who is deactivated or is no
+stored. A trigger (migration 0017) ends every sign-in of a member who is deactivated or is no
 longer a koordinator or admin, in the transaction that changed them.
 """
 

@@ -104,6 +104,7 @@ def event_from_row(row: sqlite3.Row) -> IncidentEvent:
         report=row["report"],
         level=Level(row["level"]) if row["level"] is not None else None,
         text=row["text"],
+        posted_message_id=row["posted_message_id"],
     )
 
 
@@ -226,14 +227,8 @@ class IncidentRepo:
         level = int(update.level) if update.level is not None else None
         async with self._db.transaction() as conn:
             before = await _fetch(conn, update.incident)
-            if update.source is not None:
-                seen = await conn.execute_fetchall(
-                    "SELECT 1 FROM incident_events "
-                    "WHERE source_chat_id = ? AND source_message_id = ?",
-                    update.source,
-                )
-                if before is not None and list(seen):
-                    return before, before, False
+            if before is not None and await _stored(conn, update.source):
+                return before, before, False
             if before is None or not before.is_open:
                 return None
             after = await _change(
@@ -257,11 +252,23 @@ class IncidentRepo:
             return await take_up_in(conn, number, actor_id, name, to_sql_time(at))
 
     async def close(
-        self, number: int, actor_id: int, name: str, at: datetime, note: str
-    ) -> Incident | None:
-        """Resolves an open incident with a closing note; None when it is not open."""
+        self,
+        number: int,
+        actor_id: int,
+        name: str,
+        at: datetime,
+        note: str,
+        source: tuple[int, int] | None = None,
+    ) -> tuple[Incident, bool] | None:
+        """Resolves an open incident with a closing note; returns it and whether it was closed
+        now (False: `source`, the (chat id, message id) it came in, was stored before, e.g. the
+        message handled again after a crash: nothing changes, even if it was reopened since),
+        or None when it is not open."""
         when = to_sql_time(at)
         async with self._db.transaction() as conn:
+            current = await _fetch(conn, number)
+            if current is not None and await _stored(conn, source):
+                return current, False
             after = await _change(
                 conn,
                 f"UPDATE incidents SET state = 'selesai', closed_by = ?, closed_by_name = ?, "  # noqa: S608
@@ -269,18 +276,32 @@ class IncidentRepo:
                 "RETURNING *",
                 (actor_id, name, when, note, when, number),
             )
-            if after is not None:
-                await _event(conn, number, EventKind.CLOSE, actor_id, name, when, text=note)
-                # No more re-pages, in the same transaction: a replay must not find them due.
-                await conn.execute(
-                    "UPDATE reports SET next_repage_at = NULL WHERE incident = ?", (number,)
-                )
-        return after
+            if after is None:
+                return None
+            await _event(conn, number, EventKind.CLOSE, actor_id, name, when, text=note,
+                         source=source)  # fmt: skip
+            # No more re-pages, in the same transaction: a replay must not find them due.
+            await conn.execute(
+                "UPDATE reports SET next_repage_at = NULL WHERE incident = ?", (number,)
+            )
+        return after, True
 
-    async def reopen(self, number: int, actor_id: int, name: str, at: datetime) -> Incident | None:
-        """Selesai -> Ditangani (or Baru when nobody took it up); None when it is open."""
+    async def reopen(
+        self,
+        number: int,
+        actor_id: int,
+        name: str,
+        at: datetime,
+        source: tuple[int, int] | None = None,
+    ) -> tuple[Incident, bool] | None:
+        """Selesai -> Ditangani (or Baru when nobody took it up); returns it and whether it was
+        reopened now (False: `source` was stored before, as for `close`), or None when it is
+        open."""
         when = to_sql_time(at)
         async with self._db.transaction() as conn:
+            current = await _fetch(conn, number)
+            if current is not None and await _stored(conn, source):
+                return current, False
             after = await _change(
                 conn,
                 "UPDATE incidents SET state = CASE WHEN taken_at IS NULL THEN 'baru' "
@@ -289,9 +310,27 @@ class IncidentRepo:
                 "updated_at = ? WHERE number = ? AND state = 'selesai' RETURNING *",
                 (actor_id, when, when, number),
             )
-            if after is not None:
-                await _event(conn, number, EventKind.REOPEN, actor_id, name, when)
-        return after
+            if after is None:
+                return None
+            await _event(conn, number, EventKind.REOPEN, actor_id, name, when, source=source)
+        return after, True
+
+    async def event_of(self, source: tuple[int, int]) -> IncidentEvent | None:
+        """The step stored from the Telegram message `source` (chat id, message id), if any."""
+        row = await self._db.fetchone(
+            "SELECT * FROM incident_events WHERE source_chat_id = ? AND source_message_id = ?",
+            source,
+        )
+        return event_from_row(row) if row else None
+
+    async def mark_posted(self, source: tuple[int, int], message_id: int) -> None:
+        """Records the group message the perkembangan from `source` was posted as."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE incident_events SET posted_message_id = ? "
+                "WHERE source_chat_id = ? AND source_message_id = ?",
+                (message_id, *source),
+            )
 
     # --- stale incidents: "is it still going on?" ---------------------------------------------
 
@@ -407,6 +446,17 @@ async def _add_chases(
         )
         added += [Chase.from_row(row) for row in rows]
     return added
+
+
+async def _stored(conn: aiosqlite.Connection, source: tuple[int, int] | None) -> bool:
+    """Whether a step from the Telegram message `source` is stored already."""
+    if source is None:
+        return False
+    rows = await conn.execute_fetchall(
+        "SELECT 1 FROM incident_events WHERE source_chat_id = ? AND source_message_id = ?",
+        source,
+    )
+    return bool(list(rows))
 
 
 def _brief(row: sqlite3.Row) -> IncidentBrief:

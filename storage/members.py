@@ -32,6 +32,9 @@ def member_from_row(row: sqlite3.Row) -> Member:
         decided_by=row["decided_by"],
         decided_at=from_sql_time_or_none(row["decided_at"]),
         blocked_at=from_sql_time_or_none(row["blocked_at"]),
+        # Absent from databases older than migration 0013 (read while upgrading); `in` on a Row
+        # looks at its values, hence keys().
+        service_number=row["service_number"] if "service_number" in row.keys() else None,  # noqa: SIM118
     )
 
 
@@ -108,12 +111,13 @@ class MemberRepo:
         async with self._change() as conn:
             async with conn.execute(
                 """
-                INSERT INTO members (user_id, role, kecamatan, name, phone, state,
-                                     created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
+                INSERT INTO members (user_id, role, kecamatan, name, phone, service_number,
+                                     state, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)
                 ON CONFLICT (user_id) DO UPDATE SET
                     role = excluded.role, kecamatan = excluded.kecamatan, name = excluded.name,
-                    phone = excluded.phone, state = 'pending', updated_at = excluded.updated_at,
+                    phone = excluded.phone, service_number = excluded.service_number,
+                    state = 'pending', updated_at = excluded.updated_at,
                     decided_by = NULL, decided_at = NULL
                 WHERE members.state = 'rejected'
                 RETURNING *
@@ -124,6 +128,7 @@ class MemberRepo:
                     entry.kecamatan,
                     entry.name,
                     entry.phone,
+                    entry.service_number,
                     stamp,
                     stamp,
                 ),
@@ -192,6 +197,16 @@ class MemberRepo:
         rows = await self._db.fetchall(
             "SELECT * FROM members m WHERE state = 'pending' AND NOT EXISTS "
             "(SELECT 1 FROM admin_notices n WHERE n.subject_id = m.user_id) ORDER BY created_at"
+        )
+        return [member_from_row(row) for row in rows]
+
+    async def holders(self, role: Role, kecamatan: str, besides: int) -> list[Member]:
+        """Active or pending members other than `besides` with this jabatan in this kecamatan
+        (an admin deciding a registration is warned of them)."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM members WHERE role = ? AND kecamatan = ? AND user_id != ? "
+            "AND state IN ('active', 'pending') ORDER BY state, created_at",
+            (role.value, kecamatan, besides),
         )
         return [member_from_row(row) for row in rows]
 

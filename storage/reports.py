@@ -12,7 +12,16 @@ import aiosqlite
 
 from domain.enums import ESCALATES_FROM, Level, Role
 from domain.incidents import opens_incident
-from domain.reports import Correction, GroupCount, NewReport, OfficerLatest, Photo, Report
+from domain.reports import (
+    Correction,
+    GroupCount,
+    Media,
+    MediaKind,
+    NewReport,
+    OfficerLatest,
+    Photo,
+    Report,
+)
 from storage.batch import GroupCommit
 from storage.db import Database, from_sql_time, from_sql_time_or_none, to_sql_time
 from storage.incidents import open_for_reports, take_up_in
@@ -44,6 +53,7 @@ def report_from_row(row: sqlite3.Row) -> Report:
         repage_count=row["repage_count"],
         next_repage_at=from_sql_time_or_none(row["next_repage_at"]),
         incident=row["incident"],
+        ack_told_at=from_sql_time_or_none(row["ack_told_at"]),
     )
 
 
@@ -55,6 +65,11 @@ _INSERT_REPORT = """
 """
 _INSERT_PHOTO = (
     "INSERT INTO report_photos (report_id, position, file_id, file_unique_id) VALUES (?, ?, ?, ?)"
+)
+
+_INSERT_MEDIA = (
+    "INSERT INTO report_media (report_id, position, kind, file_id, file_unique_id, duration) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
 )
 
 AddOutcome = tuple[Report, bool]
@@ -93,6 +108,13 @@ def _photo_params(number: int, new: NewReport) -> list[tuple[object, ...]]:
     return [(number, i, p.file_id, p.file_unique_id) for i, p in enumerate(new.photos)]
 
 
+def _media_params(number: int, new: NewReport) -> list[tuple[object, ...]]:
+    return [
+        (number, i, m.kind.value, m.file_id, m.file_unique_id, m.duration)
+        for i, m in enumerate(new.media)
+    ]
+
+
 class ReportRepo:
     """Reads and writes `reports`, their photos and corrections."""
 
@@ -101,7 +123,7 @@ class ReportRepo:
         self._adds = GroupCommit[NewReport, AddOutcome](self._add_batch)
 
     async def add(self, new: NewReport) -> AddOutcome:
-        """Stores and commits a report with its photos; returns (report, created).
+        """Stores and commits a report with its photos and recordings; returns (report, created).
 
         A report from a message that was already stored (a redelivered update, a second press of
         "Kirim") is not stored again: the existing report is returned with `created=False`.
@@ -130,6 +152,8 @@ class ReportRepo:
             for row in rows:
                 if new.photos:
                     await conn.executemany(_INSERT_PHOTO, _photo_params(row["id"], new))
+                if new.media:
+                    await conn.executemany(_INSERT_MEDIA, _media_params(row["id"], new))
                 await open_for_reports(conn, [row["id"]])
                 report = report_from_row(row)
                 if opens_incident(report.level):
@@ -161,20 +185,32 @@ class ReportRepo:
             taken = {(row[0], row[1]) for row in before}
             outcomes: list[AddOutcome] = []
             photos: list[tuple[object, ...]] = []
+            media: list[tuple[object, ...]] = []
             for new, key in zip(news, keys, strict=True):
                 row = by_key[key]
                 created = key not in taken
                 taken.add(key)
                 if created:
                     photos += _photo_params(row["id"], new)
+                    media += _media_params(row["id"], new)
                 outcomes.append((report_from_row(row), created))
             if photos:
                 await conn.executemany(_INSERT_PHOTO, photos)
+            if media:
+                await conn.executemany(_INSERT_MEDIA, media)
         return outcomes
 
     async def get(self, number: int) -> Report | None:
         """Returns report #number, if it exists."""
         row = await self._db.fetchone("SELECT * FROM reports WHERE id = ?", (number,))
+        return report_from_row(row) if row else None
+
+    async def by_source(self, chat_id: int, message_id: int) -> Report | None:
+        """The report filed from this Telegram message (or button message), if any."""
+        row = await self._db.fetchone(
+            "SELECT * FROM reports WHERE source_chat_id = ? AND source_message_id = ?",
+            (chat_id, message_id),
+        )
         return report_from_row(row) if row else None
 
     async def photos(self, number: int) -> list[Photo]:
@@ -185,6 +221,18 @@ class ReportRepo:
             (number,),
         )
         return [Photo(row["file_id"], row["file_unique_id"]) for row in rows]
+
+    async def media(self, number: int) -> list[Media]:
+        """The voice notes and videos of report #number, in the order they were sent."""
+        rows = await self._db.fetchall(
+            "SELECT kind, file_id, file_unique_id, duration FROM report_media "
+            "WHERE report_id = ? ORDER BY position",
+            (number,),
+        )
+        return [
+            Media(MediaKind(row["kind"]), row["file_id"], row["file_unique_id"], row["duration"])
+            for row in rows
+        ]
 
     async def count(self) -> int:
         """Returns the number of stored reports."""
@@ -266,6 +314,14 @@ class ReportRepo:
             if report.incident is not None:
                 await take_up_in(conn, report.incident, user_id, name, when)
         return report
+
+    async def mark_ack_told(self, number: int, now: datetime) -> None:
+        """Records that the reporting officer was told who acknowledged report #number."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE reports SET ack_told_at = ? WHERE id = ? AND ack_told_at IS NULL",
+                (to_sql_time(now), number),
+            )
 
     async def unescalated(self, since: datetime) -> list[Report]:
         """Rawan/Darurat reports created since `since` that were never posted to the group (and

@@ -23,6 +23,10 @@ ADMIN_ID = 1001
 COORDINATION_CHAT_ID = -1001234567890
 # 2024-11-27 10:00 WITA, voting day of the 2024 Pilkada.
 DEFAULT_NOW = datetime(2024, 11, 27, 2, 0, tzinfo=UTC)
+# An election calendar without stages: the bundled Pilkada 2024 calendar would make the default
+# clock's day a windowed voting day, so tests keep the environment's rhythm (the whole WITA day,
+# DIGEST_TIMES, REMINDER_TIMES) unless they load a calendar (`calendar_file=None`: the bundled).
+NO_STAGES = Path(__file__).with_name("no_stages.json")
 
 
 class FakeClock:
@@ -52,6 +56,7 @@ def make_settings(fake: FakeTelegram, database_path: Path, **overrides: Any) -> 
         admin_ids=frozenset({ADMIN_ID}),
         coordination_chat_id=COORDINATION_CHAT_ID,
         dashboard_port=0,  # any free port: tests never take the default 8080
+        calendar_file=NO_STAGES,
     )
     return replace(base, **overrides)
 

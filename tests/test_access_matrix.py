@@ -1,7 +1,8 @@
 """Every command and button x every kind of sender x every kind of chat.
 
 The expectations below are written from the specification (issue #3; incidents: issue #16;
-logistics: issue #20), not derived from the production rule table, so a wrong rule fails here.
+logistics: issue #20; the election calendar: issue #19), not derived from the production rule
+table, so a wrong rule fails here.
 """
 
 from __future__ import annotations
@@ -47,6 +48,12 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "impor": {PRIVATE: ADMINS},
     "grup_koordinasi": {COORDINATION: ADMINS, GROUP: ADMINS},
     "jadwal": {PRIVATE: ADMINS},
+    # Issue 19: everyone registered sees the election calendar, privately or in the
+    # coordination group (changing it: admins in their private chat, checked by the handler).
+    "tahapan": {
+        PRIVATE: frozenset({"petugas", "koordinator"}) | ADMINS,
+        COORDINATION: frozenset({"petugas", "koordinator"}) | ADMINS,
+    },
     # Issue 16: officers (of that kecamatan: the handler) privately, koordinators and admins
     # privately and in the coordination group, may post updates and close; only koordinators
     # and admins reopen.
@@ -117,6 +124,11 @@ CALLBACK_EXPECTED = {
     "lapor:0000:cancel": {PRIVATE: frozenset({"petugas"})},
     "reg:ok:9002": {PRIVATE: ADMINS},
     "reg:no:9002": {PRIVATE: ADMINS},
+    # Issue 18: "Tolak" asks first; the confirmation rejects. The reminder's buttons are the
+    # officer's own report.
+    "reg:tolak:9002": {PRIVATE: ADMINS},
+    "ingat:nihil:20241127": {PRIVATE: frozenset({"petugas"})},
+    "ingat:lapor:20241127": {PRIVATE: frozenset({"petugas"})},
     "pg:1:-1": {PRIVATE: ADMINS},
     "ack:1": {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,
@@ -144,6 +156,9 @@ CALLBACK_EXPECTED = {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
     },
+    # ✅ Simpan / ❌ Batal of a calendar change: admins, in their private chat.
+    "thp:ok:1": {PRIVATE: ADMINS},
+    "thp:no:1": {PRIVATE: ADMINS},
     "v:1:0": {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,
         COORDINATION: frozenset({"koordinator"}) | ADMINS,
@@ -153,7 +168,7 @@ TABLES = ("members", "reports", "audit_log", "bot_settings", "drafts", "admin_no
           "incidents", "incident_events", "incident_chases", "logistics_confirmations",
           "logistics_deadlines", "logistics_kendala", "logistics_announcements",
           "logistics_late", "arahan", "arahan_recipients", "arahan_answers",
-          "dashboard_signins")  # fmt: skip
+          "calendar_versions", "calendar_proposals", "dashboard_signins")  # fmt: skip
 
 
 @dataclass

@@ -65,7 +65,7 @@ def receipts(users: list[FakeUser]) -> dict[tuple[int, int], int]:
     found: dict[tuple[int, int], int] = {}
     for user in users:
         for message in user.messages:
-            if "diterima" in message.text and message.text.startswith("✅ Laporan #"):
+            if "tercatat" in message.text and message.text.startswith("✅ Laporan #"):
                 number = int(message.text.split("#")[1].split()[0])
                 replied = message.params["reply_parameters"]["message_id"]
                 assert found.setdefault((user.id, replied), number) == number, "one number each"

@@ -5,7 +5,14 @@ from collections.abc import AsyncIterator
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
+    InputMediaVideo,
+)
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from emulator import FakeTelegram
@@ -68,6 +75,57 @@ async def test_rejections_reach_ptb_as_telegram_errors(fake: FakeTelegram, bot: 
     with pytest.raises(Forbidden, match="blocked"):
         await bot.send_message(user.id, "halo")
     assert user.messages == []
+
+
+async def test_voice_notes_videos_and_albums_as_telegram_takes_them(
+    fake: FakeTelegram, bot: Bot
+) -> None:
+    user = fake.add_user(10)
+    photo = fake.add_file(b"\xff\xd8", "photo")["file_id"]
+    voice = fake.add_file(b"OggS", "voice")["file_id"]
+    video = fake.add_file(b"mp4", "video")["file_id"]
+    round_video = fake.add_file(b"mp4", "video_note")["file_id"]
+    sent = await bot.send_voice(user.id, voice, caption="<b>#1</b>", parse_mode="HTML")
+    assert sent.voice is not None
+    assert sent.caption == "#1"
+    assert (await bot.send_video(user.id, video)).video is not None
+    note = await bot.send_video_note(user.id, round_video)
+    assert note.video_note is not None
+    with pytest.raises(BadRequest, match=r"(?i)type of file mismatch"):
+        await bot.send_voice(user.id, photo)  # a photo is not a voice note
+    with pytest.raises(BadRequest, match=r"(?i)type of file mismatch"):
+        await bot.send_video(user.id, voice)
+    with pytest.raises(BadRequest, match=r"(?i)caption is too long"):
+        await bot.send_voice(user.id, voice, caption="x" * 1025)
+    album = await bot.send_media_group(
+        user.id, [InputMediaPhoto(photo, caption="album"), InputMediaVideo(video)]
+    )
+    assert [bool(m.photo) for m in album] == [True, False]
+    assert album[0].media_group_id is not None
+    assert album[0].media_group_id == album[1].media_group_id
+    assert (album[0].caption, album[1].caption) == ("album", None)
+    document = fake.add_file(b"%PDF", "document")["file_id"]
+    with pytest.raises(BadRequest, match=r"(?i)can't use the media"):
+        await bot.send_media_group(user.id, [InputMediaPhoto(photo), InputMediaDocument(document)])
+    with pytest.raises(BadRequest, match=r"(?i)wrong number of media"):
+        await bot.send_media_group(user.id, [InputMediaPhoto(photo)])
+    assert len(user.messages) == 5
+
+
+async def test_an_officers_album_arrives_as_telegram_delivers_it(fake: FakeTelegram) -> None:
+    user = fake.add_user(10)
+    updates = await user.send_album(["photo", "video", "photo"], "/lapor rawan x", caption_at=1,
+                                    wait=False)  # fmt: skip
+    messages = [u["message"] for u in updates]
+    assert len({m["media_group_id"] for m in messages}) == 1
+    assert ["caption" in m for m in messages] == [False, True, False]
+    assert messages[1]["caption_entities"][0]["type"] == "bot_command"
+    assert ("photo" in messages[0], "video" in messages[1]) == (True, True)
+    assert messages[1]["video"]["duration"] == 15
+    with pytest.raises(ValueError, match="2 to 10"):
+        await user.send_album(["photo"], wait=False)
+    with pytest.raises(ValueError, match="2 to 10"):
+        await user.send_album(["photo", "voice"], wait=False)
 
 
 async def test_limits_are_exact(fake: FakeTelegram, bot: Bot) -> None:

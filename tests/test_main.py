@@ -57,7 +57,7 @@ async def test_full_path_in_a_real_process_then_clean_stop(
         stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=10)
     assert process.returncode == 0
     assert time.monotonic() - started < 10
-    assert "Laporan #1 diterima" in officer.last_message().text
+    assert "Laporan #1 tercatat" in officer.last_message().text
     assert "DARURAT · Laporan #1" in group.last_message().text
     log = stdout.decode() + stderr.decode()
     assert "getUpdates" in log or "get_updates" in log, "DEBUG logging was on"
@@ -89,10 +89,14 @@ async def test_at_info_no_report_text_or_phone_number_is_logged(
         await applicant.press("Camat", form)
         await fake.wait_until(lambda: "Busang" in form.button_texts())
         await applicant.press("Busang", form)
-        await fake.wait_until(lambda: "Ketik nama" in form.text)
+        await fake.wait_until(lambda: "Ketik pangkat dan nama" in form.text)
         await applicant.send("Rina Wati")
-        await applicant.chat.wait_for_messages(2)
+        await applicant.chat.wait_for_messages(2)  # NRP/NIP
+        await applicant.send("197001011995031001")
+        await applicant.chat.wait_for_messages(3)  # phone
         await applicant.share_contact("+6281234567890")
+        summary = (await applicant.chat.wait_for_messages(5))[4]
+        await applicant.press("✅ Kirim", summary)
         await admin.chat.wait_for_messages(2)  # the registration request
     finally:
         process.send_signal(signal.SIGTERM)
@@ -100,7 +104,7 @@ async def test_at_info_no_report_text_or_phone_number_is_logged(
     assert process.returncode == 0
     log = stdout.decode() + stderr.decode()
     assert "Registration request from 3001 filed" in log, "INFO logging was on"
-    for private in ("membakar", "PPK", "6281234567890", "Rina Wati"):
+    for private in ("membakar", "PPK", "6281234567890", "Rina Wati", "197001011995031001"):
         assert private not in log, private
 
 
@@ -137,6 +141,23 @@ async def test_a_bad_logistics_file_stops_with_one_line(
     assert stderr.decode().strip().splitlines() == [
         "Configuration error: LOGISTICS_FILE: tps: 'Atlantis' is not a kecamatan of "
         "Kabupaten Kutai Timur"
+    ]
+    assert fake.calls == [], "nothing was sent to Telegram"
+
+
+async def test_a_bad_calendar_file_stops_with_every_problem_on_one_line(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    bad = tmp_path / "tahapan.json"
+    bad.write_text('{"stages": [{"name": "Kampanye", "start": "2024-09-25", "end": '
+                   '"2024-09-24", "digest_times": ["07:00"], "reminder_times": ["16.60"]}]}',
+                   "utf-8")  # fmt: skip
+    process = await start_bot(bot_env(fake, tmp_path, CALENDAR_FILE=str(bad)), tmp_path)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
+    assert process.returncode == 2
+    assert stderr.decode().strip().splitlines() == [
+        "Configuration error: CALENDAR_FILE: stage 1: ends before it starts; "
+        'stage 1: expected a list of up to 48 times "HH:MM" (reminder_times)'
     ]
     assert fake.calls == [], "nothing was sent to Telegram"
 

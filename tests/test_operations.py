@@ -47,7 +47,7 @@ async def test_backup_and_restore(
         assert report is not None
         assert report.text == "sebelum cadangan"
         await officer.send("/lapor aman")
-        assert "Laporan #2 diterima" in officer.last_message().text
+        assert "Laporan #2 tercatat" in officer.last_message().text
     finally:
         await restored.stop()
 
@@ -198,13 +198,13 @@ async def test_sigterm_during_a_burst_drains_and_exits(fake: FakeTelegram, tmp_p
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         stored = db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
         pending = db.execute("SELECT COUNT(*) FROM inbox WHERE done_at IS NULL").fetchone()[0]
-    receipts = [m for m in officer.messages if "diterima" in m.text]
+    receipts = [m for m in officer.messages if "tercatat" in m.text]
     assert len(receipts) <= stored, "every receipt is backed by a stored report"
     assert stored + pending + len(fake.pending_updates) >= 30, "nothing dropped on the floor"
 
 
 def receipt_numbers(user: FakeUser) -> set[int]:
-    return {int(n) for m in user.messages for n in re.findall(r"Laporan #(\d+) diterima", m.text)}
+    return {int(n) for m in user.messages for n in re.findall(r"Laporan #(\d+) tercatat", m.text)}
 
 
 def inbox_counts(db_path: Path) -> tuple[int, int]:

@@ -45,7 +45,7 @@ async def test_a_failed_escalation_is_posted_by_the_sweep(
     fake.fail_next("sendMessage", 502, "Bad Gateway", chat_id=group.id)  # the alert fails
     officer = await enlist(2001)
     await officer.send("/lapor darurat jembatan putus")
-    assert "Laporan #1 diterima" in officer.last_message().text
+    assert "Laporan #1 tercatat" in officer.last_message().text
     assert group.messages == []
     queue = posko.app.job_queue
     assert queue is not None
@@ -137,7 +137,7 @@ async def test_region_names_are_escaped_in_registration(
         await user.send("/daftar")
         await user.press("Camat")
         await user.press("Sangatta <Utara> & Co")
-        assert "Kecamatan: Sangatta <Utara> & Co" in user.last_message().text
+        assert "📝 Camat Sangatta <Utara> & Co" in user.last_message().text
     finally:
         await bot.stop()
 

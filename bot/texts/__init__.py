@@ -6,6 +6,7 @@ callers need not know which area a text belongs to.
 
 from bot.texts.admin import *  # noqa: F403
 from bot.texts.arahan import *  # noqa: F403
+from bot.texts.calendar import *  # noqa: F403
 from bot.texts.common import *  # noqa: F403
 from bot.texts.digest import *  # noqa: F403
 from bot.texts.incidents import *  # noqa: F403

@@ -7,11 +7,11 @@ Officers are addressed as Bapak/Ibu with their jabatan and kecamatan; every piec
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 
 from bot.texts.commands import CommandText
-from bot.texts.common import ROLE_LABEL
+from bot.texts.common import ROLE_LABEL, duration
 from bot.texts.incidents import day_wita, wita
 from domain.arahan import (
     MAX_ANSWER_TEXT,
@@ -138,9 +138,16 @@ ARAHAN_FORM_DEADLINE_INVALID = (
 )
 ARAHAN_FORM_USE_BUTTONS = "Silakan pilih dengan tombol di atas atau ketik /batal."
 ARAHAN_FORM_CANCELLED = "Arahan dibatalkan; tidak ada yang dikirim."
-ARAHAN_FORM_EXPIRED = (
-    "Formulir arahan dibatalkan karena tidak diisi selama 30 menit; tidak ada yang dikirim."
-)
+
+
+def arahan_form_expired(idle: timedelta) -> str:
+    """The arahan form was closed for lack of activity."""
+    return (
+        f"Formulir arahan dibatalkan karena tidak diisi selama {duration(idle)}; "
+        "tidak ada yang dikirim. Mulai lagi dengan /arahan."
+    )
+
+
 ARAHAN_NO_RECIPIENTS = (
     "Tidak ada petugas aktif pada sasaran ini; tidak ada yang dikirim. Periksa sasarannya."
 )
@@ -306,7 +313,14 @@ ARAHAN_ANSWER_EMPTY = (
 )
 ARAHAN_ANSWER_TOO_LONG = f"Tanggapan terlalu panjang (maks. {_n(MAX_ANSWER_TEXT)} karakter)."
 ARAHAN_ANSWER_CANCELLED = "Tanggapan dibatalkan."
-ARAHAN_ANSWER_EXPIRED = "Tanggapan arahan dibatalkan karena tidak dikirim selama 30 menit."
+
+
+def arahan_answer_expired(idle: timedelta) -> str:
+    """The answer dialog was closed for lack of activity."""
+    return (
+        f"Tanggapan arahan dibatalkan karena tidak dikirim selama {duration(idle)}. "
+        "Tekan lagi 💬 Tanggapi pada arahan tersebut."
+    )
 
 
 def answer_saved(number: int, group: bool) -> str:

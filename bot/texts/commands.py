@@ -31,11 +31,13 @@ RALAT = CommandText(
 )
 REKAP = CommandText(
     "rekap kondisi hari ini atau tanggal tertentu",
-    "<code>/rekap</code> — rekap hari ini · <code>/rekap kemarin</code> · "
-    "<code>/rekap 2024-11-27</code>",
+    "<code>/rekap</code> — rekap sekarang (jendela lapor saat ini atau hari ini) · "
+    "<code>/rekap hari ini</code> · <code>/rekap kemarin</code> · <code>/rekap 27-11-2024</code>",
 )
 STATUS = CommandText("kondisi terkini tiap kecamatan", "/status — kondisi terkini tiap kecamatan")
-BELUM = CommandText("petugas yang belum lapor hari ini", "/belum — yang belum lapor hari ini")
+BELUM = CommandText(
+    "petugas yang belum lapor", "/belum — yang belum lapor pada jendela lapor saat ini (hari ini)"
+)
 LAPORAN = CommandText(
     "laporan terbaru", "<code>/laporan bengalon kemarin</code> — laporan terbaru"
 )
@@ -43,7 +45,7 @@ LIHAT = CommandText("isi lengkap satu laporan", "<code>/lihat 12</code> — isi 
 CARI = CommandText("cari laporan", "<code>/cari blokade</code> — cari laporan")
 EKSPOR = CommandText(
     "unduh CSV dan Excel",
-    "<code>/ekspor 2024-11-20 2024-11-27</code> — unduh CSV dan Excel",
+    "<code>/ekspor 20-11-2024 27-11-2024</code> — unduh CSV dan Excel",
 )
 GRAFIK = CommandText("grafik laporan", "<code>/grafik 14</code> — grafik 14 hari terakhir")
 KINERJA = CommandText(
@@ -78,5 +80,5 @@ SELESAI = CommandText(
 BUKA = CommandText("buka kembali insiden", "<code>/buka 12</code> — buka kembali insiden #12")
 INSIDEN = CommandText(
     "insiden yang masih terbuka",
-    "/insiden [kecamatan] — insiden terbuka, yang paling parah di atas",
+    "/insiden [kecamatan] — insiden terbuka, tingkat tertinggi dan terlama di atas",
 )

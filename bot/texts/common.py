@@ -57,9 +57,17 @@ def clock_time(moment: datetime) -> str:
     return f"{moment:%H:%M} {moment.tzname()}"
 
 
+def clock_dot(moment: datetime) -> str:
+    """ "14.05 WITA": the time of day as EYD V and the naskah dinas write it."""
+    return f"{moment:%H.%M} {moment.tzname()}"
+
+
 def duration(span: timedelta) -> str:
-    """ "40 menit", "3 jam 5 menit", "2 hari 4 jam": how long something took or has lasted."""
+    """ "40 menit", "3 jam 5 menit", "2 hari 4 jam": how long something took or has lasted
+    (whole minutes, rounded down; "kurang dari 1 menit" below one)."""
     minutes = max(0, int(span.total_seconds() // 60))
+    if minutes < 1:
+        return "kurang dari 1 menit"
     if minutes < 60:
         return f"{minutes} menit"
     hours, rest = divmod(minutes, 60)
@@ -92,8 +100,15 @@ FORWARDED_COMMAND = "Pesan terusan tidak diproses. Ketik perintahnya sendiri, mi
 ANONYMOUS = "Perintah tidak dapat dipakai atas nama grup atau kanal. Kirim dari akun pribadi."
 PRIVATE_ONLY = "Perintah ini dipakai di chat pribadi dengan bot."
 UNKNOWN_COMMAND = "Perintah tidak dikenal. Ketik /bantuan untuk daftar perintah."
-PLAIN_TEXT_HINT = "Untuk melapor, ketik misalnya <code>/lapor aman</code>. Bantuan: /bantuan"
-SAVE_FAILED = "⚠️ Gagal menyimpan laporan, coba lagi sebentar lagi."
+PLAIN_TEXT_HINT = (
+    "⚠️ Pesan ini <b>tidak tercatat</b> sebagai laporan.\n"
+    "Untuk melapor, ketik /lapor lalu ikuti langkahnya, atau kirim dalam satu pesan, misalnya "
+    "<code>/lapor waspada ada kerumunan di pasar</code>."
+)
+SAVE_FAILED = (
+    "⚠️ Laporan <b>belum tercatat</b> karena penyimpanan sedang terganggu. "
+    "Kirim ulang laporan yang sama sebentar lagi."
+)
 INTERNAL_ERROR = "⚠️ Maaf, terjadi gangguan. Silakan coba lagi."
 STORAGE_ERROR = "⚠️ Gagal menyimpan, coba lagi sebentar lagi."
 

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from html import escape, unescape
 
 from bot.texts.arahan import audience_short, tally_line
+from bot.texts.calendar import clock as calendar_clock
+from bot.texts.calendar import date_range, day_month, window_span
 from bot.texts.commands import CommandText
 from bot.texts.common import (
     CATEGORY_LABEL,
@@ -22,6 +24,7 @@ from bot.texts.common import (
 from bot.texts.digest import condition_counts_line
 from bot.texts.incidents import INCIDENT_STATE
 from domain.arahan import ArahanShort
+from domain.calendar import CalendarNow, Period
 from domain.enums import Category, Level, Role
 from domain.incidents import IncidentState
 
@@ -227,3 +230,55 @@ def arahan_line(short: ArahanShort, now: datetime) -> str:
     # The Telegram wording escapes kecamatan names as HTML; the page's templates escape anyway.
     who = unescape(audience_short(short.audience))
     return f"#{short.number} · {sent:%H.%M} {sent.tzname()} · {who} — {tally_line(short.tally)}"
+
+
+STAGE_TITLE = "Tahapan pemilihan"
+NO_STAGE = "Di luar tahapan pemilihan: berlaku jadwal biasa."
+
+
+def stage_now(now: CalendarNow) -> str:
+    """ "4. Pemungutan suara (27 November 2024)", or that no stage is in force."""
+    today = now.today
+    if today.stage is None or today.number is None:
+        return NO_STAGE
+    stage = today.stage
+    return f"{today.number}. {stage.name} ({date_range(stage.first_day, stage.last_day)})"
+
+
+def window_now(period: Period) -> str:
+    """ "Jendela lapor sekarang: 09.00–12.00 WITA", "Di luar jendela lapor; jendela berikutnya
+    mulai 06.00 WITA", or "Jendela lapor: sehari penuh"."""
+    if not period.windowed:
+        return "Jendela lapor: sehari penuh"
+    if period.window is not None:
+        return f"Jendela lapor sekarang: {window_span(period.window)}"
+    following = period.next_window
+    if following is None:
+        return "Di luar jendela lapor"
+    start = following.start
+    return f"Di luar jendela lapor; berikutnya mulai {calendar_clock(start)} {start.tzname()}"
+
+
+def next_stage(now: CalendarNow) -> str:
+    """ "Berikutnya: 5. Penghitungan suara, mulai 28 November 2024" ("" without one)."""
+    if now.next_stage is None:
+        return ""
+    first, number, stage = now.next_stage
+    return f"Berikutnya: {number}. {stage.name}, mulai {day_month(first)}"
+
+
+def coverage_title(period: Period) -> str:
+    """ "Belum lapor hari ini", "Belum lapor, jendela 09.00–12.00 WITA", or outside every
+    window "Belum lapor sejak 00.00 WITA"."""
+    if not period.windowed:
+        return COVERAGE_TITLE
+    if period.window is not None:
+        return f"Belum lapor, jendela {window_span(period.window)}"
+    return f"Belum lapor sejak {calendar_clock(period.start)} {period.start.tzname()}"
+
+
+def coverage_done(period: Period) -> str:
+    """Everyone reported in the period counted."""
+    if not period.windowed:
+        return COVERAGE_DONE
+    return "Semua petugas sudah melapor pada jendela ini."

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time
 from html import escape
 
 from bot.texts.arahan import arahan_digest_blocks
+from bot.texts.calendar import digest_stage_line
 from bot.texts.common import (
     LEVEL_EMOJI,
     LEVEL_LABEL,
@@ -28,18 +29,14 @@ from domain.incidents import IncidentBrief, IncidentState
 # --- /rekap --------------------------------------------------------------------------------
 
 REKAP_BAD_DATE = (
-    "Tanggal tidak dikenal. Gunakan format <code>YYYY-MM-DD</code>, "
-    "misalnya <code>/rekap 2024-11-27</code>, atau <code>hari ini</code>/<code>kemarin</code>."
+    "Tanggal tidak dikenal. Tulis misalnya <code>/rekap 27-11-2024</code>, "
+    "<code>/rekap 27 Nov 2024</code>, <code>/rekap kemarin</code>, atau <code>/rekap</code> "
+    "saja untuk hari ini."
 )
 REKAP_FUTURE = "Tanggal itu belum tiba. Rekap tersedia sampai hari ini."
 
 
-# --- reminders and /jadwal ----------------------------------------------------------------------
-
-REMINDER = (
-    "⏰ <b>Pengingat</b>: Anda belum mengirim laporan hari ini.\n"
-    "Tidak ada kejadian? Kirim <code>/lapor aman</code>. Ada kejadian? Kirim /lapor."
-)
+# --- reminders (/jadwal is in bot/texts/calendar.py) ------------------------------------------
 
 
 def reminder_summary(slot: datetime, sent: int, blocked: int, failed: int) -> str:
@@ -51,35 +48,6 @@ def reminder_summary(slot: datetime, sent: int, blocked: int, failed: int) -> st
         extra.append(f"{failed} belum pernah membuka bot")
     tail = f" ({', '.join(extra)})" if extra else ""
     return f"⏰ Pengingat {clock_time(slot)}: {sent} petugas diingatkan{tail}."
-
-
-def schedule_view(
-    digests: str, reminders: str, digests_changed: bool, reminders_changed: bool
-) -> str:
-    """The current schedule."""
-
-    def source(changed: bool) -> str:
-        return "diubah di bot" if changed else "pengaturan awal"
-
-    return (
-        "🗓 <b>Jadwal</b>\n"
-        f"Rekap ke grup koordinasi: <b>{digests}</b> ({source(digests_changed)})\n"
-        f"Pengingat petugas: <b>{reminders}</b> ({source(reminders_changed)})\n\n"
-        "Ubah: <code>/jadwal digest 07:00,12:00,19:00</code> · "
-        "<code>/jadwal pengingat 15:00</code>"
-    )
-
-
-JADWAL_USAGE = (
-    "Format: <code>/jadwal digest 07:00,19:00</code> atau <code>/jadwal pengingat 16:00</code> "
-    "(jam 24 jam, HH:MM, dipisah koma)."
-)
-
-
-def schedule_saved(kind: str, times: str) -> str:
-    """Confirmation of a schedule change."""
-    what = "Rekap" if kind == "digest" else "Pengingat"
-    return f"✅ Jadwal {what.lower()} sekarang: <b>{times}</b> (berlaku mulai sekarang)."
 
 
 def snippet(text: str, words: int = SNIPPET_WORDS) -> str:
@@ -147,6 +115,9 @@ def render_digest(snapshot: DigestSnapshot, limit: int = MESSAGE_LIMIT) -> list[
         f"{long_date(snapshot.start.date())} · {snapshot.start:%H:%M}–{end_label} "
         f"{snapshot.start.tzname()}",
     ]
+    stage_line = digest_stage_line(snapshot.period)
+    if stage_line is not None:  # the election stage, and the reporting window it covers
+        header.append(stage_line)
     if snapshot.late_slot is not None:
         header.append(f"⏰ Terlambat — jadwal {clock_time(snapshot.late_slot)}")
     reported = sum(1 for o in snapshot.officers if o.latest is not None)

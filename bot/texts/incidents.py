@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from html import escape
 
 from bot.texts.common import LEVEL_EMOJI, ROLE_LABEL, duration, level_badge
+from bot.texts.layout import MESSAGE_LIMIT, clipped, visible_len
 from domain.enums import Level, Role
 from domain.incidents import EventKind, IncidentEvent, IncidentState
 
@@ -35,26 +37,41 @@ def alert_state(state: IncidentState) -> str:
     return f"\n\nStatus insiden: <b>{INCIDENT_STATE[state]}</b>"
 
 
-# The alert shows the report in full; an update and a closing note, each up to 3000 characters
-# too, are shortened there so the alert stays one Telegram message (/lihat shows them whole).
-ALERT_CLIP = 250
+# The alert shows the report, its latest perkembangan and its closing note whole while they fit
+# one message. Each may be 3000 characters and the names 200, so when they do not, the update,
+# then the closing note, then the report's text are shortened: each first down to its opening
+# ALERT_SHORTEST characters, then further only if that is still too long (/lihat shows them
+# whole).
+ALERT_SHORTEST = 100
+Clip = int | None  # how much of a text the alert shows, in UTF-16 units (None: all of it)
 
 
-def _clipped(text: str, number: int) -> str:
-    if len(text) <= ALERT_CLIP:
-        return escape(text)
-    return f"{escape(text[:ALERT_CLIP].rstrip())} … (lengkapnya: /lihat {number})"
+def fit_alert(render: Callable[[Clip, Clip, Clip], str], sizes: tuple[int, int, int]) -> str:
+    """The alert `render(update, note, text)` gives with the least shortening that keeps it
+    within one message as Telegram counts it; `sizes`: the UTF-16 lengths of the three."""
+    clips: list[Clip] = [None, None, None]
+    text = render(*clips)
+    for floor in (ALERT_SHORTEST, 0):
+        for index, size in enumerate(sizes):
+            while (over := visible_len(text) - MESSAGE_LIMIT) > 0:
+                shown = clips[index]
+                shown = size if shown is None else shown
+                if shown <= floor:
+                    break
+                clips[index] = max(floor, shown - over)
+                text = render(*clips)
+    return text
 
 
-def alert_update(number: int, level: Level, moment: datetime, text: str) -> str:
+def alert_update(number: int, level: Level, moment: datetime, text: str, clip: Clip = None) -> str:
     """The latest perkembangan, shown in the alert of incident #number."""
-    shown = _clipped(text, number)
+    shown = clipped(text, clip, number)
     return f"\n➕ Perkembangan terakhir ({wita(moment)}, {level_badge(level)}): {shown}"
 
 
-def alert_closed(number: int, name: str, moment: datetime, note: str) -> str:
+def alert_closed(number: int, name: str, moment: datetime, note: str, clip: Clip = None) -> str:
     """The closing, shown in the alert of incident #number."""
-    shown = _clipped(note, number)
+    shown = clipped(note, clip, number)
     return f"\n✅ <b>Selesai</b> oleh {escape(name)} pukul {wita(moment)}: {shown}"
 
 
@@ -81,21 +98,30 @@ SELESAI_USAGE = (
 )
 BUKA_USAGE = "Tulis nomor laporan, misalnya <code>/buka 12</code>."
 NOT_YOUR_KECAMATAN = (
-    "Bapak/Ibu hanya dapat mencatat perkembangan atau menutup insiden di kecamatan "
-    "Bapak/Ibu sendiri."
+    "Insiden ini bukan di kecamatan Bapak/Ibu. Perkembangannya dapat dikirim petugas "
+    "kecamatan tersebut atau koordinator."
 )
 
 
 def no_incident(number: int) -> str:
     """The report does not exist, or belongs to no incident (Aman reports)."""
-    return f"Laporan #{number} tidak termasuk insiden mana pun. Lihat /insiden."
-
-
-def incident_closed(number: int) -> str:
-    """An update or closing of a resolved incident."""
     return (
-        f"Insiden #{number} sudah selesai. Koordinator atau admin dapat membukanya kembali "
-        f"dengan <code>/buka {number}</code>."
+        f"Laporan #{number} tidak termasuk insiden mana pun. Periksa nomornya: petugas lewat "
+        "/riwayat, koordinator lewat /insiden."
+    )
+
+
+def incident_closed(number: int, *, staff: bool) -> str:
+    """An update or closing of a resolved incident (`staff`: to a koordinator or admin, who may
+    reopen it themselves)."""
+    if staff:
+        return (
+            f"Insiden #{number} sudah selesai. Jika masih berlangsung, buka kembali dengan "
+            f"<code>/buka {number}</code>."
+        )
+    return (
+        f"Insiden #{number} sudah selesai. Jika masih berlangsung, minta koordinator "
+        f"membukanya kembali (<code>/buka {number}</code>) atau kirim laporan baru dengan /lapor."
     )
 
 
@@ -106,12 +132,12 @@ def incident_still_open(number: int) -> str:
 
 def update_saved(number: int, level: Level) -> str:
     """Confirmation of a perkembangan."""
-    return f"➕ Perkembangan insiden #{number} dicatat. Tingkat insiden: {level_badge(level)}."
+    return f"➕ Perkembangan insiden #{number} tercatat. Tingkat insiden: {level_badge(level)}."
 
 
 def closed_done(number: int) -> str:
     """Confirmation of /selesai."""
-    return f"✅ Insiden #{number} dicatat selesai. Terima kasih."
+    return f"✅ Insiden #{number} tercatat selesai. Terima kasih."
 
 
 def reopened_done(number: int, state: IncidentState) -> str:
@@ -147,10 +173,15 @@ def ack_incident_closed(number: int) -> str:
 
 
 UPDATE_CANCELLED = "❌ Perkembangan dibatalkan, tidak ada yang dicatat."
-UPDATE_EXPIRED = (
-    "⌛ Pencatatan perkembangan dibatalkan karena tidak ada kegiatan selama 30 menit. "
-    "Tekan lagi tombol ➕ Perkembangan atau gunakan /perkembangan."
-)
+
+
+def update_expired(idle: timedelta) -> str:
+    """The update dialog was closed for lack of activity."""
+    return (
+        f"⌛ Pencatatan perkembangan dibatalkan karena tidak ada kegiatan selama "
+        f"{duration(idle)}. Tekan lagi tombol ➕ Perkembangan atau gunakan /perkembangan."
+    )
+
 
 # --- /lihat: the timeline -------------------------------------------------------------------
 
@@ -256,8 +287,8 @@ def stale_question(
         lines.append(f"<i>{escape(shown)}</i>")
     if not reporter:
         lines.append(
-            "Pelapor insiden ini tidak dapat dihubungi, jadi pertanyaan ini dikirim kepada "
-            "petugas kecamatan yang lain."
+            "Pelapor tidak dapat dihubungi, sehingga pertanyaan ini dikirim kepada Bapak/Ibu "
+            "sebagai petugas kecamatan yang sama."
         )
     lines += [
         "",
@@ -273,9 +304,26 @@ def stale_already_closed(number: int) -> str:
     return f"Insiden #{number} sudah selesai."
 
 
+def stale_reopened(number: int) -> str:
+    """Button answer (plain text, at most 200 characters): "✅ Sudah selesai" of a question
+    asked before the incident was reopened."""
+    return (
+        f"Insiden #{number} dibuka kembali setelah pertanyaan ini dikirim, jadi tombol ini tidak "
+        f"berlaku lagi. Jika sudah selesai, kirim /selesai {number} catatan."
+    )
+
+
+def stale_question_expired(number: int) -> str:
+    """Button answer (plain text, at most 200 characters): a question no longer asked."""
+    return (
+        f"Pertanyaan ini sudah tidak berlaku. Jika insiden #{number} sudah selesai, kirim "
+        f"/selesai {number} catatan."
+    )
+
+
 def stale_closed(number: int) -> str:
     """Confirmation of "Sudah selesai"."""
     return (
-        f"✅ Insiden #{number} dicatat selesai. Terima kasih. "
+        f"✅ Insiden #{number} tercatat selesai. Terima kasih. "
         f"Catatan penutup: <i>{escape(STALE_CLOSING_NOTE)}</i>"
     )

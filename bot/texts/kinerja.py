@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from html import escape
 
+from bot.texts.common import duration
 from bot.texts.layout import split_messages
 from domain.kinerja import KinerjaReport, Performance, Spread
 
 KINERJA_USAGE = (
     "Format: <code>/kinerja [dari] [sampai]</code>, tanggal <code>YYYY-MM-DD</code>, "
-    "<code>hari ini</code> atau <code>kemarin</code>; bawaan 7 hari terakhir, paling panjang "
+    "<code>hari ini</code>, atau <code>kemarin</code>; bawaan 7 hari terakhir, paling panjang "
     "366 hari."
 )
 
@@ -27,24 +28,11 @@ def kinerja_empty(first: date, last: date) -> str:
     return f"Tidak ada insiden yang dibuka pada {period_text(first, last)}."
 
 
-def span_text(seconds: float) -> str:
-    """A duration as the other texts write it: "12 menit", "1 jam 25 menit", "2 hari 3 jam"."""
-    minutes = int(seconds // 60)
-    if minutes < 1:
-        return "&lt;1 menit"
-    if minutes < 60:
-        return f"{minutes} menit"
-    hours, rest = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours} jam {rest} menit" if rest else f"{hours} jam"
-    days, hours = divmod(hours, 24)
-    return f"{days} hari {hours} jam" if hours else f"{days} hari"
-
-
 def _spread(label: str, spread: Spread | None, none: str) -> str:
     if spread is None:
         return f"{label}: {none}"
-    return f"{label}: median {span_text(spread.median)} · terlama {span_text(spread.worst)}"
+    median, worst = timedelta(seconds=spread.median), timedelta(seconds=spread.worst)
+    return f"{label}: median {duration(median)} · terlama {duration(worst)}"
 
 
 def _counts(figures: Performance) -> str:
@@ -62,8 +50,8 @@ def _figures(title: str, figures: Performance) -> str:
     lines = [
         f"\n<b>{title}</b> — {figures.opened} insiden",
         _counts(figures),
-        _spread("⏱ Tanggap", figures.take_up, "belum ada yang ditangani"),
-        _spread("🏁 Penyelesaian", figures.resolve, "belum ada yang selesai"),
+        _spread("⏱ Waktu tanggap", figures.take_up, "belum ada yang ditangani"),
+        _spread("🏁 Waktu penyelesaian", figures.resolve, "belum ada yang selesai"),
     ]
     return "\n".join(lines)
 
@@ -81,8 +69,8 @@ def render_kinerja(report: KinerjaReport, first: date, last: date) -> list[str]:
     if per_kecamatan:  # the heading travels with the first kecamatan: never orphaned
         blocks += [f"\n<b>Per kecamatan</b>{per_kecamatan[0]}", *per_kecamatan[1:]]
     notes = [
-        "\n<i>Tanggap: dari insiden dibuka sampai ditangani (✅ Diterima pada peringatan di "
-        "grup; insiden Waspada tidak dikirim ke grup). Penyelesaian: dari dibuka sampai "
+        "\n<i>Waktu tanggap: dari insiden dibuka sampai ditangani (✅ Diterima pada peringatan "
+        "di grup; insiden Waspada tidak dikirim ke grup). Waktu penyelesaian: dari dibuka sampai "
         "selesai dengan catatan penutup.</i>"
     ]
     if overall.migrated:

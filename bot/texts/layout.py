@@ -2,12 +2,41 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from html import escape, unescape
 
 from domain.parsing import utf16_len
 
 MESSAGE_LIMIT = 4096
+_TAG = re.compile(r"<[^>]*>")
+
+
+def visible_len(html: str) -> int:
+    """The length Telegram counts for a message: UTF-16 units after entity parsing (tags gone,
+    `&lt;` one character). Texts here escape every `<` of user text, so a tag is a tag."""
+    return utf16_len(unescape(_TAG.sub("", html)))
+
+
+def cut_utf16(text: str, units: int) -> str:
+    """The longest start of `text` at most `units` UTF-16 units long (never half a character)."""
+    size = 0
+    for index, char in enumerate(text):
+        size += 2 if ord(char) > 0xFFFF else 1
+        if size > units:
+            return text[:index]
+    return text
+
+
+def clipped(text: str, clip: int | None, number: int) -> str:
+    """`text` escaped; cut to its first `clip` UTF-16 units (None: whole) with a pointer to
+    /lihat of report #number, which shows it whole."""
+    if clip is None or utf16_len(text) <= clip:
+        return escape(text)
+    head = escape(cut_utf16(text, clip).rstrip())
+    more = f"… (lengkapnya: /lihat {number})"
+    return f"{head} {more}" if head else more
 
 
 def split_messages(blocks: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:

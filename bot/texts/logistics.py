@@ -4,7 +4,7 @@ deadlines, late announcements, the digest section and the export sheet."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from html import escape
 
 from bot.texts.commands import CommandText
@@ -107,7 +107,9 @@ def _confirmed_line(status: StageStatus, tz: tzinfo) -> str:
     return line
 
 
-def _stage_lines(status: StageStatus, now: datetime, tz: tzinfo) -> list[str]:
+def _stage_lines(
+    status: StageStatus, now: datetime, tz: tzinfo, *, officer: bool = False
+) -> list[str]:
     stage = status.stage
     lines = [f"{LOGISTIK_MARK[status.state]} {stage.number}. {escape(_capital(stage.name))}"]
     if status.state is StageState.DONE:
@@ -118,34 +120,37 @@ def _stage_lines(status: StageStatus, now: datetime, tz: tzinfo) -> list[str]:
     else:
         lines.append("    belum ada tenggat")
     for kendala in status.open_kendala:
+        # Officers cannot read reports with /lihat; they can add to their kecamatan's incident.
+        number = kendala.report
+        follow = f"/perkembangan {number} &lt;teks&gt;" if officer else f"/lihat {number}"
         lines.append(
-            f"    🚧 kendala #{kendala.report} {level_badge(kendala.level)} — "
-            f"<code>/lihat {kendala.report}</code>"
+            f"    🚧 kendala #{number} {level_badge(kendala.level)} — <code>{follow}</code>"
         )
     return lines
 
 
-def logistik_chain(chain: Chain, now: datetime, tz: tzinfo) -> str:
-    """One kecamatan's chain: each stage ✅ (when, by whom), ⏳ (deadline), ⚠️ (late)."""
+def logistik_chain(chain: Chain, now: datetime, tz: tzinfo, *, officer: bool = False) -> str:
+    """One kecamatan's chain: each stage ✅ (when, by whom), ⏳ (deadline), ⚠️ (late); for an
+    `officer`, an open kendala points to /perkembangan rather than /lihat."""
     lines = [f"🚚 <b>Logistik Pemilu — {escape(chain.kecamatan)}</b>"]
     if chain.tps is not None:
         lines.append(f"Jumlah TPS: {chain.tps}")
     lines.append("")
     for status in chain.stages:
-        lines += _stage_lines(status, now, tz)
+        lines += _stage_lines(status, now, tz, officer=officer)
     return "\n".join(lines)
 
 
 def logistik_officer_view(chain: Chain, now: datetime, tz: tzinfo, offer: int | None) -> str:
     """The officer's view: their chain and what the buttons below do."""
-    lines = [logistik_chain(chain, now, tz), ""]
+    lines = [logistik_chain(chain, now, tz, officer=True), ""]
     following = chain.next
     if following is None:
         lines.append("✅ Semua tahap sudah dikonfirmasi. Terima kasih.")
     else:
         lines.append(
             f"Berikutnya: <b>{logistik_stage(following.stage)}</b>. Tekan "
-            f"<b>{LOGISTIK_DONE_BUTTON}</b> bila sudah, atau <b>{LOGISTIK_KENDALA_BUTTON}</b>."
+            f"<b>{LOGISTIK_DONE_BUTTON}</b> bila sudah atau <b>{LOGISTIK_KENDALA_BUTTON}</b>."
         )
     if offer is not None:
         lines.append(
@@ -248,12 +253,12 @@ def logistik_ask_proof(
     if stage.counted:
         example = f"12 dari {tps} TPS" if tps else "12 dari 14 TPS"
         lines.append(
-            "Kirim <b>foto</b> sebagai bukti, boleh dengan keterangan jumlah, misalnya "
-            f"<code>{example}</code>; atau ketik jumlahnya saja; atau tekan "
+            "Kirim <b>foto</b> sebagai bukti (boleh dengan keterangan jumlah, misalnya "
+            f"<code>{example}</code>), ketik jumlahnya saja, atau tekan "
             f"<b>{LOGISTIK_SAVE_BUTTON}</b>."
         )
     else:
-        lines.append(f"Kirim <b>foto</b> sebagai bukti, atau tekan <b>{LOGISTIK_SAVE_BUTTON}</b>.")
+        lines.append(f"Kirim <b>foto</b> sebagai bukti atau tekan <b>{LOGISTIK_SAVE_BUTTON}</b>.")
     lines.append("Ketik /batal untuk membatalkan.")
     return "\n".join(lines)
 
@@ -263,7 +268,7 @@ def logistik_count_error(reason: CountError, kecamatan: str, tps: int | None) ->
     if reason is CountError.TPS_TOTAL and tps is not None:
         return (
             f"Menurut data, Kecamatan {escape(kecamatan)} memiliki {tps} TPS. Tulis misalnya "
-            f"<code>12 dari {tps} TPS</code>, atau tekan <b>{LOGISTIK_SAVE_BUTTON}</b>."
+            f"<code>12 dari {tps} TPS</code> atau tekan <b>{LOGISTIK_SAVE_BUTTON}</b>."
         )
     if reason is CountError.TPS_OVER and tps is not None:
         return (
@@ -277,28 +282,37 @@ def logistik_count_error(reason: CountError, kecamatan: str, tps: int | None) ->
         )
     return (
         "Jumlah tidak dikenali. Tulis angka saja, misalnya <code>12</code> atau "
-        f"<code>12 dari 14 TPS</code>; kirim foto; atau tekan <b>{LOGISTIK_SAVE_BUTTON}</b>."
+        f"<code>12 dari 14 TPS</code>, kirim foto, atau tekan <b>{LOGISTIK_SAVE_BUTTON}</b>."
     )
 
 
 LOGISTIK_NO_COUNT = (
-    "Tahap ini tidak memakai jumlah TPS. Kirim foto sebagai bukti, atau tekan "
+    "Tahap ini tidak memakai jumlah TPS. Kirim foto sebagai bukti atau tekan "
     f"<b>{LOGISTIK_SAVE_BUTTON}</b>."
 )
 LOGISTIK_PHOTO_ONLY = (
     "Bukti harus berupa foto (kirim sebagai foto, bukan berkas). Kirim foto, ketik jumlah "
     f"TPS, atau tekan <b>{LOGISTIK_SAVE_BUTTON}</b>."
 )
-LOGISTIK_USE_BUTTONS = "Pilih dengan tombol pada pesan di atas, atau /batal."
+LOGISTIK_USE_BUTTONS = "Pilih dengan tombol pada pesan di atas atau ketik /batal."
 LOGISTIK_NOT_OWN = (
     "Bapak/Ibu hanya dapat mengonfirmasi atau menarik konfirmasi logistik kecamatan "
-    "Bapak/Ibu sendiri."
+    "Bapak/Ibu sendiri. Ketik /logistik untuk kecamatan Bapak/Ibu."
+)
+LOGISTIK_FINISH_FORM_FIRST = (
+    "📝 Bapak/Ibu masih mengisi formulir yang belum dikirim. Agar isinya tidak hilang, kirim "
+    "dulu formulir itu atau batalkan dengan /batal, lalu buka lagi /logistik dan tekan "
+    f"<b>{LOGISTIK_DONE_BUTTON}</b> atau <b>{LOGISTIK_KENDALA_BUTTON}</b>."
 )
 LOGISTIK_CANCELLED = "❌ Konfirmasi logistik dibatalkan, tidak ada yang dicatat."
-LOGISTIK_EXPIRED = (
-    "⌛ Konfirmasi logistik dibatalkan karena tidak ada kegiatan selama 30 menit. "
-    "Buka lagi /logistik."
-)
+
+
+def logistik_expired(idle: timedelta) -> str:
+    """The logistics dialog was closed for lack of activity."""
+    return (
+        f"⌛ Konfirmasi logistik dibatalkan karena tidak ada kegiatan selama {duration(idle)}. "
+        "Buka lagi /logistik."
+    )
 
 
 def logistik_out_of_order(stage: Stage, blocking: Stage) -> str:
@@ -372,7 +386,7 @@ def logistik_ask_kendala(stage: Stage, level: Level) -> str:
 
 
 LOGISTIK_KENDALA_EMPTY = (
-    "Kendala kosong. Tulis kendalanya (atau foto dengan keterangan), atau /batal."
+    "Keterangan kendala kosong. Tulis kendalanya (boleh foto dengan keterangan) atau ketik /batal."
 )
 
 
@@ -384,7 +398,7 @@ def logistik_kendala_report(stage: Stage, text: str) -> str:
 def logistik_kendala_saved(stage: Stage, number: int) -> str:
     """Once the kendala is filed and linked to its stage."""
     return (
-        f"⚠️ Kendala tahap {stage.number} ({escape(stage.name)}) dicatat sebagai insiden "
+        f"⚠️ Kendala tahap {stage.number} ({escape(stage.name)}) tercatat sebagai insiden "
         f"#{number}. Perkembangan: <code>/perkembangan {number} teks</code>; selesai: "
         f"<code>/selesai {number} catatan</code>."
     )
@@ -397,7 +411,9 @@ LOGISTIK_RENCANA_USAGE = (
     "&lt;tanggal&gt; &lt;jam&gt;</code>, misalnya <code>/logistik rencana 2 semua 26-11-2024 "
     "18.00</code>. Menghapus tenggat: <code>/logistik rencana 2 semua hapus</code>."
 )
-LOGISTIK_RENCANA_ADMIN_ONLY = "Tenggat logistik hanya dapat diatur oleh admin."
+LOGISTIK_RENCANA_ADMIN_ONLY = (
+    "Tenggat logistik hanya dapat diatur oleh admin Kesbangpol. Tenggat yang berlaku: /logistik."
+)
 
 
 def logistik_stages_list(stages: Sequence[Stage]) -> str:
@@ -445,7 +461,8 @@ LOGISTIK_TARIK_USAGE = (
     "kecamatannya: <code>/logistik tarik 2 Bengalon alasan</code>."
 )
 LOGISTIK_TARIK_REFUSED = (
-    "Konfirmasi logistik hanya dapat ditarik oleh petugas yang membuatnya atau oleh admin."
+    "Konfirmasi logistik hanya dapat ditarik oleh petugas yang membuatnya atau oleh admin. "
+    "Hubungi admin Kesbangpol."
 )
 LOGISTIK_TARIK_WHERE = (
     "Tulis kecamatannya, misalnya <code>/logistik tarik 2 Bengalon alasan</code>."
@@ -490,11 +507,11 @@ def logistik_withdrawn_notice(stage: Stage, kecamatan: str, admin: str, reason: 
 
 
 LOGISTIK_OFFICER_USAGE = (
-    "Ketik /logistik untuk tahapan logistik kecamatan Bapak/Ibu, atau "
+    "Ketik /logistik untuk tahapan logistik kecamatan Bapak/Ibu atau "
     "<code>/logistik tarik &lt;nomor tahap&gt; &lt;alasan&gt;</code> untuk menarik konfirmasi."
 )
 LOGISTIK_NO_KECAMATAN = (
-    "Kecamatan tidak dikenal. Ketik /logistik untuk semua kecamatan, atau misalnya "
+    "Kecamatan tidak dikenal. Ketik /logistik untuk semua kecamatan atau misalnya "
     "<code>/logistik Muara Wahau</code>."
 )
 

@@ -6,17 +6,20 @@ from datetime import date, datetime
 from html import escape
 
 from bot.texts.common import LEVEL_EMOJI, LEVEL_LABEL, ROLE_LABEL, clock_time, date_time, long_date
-from bot.texts.reports import category_label
+from bot.texts.reports import category_label, media_counts
 from domain.enums import Level, Role
+from domain.reports import MediaKind
 
 # --- queries: /status, /belum, /laporan, /lihat, /cari, /ekspor, /grafik -----------------------
 
 
-def status_view(day: date, moment: datetime, counts: str) -> str:
-    """The header of /status: when, and the count of kecamatan per condition."""
+def status_view(day: date, moment: datetime, counts: str, note: str | None = None) -> str:
+    """The header of /status: when, the reporting window counted (`note`, where a stage sets
+    windows), and the count of kecamatan per condition."""
     return "\n".join(
         [
             f"📍 <b>Status kecamatan</b> — {long_date(day)}, pukul {clock_time(moment)}",
+            *([note] if note else []),
             f"<b>{counts}</b>",
             "",
         ]
@@ -35,9 +38,11 @@ def status_line(kecamatan: str, level: Level | None, count: int) -> str:
 BELUM_NONE = "✅ Semua petugas terdaftar sudah melapor hari ini."
 
 
-def belum_view(day: date, lines: list[str], count: int) -> str:
-    """Officers who have not reported today, by kecamatan."""
-    return "\n".join([f"🕓 <b>Belum lapor</b> — {long_date(day)} ({count} petugas)", "", *lines])
+def belum_view(day: date, lines: list[str], count: int, note: str | None = None) -> str:
+    """Officers who have not reported today (or in the reporting window `note` names), by
+    kecamatan."""
+    title = f"🕓 <b>Belum lapor</b> — {long_date(day)} ({count} petugas)"
+    return "\n".join([title, *([note] if note else []), "", *lines])
 
 
 def report_line(number: int, moment: datetime, level: Level, kecamatan: str, role: Role,
@@ -71,7 +76,7 @@ def laporan_title(kecamatan: str | None, day: date | None) -> str:
 LAPORAN_EMPTY = "Tidak ada laporan yang cocok."
 LAPORAN_USAGE = (
     "Format: <code>/laporan [kecamatan] [tanggal]</code>, misalnya "
-    "<code>/laporan bengalon kemarin</code> atau <code>/laporan 2024-11-27</code>."
+    "<code>/laporan bengalon kemarin</code> atau <code>/laporan 27-11-2024</code>."
 )
 LIHAT_USAGE = "Tulis nomor laporan, misalnya <code>/lihat 12</code>."
 
@@ -85,6 +90,7 @@ def report_detail(
     number: int, level: Level, kecamatan: str, role: Role, officer: str, officer_id: int,
     moment: datetime, category: str | None, text: str, photos: int,
     location: tuple[float, float] | None, ack: str | None, escalated: bool,
+    media: tuple[MediaKind, ...] = (),
 ) -> list[str]:  # fmt: skip
     """The blocks of /lihat (the caller appends corrections)."""
     lines = [
@@ -98,6 +104,8 @@ def report_detail(
         lines.append(f"Lokasi: {location[0]:.5f}, {location[1]:.5f} (peta di bawah)")
     if photos:
         lines.append(f"Foto: {photos} (di bawah)")
+    if media:
+        lines.append(f"Rekaman: {', '.join(media_counts(media))} (di bawah)")
     if ack:
         lines.append(ack)
     elif escalated:
@@ -134,8 +142,9 @@ def cari_empty(words: str) -> str:
 
 
 EKSPOR_USAGE = (
-    "Format: <code>/ekspor [dari] [sampai]</code>, tanggal <code>YYYY-MM-DD</code>, "
-    "<code>hari ini</code> atau <code>kemarin</code>; paling panjang 366 hari."
+    "Format: <code>/ekspor [dari] [sampai]</code>, misalnya <code>/ekspor 27-11-2024</code> "
+    "atau <code>/ekspor 1 Nov 2024 27 Nov 2024</code>; juga <code>hari ini</code> dan "
+    "<code>kemarin</code>. Paling panjang 366 hari, tidak melewati hari ini."
 )
 EKSPOR_WORKING = "⏳ Menyiapkan berkas ekspor..."
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 
-from bot.texts.common import ROLE_LABEL, clock_time, date_time
+from bot.texts.common import ROLE_LABEL, clock_time, date_time, duration
 from domain.enums import MemberState, Role
 from domain.roster import Finding, Problem
 
@@ -105,25 +105,73 @@ def member_title(role: Role, kecamatan: str | None) -> str:
     return f"{label} {escape(kecamatan)}" if kecamatan else label
 
 
-DAFTAR_CHOOSE_ROLE = "📝 <b>Pendaftaran petugas</b>\nPilih peran Anda:"
-DAFTAR_CHOOSE_KECAMATAN = "📝 Peran: <b>{role}</b>\nPilih kecamatan Anda:"
+DAFTAR_CHOOSE_ROLE = "📝 <b>Pendaftaran petugas</b>\nPilih jabatan Bapak/Ibu:"
+DAFTAR_CHOOSE_KECAMATAN = "📝 Jabatan: <b>{role}</b>\nPilih kecamatan tempat Bapak/Ibu bertugas:"
 DAFTAR_ASK_NAME = (
-    "📝 Peran: <b>{role}</b>, Kecamatan: <b>{kecamatan}</b>\n"
-    "Ketik nama lengkap Anda (boleh dengan pangkat/NIP)."
+    "📝 <b>{role} {kecamatan}</b>\n"
+    "Ketik pangkat dan nama lengkap Bapak/Ibu, misalnya <i>AKP Agus Salim</i> atau "
+    "<i>Drs. Budi Santoso, M.Si.</i>"
 )
-DAFTAR_BAD_NAME = "Nama wajib diisi, paling banyak 200 karakter. Ketik nama lengkap Anda."
+DAFTAR_BAD_NAME = "Pangkat dan nama wajib diisi, paling banyak 200 karakter. Ketik lagi."
+DAFTAR_ASK_NRP = (
+    "Ketik NRP (Polri, TNI) atau NIP Bapak/Ibu, atau tekan <b>Lewati</b> bila tidak ada."
+)
+DAFTAR_BAD_NRP = "NRP atau NIP berisi 6 sampai 20 angka. Ketik lagi, atau tekan <b>Lewati</b>."
+DAFTAR_SKIP_BUTTON = "⏭ Lewati"
 DAFTAR_ASK_PHONE = (
-    'Bagikan nomor telepon Anda dengan tombol di bawah (opsional), atau tekan "Lewati".'
+    "Kirim nomor telepon Bapak/Ibu dengan tombol di bawah atau ketik nomornya, "
+    'atau tekan "Lewati".'
 )
 DAFTAR_PHONE_BUTTON = "📱 Kirim nomor telepon"
 DAFTAR_SKIP = "Lewati"
-DAFTAR_NOT_OWN_CONTACT = 'Kirim nomor Anda sendiri dengan tombol di bawah, atau tekan "Lewati".'
+DAFTAR_NOT_OWN_CONTACT = (
+    'Kirim nomor Bapak/Ibu sendiri dengan tombol di bawah, ketik nomornya, atau tekan "Lewati".'
+)
+DAFTAR_BAD_PHONE = (
+    "Nomor telepon tidak dikenali. Ketik misalnya <code>0812 3456 7890</code>, kirim dengan "
+    'tombol di bawah, atau tekan "Lewati".'
+)
+DAFTAR_PHONE_KEPT = "📱 Nomor telepon tersimpan."
+DAFTAR_PHONE_SKIPPED = "Tanpa nomor telepon."
+DAFTAR_SEND_BUTTON = "✅ Kirim"
+DAFTAR_RESTART_BUTTON = "🔄 Ulangi"
+DAFTAR_CANCEL_BUTTON = "❌ Batal"
+
+
+def daftar_summary(
+    role: Role, kecamatan: str, name: str, service_number: str | None, phone: str | None
+) -> str:
+    """The registration before it is sent."""
+    return "\n".join(
+        [
+            "📝 <b>Periksa pendaftaran Bapak/Ibu</b> (<b>belum terkirim</b>)",
+            f"Jabatan: {member_title(role, kecamatan)}",
+            f"Pangkat dan nama: <b>{escape(name)}</b>",
+            f"NRP/NIP: {escape(service_number) if service_number else '-'}",
+            f"Telepon: {escape(phone) if phone else '-'}",
+            "",
+            "Pendaftaran baru dikirim ke admin setelah Bapak/Ibu menekan <b>✅ Kirim</b>.",
+        ]
+    )
+
+
 DAFTAR_USE_BUTTONS = "Pilih dengan tombol pada pesan di atas, atau /batal untuk berhenti."
 DAFTAR_CANCELLED = "Pendaftaran dibatalkan. Ketik /daftar untuk mulai lagi."
-DAFTAR_EXPIRED = (
-    "⌛ Formulir pendaftaran dibatalkan karena tidak ada kegiatan selama 30 menit. "
-    "Ketik /daftar untuk mulai lagi."
-)
+DAFTAR_ENDED = "⌛ Formulir pendaftaran sudah ditutup. Ketik /daftar untuk mulai lagi."
+
+
+def daftar_expired(idle: timedelta, name: str | None) -> str:
+    """The registration form was closed for lack of activity; what was typed comes back."""
+    lines = [
+        f"⌛ Formulir pendaftaran ditutup karena tidak ada kegiatan selama {duration(idle)}; "
+        "pendaftaran <b>belum terkirim</b>."
+    ]
+    if name:
+        lines.append(f"Pangkat dan nama yang sudah Bapak/Ibu tulis: <code>{escape(name)}</code>")
+    lines.append("Ketik /daftar untuk mulai lagi.")
+    return "\n".join(lines)
+
+
 NOTHING_TO_CANCEL = "Tidak ada proses yang sedang berjalan."
 DAFTAR_ALREADY_ACTIVE = "Anda sudah terdaftar sebagai <b>{title}</b>. Tidak perlu mendaftar lagi."
 DAFTAR_ADMIN = "Anda admin; admin tidak perlu mendaftar."
@@ -133,27 +181,45 @@ def daftar_sent(role: Role, kecamatan: str, name: str) -> str:
     """Told to the applicant once the request is filed."""
     return (
         f"⏳ Pendaftaran sebagai <b>{member_title(role, kecamatan)}</b> atas nama "
-        f"<b>{escape(name)}</b> sudah dikirim. Anda akan diberi tahu setelah admin memutuskan."
+        f"<b>{escape(name)}</b> sudah dikirim ke admin. Bapak/Ibu akan diberi tahu setelah "
+        "admin memutuskan."
     )
 
 
 def registration_request(
-    user_id: int, role: Role, kecamatan: str | None, name: str, phone: str | None
+    user_id: int,
+    role: Role,
+    kecamatan: str | None,
+    name: str,
+    phone: str | None,
+    service_number: str | None = None,
+    holders: Iterable[tuple[str, int, MemberState]] = (),
 ) -> str:
-    """The request as shown to admins."""
+    """The request as shown to admins; `holders` (name, id, state): others registered with that
+    jabatan in that kecamatan, of whom the admin is warned."""
     lines = [
         "📝 <b>Permohonan pendaftaran</b>",
-        f"Nama: <b>{escape(name)}</b>",
-        f"Peran: {member_title(role, kecamatan)}",
-        f"ID Telegram: <code>{user_id}</code>",
+        f"Pangkat dan nama: <b>{escape(name)}</b>",
+        f"Jabatan: {member_title(role, kecamatan)}",
     ]
+    if service_number:
+        lines.append(f"NRP/NIP: {escape(service_number)}")
+    lines.append(f"ID Telegram: <code>{user_id}</code>")
     if phone:
         lines.append(f"Telepon: {escape(phone)}")
+    for holder, holder_id, state in holders:
+        lines.append(
+            f"⚠️ {member_title(role, kecamatan)} sudah terdaftar: <b>{escape(holder)}</b> "
+            f"(ID <code>{holder_id}</code>, {STATE_LABEL[state]}). Periksa sebelum menyetujui."
+        )
     return "\n".join(lines)
 
 
 APPROVE_BUTTON = "✅ Setujui"
 REJECT_BUTTON = "❌ Tolak"
+REJECT_CONFIRM_BUTTON = "❌ Ya, tolak"
+REJECT_BACK_BUTTON = "↩️ Kembali"
+REJECT_CONFIRM_ASK = "Yakin menolak? Tekan ❌ Ya, tolak untuk memastikan."
 
 
 def decision_note(approved: bool, admin_name: str, moment: datetime) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from html import escape
 
 from bot.texts.common import (
@@ -10,12 +10,18 @@ from bot.texts.common import (
     LEVEL_EMOJI,
     LEVEL_LABEL,
     ROLE_LABEL,
+    clock_dot,
     clock_time,
     date_time,
+    duration,
     level_badge,
+    long_date,
 )
+from bot.texts.layout import clipped
 from bot.texts.registry import LAPOR_HELP
 from domain.enums import Category, Level, Role
+from domain.parsing import MAX_REPORT_TEXT, QuickReportError
+from domain.reports import MediaKind
 
 # --- /lapor --------------------------------------------------------------------------------
 
@@ -35,11 +41,22 @@ def lapor_too_long(limit: int) -> str:
     return f"Keterangan terlalu panjang (maksimal {limit} karakter). Ringkas lalu kirim lagi."
 
 
+def quick_report_error(reason: QuickReportError) -> str:
+    """Why `/lapor <tingkat> <teks>` was not taken."""
+    return {
+        QuickReportError.EMPTY: LAPOR_EMPTY,
+        QuickReportError.UNKNOWN_LEVEL: LAPOR_UNKNOWN_LEVEL,
+        QuickReportError.TEXT_REQUIRED: LAPOR_TEXT_REQUIRED,
+        QuickReportError.TOO_LONG: lapor_too_long(MAX_REPORT_TEXT),
+    }[reason]
+
+
 def receipt(number: int, level: Level, kecamatan: str, moment: datetime, *, nihil: bool) -> str:
-    """Confirmation sent after the report is committed."""
+    """Confirmation sent after the report is committed ("tercatat": stored; "diterima" is the
+    Forkopimda's word for taking a report up)."""
     what = "nihil (tidak ada kejadian)" if nihil else level_badge(level)
     lines = [
-        f"✅ <b>Laporan #{number} diterima</b> pukul {clock_time(moment)}.",
+        f"✅ <b>Laporan #{number} tercatat</b> pukul {clock_dot(moment)}.",
         f"{escape(kecamatan)} · {what}",
     ]
     if level.escalates:
@@ -83,8 +100,11 @@ def escalation(
     category: str | None = None,
     photos: int = 0,
     location: bool = False,
+    media: tuple[MediaKind, ...] = (),
+    clip: int | None = None,
 ) -> str:
-    """Alert posted to the coordination group for a Rawan or Darurat report."""
+    """Alert posted to the coordination group for a Rawan or Darurat report (its text cut to
+    `clip` UTF-16 units when the whole alert would not fit one message)."""
     lines = [
         f"{LEVEL_EMOJI[level]} <b>{LEVEL_LABEL[level].upper()}</b> · Laporan #{number}",
         f"Kecamatan: <b>{escape(kecamatan)}</b>",
@@ -94,11 +114,12 @@ def escalation(
     if category:
         lines.append(f"Kategori: {category_label(category)}")
     extras = [f"📷 {photos} foto"] if photos else []
+    extras += media_counts(media)
     if location:
         extras.append("📍 lokasi")
     if extras:
         lines.append("Lampiran: " + ", ".join(extras) + " (di bawah)")
-    return "\n".join([*lines, "", escape(text)])
+    return "\n".join([*lines, "", clipped(text, clip, number)])
 
 
 ACK_BUTTON = "✅ Diterima"
@@ -143,9 +164,72 @@ def repage(
     )
 
 
+# --- recordings (voice notes, videos) ----------------------------------------------------------
+
+MEDIA_NAME = {
+    MediaKind.VOICE: "rekaman suara",
+    MediaKind.VIDEO: "video",
+    MediaKind.VIDEO_NOTE: "video bulat",
+}
+MEDIA_EMOJI = {MediaKind.VOICE: "🎤", MediaKind.VIDEO: "🎬", MediaKind.VIDEO_NOTE: "🎬"}
+
+
+def media_counts(kinds: tuple[MediaKind, ...]) -> list[str]:
+    """ "🎤 2 rekaman suara", "🎬 1 video": one entry per kind present."""
+    return [
+        f"{MEDIA_EMOJI[kind]} {kinds.count(kind)} {MEDIA_NAME[kind]}"
+        for kind in MediaKind
+        if kind in kinds
+    ]
+
+
+def media_caption(number: int, kind: MediaKind) -> str:
+    """Under a recording posted with an alert or by /lihat."""
+    return f"{MEDIA_EMOJI[kind]} Laporan #{number} ({MEDIA_NAME[kind]})"
+
+
+def attachment_name(kind: str) -> str:
+    """What an officer sent, as the bot names it back: "Foto", "Rekaman suara", "Video"."""
+    return "Foto" if kind == "photo" else MEDIA_NAME[MediaKind(kind)].capitalize()
+
+
+def not_recorded(kind: str) -> str:
+    """A photo or recording sent outside a form, without a /lapor caption."""
+    what = attachment_name(kind)
+    return (
+        f"⚠️ {what} ini <b>tidak tercatat</b> sebagai laporan.\n"
+        f"Kirim ulang dengan keterangan <code>/lapor rawan isi laporan</code> (tingkat sesuai "
+        f"keadaan) atau ketik /lapor lalu kirim {what.lower()} di langkah keterangan."
+    )
+
+
+def album_not_recorded(count: int) -> str:
+    """An album sent outside a form whose caption is not /lapor."""
+    return (
+        f"⚠️ Album berisi {count} foto/video ini <b>tidak tercatat</b> sebagai laporan.\n"
+        "Kirim ulang album dengan keterangan <code>/lapor rawan isi laporan</code> (tingkat "
+        "sesuai keadaan) atau ketik /lapor lalu kirim fotonya di langkah foto."
+    )
+
+
 # --- the guided /lapor form -----------------------------------------------------------------
 
-FORM_LEVEL = "📝 <b>Laporan baru</b>\nPilih tingkat kondisi:"
+# One line per level, from shared/domain.md, shown where a level is chosen.
+LEVEL_MEANING = {
+    Level.AMAN: "kondusif, tidak ada gangguan",
+    Level.WASPADA: "ada potensi gangguan, masih terkendali",
+    Level.RAWAN: "ada gangguan, ditangani setempat",
+    Level.DARURAT: "perlu bantuan segera",
+}
+LEVEL_MEANINGS = "\n".join(f"{level_badge(level)}: {LEVEL_MEANING[level]}" for level in Level)
+FORM_LEVEL = (
+    "📝 <b>Laporan baru</b>\n"
+    "Pilih tingkat kondisi dengan tombol atau ketik namanya (misalnya <i>rawan</i>):\n"
+    + LEVEL_MEANINGS
+)
+FORM_LEVEL_UNKNOWN = (
+    "Tingkat tidak dikenal. Pilih dengan tombol atau ketik aman, waspada, rawan, atau darurat."
+)
 FORM_AMAN = (
     "📝 Tingkat: 🟢 <b>Aman</b>\nTidak ada kejadian? Tekan <b>Nihil</b>. "
     "Ada hal yang perlu dicatat? Tekan <b>Ada catatan</b>."
@@ -155,32 +239,59 @@ MORE_BUTTON = "Ada catatan ➡️"
 FORM_CATEGORY = "📝 Tingkat: {level}\nPilih kategori:"
 FORM_TEXT = (
     "📝 Tingkat: {level} · Kategori: <b>{category}</b>\n"
-    "Tulis keterangan kejadian (apa, di mana, berapa orang, tindakan), maksimal 3000 karakter."
+    "Tulis keterangan kejadian (apa, di mana, berapa orang, tindakan), maksimal 3000 karakter. "
+    "Foto, rekaman suara, atau video boleh dikirim juga."
 )
 FORM_TEXT_EMPTY = "Keterangan kosong. Tulis keterangan kejadian atau ketik /batal."
-FORM_PHOTOS = "📷 Kirim foto kejadian (maksimal 5) atau tekan <b>Lewati</b>."
+FORM_TEXT_HINT = (
+    "Pada langkah ini tulis keterangan kejadian. Foto, rekaman suara, atau video juga boleh "
+    "dikirim (bukan berkas atau stiker)."
+)
+FORM_PHOTOS = (
+    "📷 Kirim foto kejadian (maksimal 5), rekaman suara, atau video, lalu tekan "
+    "<b>Selesai</b>. Tidak ada? Tekan <b>Lewati</b>."
+)
 SKIP_BUTTON = "⏭ Lewati"
 DONE_BUTTON = "✅ Selesai"
+# Typed words that mean a button of the photo step.
+PHOTO_STEP_WORDS = ("lewati", "selesai")
 
 
-def form_photo_received(count: int, limit: int) -> str:
-    """After each photo."""
-    more = (
-        "Kirim foto lain atau tekan <b>Selesai</b>." if count < limit else "Batas foto tercapai."
-    )
-    return f"📷 Foto {count}/{limit} diterima. {more}"
+def form_kept(what: str, next_step: str) -> str:
+    """Something the officer sent was kept in the form; what to do next."""
+    return f"{what} disimpan dalam formulir (<b>belum terkirim</b>). {next_step}"
+
+
+FORM_NEXT_TEXT = "Sekarang tulis keterangan kejadian; satu baris cukup."
+FORM_NEXT_LEVEL = "Pilih dulu tingkat kondisi dengan tombol di atas."
+FORM_NEXT_CATEGORY = "Pilih kategori dengan tombol di atas."
+FORM_NEXT_ATTACHMENTS = "Kirim foto atau rekaman lain. Jika sudah, tekan <b>Selesai</b>."
+FORM_NEXT_LOCATION = "Bagikan lokasi dengan tombol di bawah atau tekan <b>Lewati</b>."
+FORM_NEXT_SUMMARY = "Periksa ringkasan di bawah."
+FORM_TEXT_ADDED = "📝 Tambahan keterangan"
+FORM_TEXT_KEPT = "📝 Keterangan"
+
+
+def form_attachments_kept(kind: str, photos: int, media: int, limit: int) -> str:
+    """After each photo or recording at the photo step."""
+    counts = [f"{photos}/{limit} foto"] if photos else []
+    if media:
+        counts.append(f"{media} rekaman")
+    return form_kept(f"{attachment_name(kind)} ({', '.join(counts)})", FORM_NEXT_ATTACHMENTS)
 
 
 FORM_PHOTO_LIMIT = "Maksimal 5 foto. Tekan <b>Selesai</b> untuk lanjut."
+FORM_MEDIA_LIMIT = "Maksimal 3 rekaman suara atau video. Tekan <b>Selesai</b> untuk lanjut."
 FORM_PHOTO_HINT = (
-    "Pada langkah ini kirim <b>foto</b> (bukan berkas, suara, atau stiker) "
-    "atau tekan Lewati/Selesai."
+    "Pada langkah ini kirim <b>foto</b>, rekaman suara, atau video (bukan berkas atau stiker). "
+    "Jika tidak ada, tekan Lewati; jika sudah, tekan Selesai."
 )
 FORM_LOCATION = "📍 Bagikan lokasi kejadian dengan tombol di bawah atau tekan <b>Lewati</b>."
 LOCATION_BUTTON = "📍 Kirim lokasi"
 LOCATION_SKIP = "Lewati"
 FORM_LOCATION_HINT = "Tekan tombol <b>📍 Kirim lokasi</b> atau <b>Lewati</b>."
-FORM_LOCATION_OK = "📍 Lokasi diterima."
+FORM_LOCATION_OK = "📍 Lokasi tersimpan dalam formulir."
+FORM_LOCATION_KEPT = "📍 Lokasi"
 FORM_LOCATION_SKIPPED = "Tanpa lokasi."
 FORM_USE_BUTTONS = "Pilih dengan tombol pada pesan di atas atau ketik /batal."
 SEND_BUTTON = "✅ Kirim"
@@ -196,27 +307,92 @@ EDIT_LABELS = {
     "location": "Lokasi",
 }
 FORM_CANCELLED = "❌ Laporan dibatalkan, tidak ada yang dikirim."
-FORM_EXPIRED = (
-    "⌛ Formulir laporan dibatalkan karena tidak ada kegiatan selama 30 menit. "
-    "Ketik /lapor untuk mulai lagi."
+FORM_SAVE_FAILED = (
+    "⚠️ Laporan <b>belum tercatat</b> karena penyimpanan sedang terganggu. Isian formulir "
+    "masih ada: tekan <b>✅ Kirim</b> lagi sebentar lagi."
 )
 
 
+def form_expired(idle: timedelta, level: Level | None, text: str, attachments: int) -> str:
+    """The form was closed for lack of activity: what the officer had typed comes back, ready to
+    copy as a quick report."""
+    lines = [
+        f"⌛ Formulir laporan ditutup karena tidak ada kegiatan selama {duration(idle)}; "
+        "laporan <b>belum tercatat</b>."
+    ]
+    if text:
+        word = LEVEL_LABEL[level].lower() if level is not None else "waspada"
+        lines.append("Keterangan yang sudah Bapak/Ibu tulis, siap disalin dan dikirim ulang:")
+        lines.append(f"<code>/lapor {word} {escape(text)}</code>")
+        if level is None:
+            lines.append("Ganti <i>waspada</i> dengan tingkat yang sesuai.")
+    if attachments:
+        lines.append(f"{attachments} foto/rekaman perlu dikirim ulang.")
+    lines.append("Ketik /lapor untuk mulai lagi.")
+    return "\n".join(lines)
+
+
 def form_summary(
-    level: Level, category: str | None, text: str, photos: int, location: bool
+    level: Level,
+    category: str | None,
+    text: str,
+    photos: int,
+    location: bool,
+    media: tuple[MediaKind, ...] = (),
 ) -> str:
-    """The draft before sending."""
-    return "\n".join(
-        [
-            "📝 <b>Periksa laporan Anda</b>",
-            f"Tingkat: {level_badge(level)}",
-            f"Kategori: {category_label(category)}",
-            f"Foto: {photos}" if photos else "Foto: -",
-            "Lokasi: ada" if location else "Lokasi: -",
-            "",
-            escape(text) if text else "<i>(tanpa keterangan)</i>",
-        ]
+    """The draft before sending: nothing is recorded until ✅ Kirim."""
+    lines = [
+        "📝 <b>Periksa laporan Bapak/Ibu</b> (<b>belum terkirim</b>)",
+        f"Tingkat: {level_badge(level)}",
+        f"Kategori: {category_label(category)}",
+        f"Foto: {photos}" if photos else "Foto: -",
+    ]
+    if media:
+        lines.append("Rekaman: " + ", ".join(media_counts(media)))
+    lines += [
+        "Lokasi: ada" if location else "Lokasi: -",
+        "",
+        escape(text) if text else "<i>(tanpa keterangan)</i>",
+        "",
+        "Laporan baru tercatat setelah Bapak/Ibu menekan <b>✅ Kirim</b>.",
+    ]
+    return "\n".join(lines)
+
+
+# --- the reminder ---------------------------------------------------------------------------
+
+REMINDER_NIHIL_BUTTON = "🟢 Nihil (tidak ada kejadian)"
+REMINDER_REPORT_BUTTON = "📝 Lapor kejadian"
+
+
+def reminder(title: str, day: date, window: str | None = None) -> str:
+    """To an officer who has not reported today, or in the reporting window `window` of an
+    election stage (`title`: "Camat Bengalon")."""
+    when = window or f"hari ini ({long_date(day)})"
+    return (
+        f"🔔 <b>Pengingat laporan</b>\n"
+        f"Bapak/Ibu {title}, laporan situasi {when} belum masuk.\n"
+        f"Tidak ada kejadian? Tekan <b>{REMINDER_NIHIL_BUTTON}</b>: laporan nihil langsung "
+        "tercatat.\n"
+        f"Ada kejadian? Tekan <b>{REMINDER_REPORT_BUTTON}</b>."
     )
+
+
+def reminder_already_reported(number: int) -> str:
+    """The Nihil button after the officer reported today by other means."""
+    return f"Bapak/Ibu sudah melapor hari ini (laporan #{number}). Tidak perlu mengirim nihil."
+
+
+def reminder_nihil_done(number: int) -> str:
+    """A second press of the reminder's Nihil button."""
+    return f"Laporan nihil #{number} sudah tercatat."
+
+
+REMINDER_SAVE_FAILED = (
+    "⚠️ Laporan nihil <b>belum tercatat</b> karena penyimpanan sedang terganggu. Tekan lagi "
+    "tombol Nihil sebentar lagi."
+)
+REMINDER_PAST = "Pengingat ini untuk hari yang sudah lewat. Untuk melapor hari ini, ketik /lapor."
 
 
 # --- /ralat and /riwayat --------------------------------------------------------------------

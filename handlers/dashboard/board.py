@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.services import Services
-from domain.digest import MAX_NAMES_PER_KECAMATAN, DigestSnapshot, day_bounds
+from domain.calendar import CalendarNow
+from domain.digest import MAX_NAMES_PER_KECAMATAN, DigestSnapshot
 from domain.enums import FIELD_ROLES, Level
 from handlers.digest.schedule import load_snapshot
 from storage.dashboard import DashboardRepo
@@ -26,12 +27,14 @@ LATEST_REPORTS = 12
 
 @dataclass(frozen=True)
 class Moment:
-    """What every section reads from: today's snapshot, taken at `now` (local time)."""
+    """What every section reads from: the snapshot of the current reporting window (the WITA day
+    where no election stage sets windows), taken at `now` (local time), and the calendar then."""
 
     services: Services
     repo: DashboardRepo
     snapshot: DigestSnapshot
     now: datetime
+    calendar: CalendarNow
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,13 @@ class Section:
 
 
 async def load_moment(services: Services, repo: DashboardRepo) -> Moment:
-    """Today's snapshot up to now, shared by every section."""
+    """The snapshot of the current reporting window up to now, shared by every section: what
+    /status and /belum count ("today" becomes the window of the election calendar)."""
     now = services.now()
-    start, _ = day_bounds(now.date(), services.settings.timezone)
-    return Moment(services, repo, await load_snapshot(services, start, now), now)
+    calendar = services.rhythm().now(now)
+    period = calendar.period
+    snapshot = await load_snapshot(services, period.start, period.end, period=period)
+    return Moment(services, repo, snapshot, now, calendar)
 
 
 async def tiles(moment: Moment) -> dict[str, Any]:
@@ -117,7 +123,12 @@ async def coverage(moment: Moment) -> dict[str, Any]:
         names = [(role, name) for _, name, role in sorted(silent.get(status.name, []))]
         if names or status.name not in staffed:
             rows.append((status.name, names, status.count == 0 and status.latest is None))
-    return {"rows": rows, "limit": MAX_NAMES_PER_KECAMATAN}
+    return {"rows": rows, "limit": MAX_NAMES_PER_KECAMATAN, "period": moment.calendar.period}
+
+
+async def stage(moment: Moment) -> dict[str, Any]:
+    """The election stage in force, the reporting window now and the next stage."""
+    return {"calendar": moment.calendar}
 
 
 async def arahan(moment: Moment) -> dict[str, Any]:
@@ -128,6 +139,7 @@ async def arahan(moment: Moment) -> dict[str, Any]:
 
 # The page's sections, in reading order (the wall's layout places them by name).
 SECTIONS = (
+    Section("stage", stage),
     Section("tiles", tiles),
     Section("incidents", incidents),
     Section("arahan", arahan),

@@ -1,4 +1,12 @@
-"""Scheduled posts: the daily digests and reminders, each slot exactly once, across restarts.
+"""Scheduled posts: the digests and reminders, each slot exactly once, across restarts.
+
+Which moments are slots, and what each counts, follows the election calendar
+(`domain.calendar.Rhythm`): the stage in force sets the digest and reminder times and the
+reporting windows; outside every stage the times of /jadwal or the environment apply. A slot's
+key is its kind and local moment ("digest 2024-11-27 07:00"), whatever stage it comes from, so a
+stage change at midnight or an admin's edit can neither post a slot twice nor lose one: a daily
+job runs at every time of day the rhythm needs today or tomorrow (re-planned at each change and
+every midnight), and when it runs it asks the rhythm then in force whether its moment is a slot.
 
 Each slot ("digest 2024-11-27 07:00") is recorded in `schedule_slots` together with its rendered
 parts before anything is sent, and every delivered part is recorded right after Telegram accepts
@@ -16,6 +24,7 @@ import logging
 import sqlite3
 from dataclasses import replace
 from datetime import datetime, time, timedelta, tzinfo
+from typing import cast
 
 from telegram import Bot
 from telegram.error import Forbidden, TelegramError
@@ -24,17 +33,19 @@ from bot import texts
 from bot.context import PoskoApp, PoskoContext
 from bot.notify import admin_ids, send_group, tell
 from bot.services import Services
-from bot.settings import format_time_of_day, parse_time_of_day
+from bot.settings import format_time_of_day
 from bot.texts import render_digest
+from domain.calendar import Period, SlotKind
 from domain.digest import (
     INCIDENT_LIMIT,
     RESOLVED_LIMIT,
     DigestSnapshot,
     OfficerStatus,
     build_snapshot,
-    day_bounds,
 )
 from domain.logistics import due_for_digest
+from domain.parsing import parse_time_of_day
+from handlers.reports.quick import reminder_markup
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +60,9 @@ CATCH_UP_INTERVAL = 5 * 60
 REMINDER_RESUME_WINDOW = timedelta(hours=2)
 # The scheduler never fires early, but allow for clock jitter at the slot boundary.
 SLOT_TOLERANCE = timedelta(seconds=5)
-DIGEST, REMINDER = "digest", "reminder"
+DIGEST, REMINDER = SlotKind.DIGEST, SlotKind.REMINDER
+# The job that plans the day's digest and reminder jobs again, just after each WITA midnight.
+PLAN_JOB = "plan rhythm"
 # The digest lists arahan of this long before its end still short of full confirmation.
 ARAHAN_WINDOW = timedelta(hours=24)
 
@@ -69,10 +82,11 @@ async def load_snapshot(
     end_inclusive: bool = True,
     resolved_since: datetime | None = None,
     late_slot: datetime | None = None,
+    period: Period | None = None,
 ) -> DigestSnapshot:
     """Reads everything the digest shows for the period from `start` to `end`: the reports of
     the period, the incidents open now and those resolved since `resolved_since` (default: the
-    start of the period)."""
+    start of the period). `period` names the reporting window it covers, if it is one."""
     until = _until(end, end_inclusive)
     reports, incidents = services.reports, services.incidents
     counts = await reports.group_counts(start, until)
@@ -102,7 +116,7 @@ async def load_snapshot(
         open_levels=await incidents.worst_open(),
     )
     arahan = await services.arahan.short_of_confirmation(until - ARAHAN_WINDOW, until)
-    snapshot = replace(snapshot, arahan=tuple(arahan))
+    snapshot = replace(snapshot, arahan=tuple(arahan), period=period)
     if not end_inclusive:
         return snapshot  # a past day: what is due in logistics belongs to the present
     board = await services.logistics.board(services.logistics_plan, services.region, end)
@@ -121,16 +135,6 @@ def latest_slot(now: datetime, slot_time: time) -> datetime:
     """The most recent local occurrence of `slot_time` at or before `now` (aware, local)."""
     candidate = datetime.combine(now.date(), slot_time, tzinfo=now.tzinfo)
     return candidate if candidate <= now else candidate - timedelta(days=1)
-
-
-def previous_slot(slot: datetime, slot_times: tuple[time, ...]) -> datetime | None:
-    """The digest slot before `slot` (possibly yesterday's last); None without slot times."""
-    earlier = [
-        datetime.combine(slot.date() - timedelta(days=back), t, tzinfo=slot.tzinfo)
-        for back in (0, 1)
-        for t in slot_times
-    ]
-    return max((s for s in earlier if s < slot), default=None)
 
 
 def slot_key(kind: str, slot: datetime) -> str:
@@ -158,13 +162,16 @@ async def post_digest(bot: Bot, services: Services, slot: datetime, *, late: boo
             if chat_id is None:
                 logger.warning("No coordination group configured; %s not posted", key)
                 return False
-            start, _ = day_bounds(slot.date(), services.settings.timezone)
+            rhythm = services.rhythm()
+            # The window that contains the slot, up to the slot (the day outside windows).
+            period = rhythm.digest_period(slot)
             snapshot = await load_snapshot(
                 services,
-                start,
+                period.start,
                 slot,
-                resolved_since=previous_slot(slot, services.admin_settings.digest_times),
+                resolved_since=rhythm.previous_digest(slot),
                 late_slot=slot if late else None,
+                period=period,
             )
             parts = render_digest(snapshot)
             if not await services.slots.claim(key, DIGEST, chat_id, parts, services.clock()):
@@ -192,6 +199,7 @@ async def catch_up(bot: Bot, services: Services) -> None:
     """Finishes interrupted digests and posts missed ones (< 12 h late, marked late)."""
     now = services.now()
     tz = services.settings.timezone
+    rhythm = services.rhythm()
     for record in await services.slots.unfinished(DIGEST):
         slot = slot_of(record.slot, tz)
         if now - slot < CATCH_UP_WINDOW:
@@ -202,7 +210,8 @@ async def catch_up(bot: Bot, services: Services) -> None:
             logger.warning("%s was interrupted more than 12 hours ago; skipped", record.slot)
     for record in await services.slots.unfinished(REMINDER):
         slot = slot_of(record.slot, tz)
-        if now - slot < REMINDER_RESUME_WINDOW:
+        window = rhythm.window_at(slot)
+        if now - slot < REMINDER_RESUME_WINDOW and (window is None or now < window.end):
             await send_reminders(bot, services, slot)  # skips officers already reminded
         else:
             await services.slots.mark(record.slot, "skipped", services.clock())
@@ -214,33 +223,35 @@ async def catch_up(bot: Bot, services: Services) -> None:
         default=None,
     )
     started = runtime.started_at
-    for slot_time in admin_settings.digest_times:
-        for days_back in (1, 0):
-            slot = datetime.combine(now.date() - timedelta(days=days_back), slot_time, tzinfo=tz)
-            if slot > now or (first is not None and slot < first):
-                continue
-            if slot > now - CATCH_UP_DELAY and (started is None or slot >= started):
-                continue  # this process was running at that time: the slot's own job posts it
-            if await services.slots.get(slot_key(DIGEST, slot)) is not None:
-                continue
-            if now - slot < CATCH_UP_WINDOW:
-                logger.warning("%s was missed; posting it late", slot_key(DIGEST, slot))
-                await post_digest(bot, services, slot, late=True)
-            else:
-                await services.slots.mark(slot_key(DIGEST, slot), "skipped", services.clock())
-                logger.warning(
-                    "%s was missed by more than 12 hours; skipped", slot_key(DIGEST, slot)
-                )
+    yesterday = datetime.combine(now.date() - timedelta(days=1), time(0), tzinfo=tz)
+    # The slots of the rhythm in force now: a slot an admin's change removed is not missed,
+    # and one it added in the past never existed (`digests_changed_at`).
+    for slot in rhythm.slots(DIGEST, yesterday, now):
+        if first is not None and slot < first:
+            continue
+        if slot > now - CATCH_UP_DELAY and (started is None or slot >= started):
+            continue  # this process was running at that time: the slot's own job posts it
+        if await services.slots.get(slot_key(DIGEST, slot)) is not None:
+            continue
+        if now - slot < CATCH_UP_WINDOW:
+            logger.warning("%s was missed; posting it late", slot_key(DIGEST, slot))
+            await post_digest(bot, services, slot, late=True)
+        else:
+            await services.slots.mark(slot_key(DIGEST, slot), "skipped", services.clock())
+            logger.warning("%s was missed by more than 12 hours; skipped", slot_key(DIGEST, slot))
 
 
 async def daily_digest_job(context: PoskoContext) -> None:
-    """Posts the digest of the slot this job stands for."""
+    """Posts the digest of the slot this job stands for, if the rhythm now has that slot."""
     job = context.job
     if job is None or not isinstance(job.data, time):
         raise RuntimeError("digest job without a slot time")
     services = context.services
     now = services.now()
     slot = latest_slot(now + SLOT_TOLERANCE, job.data)
+    if not services.rhythm().is_slot(DIGEST, slot):
+        logger.debug("%s is not a digest slot today", slot_key(DIGEST, slot))
+        return
     await post_digest(context.bot, services, slot, late=now - slot > CATCH_UP_DELAY)
 
 
@@ -250,7 +261,9 @@ async def catch_up_job(context: PoskoContext) -> None:
 
 
 async def send_reminders(bot: Bot, services: Services, slot: datetime) -> tuple[int, int, int]:
-    """Reminds each active officer who has not reported today; returns (sent, blocked, failed).
+    """Reminds each active officer who has not reported in the reporting window of `slot` (the
+    WITA day where no stage sets windows); returns (sent, blocked, failed). Outside every window
+    no reminder goes out.
 
     One round reminds an officer at most once: the round is not run twice side by side (the
     catch-up leaves a running round alone), and each reminder is claimed in the database
@@ -275,11 +288,19 @@ async def _reminder_round(
     if record is not None and record.state != "sending":
         return 0, 0, 0
     now = services.clock()
+    period = services.rhythm().period_at(slot)
+    if period.window is None:  # between `until` and the next `from`: no reminders
+        await services.slots.mark(key, "skipped", now)
+        logger.info("%s is outside every reporting window; skipped", key)
+        return 0, 0, 0
     if record is None:
         await services.slots.claim(key, REMINDER, None, [], now)
-    start, _ = day_bounds(slot.date(), services.settings.timezone)
-    until = services.now().replace(microsecond=0) + timedelta(seconds=1)
-    reported = {entry.officer_id for entry in await services.reports.officer_latest(start, until)}
+    window = period.window
+    until = min(services.now().replace(microsecond=0) + timedelta(seconds=1), window.end)
+    reported = {
+        entry.officer_id for entry in await services.reports.officer_latest(window.start, until)
+    }
+    window_phrase = texts.window_phrase(period)
     done = await services.slots.reminded(key)
     sent = blocked = failed = unclaimed = 0
     for member in await services.members.active():
@@ -296,7 +317,13 @@ async def _reminder_round(
             unclaimed += 1
             continue
         try:
-            await bot.send_message(member.user_id, texts.REMINDER)
+            await bot.send_message(
+                member.user_id,
+                texts.reminder(
+                    texts.member_title(member.role, member.kecamatan), slot.date(), window_phrase
+                ),
+                reply_markup=reminder_markup(slot.date()),
+            )
         except Forbidden as exc:
             if "blocked" not in str(exc).casefold():  # never pressed Start: nothing to mark
                 failed += 1
@@ -321,42 +348,67 @@ async def _reminder_round(
 
 
 async def reminder_job(context: PoskoContext) -> None:
-    """Sends the reminders of the slot this job stands for."""
+    """Sends the reminders of the slot this job stands for, if the rhythm now has that slot."""
     job = context.job
     if job is None or not isinstance(job.data, time):
         raise RuntimeError("reminder job without a slot time")
     services = context.services
     slot = latest_slot(services.now() + SLOT_TOLERANCE, job.data)
+    if not services.rhythm().is_slot(REMINDER, slot):
+        logger.debug("%s is not a reminder slot today", slot_key(REMINDER, slot))
+        return
     await send_reminders(context.bot, services, slot)
 
 
+_JOB_LABELS = {DIGEST: "digest", REMINDER: "pengingat"}
+
+
 def schedule_jobs(app: PoskoApp, services: Services) -> None:
-    """(Re)creates one daily job per digest and reminder time, in the configured zone."""
+    """Plans one daily job per time of day the rhythm needs from now to the end of tomorrow.
+
+    Jobs whose time is still needed are kept as they are (one about to run is never replaced
+    by a copy that would first run tomorrow); the others are removed, the missing ones added.
+    Called at start-up, after every change of the schedule or the calendar, and every midnight.
+    """
     job_queue = app.job_queue
     if job_queue is None:
         raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
+    rhythm, now = services.rhythm(), services.now()
+    wanted = {
+        f"{_JOB_LABELS[kind]} {format_time_of_day(slot_time)}": (kind, slot_time)
+        for kind in (DIGEST, REMINDER)
+        for slot_time in rhythm.job_times(kind, now)
+    }
     for job in job_queue.jobs():
-        if (job.name or "").startswith(("digest ", "pengingat ")):
+        name = job.name or ""
+        if name.startswith(("digest ", "pengingat ")) and wanted.pop(name, None) is None:
             job.schedule_removal()
     tz = services.settings.timezone
     grace = {"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True}
-    plans = (
-        ("digest", daily_digest_job, services.admin_settings.digest_times),
-        ("pengingat", reminder_job, services.admin_settings.reminder_times),
-    )
-    for label, callback, times in plans:
-        for slot_time in times:
-            job_queue.run_daily(
-                callback,
-                time=slot_time.replace(tzinfo=tz),
-                name=f"{label} {format_time_of_day(slot_time)}",
-                data=slot_time,
-                job_kwargs=grace,
-            )
+    for name, (kind, slot_time) in sorted(wanted.items()):
+        job_queue.run_daily(
+            daily_digest_job if kind is DIGEST else reminder_job,
+            time=slot_time.replace(tzinfo=tz),
+            name=name,
+            data=slot_time,
+            job_kwargs=grace,
+        )
+
+
+async def plan_rhythm_job(context: PoskoContext) -> None:
+    """Plans the digest and reminder jobs of the new day (and tomorrow)."""
+    schedule_jobs(cast(PoskoApp, context.application), context.services)
 
 
 def register(app: PoskoApp) -> None:
-    """Adds the catch-up (at start-up, then every 5 minutes)."""
+    """Adds the catch-up (at start-up, then every 5 minutes) and the midnight planning."""
     if app.job_queue is None:
         raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
     app.job_queue.run_repeating(catch_up_job, interval=CATCH_UP_INTERVAL, first=1, name="catch up")
+    tz = app.bot.defaults.tzinfo if app.bot.defaults is not None else None
+    app.job_queue.run_daily(
+        plan_rhythm_job,
+        time=time(0, 0, 1, tzinfo=tz),
+        name=PLAN_JOB,
+        job_kwargs={"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True},
+    )

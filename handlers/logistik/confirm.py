@@ -16,16 +16,18 @@ import secrets
 import sqlite3
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
+from bot.keyboards import answer
 from bot.services import Services
 from domain.enums import Category, Level
 from domain.logistics import (
     Chain,
+    Confirmation,
     ConfirmCheck,
     ConfirmOutcome,
     CountInvalid,
@@ -39,6 +41,7 @@ from domain.logistics import (
 from domain.members import Member
 from domain.parsing import MAX_REPORT_TEXT, is_blank, utf16_len
 from domain.reports import NewReport, Photo
+from handlers.reports import incidents
 from handlers.reports.filing import file_report
 from storage.drafts import Draft
 
@@ -48,6 +51,9 @@ FLOW = "logistik"
 PREFIX = "lg"
 PROOF, KENDALA_LEVEL, KENDALA_TEXT = "bukti", "kendala_tingkat", "kendala_teks"
 KENDALA_LEVELS = (Level.WASPADA, Level.RAWAN, Level.DARURAT)
+# The open dialogs a logistics button may replace: its own, and a ➕ Perkembangan waiting for
+# its one message, in which nothing is typed yet.
+REPLACES = frozenset({FLOW, incidents.FLOW})
 
 
 def _button(label: str, *parts: object) -> InlineKeyboardButton:
@@ -85,12 +91,6 @@ async def officer_chain(services: Services, kecamatan: str) -> Chain:
     return chain
 
 
-async def _answer(query: Any, text: str | None = None) -> None:
-    """Answers a button press; a late answer (query too old) must not stop the work."""
-    with contextlib.suppress(TelegramError):
-        await query.answer(text)
-
-
 async def _drop_buttons(query: Any) -> None:
     with contextlib.suppress(TelegramError):
         await query.edit_message_reply_markup(None)
@@ -115,11 +115,11 @@ async def logistik_cb(update: Update, context: PoskoContext) -> None:
     if verb in ("ok", "kd") and len(args) == 2:
         found = _stage_and_place(context.services, args[0], args[1])
         if found is None:
-            await _answer(query, texts.STALE_BUTTON)
+            await answer(query, texts.STALE_BUTTON)
             return
         stage, kecamatan = found
         if kecamatan != officer.kecamatan:
-            await _answer(query, texts.LOGISTIK_NOT_OWN)
+            await answer(query, texts.LOGISTIK_NOT_OWN)
             return
         if verb == "ok":
             await _start_confirmation(update, context, officer, stage)
@@ -128,23 +128,23 @@ async def logistik_cb(update: Update, context: PoskoContext) -> None:
         return
     draft = await context.services.drafts.get(officer.user_id)
     if draft is None or draft.flow != FLOW or not args or draft.data.get("nonce") != args[0]:
-        await _answer(query, texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         await _drop_buttons(query)
         return
     if verb == "x":
         await context.services.drafts.delete(officer.user_id)
-        await _answer(query)
+        await answer(query)
         await _drop_buttons(query)
         await context.bot.send_message(officer.user_id, texts.LOGISTIK_CANCELLED)
     elif verb == "sv" and draft.step == PROOF and query.message is not None:
-        await _answer(query)
+        await answer(query)
         await _drop_buttons(query)
         source = (query.message.chat.id, query.message.message_id)
         await _store_confirmation(context, officer, draft, None, None, source)
     elif verb == "lv" and draft.step == KENDALA_LEVEL and len(args) == 2:
         await _level_chosen(update, context, draft, args[1])
     else:
-        await _answer(query, texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
 
 
 async def _start_confirmation(
@@ -158,13 +158,13 @@ async def _start_confirmation(
     check = confirm_check(chain, stage.key, officer.user_id)
     refusal = _refusal(check, chain, stage, officer, services)
     if refusal is not None:
-        await _answer(query, refusal)
+        await answer(query, refusal)
         return
     nonce = secrets.token_hex(4)
     corroborating = check is ConfirmCheck.CORROBORATE
     data = {"nonce": nonce, "stage": stage.key, "kecamatan": kecamatan}
-    await services.drafts.put(Draft(officer.user_id, FLOW, PROOF, data), services.clock())
-    await _answer(query)
+    if not await _open_dialog(context, Draft(officer.user_id, FLOW, PROOF, data), query):
+        return
     markup = InlineKeyboardMarkup(
         [[_button(texts.LOGISTIK_SAVE_BUTTON, "sv", nonce)],
          [_button(texts.LOGISTIK_CANCEL_BUTTON, "x", nonce)]]
@@ -189,16 +189,28 @@ def _refusal(
     return None
 
 
+async def _open_dialog(context: PoskoContext, dialog: Draft, query: CallbackQuery | None) -> bool:
+    """Starts a logistics dialog, replacing an earlier one (or a ➕ Perkembangan waiting for
+    its message, which holds nothing typed yet), never a form the officer is filling in (a
+    half-typed /lapor would be lost): they are asked to finish or cancel it first."""
+    services = context.services
+    busy = await services.drafts.put_unless_busy(dialog, services.clock(), replaces=REPLACES)
+    await answer(query)
+    if busy is not None:
+        await context.bot.send_message(dialog.user_id, texts.LOGISTIK_FINISH_FORM_FIRST)
+        return False
+    return True
+
+
 async def _start_kendala(
     update: Update, context: PoskoContext, officer: Member, stage: Stage
 ) -> None:
     """Asks the level of a kendala on a stage."""
     query = update.callback_query
-    services = context.services
     nonce = secrets.token_hex(4)
     data = {"nonce": nonce, "stage": stage.key, "kecamatan": officer.kecamatan}
-    await services.drafts.put(Draft(officer.user_id, FLOW, KENDALA_LEVEL, data), services.clock())
-    await _answer(query)
+    if not await _open_dialog(context, Draft(officer.user_id, FLOW, KENDALA_LEVEL, data), query):
+        return
     levels = [_button(texts.level_badge(lv), "lv", nonce, int(lv)) for lv in KENDALA_LEVELS]
     markup = InlineKeyboardMarkup([levels, [_button(texts.LOGISTIK_CANCEL_BUTTON, "x", nonce)]])
     prompt = texts.logistik_ask_level(stage, officer.kecamatan or "")
@@ -211,12 +223,12 @@ async def _level_chosen(update: Update, context: PoskoContext, draft: Draft, val
     stage = services.logistics_plan.by_key(str(draft.data.get("stage")))
     levels = {str(int(lv)): lv for lv in KENDALA_LEVELS}
     if query is None or stage is None or value not in levels:
-        await _answer(query, texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
     level = levels[value]
     updated = Draft(draft.user_id, FLOW, KENDALA_TEXT, {**draft.data, "level": int(level)})
     await services.drafts.put(updated, services.clock())
-    await _answer(query)
+    await answer(query)
     try:
         await query.edit_message_text(texts.logistik_ask_kendala(stage, level))
     except TelegramError:
@@ -297,7 +309,6 @@ async def _store_confirmation(
         await services.drafts.delete(user_id)
         await context.bot.send_message(user_id, texts.LOGISTIK_NOT_OWN)
         return
-    tz = services.settings.timezone
     chain = await officer_chain(services, kecamatan)
     check = confirm_check(chain, stage.key, user_id)
     if check is None or check is ConfirmCheck.OUT_OF_ORDER:
@@ -323,23 +334,39 @@ async def _store_confirmation(
         logger.exception("Could not store a logistics confirmation from %s", user_id)
         await context.bot.send_message(user_id, texts.STORAGE_ERROR)
         return  # the dialog stays: the next message tries again
-    await services.drafts.delete(user_id)
+    await _finish_confirmation(context, officer, stage, stored, outcome)
+
+
+async def _finish_confirmation(
+    context: PoskoContext,
+    officer: Member,
+    stage: Stage,
+    stored: Confirmation,
+    outcome: ConfirmOutcome,
+) -> None:
+    """What follows a stored confirmation: the answer, then the end of the dialog. In that
+    order: killed before the answer, the message handled again still reaches the dialog, is
+    recognised as stored, and is answered (a kill in between repeats only the answer)."""
+    services = context.services
+    user_id, kecamatan = officer.user_id, officer.kecamatan or ""
+    tz = services.settings.timezone
     if outcome is ConfirmOutcome.ALREADY:
         moment = stored.at.astimezone(tz)
         await context.bot.send_message(user_id, texts.logistik_already(stage, moment))
-        return
-    chain = await officer_chain(services, kecamatan)
-    status = chain.status(stage.key)
-    following = chain.next
-    answer = texts.logistik_confirmed(
-        stage,
-        kecamatan,
-        stored,
-        tz,
-        following.stage if following is not None else None,
-        status.first if status is not None else None,
-    )
-    await context.bot.send_message(user_id, answer)
+    else:
+        chain = await officer_chain(services, kecamatan)
+        status = chain.status(stage.key)
+        following = chain.next
+        answer_text = texts.logistik_confirmed(
+            stage,
+            kecamatan,
+            stored,
+            tz,
+            following.stage if following is not None else None,
+            status.first if status is not None else None,
+        )
+        await context.bot.send_message(user_id, answer_text)
+    await services.drafts.delete(user_id)
 
 
 async def _kendala_input(
@@ -388,13 +415,14 @@ async def _kendala_input(
         logger.exception("Could not store a logistics kendala from %s", officer.user_id)
         await message.reply_text(texts.SAVE_FAILED)
         return  # the dialog stays: the next message tries again
-    # Committed and receipted: nothing below may ask the officer to send it again.
+    # Committed and receipted: nothing below may ask the officer to send it again. Answered
+    # before the dialog ends, so a crash in between leaves the answer to the replay.
+    number = report.incident if report.incident is not None else report.number
+    await message.reply_text(texts.logistik_kendala_saved(stage, number))
     try:
         await services.drafts.delete(draft.user_id)
     except sqlite3.Error:
         logger.warning("Kendala dialog of report #%s not cleared", report.number)
-    number = report.incident if report.incident is not None else report.number
-    await message.reply_text(texts.logistik_kendala_saved(stage, number))
 
 
 def register(app: PoskoApp) -> None:

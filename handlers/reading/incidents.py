@@ -13,7 +13,7 @@ from bot import texts
 from bot.access import READERS
 from bot.commands import STAFF_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
-from bot.keyboards import PAGE_SIZE, pager
+from bot.keyboards import PAGE_SIZE, answer, pager
 from bot.services import Services
 from bot.texts import commands as help_texts
 from domain.incidents import EventKind
@@ -124,12 +124,12 @@ async def insiden_page_cb(update: Update, context: PoskoContext) -> None:
     else:
         valid = valid and -1 <= where < len(region)
     if not valid:
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
     kecamatan = region[where] if where >= 0 else None
     private = query.message is not None and query.message.chat.type == "private"
     text, markup = await insiden_page(context.services, kecamatan, int(page_text), private=private)
-    await query.answer()
+    await answer(query)
     with contextlib.suppress(TelegramError):  # e.g. "message is not modified" on a double tap
         await query.edit_message_text(text, reply_markup=markup)
 

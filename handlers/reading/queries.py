@@ -22,15 +22,17 @@ from bot import texts
 from bot.access import READERS
 from bot.commands import STAFF_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
-from bot.keyboards import PAGE_SIZE, pager
+from bot.keyboards import PAGE_SIZE, answer, pager
 from bot.services import Services
 from bot.texts import commands as help_texts
 from bot.texts import split_messages
-from domain.digest import DigestSnapshot, day_bounds
+from domain.calendar import Period
+from domain.digest import day_bounds
 from domain.enums import FIELD_ROLES
 from domain.parsing import DayInvalid, command_args, parse_day
 from handlers.digest.schedule import load_snapshot, load_status
 from handlers.reading.incidents import timeline_blocks
+from handlers.reports.filing import send_media
 from storage.queries import MARK_END, MARK_START, View, fts_query
 
 PAGE = PAGE_SIZE
@@ -47,21 +49,23 @@ async def _reply_parts(message: Message, parts: list[str]) -> None:
         await message.reply_text(part, do_quote=False, message_thread_id=_thread(message))
 
 
-async def _today(services: Services) -> DigestSnapshot:
-    start, _ = day_bounds(services.today(), services.settings.timezone)
-    return await load_snapshot(services, start, services.now())
+def _period(services: Services) -> Period:
+    """What "today" counts now: the current reporting window of the election calendar (the
+    WITA day so far where no stage sets windows, or outside every window)."""
+    return services.rhythm().period_at(services.now())
 
 
 async def status_parts(services: Services) -> list[str]:
-    """The /status answer: each kecamatan's latest level today, worst first."""
-    start, _ = day_bounds(services.today(), services.settings.timezone)
-    snapshot = await load_status(services, start, services.now())
+    """The /status answer: each kecamatan's condition in the current window, worst first."""
+    period = _period(services)
+    snapshot = await load_status(services, period.start, period.end)
     ordered = sorted(
         snapshot.kecamatan, key=lambda k: (k.latest is None, -(k.latest or 0), k.name)
     )
     lines = [texts.status_line(k.name, k.latest, k.count) for k in ordered]
     counts = texts.condition_counts_line(snapshot.condition_counts)
-    header = texts.status_view(services.today(), services.now(), counts)
+    note = texts.period_note(period)
+    header = texts.status_view(period.end.date(), period.end, counts, note)
     return split_messages([header, *lines])
 
 
@@ -74,12 +78,13 @@ async def status_cmd(update: Update, context: PoskoContext) -> None:
 
 
 async def belum_cmd(update: Update, context: PoskoContext) -> None:
-    """Officers who have not reported today, by kecamatan and role."""
+    """Officers who have not reported in the current window (or today), by kecamatan and role."""
     message = update.effective_message
     if message is None:
         return
     services = context.services
-    snapshot = await _today(services)
+    period = _period(services)
+    snapshot = await load_snapshot(services, period.start, period.end, period=period)
     lines, count = [], 0
     for status in snapshot.kecamatan:
         silent = sorted(
@@ -91,9 +96,9 @@ async def belum_cmd(update: Update, context: PoskoContext) -> None:
             names = ", ".join(f"{texts.ROLE_LABEL[o.role]} {escape(o.name)}" for o in silent)
             lines.append(f"<b>{escape(status.name)}</b>: {names}")
     if not lines:
-        await message.reply_text(texts.BELUM_NONE)
+        await message.reply_text(texts.belum_none(period) or texts.BELUM_NONE)
         return
-    header = texts.belum_view(services.today(), [], count)
+    header = texts.belum_view(period.end.date(), [], count, texts.period_note(period))
     await _reply_parts(message, split_messages([header, *lines]))
 
 
@@ -101,7 +106,7 @@ def _parse_listing_args(args: str, services: Services) -> tuple[str | None, date
     """Splits "[kecamatan] [tanggal]"; None when it does not parse."""
     words = args.split()
     today = services.today()
-    for take in (2, 1, 0):  # "hari ini" is two words
+    for take in (4, 3, 2, 1, 0):  # "Rabu, 27 Nov 2024" is four words
         if take > len(words):
             continue
         day_text = " ".join(words[len(words) - take :]) if take else ""
@@ -249,16 +254,17 @@ async def view_page_cb(update: Update, context: PoskoContext) -> None:
 
     view = await context.services.queries.view(int(view_text)) if small_number(view_text) else None
     if view is None or not small_number(page_text):
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
     text, markup = await render_view(context.services, view, int(page_text))
-    await query.answer()
+    await answer(query)
     with contextlib.suppress(TelegramError):  # e.g. "message is not modified" on a double tap
         await query.edit_message_text(text, reply_markup=markup)
 
 
 async def lihat_cmd(update: Update, context: PoskoContext) -> None:
-    """One report in full: who, where, when, text, corrections, acknowledgement, photos, map."""
+    """One report in full: who, where, when, text, corrections, acknowledgement, photos,
+    recordings, map."""
     message = update.effective_message
     if message is None:
         return
@@ -274,6 +280,7 @@ async def lihat_cmd(update: Update, context: PoskoContext) -> None:
     tz = services.settings.timezone
     officer = await services.members.get(report.officer_id)
     photos = await services.reports.photos(report.number)
+    media = await services.reports.media(report.number)
     ack = (
         texts.ack_line(
             report.acked_by_name or "-", report.acked_at.astimezone(tz), report.ack_seconds or 0
@@ -300,6 +307,7 @@ async def lihat_cmd(update: Update, context: PoskoContext) -> None:
         location,
         ack,
         report.escalated_at is not None,
+        tuple(m.kind for m in media),
     )
     corrections = (await services.reports.corrections([report.number]))[report.number]
     blocks += [texts.correction_block(c.created_at.astimezone(tz), c.text) for c in corrections]
@@ -309,8 +317,9 @@ async def lihat_cmd(update: Update, context: PoskoContext) -> None:
     if len(photos) == 1:
         await message.reply_photo(photos[0].file_id, do_quote=False, message_thread_id=thread)
     elif photos:
-        media = [InputMediaPhoto(p.file_id) for p in photos]
-        await message.reply_media_group(media, do_quote=False, message_thread_id=thread)
+        album = [InputMediaPhoto(p.file_id) for p in photos]
+        await message.reply_media_group(album, do_quote=False, message_thread_id=thread)
+    await send_media(context.bot, report.number, media, message.chat_id, thread_id=thread)
     if location is not None:
         await message.reply_location(*location, do_quote=False, message_thread_id=thread)
 
@@ -322,7 +331,8 @@ COMMANDS = (
         READERS,
         help_texts.STATUS.menu,
         help_texts.STATUS.help,
-        'the current level of each kecamatan today, worst first; "belum lapor" otherwise',
+        "each kecamatan's condition in the current reporting window (the WITA day where no "
+        'election stage sets windows), worst first; "belum lapor" otherwise',
         menu=STAFF_MENU,
         rank=40,  # first in the staff menus
     ),
@@ -332,7 +342,8 @@ COMMANDS = (
         READERS,
         help_texts.BELUM.menu,
         help_texts.BELUM.help,
-        "officers who have not reported today, by kecamatan and jabatan",
+        "officers who have not reported in the current reporting window (today where no "
+        "election stage sets windows), by kecamatan and jabatan",
         menu=STAFF_MENU,
     ),
     Command(
@@ -352,7 +363,8 @@ COMMANDS = (
         help_texts.LIHAT.menu,
         help_texts.LIHAT.help,
         "one report in full: officer, level, category, time, text, corrections, "
-        "acknowledgement, the timeline of its incident, then its photos and location",
+        "acknowledgement, the timeline of its incident, then its photos, voice notes and "
+        "videos, and location",
         usage="<nomor>",
         menu=STAFF_MENU,
     ),

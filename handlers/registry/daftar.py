@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from html import escape
+from typing import Any
 
 from telegram import (
     Bot,
@@ -22,12 +23,13 @@ from bot import texts
 from bot.access import PEOPLE, Access, Rule, access_of
 from bot.commands import Command, add_commands
 from bot.context import PoskoApp, PoskoContext
+from bot.keyboards import answer
 from bot.notify import admin_ids, tell
 from bot.services import Services
 from bot.texts import commands as help_texts
 from domain.enums import FIELD_ROLES, REGISTRATION_FLOW, MemberState, Role
 from domain.members import Member, RosterRow
-from domain.parsing import clean_name
+from domain.parsing import clean_name, parse_phone, parse_service_number
 from storage.drafts import Draft
 
 logger = logging.getLogger(__name__)
@@ -92,8 +94,31 @@ async def daftar_cmd(update: Update, context: PoskoContext) -> None:
     await message.reply_text(texts.DAFTAR_CHOOSE_ROLE, reply_markup=_role_keyboard())
 
 
+def _skip_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(texts.DAFTAR_SKIP_BUTTON, callback_data="daftar:skip")]]
+    )
+
+
+def _summary_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(texts.DAFTAR_SEND_BUTTON, callback_data="daftar:send")],
+            [
+                InlineKeyboardButton(texts.DAFTAR_RESTART_BUTTON, callback_data="daftar:restart"),
+                InlineKeyboardButton(texts.DAFTAR_CANCEL_BUTTON, callback_data="daftar:cancel"),
+            ],
+        ]
+    )
+
+
+async def _put(context: PoskoContext, user_id: int, step: str, data: dict[str, Any]) -> None:
+    services = context.services
+    await services.drafts.put(Draft(user_id, FLOW, step, data), services.clock())
+
+
 async def daftar_cb(update: Update, context: PoskoContext) -> None:
-    """Takes the role or kecamatan chosen with a button."""
+    """Takes the jabatan, kecamatan, "Lewati" and the summary's buttons."""
     query = update.callback_query
     user_id = context.actor.user_id
     if query is None or not query.data or user_id is None:
@@ -102,16 +127,14 @@ async def daftar_cb(update: Update, context: PoskoContext) -> None:
     draft = await services.drafts.get(user_id)
     _, kind, value = [*query.data.split(":", 2), "", ""][:3]
     if draft is None or draft.flow != FLOW:
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         with contextlib.suppress(TelegramError):  # already without buttons
             await query.edit_message_reply_markup(None)
         return
     role = Role.parse(value) if kind == "role" else None
     if draft.step == "role" and role is not None and role.is_field:
-        await services.drafts.put(
-            Draft(user_id, FLOW, "kecamatan", {"role": role.value}), services.clock()
-        )
-        await query.answer()
+        await _put(context, user_id, "kecamatan", {"role": role.value})
+        await answer(query)
         await query.edit_message_text(
             texts.DAFTAR_CHOOSE_KECAMATAN.format(role=texts.ROLE_NAMES[role]),
             reply_markup=_kecamatan_keyboard(services.region.kecamatan),
@@ -121,84 +144,160 @@ async def daftar_cb(update: Update, context: PoskoContext) -> None:
     valid_index = value.isascii() and value.isdigit() and int(value) < len(names)
     if kind == "kec" and draft.step == "kecamatan" and valid_index:
         data = {**draft.data, "kecamatan": names[int(value)]}
-        await services.drafts.put(Draft(user_id, FLOW, "name", data), services.clock())
-        await query.answer()
+        await _put(context, user_id, "name", data)
+        await answer(query)
         role_name = texts.ROLE_NAMES[Role(data["role"])]
         await query.edit_message_text(
             texts.DAFTAR_ASK_NAME.format(role=role_name, kecamatan=escape(data["kecamatan"]))
         )
         return
-    await query.answer(texts.STALE_BUTTON)
+    if kind == "skip" and draft.step == "nrp":
+        await answer(query)
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(None)
+        await _ask_phone(context, user_id, {**draft.data, "service_number": None})
+        return
+    if kind == "send" and draft.step == "summary":
+        await answer(query)
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(None)
+        await _submit(update, context, draft)
+        return
+    if kind == "restart" and draft.step == "summary":
+        await answer(query)
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(None)
+        await _put(context, user_id, "role", {})
+        await context.bot.send_message(
+            user_id, texts.DAFTAR_CHOOSE_ROLE, reply_markup=_role_keyboard()
+        )
+        return
+    if kind == "cancel" and draft.step == "summary":
+        await services.drafts.delete(user_id)
+        await answer(query)
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(None)
+        await context.bot.send_message(user_id, texts.DAFTAR_CANCELLED)
+        return
+    await answer(query, texts.STALE_BUTTON)
+
+
+async def _ask_phone(context: PoskoContext, user_id: int, data: dict[str, Any]) -> None:
+    await _put(context, user_id, "phone", data)
+    await context.bot.send_message(user_id, texts.DAFTAR_ASK_PHONE, reply_markup=_phone_keyboard())
 
 
 async def daftar_input(update: Update, context: PoskoContext, draft: Draft) -> None:
-    """Takes the typed name, then the shared contact or "Lewati"."""
+    """Takes the typed pangkat and name, the NRP/NIP, then the phone (shared, typed, or
+    "Lewati"), and shows the summary."""
     message = update.effective_message
     user_id = context.actor.user_id
     if message is None or user_id is None:
         return
-    services = context.services
+    typed = (message.text or "").strip()
+    skipped = typed.casefold() == texts.DAFTAR_SKIP.casefold()
     if draft.step == "name":
         name = clean_name(message.text or "")
         if name is None:
             await message.reply_text(texts.DAFTAR_BAD_NAME)
             return
-        data = {**draft.data, "name": name}
-        await services.drafts.put(Draft(user_id, FLOW, "phone", data), services.clock())
-        await message.reply_text(texts.DAFTAR_ASK_PHONE, reply_markup=_phone_keyboard())
+        await _put(context, user_id, "nrp", {**draft.data, "name": name})
+        await message.reply_text(texts.DAFTAR_ASK_NRP, reply_markup=_skip_keyboard())
+        return
+    if draft.step == "nrp":
+        number = None if skipped else parse_service_number(typed)
+        if number is None and not skipped:
+            await message.reply_text(texts.DAFTAR_BAD_NRP, reply_markup=_skip_keyboard())
+            return
+        await _ask_phone(context, user_id, {**draft.data, "service_number": number})
         return
     if draft.step == "phone":
-        if message.contact is not None and message.contact.user_id == user_id:
-            await _submit(update, context, draft, message.contact.phone_number)
-        elif (message.text or "").strip().casefold() == texts.DAFTAR_SKIP.casefold():
-            await _submit(update, context, draft, None)
-        else:
+        contact = message.contact
+        phone = parse_phone(typed) if typed and not skipped else None
+        if contact is not None and contact.user_id == user_id:
+            phone = contact.phone_number
+        elif contact is not None:
             await message.reply_text(texts.DAFTAR_NOT_OWN_CONTACT, reply_markup=_phone_keyboard())
+            return
+        elif phone is None and not skipped:
+            await message.reply_text(texts.DAFTAR_BAD_PHONE, reply_markup=_phone_keyboard())
+            return
+        data = {**draft.data, "phone": phone}
+        await _put(context, user_id, "summary", data)
+        await message.reply_text(
+            texts.DAFTAR_PHONE_KEPT if phone else texts.DAFTAR_PHONE_SKIPPED,
+            reply_markup=ReplyKeyboardRemove(),
+        )
+        await message.reply_text(
+            texts.daftar_summary(
+                Role(data["role"]),
+                data["kecamatan"],
+                data["name"],
+                data.get("service_number"),
+                phone,
+            ),
+            reply_markup=_summary_keyboard(),
+        )
         return
     await message.reply_text(texts.DAFTAR_USE_BUTTONS)
 
 
-async def _submit(update: Update, context: PoskoContext, draft: Draft, phone: str | None) -> None:
-    message = update.effective_message
+async def _submit(update: Update, context: PoskoContext, draft: Draft) -> None:
     user_id = context.actor.user_id
-    if message is None or user_id is None:
+    if user_id is None:
         return
     services = context.services
-    role, kecamatan, name = Role(draft.data["role"]), draft.data["kecamatan"], draft.data["name"]
+    data = draft.data
+    role, kecamatan, name = Role(data["role"]), data["kecamatan"], data["name"]
+    phone, number = data.get("phone"), data.get("service_number")
     # Until every admin's notice is recorded, no decision may take the notices (see decide).
     async with services.member_lock(user_id):
         # An admin's /tambah or /nonaktifkan (or the idle sweep) may have ended the form while
         # this answer waited for the lock: then nothing is filed.
         still_open = await services.drafts.get(user_id) == draft
-        entry = RosterRow(user_id, role, kecamatan, name, phone)
+        entry = RosterRow(user_id, role, kecamatan, name, phone, number)
         member = None
         if still_open:
             member = await services.members.request(entry, services.clock())
             await services.drafts.delete(user_id)
         if member is None:
-            await message.reply_text(
-                await _state_notice(context, user_id), reply_markup=ReplyKeyboardRemove()
+            await context.bot.send_message(
+                user_id, await _state_notice(context, user_id), reply_markup=ReplyKeyboardRemove()
             )
             return
         # The admins first: the applicant's own answer must not hold up the request.
         await tell_admins(context.bot, services, member)
-        await message.reply_text(
-            texts.daftar_sent(role, kecamatan, name),
-            reply_markup=ReplyKeyboardRemove(),
-        )
+        await context.bot.send_message(user_id, texts.daftar_sent(role, kecamatan, name))
     logger.info("Registration request from %s filed", user_id)
+
+
+async def request_text(services: Services, member: Member) -> str:
+    """A registration request as admins see it, warning of others with that jabatan there."""
+    holders = (
+        await services.members.holders(member.role, member.kecamatan, member.user_id)
+        if member.kecamatan is not None
+        else []
+    )
+    return texts.registration_request(
+        member.user_id,
+        member.role,
+        member.kecamatan,
+        member.name,
+        member.phone,
+        member.service_number,
+        [(h.name, h.user_id, h.state) for h in holders],
+    )
 
 
 async def tell_admins(bot: Bot, services: Services, member: Member) -> None:
     """Sends every admin the request with ✅/❌ buttons and remembers each notice."""
-    request = texts.registration_request(
-        member.user_id, member.role, member.kecamatan or "", member.name, member.phone
-    )
+    request = await request_text(services, member)
     user_id = member.user_id
     buttons = InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(texts.APPROVE_BUTTON, callback_data=f"reg:ok:{user_id}"),
+                # Asks "Ya, tolak" first (handlers.registry.members.decision_cb).
                 InlineKeyboardButton(texts.REJECT_BUTTON, callback_data=f"reg:no:{user_id}"),
             ]
         ]
@@ -233,7 +332,7 @@ async def _state_notice(context: PoskoContext, user_id: int) -> str:
         title = texts.member_title(current.role, current.kecamatan)
         return texts.DAFTAR_ALREADY_ACTIVE.format(title=title)
     notices = {Access.PENDING: texts.PENDING_WAIT, Access.INACTIVE: texts.INACTIVE}
-    return notices.get(access, texts.DAFTAR_EXPIRED)  # unknown: rejected meanwhile, or never
+    return notices.get(access, texts.DAFTAR_ENDED)  # unknown: rejected meanwhile, or never
 
 
 COMMANDS = (
@@ -243,8 +342,10 @@ COMMANDS = (
         Rule(private=PEOPLE),
         help_texts.DAFTAR.menu,
         help_texts.DAFTAR.help,
-        "self-registration with buttons: jabatan, kecamatan, full name, optional phone (contact "
-        'button or "Lewati"); the request waits for an admin; `/batal` leaves the form',
+        "self-registration: jabatan and kecamatan with buttons, pangkat and name, optional "
+        'NRP/NIP and phone (contact button, typed, or "Lewati"), then a summary to send; admins '
+        "are warned when that jabatan in that kecamatan is already registered; the request "
+        "waits for an admin; `/batal` leaves the form",
         menu=frozenset({Access.UNKNOWN}),
         rank=20,
     ),

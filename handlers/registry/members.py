@@ -6,7 +6,7 @@ import contextlib
 import logging
 import math
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
@@ -14,7 +14,7 @@ from bot import texts
 from bot.access import ADMIN_PRIVATE
 from bot.commands import ADMIN_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
-from bot.keyboards import PAGE_SIZE, pager
+from bot.keyboards import PAGE_SIZE, answer, pager
 from bot.menus import refresh_menu
 from bot.notify import tell
 from bot.texts import commands as help_texts
@@ -26,6 +26,7 @@ from domain.parsing import (
     parse_officer_args,
     parse_user_id,
 )
+from handlers.registry.daftar import request_text
 
 logger = logging.getLogger(__name__)
 
@@ -90,9 +91,7 @@ async def decide(
         user = update.effective_user
         admin_name = admin.name if admin else (user.full_name if user else str(admin_id))
         note = texts.decision_note(approve, admin_name, now.astimezone(services.settings.timezone))
-        request = texts.registration_request(
-            member.user_id, member.role, member.kecamatan, member.name, member.phone
-        )
+        request = await request_text(services, member)
         for chat_id, message_id in await services.config.take_notices(user_id):
             try:
                 await context.bot.edit_message_text(request + note, chat_id, message_id)
@@ -126,22 +125,46 @@ async def decision_cmd(update: Update, context: PoskoContext) -> None:
     await message.reply_text(texts.decided_reply(approve, member.name, member.user_id))
 
 
+def decision_markup(user_id: int, *, confirming: bool = False) -> InlineKeyboardMarkup:
+    """The buttons of a registration request: approve or reject, and the rejection's
+    confirmation (a tap on "Tolak" alone never rejects)."""
+    if confirming:
+        buttons = [
+            InlineKeyboardButton(
+                texts.REJECT_CONFIRM_BUTTON, callback_data=f"reg:tolak:{user_id}"
+            ),
+            InlineKeyboardButton(texts.REJECT_BACK_BUTTON, callback_data=f"reg:back:{user_id}"),
+        ]
+    else:
+        buttons = [
+            InlineKeyboardButton(texts.APPROVE_BUTTON, callback_data=f"reg:ok:{user_id}"),
+            InlineKeyboardButton(texts.REJECT_BUTTON, callback_data=f"reg:no:{user_id}"),
+        ]
+    return InlineKeyboardMarkup([buttons])
+
+
 async def decision_cb(update: Update, context: PoskoContext) -> None:
-    """Handles "✅ Setujui" / "❌ Tolak" on a registration request."""
+    """Handles "✅ Setujui", "❌ Tolak" (which asks to confirm) and its confirmation."""
     query = update.callback_query
     if query is None or not query.data:
         return
     _, verdict, user_text = [*query.data.split(":"), "", ""][:3]
     user_id = parse_user_id(user_text)
-    if verdict not in ("ok", "no") or user_id is None:
-        await query.answer(texts.STALE_BUTTON)
+    if verdict not in ("ok", "no", "tolak", "back") or user_id is None:
+        await answer(query, texts.STALE_BUTTON)
         return
-    member = await decide(update, context, user_id, verdict == "ok")
+    if verdict in ("no", "back"):
+        confirming = verdict == "no"
+        with contextlib.suppress(TelegramError):  # pressed twice: the buttons are already so
+            await query.edit_message_reply_markup(decision_markup(user_id, confirming=confirming))
+        await answer(query, texts.REJECT_CONFIRM_ASK if confirming else None)
+        return
+    approve = verdict == "ok"
+    member = await decide(update, context, user_id, approve)
     if member is None:
-        await query.answer(texts.ALREADY_DECIDED, show_alert=True)
+        await answer(query, texts.ALREADY_DECIDED, show_alert=True)
         return
-    with contextlib.suppress(TelegramError):  # the decision stands even if the toast is late
-        await query.answer(texts.decided_answer(verdict == "ok"))
+    await answer(query, texts.decided_answer(approve))  # the decision stands anyway
 
 
 async def activation_cmd(update: Update, context: PoskoContext) -> None:
@@ -226,10 +249,10 @@ async def directory_page_cb(update: Update, context: PoskoContext) -> None:
         names = context.services.region.kecamatan
         kecamatan = names[where] if 0 <= where < len(names) else None
     except ValueError:
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
     text, markup = await directory_view(context, page, kecamatan)
-    await query.answer()
+    await answer(query)
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except TelegramError as exc:

@@ -12,6 +12,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext, settings_of
+from bot.keyboards import answer
 from bot.notify import admin_ids, send_group, tell
 from handlers.reports.filing import (
     ack_markup,
@@ -34,12 +35,11 @@ async def ack_cb(update: Update, context: PoskoContext) -> None:
         return
     number_text = query.data.partition(":")[2]
     if not (number_text.isascii() and number_text.isdigit() and len(number_text) < 13):
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
     services = context.services
     member = context.actor.member
     name = member.name if member is not None else user.full_name
-    now = services.clock()
     number = int(number_text)
     # An alert posted while the database refused its record is recorded now, if it can be
     # (one still being posted records itself: the press is asked to wait).
@@ -48,20 +48,29 @@ async def ack_cb(update: Update, context: PoskoContext) -> None:
     # The acknowledgement and the take-up are one transaction, refused once the incident is
     # resolved: a late press can never leave an acknowledged report beside an incident that
     # nobody took up (which a reopening would bring back as Baru).
-    report = await services.reports.acknowledge(number, user.id, name, now)
+    report = await services.reports.acknowledge(number, user.id, name, services.clock())
     if report is None:
-        await _not_acknowledged(update, context, number)
-        return
-    with contextlib.suppress(TelegramError):  # too late for the toast; the rest still matters
-        await query.answer(texts.ack_done(report.number))
+        current = await services.reports.get(number)
+        if current is None or current.acked_by != user.id or current.ack_told_at is not None:
+            await _not_acknowledged(update, context, number)
+            return
+        # Taken by this person, the officer not told yet: the press handled again after a
+        # crash that came between the commit and the telling. What followed is done again.
+        report = current
+    await answer(query, texts.ack_done(report.number))
     await refresh_alert(context.bot, services, report.number)
     if query.message is not None and query.message.chat.id != report.escalation_chat_id:
         with contextlib.suppress(
             TelegramError
         ):  # pressed on a private re-page: that copy loses its button too
             await query.edit_message_reply_markup(None)
-    local = now.astimezone(services.settings.timezone)
-    await tell(context.bot, report.officer_id, texts.ack_for_officer(report.number, name, local))
+    acked_at = report.acked_at or services.clock()
+    local = acked_at.astimezone(services.settings.timezone)
+    told = await tell(
+        context.bot, report.officer_id, texts.ack_for_officer(report.number, name, local)
+    )
+    if told is not None:  # recorded once sent: a crash in between repeats only this message
+        await services.reports.mark_ack_told(report.number, services.clock())
     logger.info(
         "Report #%s acknowledged by %s after %ss", report.number, user.id, report.ack_seconds
     )
@@ -75,20 +84,20 @@ async def _not_acknowledged(update: Update, context: PoskoContext, number: int) 
     services = context.services
     current = await services.reports.get(number)
     if current is not None and current.acked_at is not None:
-        await query.answer(texts.ack_taken(current.acked_by_name))
+        await answer(query, texts.ack_taken(current.acked_by_name))
         return
     incident = await services.incidents.get(number)
     if incident is not None and not incident.is_open:
-        await query.answer(texts.ack_incident_closed(number))
+        await answer(query, texts.ack_incident_closed(number))
         with contextlib.suppress(TelegramError):  # this copy (a re-page, a stale alert) too
             await query.edit_message_reply_markup(None)
         await refresh_alert(context.bot, services, number)
         return
     if current is not None and current.escalated_at is None:
         # Pressed in the instant between the alert going out and it being recorded.
-        await query.answer(texts.ACK_NOT_READY)
+        await answer(query, texts.ACK_NOT_READY)
         return
-    await query.answer(texts.STALE_BUTTON)
+    await answer(query, texts.STALE_BUTTON)
 
 
 async def repage_job(context: PoskoContext) -> None:

@@ -19,10 +19,12 @@ from bot import texts
 from bot.delivery import backoff
 from bot.notify import admin_ids, send_group, tell
 from bot.services import Services
+from bot.texts.incidents import Clip
 from domain.enums import Level
 from domain.incidents import Incident, IncidentState
 from domain.members import Member
-from domain.reports import NewReport, Photo, Report
+from domain.parsing import utf16_len
+from domain.reports import Media, MediaKind, NewReport, Photo, Report
 from handlers.reports.receipts import send_receipt
 
 logger = logging.getLogger(__name__)
@@ -107,38 +109,50 @@ def escalation_text(
     officer_name: str,
     photos: int,
     incident: Incident | None = None,
+    media: tuple[MediaKind, ...] = (),
 ) -> str:
     """The group alert for `report`: its incident's level, latest update and state, and its
-    acknowledgement when there is one."""
+    acknowledgement when there is one; long texts shortened so it stays one message."""
     tz = services.settings.timezone
-    text = texts.escalation(
-        report.number,
-        incident.level if incident is not None else report.level,
-        report.kecamatan,
-        report.role,
-        officer_name,
-        report.created_at.astimezone(tz),
-        report.text,
-        category=report.category,
-        photos=photos,
-        location=report.has_location,
-    )
-    if incident is not None and incident.last_update and incident.last_update_at:
-        update_at = incident.last_update_at.astimezone(tz)
-        text += "\n" + texts.alert_update(
-            report.number, incident.level, update_at, incident.last_update
+    update = incident.last_update if incident is not None else None
+    note = incident.closing_note if incident is not None else None
+
+    def render(update_clip: Clip, note_clip: Clip, text_clip: Clip) -> str:
+        text = texts.escalation(
+            report.number,
+            incident.level if incident is not None else report.level,
+            report.kecamatan,
+            report.role,
+            officer_name,
+            report.created_at.astimezone(tz),
+            report.text,
+            category=report.category,
+            photos=photos,
+            location=report.has_location,
+            media=media,
+            clip=text_clip,
         )
-    if incident is not None and incident.state is not IncidentState.BARU:
-        text += texts.alert_state(incident.state)
-    if report.acked_at is not None:
-        text += texts.ack_note(
-            report.acked_by_name or "-", report.acked_at.astimezone(tz), report.ack_seconds or 0
-        )
-    if incident is not None and incident.closed_at is not None:
-        closed_at = incident.closed_at.astimezone(tz)
-        text += texts.alert_closed(report.number, incident.closed_by_name or "-", closed_at,
-                                   incident.closing_note or "")  # fmt: skip
-    return text
+        if incident is not None and update and incident.last_update_at:
+            update_at = incident.last_update_at.astimezone(tz)
+            text += "\n" + texts.alert_update(
+                report.number, incident.level, update_at, update, update_clip
+            )
+        if incident is not None and incident.state is not IncidentState.BARU:
+            text += texts.alert_state(incident.state)
+        if report.acked_at is not None:
+            text += texts.ack_note(
+                report.acked_by_name or "-",
+                report.acked_at.astimezone(tz),
+                report.ack_seconds or 0,
+            )
+        if incident is not None and incident.closed_at is not None:
+            closed_at = incident.closed_at.astimezone(tz)
+            text += texts.alert_closed(report.number, incident.closed_by_name or "-", closed_at,
+                                       note or "", note_clip)  # fmt: skip
+        return text
+
+    sizes = (utf16_len(update or ""), utf16_len(note or ""), utf16_len(report.text))
+    return texts.fit_alert(render, sizes)
 
 
 async def refresh_alert(bot: Bot, services: Services, number: int) -> None:
@@ -152,8 +166,9 @@ async def refresh_alert(bot: Bot, services: Services, number: int) -> None:
     incident = await services.incidents.get(number)
     officer = await services.members.get(report.officer_id)
     photos = await services.reports.photos(number)
+    media = tuple(m.kind for m in await services.reports.media(number))
     text = escalation_text(
-        services, report, officer.name if officer else "-", len(photos), incident
+        services, report, officer.name if officer else "-", len(photos), incident, media
     )
     is_open = incident is None or incident.is_open
     waiting = report.acked_at is None and is_open
@@ -269,11 +284,13 @@ async def _escalate_once(bot: Bot, services: Services, number: int, officer: Mem
             earlier,
         )
     photos = await services.reports.photos(number)
+    media = await services.reports.media(number)
     incident = await services.incidents.get(number)
+    kinds = tuple(m.kind for m in media)
     alert = await send_group(
         bot,
         services,
-        escalation_text(services, report, officer.name, len(photos), incident),
+        escalation_text(services, report, officer.name, len(photos), incident, kinds),
         reply_markup=alert_markup(bot, number, waiting=True),
     )
     if alert is None:
@@ -282,7 +299,7 @@ async def _escalate_once(bot: Bot, services: Services, number: int, officer: Mem
     posted = (alert.chat_id, alert.message_id, services.clock())
     services.runtime.unrecorded.alerts[number] = posted
     recorded = await _record_alert(services, number, posted)
-    await _post_attachments(bot, services, report, photos, posted[0], posted[1])
+    await _post_attachments(bot, report, photos, media, posted[0], posted[1])
     return recorded
 
 
@@ -301,15 +318,38 @@ async def _record_alert(
     return True
 
 
+async def send_media(
+    bot: Bot,
+    number: int,
+    media: list[Media],
+    chat_id: int,
+    below: ReplyParameters | None = None,
+    thread_id: int | None = None,
+) -> None:
+    """Sends the voice notes and videos of report #number, each as what it is."""
+    for item in media:
+        caption = texts.media_caption(number, item.kind)
+        if item.kind is MediaKind.VOICE:
+            await bot.send_voice(chat_id, item.file_id, caption=caption,
+                                 reply_parameters=below, message_thread_id=thread_id)  # fmt: skip
+        elif item.kind is MediaKind.VIDEO:
+            await bot.send_video(chat_id, item.file_id, caption=caption,
+                                 reply_parameters=below, message_thread_id=thread_id)  # fmt: skip
+        else:  # a round video has no caption
+            await bot.send_video_note(chat_id, item.file_id, reply_parameters=below,
+                                      message_thread_id=thread_id)  # fmt: skip
+
+
 async def _post_attachments(
     bot: Bot,
-    services: Services,
     report: Report,
     photos: list[Photo],
+    media: list[Media],
     chat_id: int,
     message_id: int,
 ) -> None:
-    """Posts the photos and location of an escalated report under its alert (best effort)."""
+    """Posts the photos, recordings and location of an escalated report under its alert (best
+    effort)."""
     below = ReplyParameters(message_id, allow_sending_without_reply=True)
     caption = texts.photo_caption(report.number)
     try:
@@ -318,9 +358,10 @@ async def _post_attachments(
                 chat_id, photos[0].file_id, caption=caption, reply_parameters=below
             )
         elif photos:
-            media = [InputMediaPhoto(p.file_id) for p in photos]
-            media[0] = InputMediaPhoto(photos[0].file_id, caption=caption)
-            await bot.send_media_group(chat_id, media, reply_parameters=below)
+            album = [InputMediaPhoto(p.file_id) for p in photos]
+            album[0] = InputMediaPhoto(photos[0].file_id, caption=caption)
+            await bot.send_media_group(chat_id, album, reply_parameters=below)
+        await send_media(bot, report.number, media, chat_id, below)
         if report.latitude is not None and report.longitude is not None:
             await bot.send_location(
                 chat_id, report.latitude, report.longitude, reply_parameters=below

@@ -3,6 +3,11 @@
 State lives in the `drafts` table (not in memory), so an officer halfway through the form when
 the bot restarts simply continues. Every button carries the draft's nonce: buttons of an old or
 finished form do nothing.
+
+Nothing the officer sends is thrown away: a photo, voice note or video is kept at whatever step
+it arrives (its caption counts as narrative), text typed where a button was expected is taken as
+narrative (or as the level or category it names), and each answer says the report is not sent
+until ✅ Kirim.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import sqlite3
 from typing import Any
 
 from telegram import (
+    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -26,17 +32,20 @@ from telegram.ext import CallbackQueryHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
+from bot.keyboards import answer
+from bot.services import Services
 from domain.enums import Category, Level
 from domain.parsing import MAX_REPORT_TEXT, is_blank, utf16_len
-from domain.reports import NewReport, Photo
+from domain.reports import MediaKind, NewReport, Photo
 from handlers.reports.filing import file_report
+from handlers.reports.media import MAX_MEDIA, MAX_PHOTOS, Attached, attached_to, split
 from storage.drafts import Draft
 
 logger = logging.getLogger(__name__)
 
 FLOW = "lapor"
-MAX_PHOTOS = 5
 EDITABLE = ("level", "category", "text", "photos", "location")
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | None
 
 
 def _button(label: str, nonce: str, action: str) -> InlineKeyboardButton:
@@ -46,6 +55,16 @@ def _button(label: str, nonce: str, action: str) -> InlineKeyboardButton:
 def _level_keyboard(nonce: str) -> InlineKeyboardMarkup:
     buttons = [_button(texts.level_badge(level), nonce, f"lvl:{int(level)}") for level in Level]
     return InlineKeyboardMarkup([buttons[:2], buttons[2:], [_cancel(nonce)]])
+
+
+def _aman_keyboard(nonce: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [_button(texts.NIHIL_BUTTON, nonce, "nihil")],
+            [_button(texts.MORE_BUTTON, nonce, "more")],
+            [_cancel(nonce)],
+        ]
+    )
 
 
 def _cancel(nonce: str) -> InlineKeyboardButton:
@@ -74,6 +93,14 @@ def _edit_keyboard(nonce: str) -> InlineKeyboardMarkup:
     )
 
 
+def _attachments_keyboard(draft: Draft) -> InlineKeyboardMarkup:
+    """Selesai once something is attached, Lewati before."""
+    nonce = draft.data["nonce"]
+    if draft.data.get("photos") or draft.data.get("media"):
+        return InlineKeyboardMarkup([[_button(texts.DONE_BUTTON, nonce, "done")]])
+    return InlineKeyboardMarkup([[_button(texts.SKIP_BUTTON, nonce, "skip")]])
+
+
 def _location_keyboard() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         [
@@ -89,24 +116,39 @@ def _level(data: dict[str, Any]) -> Level:
     return Level(int(data["level"]))
 
 
+def _media_kinds(data: dict[str, Any]) -> tuple[MediaKind, ...]:
+    return tuple(MediaKind(Attached.from_json(item).kind) for item in data.get("media", []))
+
+
 async def _save(context: PoskoContext, draft: Draft, step: str, **changes: Any) -> Draft:
     updated = Draft(draft.user_id, FLOW, step, {**draft.data, **changes})
     await context.services.drafts.put(updated, context.services.clock())
     return updated
 
 
-async def start_form(update: Update, context: PoskoContext) -> None:
-    """Opens a new form (replacing any open one)."""
-    message = update.effective_message
+async def start_form(
+    update: Update, context: PoskoContext, attachments: tuple[Attached, ...] = ()
+) -> None:
+    """Opens a new form (replacing any open one), keeping what came with the command."""
     user_id = context.actor.user_id
-    if message is None or user_id is None:
-        return
+    if user_id is not None:
+        await open_form(context.bot, context.services, user_id, attachments)
+
+
+async def open_form(
+    bot: Bot, services: Services, user_id: int, attachments: tuple[Attached, ...] = ()
+) -> None:
+    """Sends the level question of a new form and stores the form as a draft."""
     nonce = secrets.token_hex(4)
-    sent = await message.reply_text(texts.FORM_LEVEL, reply_markup=_level_keyboard(nonce))
-    data = {"nonce": nonce, "text": "", "photos": [], "form_message_id": sent.message_id}
-    await context.services.drafts.put(
-        Draft(user_id, FLOW, "level", data), context.services.clock()
-    )
+    sent = await bot.send_message(user_id, texts.FORM_LEVEL, reply_markup=_level_keyboard(nonce))
+    data = {
+        "nonce": nonce,
+        "text": "",
+        "photos": [[a.file_id, a.file_unique_id] for a in attachments if a.kind == "photo"],
+        "media": [a.as_json() for a in attachments if a.kind != "photo"],
+        "form_message_id": sent.message_id,
+    }
+    await services.drafts.put(Draft(user_id, FLOW, "level", data), services.clock())
 
 
 async def form_cb(update: Update, context: PoskoContext) -> None:
@@ -118,56 +160,51 @@ async def form_cb(update: Update, context: PoskoContext) -> None:
     _, nonce, action = [*query.data.split(":", 2), "", ""][:3]
     draft = await context.services.drafts.get(user_id)
     if draft is None or draft.flow != FLOW or draft.data.get("nonce") != nonce:
-        await _answer(query, texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         await _drop_buttons(query)
         return
     verb, _, arg = action.partition(":")
     step = draft.step
     if verb == "cancel":
         await context.services.drafts.delete(user_id)
-        await _answer(query)
+        await answer(query)
         await _drop_buttons(query)
         await context.bot.send_message(
             user_id, texts.FORM_CANCELLED, reply_markup=ReplyKeyboardRemove()
         )
     elif verb == "lvl" and step in ("level", "aman") and arg in {str(int(v)) for v in Level}:
+        await answer(query)
         await _level_chosen(update, context, draft, Level(int(arg)))
     elif verb == "nihil" and step == "aman":
-        await _answer(query)
+        await answer(query)
         await _submit(update, context, draft, nihil=True)
     elif verb == "more" and step == "aman":
-        await _answer(query)
+        await answer(query)
         await _ask_category(update, context, draft)
     elif verb == "cat" and step == "category" and arg in {c.value for c in Category}:
-        await _answer(query)
+        await answer(query)
         await _category_chosen(update, context, draft, arg)
     elif verb in ("skip", "done") and step == "photos":
-        await _answer(query)
+        await answer(query)
         await _drop_buttons(query)
         await _after(update, context, draft, "photos")
     elif verb == "send" and step == "summary":
-        await _answer(query)
+        await answer(query)
         await _submit(update, context, draft, nihil=False)
     elif verb == "edit" and step == "summary" and not arg:
-        await _answer(query)
+        await answer(query)
         await _save(context, draft, "edit")
         await query.edit_message_reply_markup(_edit_keyboard(nonce))
     elif verb == "back" and step == "edit":
-        await _answer(query)
+        await answer(query)
         await _save(context, draft, "summary")
         await query.edit_message_reply_markup(_summary_keyboard(nonce))
     elif verb == "edit" and step == "edit" and arg in EDITABLE:
-        await _answer(query)
+        await answer(query)
         await _drop_buttons(query)
         await _edit_part(update, context, draft, arg)
     else:
-        await _answer(query, texts.STALE_BUTTON)
-
-
-async def _answer(query: Any, text: str | None = None) -> None:
-    """Answers a button press; a late answer (query too old) must not stop the work."""
-    with contextlib.suppress(TelegramError):
-        await query.answer(text)
+        await answer(query, texts.STALE_BUTTON)
 
 
 async def _drop_buttons(query: Any) -> None:
@@ -175,65 +212,71 @@ async def _drop_buttons(query: Any) -> None:
         await query.edit_message_reply_markup(None)
 
 
-async def _level_chosen(update: Update, context: PoskoContext, draft: Draft, level: Level) -> None:
+async def _show(
+    update: Update, context: PoskoContext, draft: Draft, text: str, markup: InlineKeyboardMarkup
+) -> None:
+    """Puts the next question in place of the pressed button's message, or below a typed answer."""
     query = update.callback_query
-    if query is None:
-        return
-    await _answer(query)
-    nonce = draft.data["nonce"]
-    if level is Level.AMAN and not draft.data.get("editing"):
-        await _save(context, draft, "aman", level=int(level))
-        keyboard = InlineKeyboardMarkup(
-            [
-                [_button(texts.NIHIL_BUTTON, nonce, "nihil")],
-                [_button(texts.MORE_BUTTON, nonce, "more")],
-                [_cancel(nonce)],
-            ]
-        )
-        await query.edit_message_text(texts.FORM_AMAN, reply_markup=keyboard)
-        return
-    draft = await _save(context, draft, draft.step, level=int(level))
-    if draft.data.get("editing"):
-        await _drop_buttons(query)
-        await _show_summary(update, context, draft)
-        return
-    await _ask_category(update, context, draft)
-
-
-async def _ask_category(update: Update, context: PoskoContext, draft: Draft) -> None:
-    query = update.callback_query
-    await _save(context, draft, "category")
-    text = texts.FORM_CATEGORY.format(level=texts.level_badge(_level(draft.data)))
-    markup = _category_keyboard(draft.data["nonce"])
     if query is not None:
         await query.edit_message_text(text, reply_markup=markup)
     else:
         await context.bot.send_message(draft.user_id, text, reply_markup=markup)
 
 
+async def _level_chosen(update: Update, context: PoskoContext, draft: Draft, level: Level) -> None:
+    """Stores the level; Aman asks nihil or more, the others ask for a category."""
+    nonce = draft.data["nonce"]
+    editing = bool(draft.data.get("editing"))
+    if level is Level.AMAN and not editing and not draft.data.get("text"):
+        await _save(context, draft, "aman", level=int(level))
+        await _show(update, context, draft, texts.FORM_AMAN, _aman_keyboard(nonce))
+        return
+    draft = await _save(context, draft, draft.step, level=int(level))
+    if editing:
+        if update.callback_query is not None:
+            await _drop_buttons(update.callback_query)
+        await _show_summary(update, context, draft)
+        return
+    await _ask_category(update, context, draft)
+
+
+async def _ask_category(update: Update, context: PoskoContext, draft: Draft) -> None:
+    draft = await _save(context, draft, "category")
+    text = texts.FORM_CATEGORY.format(level=texts.level_badge(_level(draft.data)))
+    await _show(update, context, draft, text, _category_keyboard(draft.data["nonce"]))
+
+
 async def _category_chosen(
     update: Update, context: PoskoContext, draft: Draft, category: str
 ) -> None:
+    """Stores the category, then asks for the narrative (unless the officer already wrote it)."""
     query = update.callback_query
     draft = await _save(context, draft, draft.step, category=category)
-    if draft.data.get("editing"):
+    if draft.data.get("editing") or draft.data.get("text"):
         if query is not None:
             await _drop_buttons(query)
-        await _show_summary(update, context, draft)
+        if draft.data.get("editing"):
+            await _show_summary(update, context, draft)
+        else:
+            await _after(update, context, draft, "text")
         return
-    await _save(context, draft, "text")
+    draft = await _save(context, draft, "text")
     prompt = texts.FORM_TEXT.format(
         level=texts.level_badge(_level(draft.data)),
         category=texts.category_label(category),
     )
     if query is not None:
         await query.edit_message_text(prompt)
+    else:
+        await context.bot.send_message(draft.user_id, prompt)
 
 
-async def _ask_photos(context: PoskoContext, draft: Draft) -> None:
-    await _save(context, draft, "photos", photos=[])
-    markup = InlineKeyboardMarkup([[_button(texts.SKIP_BUTTON, draft.data["nonce"], "skip")]])
-    await context.bot.send_message(draft.user_id, texts.FORM_PHOTOS, reply_markup=markup)
+async def _ask_photos(context: PoskoContext, draft: Draft, *, reset: bool = False) -> None:
+    changes: dict[str, Any] = {"photos": [], "media": []} if reset else {}
+    draft = await _save(context, draft, "photos", **changes)
+    await context.bot.send_message(
+        draft.user_id, texts.FORM_PHOTOS, reply_markup=_attachments_keyboard(draft)
+    )
 
 
 async def _ask_location(context: PoskoContext, draft: Draft) -> None:
@@ -250,6 +293,8 @@ async def _after(update: Update, context: PoskoContext, draft: Draft, step: str)
         await _show_summary(update, context, draft)
     elif step == "text":
         await _ask_photos(context, draft)
+    elif step == "photos" and draft.data.get("lat") is not None:
+        await _show_summary(update, context, draft)  # the location was shared already
     elif step == "photos":
         await _ask_location(context, draft)
 
@@ -262,6 +307,7 @@ async def _show_summary(update: Update, context: PoskoContext, draft: Draft) -> 
         data.get("text", ""),
         len(data.get("photos", [])),
         data.get("lat") is not None,
+        _media_kinds(data),
     )
     sent = await context.bot.send_message(
         draft.user_id, text, reply_markup=_summary_keyboard(data["nonce"])
@@ -291,72 +337,206 @@ async def _edit_part(update: Update, context: PoskoContext, draft: Draft, part: 
             ),
         )
     elif part == "photos":
-        await _ask_photos(context, draft)
+        await _ask_photos(context, draft, reset=True)
     elif part == "location":
         await _ask_location(context, draft)
 
 
+# --- typed answers and whatever else the officer sends -------------------------------------------
+
+
 async def form_input(update: Update, context: PoskoContext, draft: Draft) -> None:
-    """Takes typed text, photos and locations for the step the officer is at."""
+    """Takes typed text, photos, recordings and locations for the step the officer is at."""
     message = update.effective_message
     if message is None:
         return
-    if draft.step == "text":
-        text = (message.text or "").strip()
-        if not message.text or is_blank(text):
-            await message.reply_text(texts.FORM_TEXT_EMPTY)
-            return
+    attached = attached_to(message)
+    if attached is not None:
+        await _take_attachment(update, context, draft, attached, message.caption or "")
+    elif message.location is not None:
+        location = message.location
+        draft = await _save(
+            context, draft, draft.step, lat=location.latitude, lon=location.longitude
+        )
+        if draft.step == "location":
+            await message.reply_text(texts.FORM_LOCATION_OK, reply_markup=ReplyKeyboardRemove())
+            await _show_summary(update, context, draft)
+        else:  # shared early: kept, and asked for no more
+            await _reply_kept(update, context, draft, texts.FORM_LOCATION_KEPT)
+    elif message.text is not None:
+        await _take_text(update, context, draft, message.text)
+    elif draft.step == "photos":
+        await message.reply_text(texts.FORM_PHOTO_HINT, reply_markup=_attachments_keyboard(draft))
+    elif draft.step == "location":
+        await message.reply_text(texts.FORM_LOCATION_HINT, reply_markup=_location_keyboard())
+    elif draft.step == "text":
+        await message.reply_text(texts.FORM_TEXT_HINT)
+    else:
+        await message.reply_text(texts.FORM_USE_BUTTONS)
+
+
+def _typed_category(text: str) -> str | None:
+    """The category a typed word names ("kamtibmas", "Politik Uang"), if any."""
+    wanted = " ".join(text.casefold().split())
+    for category in Category:
+        if wanted in (category.value, texts.CATEGORY_LABEL[category].casefold()):
+            return category.value
+    return None
+
+
+async def _take_text(update: Update, context: PoskoContext, draft: Draft, typed: str) -> None:
+    """Typed text: the answer the step asks for, or else kept as narrative."""
+    message = update.effective_message
+    if message is None:
+        return
+    text = typed.strip()
+    word = " ".join(text.casefold().split())
+    step = draft.step
+    if is_blank(text):
+        await message.reply_text(
+            texts.FORM_TEXT_EMPTY if step == "text" else texts.FORM_USE_BUTTONS
+        )
+        return
+    if step in ("level", "aman") and (level := Level.parse(word)) is not None:
+        await _level_chosen(update, context, draft, level)
+    elif step == "aman" and word == "nihil":
+        await _submit(update, context, draft, nihil=True)
+    elif step == "category" and (category := _typed_category(word)) is not None:
+        await _category_chosen(update, context, draft, category)
+    elif step == "text":
         if utf16_len(text) > MAX_REPORT_TEXT:
             await message.reply_text(texts.lapor_too_long(MAX_REPORT_TEXT))
             return
         draft = await _save(context, draft, "text", text=text)
         await _after(update, context, draft, "text")
-    elif draft.step == "photos":
-        photos = list(draft.data.get("photos", []))
-        if not message.photo:
-            await message.reply_text(texts.FORM_PHOTO_HINT)
-            return
-        if len(photos) >= MAX_PHOTOS:
-            await message.reply_text(texts.FORM_PHOTO_LIMIT)
-            return
-        largest = message.photo[-1]
-        photos.append([largest.file_id, largest.file_unique_id])
-        draft = await _save(context, draft, "photos", photos=photos)
-        markup = InlineKeyboardMarkup([[_button(texts.DONE_BUTTON, draft.data["nonce"], "done")]])
-        await message.reply_text(
-            texts.form_photo_received(len(photos), MAX_PHOTOS), reply_markup=markup
-        )
-    elif draft.step == "location":
-        if message.location is not None:
-            draft = await _save(
-                context,
-                draft,
-                "location",
-                lat=message.location.latitude,
-                lon=message.location.longitude,
-            )
-            await message.reply_text(texts.FORM_LOCATION_OK, reply_markup=ReplyKeyboardRemove())
-        elif (message.text or "").strip().casefold() == texts.LOCATION_SKIP.casefold():
-            draft = await _save(context, draft, "location", lat=None, lon=None)
-            await message.reply_text(
-                texts.FORM_LOCATION_SKIPPED, reply_markup=ReplyKeyboardRemove()
-            )
-        else:
-            await message.reply_text(texts.FORM_LOCATION_HINT, reply_markup=_location_keyboard())
-            return
+    elif step == "photos" and word in texts.PHOTO_STEP_WORDS:
+        await _after(update, context, draft, "photos")
+    elif step == "location" and word == texts.LOCATION_SKIP.casefold():
+        draft = await _save(context, draft, "location", lat=None, lon=None)
+        await message.reply_text(texts.FORM_LOCATION_SKIPPED, reply_markup=ReplyKeyboardRemove())
         await _show_summary(update, context, draft)
+    elif step in ("level", "aman", "category") and len(word.split()) < 2:
+        # One unknown word where a button was expected is a slip, not a narrative.
+        await message.reply_text(
+            texts.FORM_LEVEL_UNKNOWN if step == "level" else texts.FORM_USE_BUTTONS
+        )
     else:
-        await message.reply_text(texts.FORM_USE_BUTTONS)
+        await _add_narrative(update, context, draft, text)
+
+
+async def _add_narrative(update: Update, context: PoskoContext, draft: Draft, text: str) -> None:
+    """Keeps text sent where the step asked for something else, as (more) narrative."""
+    message = update.effective_message
+    if message is None:
+        return
+    before = draft.data.get("text", "")
+    combined = f"{before}\n{text}" if before else text
+    if utf16_len(combined) > MAX_REPORT_TEXT:
+        await message.reply_text(texts.lapor_too_long(MAX_REPORT_TEXT))
+        return
+    label = texts.FORM_TEXT_ADDED if before else texts.FORM_TEXT_KEPT
+    draft = await _save(context, draft, draft.step, text=combined)
+    if draft.step == "aman":  # "Ada catatan" in words: on to the category
+        await message.reply_text(texts.form_kept(label, texts.FORM_NEXT_CATEGORY))
+        await _ask_category(update, context, draft)
+        return
+    await _reply_kept(update, context, draft, label)
+
+
+async def _take_attachment(
+    update: Update, context: PoskoContext, draft: Draft, item: Attached, caption: str
+) -> None:
+    """Keeps a photo or recording (its caption as narrative) at any step."""
+    message = update.effective_message
+    if message is None:
+        return
+    photos = list(draft.data.get("photos", []))
+    media = list(draft.data.get("media", []))
+    if item.kind == "photo" and len(photos) >= MAX_PHOTOS:
+        await message.reply_text(texts.FORM_PHOTO_LIMIT, reply_markup=_attachments_keyboard(draft))
+        return
+    if item.kind != "photo" and len(media) >= MAX_MEDIA:
+        await message.reply_text(texts.FORM_MEDIA_LIMIT, reply_markup=_attachments_keyboard(draft))
+        return
+    if item.kind == "photo":
+        photos.append([item.file_id, item.file_unique_id])
+    else:
+        media.append(item.as_json())
+    changes: dict[str, Any] = {"photos": photos, "media": media}
+    caption = "" if is_blank(caption) else caption.strip()
+    if caption:
+        before = draft.data.get("text", "")
+        combined = f"{before}\n{caption}" if before else caption
+        if utf16_len(combined) <= MAX_REPORT_TEXT:
+            changes["text"] = combined
+    draft = await _save(context, draft, draft.step, **changes)
+    if draft.step == "text" and draft.data.get("text"):
+        await _after(update, context, draft, "text")  # the caption was the narrative
+    elif draft.step == "photos":
+        text = texts.form_attachments_kept(item.kind, len(photos), len(media), MAX_PHOTOS)
+        await _reply_kept(update, context, draft, "", whole=text)
+    else:
+        await _reply_kept(update, context, draft, texts.attachment_name(item.kind))
+
+
+async def _reply_kept(
+    update: Update, context: PoskoContext, draft: Draft, what: str, *, whole: str = ""
+) -> None:
+    """Says what was kept and what to do next, with the step's buttons again.
+
+    The items of an album arrive one message each: the answer to the first is edited for the
+    next ones rather than repeated.
+    """
+    message = update.effective_message
+    if message is None:
+        return
+    step = draft.step
+    nonce = draft.data["nonce"]
+    markup: Markup = None
+    if step in ("summary", "edit"):
+        await message.reply_text(texts.form_kept(what, texts.FORM_NEXT_SUMMARY))
+        await _show_summary(update, context, draft)
+        return
+    if step == "level":
+        next_step, markup = texts.FORM_NEXT_LEVEL, _level_keyboard(nonce)
+    elif step == "aman":
+        next_step, markup = texts.FORM_USE_BUTTONS, _aman_keyboard(nonce)
+    elif step == "category":
+        next_step, markup = texts.FORM_NEXT_CATEGORY, _category_keyboard(nonce)
+    elif step == "text":
+        next_step = texts.FORM_NEXT_TEXT
+    elif step == "photos":
+        next_step, markup = texts.FORM_NEXT_ATTACHMENTS, _attachments_keyboard(draft)
+    else:
+        next_step, markup = texts.FORM_NEXT_LOCATION, _location_keyboard()
+    text = whole or texts.form_kept(what, next_step)
+    album = message.media_group_id
+    earlier = draft.data.get("album_reply") if album and draft.data.get("album") == album else None
+    if earlier is not None and not isinstance(markup, ReplyKeyboardMarkup):
+        with contextlib.suppress(TelegramError):  # unchanged text: nothing to edit
+            await context.bot.edit_message_text(
+                text, draft.user_id, int(earlier), reply_markup=markup
+            )
+        return
+    sent = await message.reply_text(text, reply_markup=markup)
+    if album:
+        await _save(context, draft, step, album=album, album_reply=sent.message_id)
 
 
 async def _submit(update: Update, context: PoskoContext, draft: Draft, *, nihil: bool) -> None:
+    """Files the form's report: committed, then receipted (and escalated when urgent)."""
     officer = context.actor.officer
-    query = update.callback_query
-    if officer is None or officer.kecamatan is None or query is None:
+    if officer is None or officer.kecamatan is None:
         return
+    query = update.callback_query
+    message = update.effective_message
     services = context.services
     data = draft.data
-    source = data["form_message_id"] if nihil else data["summary_message_id"]
+    if nihil and query is None and message is not None:
+        source = message.message_id  # "nihil" typed at the Aman step
+    else:
+        source = int(data["form_message_id"] if nihil else data["summary_message_id"])
+    media = tuple(Attached.from_json(item) for item in data.get("media", []))
     new = NewReport(
         officer_id=officer.user_id,
         kecamatan=officer.kecamatan,
@@ -365,18 +545,19 @@ async def _submit(update: Update, context: PoskoContext, draft: Draft, *, nihil:
         text="" if nihil else data.get("text", ""),
         created_at=services.clock(),
         source_chat_id=officer.user_id,
-        source_message_id=int(source),
+        source_message_id=source,
         update_id=update.update_id,
         category=None if nihil else data.get("category"),
         photos=() if nihil else tuple(Photo(f, u) for f, u in data.get("photos", [])),
         latitude=None if nihil else data.get("lat"),
         longitude=None if nihil else data.get("lon"),
+        media=() if nihil else split(media)[1],
     )
     try:
         report = await file_report(context.bot, services, officer, new, None)
     except sqlite3.Error:
         logger.exception("Could not store a form report from officer %s", officer.user_id)
-        await context.bot.send_message(officer.user_id, texts.SAVE_FAILED)
+        await context.bot.send_message(officer.user_id, texts.FORM_SAVE_FAILED)
         return
     # The report is committed and receipted: nothing below may ask the officer to resend it.
     # A draft left behind is harmless: "Kirim" again is the same message, and the idle sweep
@@ -386,7 +567,12 @@ async def _submit(update: Update, context: PoskoContext, draft: Draft, *, nihil:
     except sqlite3.Error:
         logger.warning("Form of report #%s not cleared; the idle sweep will", report.number)
     try:
-        await query.edit_message_reply_markup(None)
+        if query is not None:
+            await query.edit_message_reply_markup(None)
+        else:
+            await context.bot.edit_message_reply_markup(
+                officer.user_id, int(data["form_message_id"]), reply_markup=None
+            )
     except TelegramError:
         logger.info("Form buttons of report #%s already gone", report.number)
 

@@ -10,7 +10,6 @@ who and when (storage.incidents); the reports themselves are never changed.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 
@@ -22,10 +21,11 @@ from bot import texts
 from bot.access import STAFF, Access, Rule
 from bot.commands import PETUGAS_MENU, STAFF_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
+from bot.keyboards import answer
 from bot.notify import send_group
 from bot.services import Services
 from bot.texts import commands as help_texts
-from domain.incidents import Incident, NewUpdate, split_update
+from domain.incidents import Incident, IncidentState, NewUpdate, split_update
 from domain.parsing import MAX_REPORT_TEXT, command_args, is_blank, utf16_len
 from handlers.reports.filing import UPDATE_LINK, escalate, refresh_alert
 from storage.drafts import Draft
@@ -67,18 +67,22 @@ async def _incident_of(context: PoskoContext, number: int) -> tuple[Incident | N
     return incident, None
 
 
-async def record_update(bot: Bot, services: Services, new: NewUpdate, actor_name: str) -> str:
+async def record_update(
+    bot: Bot, services: Services, new: NewUpdate, actor_name: str, *, staff: bool = False
+) -> str:
     """Stores a perkembangan and tells the group; returns the answer for whoever sent it.
 
     A Waspada incident raised to Rawan/Darurat is posted as an alert then (once: the escalation
     claims it); an update of an incident whose alert is out goes under that alert.
+
+    The same message again (handled again after a crash) is stored once, and whatever should
+    have followed the commit is done again: the alert is refreshed (harmless twice), the update
+    is posted under it unless it was recorded as posted, the escalation is claimed once.
     """
     changed = await services.incidents.add_update(new)
     if changed is None:
-        return texts.incident_closed(new.incident)
-    _, after, stored = changed
-    if not stored:  # the same message again (a replay): told once, already
-        return texts.update_saved(after.number, after.level)
+        return texts.incident_closed(new.incident, staff=staff)
+    _, after, _ = changed
     report = await services.reports.get(after.number)
     if report is not None and report.escalation_message_id is not None:
         await _post_under_alert(bot, services, after, report.escalation_chat_id,
@@ -95,16 +99,25 @@ async def _post_under_alert(
     bot: Bot, services: Services, incident: Incident, chat_id: int | None, message_id: int,
     new: NewUpdate, actor_name: str,
 ) -> None:  # fmt: skip
+    """Posts the perkembangan under the group alert, unless it was posted before (recorded
+    once Telegram took it: a crash in between repeats this one message, never more)."""
+    stored = await services.incidents.event_of(new.source) if new.source is not None else None
+    if stored is not None and stored.posted_message_id is not None:
+        return
+    at = stored.at if stored is not None else new.at
     same_chat = chat_id == services.coordination_chat_id
     below = ReplyParameters(message_id, allow_sending_without_reply=True) if same_chat else None
     notice = texts.update_for_group(
         incident.number, incident.level, incident.kecamatan, actor_name,
-        new.at.astimezone(services.settings.timezone), new.text,
+        at.astimezone(services.settings.timezone), new.text,
     )  # fmt: skip
     try:
-        await send_group(bot, services, notice, reply_parameters=below)
+        posted = await send_group(bot, services, notice, reply_parameters=below)
     except TelegramError as exc:  # stored; the alert and /lihat show it
         logger.warning("Update of incident #%s not posted: %s", incident.number, exc)
+        return
+    if posted is not None and new.source is not None:
+        await services.incidents.mark_posted(new.source, posted.message_id)
 
 
 async def perkembangan_cmd(update: Update, context: PoskoContext) -> None:
@@ -147,8 +160,9 @@ async def _update_from(update: Update, context: PoskoContext, number: int, typed
         level,
         source=(message.chat_id, message.message_id),
     )
-    answer = await record_update(context.bot, services, new, name)
-    await message.reply_text(answer)
+    staff = context.actor.access in STAFF
+    reply = await record_update(context.bot, services, new, name, staff=staff)
+    await message.reply_text(reply)
     return True
 
 
@@ -160,11 +174,10 @@ async def update_button_cb(update: Update, context: PoskoContext) -> None:
         return
     number_text = query.data.partition(":")[2]
     if not (number_text.isascii() and number_text.isdigit() and len(number_text) < 13):
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
     refusal = await open_update_dialog(context, int(number_text))
-    with contextlib.suppress(TelegramError):
-        await query.answer(refusal)
+    await answer(query, refusal)
 
 
 async def open_update_dialog(context: PoskoContext, number: int) -> str | None:
@@ -184,7 +197,9 @@ async def open_update_dialog(context: PoskoContext, number: int) -> str | None:
     if not may_act(context, incident):
         return texts.NOT_YOUR_KECAMATAN[:200]
     if not incident.is_open:
-        await context.bot.send_message(user_id, texts.incident_closed(incident.number))
+        staff = context.actor.access in STAFF
+        closed = texts.incident_closed(incident.number, staff=staff)
+        await context.bot.send_message(user_id, closed)
         return None
     dialog = Draft(user_id, FLOW, "text", {"incident": incident.number})
     busy = await services.drafts.put_unless_busy(dialog, services.clock(), replaces={FLOW})
@@ -250,13 +265,20 @@ async def selesai_cmd(update: Update, context: PoskoContext) -> None:
         await message.reply_text(texts.NOT_YOUR_KECAMATAN)
         return
     services = context.services
-    name = actor_name(context, update)
     closed = await services.incidents.close(
-        incident.number, context.actor.user_id or 0, name, services.clock(), note
+        incident.number,
+        context.actor.user_id or 0,
+        actor_name(context, update),
+        services.clock(),
+        note,
+        source=(message.chat_id, message.message_id),
     )
     if closed is None:
-        await message.reply_text(texts.incident_closed(incident.number))
+        staff = context.actor.access in STAFF
+        await message.reply_text(texts.incident_closed(incident.number, staff=staff))
         return
+    # Also when this message was stored before (handled again after a crash): what followed
+    # the commit is done again; the alert shows the incident as it is now.
     await refresh_alert(context.bot, services, incident.number)
     await message.reply_text(texts.closed_done(incident.number))
 
@@ -275,15 +297,20 @@ async def buka_cmd(update: Update, context: PoskoContext) -> None:
         await message.reply_text(problem or "")
         return
     services = context.services
-    name = actor_name(context, update)
     reopened = await services.incidents.reopen(
-        incident.number, context.actor.user_id or 0, name, services.clock()
+        incident.number,
+        context.actor.user_id or 0,
+        actor_name(context, update),
+        services.clock(),
+        source=(message.chat_id, message.message_id),
     )
     if reopened is None:
         await message.reply_text(texts.incident_still_open(incident.number))
         return
+    after, _ = reopened  # stored before (a replay): refreshed and answered all the same
     await refresh_alert(context.bot, services, incident.number)
-    await message.reply_text(texts.reopened_done(incident.number, reopened.state))
+    state = IncidentState.DITANGANI if after.taken_at is not None else IncidentState.BARU
+    await message.reply_text(texts.reopened_done(incident.number, state))
 
 
 # Officers privately; koordinators and admins privately and in the coordination group. Which

@@ -4,7 +4,10 @@ gets its reporting officer asked privately whether it is still going on.
 "⏳ Masih berlangsung" opens the perkembangan dialog (handlers.reports.incidents); "✅ Sudah
 selesai" closes the incident at once with a standard closing note: one tap, and the note still
 says how it was closed. Whoever wants a note of their own sends `/selesai <nomor> <catatan>`,
-which the question mentions.
+which the question mentions. "✅ Sudah selesai" answers for its stale period (named in the
+button): once the incident was reopened after it, or the question was voided, it refuses and
+points to /selesai. It closes once per question message: pressed again, or handled again after
+a crash, it changes nothing and does again what followed the close.
 
 Exactly once per stale period, across restarts: each question is claimed in the database before
 it is sent (a row of `incident_chases`, and the incident's `chased_at`, which starts its next
@@ -24,17 +27,18 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
 from bot.delivery import is_permanent
+from bot.keyboards import answer
 from bot.services import Services
-from domain.incidents import Incident
+from domain.incidents import EventKind, Incident
 from domain.members import Member
 from handlers.reports.filing import refresh_alert
 from handlers.reports.incidents import actor_name, may_act, open_update_dialog
@@ -50,17 +54,18 @@ MAX_PER_SWEEP = 50
 ONGOING, DONE = "on", "end"
 
 
-def chase_markup(number: int) -> InlineKeyboardMarkup:
-    """The two answers of a chase question."""
+def chase_markup(number: int, period: datetime) -> InlineKeyboardMarkup:
+    """The two answers of a chase question. "✅ Sudah selesai" names the stale period it
+    answers, as epoch seconds (periods are stored to the second; at most 34 bytes in all), so
+    an old question cannot close the incident once it was reopened after it."""
+    done = f"stale:{number}:{DONE}:{int(period.timestamp())}"
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
                     texts.STALE_ONGOING_BUTTON, callback_data=f"stale:{number}:{ONGOING}"
                 ),
-                InlineKeyboardButton(
-                    texts.STALE_DONE_BUTTON, callback_data=f"stale:{number}:{DONE}"
-                ),
+                InlineKeyboardButton(texts.STALE_DONE_BUTTON, callback_data=done),
             ]
         ]
     )
@@ -172,7 +177,7 @@ async def _deliver(bot: Bot, services: Services, chase: Chase, active: dict[int,
     )
     try:
         message = await bot.send_message(
-            chase.user_id, text, reply_markup=chase_markup(incident.number)
+            chase.user_id, text, reply_markup=chase_markup(incident.number, chase.period)
         )
     except TelegramError as exc:
         if not is_permanent(exc):
@@ -242,43 +247,110 @@ async def stale_cb(update: Update, context: PoskoContext) -> None:
     query = update.callback_query
     if query is None or not query.data:
         return
-    _, number_text, answer = [*query.data.split(":", 2), "", ""][:3]
+    fields = query.data.split(":")[1:]
+    number_text, choice = [*fields, "", ""][:2]
     valid = number_text.isascii() and number_text.isdigit() and len(number_text) < 13
-    if not valid or answer not in (ONGOING, DONE):
-        await query.answer(texts.STALE_BUTTON)
+    if not valid or choice not in (ONGOING, DONE) or len(fields) > 3:
+        await answer(query, texts.STALE_BUTTON)
         return
     number = int(number_text)
-    if answer == ONGOING:
-        refusal = await open_update_dialog(context, number)
-        with contextlib.suppress(TelegramError):
-            await query.answer(refusal)
+    if choice == ONGOING:
+        await answer(query, await open_update_dialog(context, number))
+        return
+    await _resolved_cb(update, context, number, _period(fields[2] if len(fields) > 2 else ""))
+
+
+def _period(text: str) -> datetime | None:
+    """The stale period a "✅ Sudah selesai" button names; None for one that names none (sent
+    before periods were named) or a malformed one."""
+    if not (text.isascii() and text.isdigit() and len(text) < 13):
+        return None
+    return datetime.fromtimestamp(int(text), UTC)
+
+
+async def _resolved_cb(
+    update: Update, context: PoskoContext, number: int, period: datetime | None
+) -> None:
+    """Closes the incident with the standard note, unless the question no longer holds."""
+    query = update.callback_query
+    if query is None:
         return
     services = context.services
     incident = await services.incidents.get(number)
     if incident is None:
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
     if not may_act(context, incident, closing=True):
-        await query.answer(texts.NOT_YOUR_KECAMATAN[:200])
+        await answer(query, texts.NOT_YOUR_KECAMATAN[:200])
         return
-    closed = None
-    if incident.is_open:
-        closed = await services.incidents.close(
-            number,
-            context.actor.user_id or 0,
-            actor_name(context, update),
-            services.clock(),
-            texts.STALE_CLOSING_NOTE,
-        )
-    with contextlib.suppress(TelegramError):
-        await query.answer(None if closed is not None else texts.stale_already_closed(number))
-    with contextlib.suppress(TelegramError):  # answered: the question keeps no buttons
-        await query.edit_message_reply_markup(None)
-    if closed is None:
+    user_id = context.actor.user_id or 0
+    # One close per question message: the press handled again after a crash changes nothing
+    # (even if the incident was reopened since) and does again what followed the commit.
+    source = (query.message.chat.id, query.message.message_id) if query.message else None
+    earlier = await services.incidents.event_of(source) if source is not None else None
+    if earlier is not None and earlier.kind is EventKind.CLOSE and earlier.actor_id == user_id:
+        await _closed(update, context, number)
         return
-    await refresh_alert(context.bot, services, number)
+    if earlier is not None:
+        source = None  # this question closed it for someone else (a forged press): not a replay
+    if not incident.is_open:
+        await answer(query, texts.stale_already_closed(number))
+        await _drop_buttons(query)
+        return
+    refusal = await _no_longer_asked(services, incident, period, user_id)
+    if refusal is not None:  # shown until dismissed: it says what to do instead
+        await answer(query, refusal, show_alert=True)
+        return
+    closed = await services.incidents.close(
+        number,
+        user_id,
+        actor_name(context, update),
+        services.clock(),
+        texts.STALE_CLOSING_NOTE,
+        source=source,
+    )
+    if closed is None:  # closed by someone else in between
+        await answer(query, texts.stale_already_closed(number))
+        await _drop_buttons(query)
+        return
+    await _closed(update, context, number)
+
+
+async def _no_longer_asked(
+    services: Services, incident: Incident, period: datetime | None, user_id: int
+) -> str | None:
+    """Why a "✅ Sudah selesai" no longer holds: the incident was reopened after the question
+    (it answered for the time before), or the question was voided (no longer needed when it
+    was to be sent again after a crash); None when it holds."""
+    number = incident.number
+    if period is None:
+        return texts.stale_question_expired(number)
+    if incident.reopened_at is not None and incident.reopened_at > period:
+        return texts.stale_reopened(number)
+    asked = [chase for chase in await services.incidents.chases(number) if chase.period == period]
+    mine = [chase for chase in asked if chase.user_id == user_id] or asked
+    if all(chase.state == VOID for chase in mine):  # also none at all: not a question we sent
+        return texts.stale_question_expired(number)
+    return None
+
+
+async def _closed(update: Update, context: PoskoContext, number: int) -> None:
+    """What follows closing by "✅ Sudah selesai": the press answered, the question without
+    buttons, the alert refreshed, the officer told."""
+    query = update.callback_query
+    if query is None:
+        return
+    await answer(query)
+    await _drop_buttons(query)
+    await refresh_alert(context.bot, context.services, number)
     if query.message is not None:
         await context.bot.send_message(query.message.chat.id, texts.stale_closed(number))
+
+
+async def _drop_buttons(query: CallbackQuery) -> None:
+    """Answered (or no longer valid): the question keeps no buttons."""
+    with contextlib.suppress(TelegramError):
+        await query.edit_message_reply_markup(None)
 
 
 def register(app: PoskoApp) -> None:

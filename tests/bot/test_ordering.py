@@ -107,8 +107,8 @@ async def test_a_slow_update_is_not_overtaken_by_the_same_officers_next(
     await officer.send("/lapor waspada dua", wait=False)
     await fake.wait_until(lambda: len(officer.messages) == 2)
     assert [m.text.splitlines()[0][:20] for m in officer.messages] == [
-        "✅ Laporan #1 diterim",
-        "✅ Laporan #2 diterim",
+        "✅ Laporan #1 tercata",
+        "✅ Laporan #2 tercata",
     ]
     first = await reports.get(1)
     assert first is not None

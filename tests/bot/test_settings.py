@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, SettingsError, format_time_of_day, parse_times
+from bot.settings import Settings, SettingsError, format_time_of_day
+from domain.parsing import parse_times
 
 TOKEN = "123456789:AAF-test_token-abcdefghijklmnopqrstuv"
 
@@ -23,6 +24,7 @@ def test_defaults() -> None:
     assert settings.reminder_times == (time(16),)
     assert settings.log_level == "INFO"
     assert settings.incident_stale_hours == 6
+    assert settings.form_idle_hours == 4
     assert TOKEN not in repr(settings)
 
 
@@ -34,8 +36,9 @@ def test_every_value_read() -> None:
             ADMIN_IDS=" 11, 22 ,",
             COORDINATION_CHAT_ID="-1001234",
             TIMEZONE="Asia/Jakarta",
-            DIGEST_TIMES="19:00, 07:00:30,07:00:30",
-            REMINDER_TIMES="15:00,16:30",
+            DIGEST_TIMES="19.00, 07:00:30,07.00.30",
+            REMINDER_TIMES="15:00,16.30",
+            FORM_IDLE_HOURS="2.5",
             LOG_LEVEL="debug",
             ESCALATION_ACK_MINUTES="0.5",
             INCIDENT_STALE_HOURS="1.5",
@@ -43,6 +46,7 @@ def test_every_value_read() -> None:
     )
     assert settings.escalation_ack_minutes == 0.5
     assert settings.incident_stale_hours == 1.5
+    assert settings.form_idle_hours == 2.5
     assert settings.api_url == "http://127.0.0.1:8081"
     assert settings.database_path == Path("/tmp/x/posko.db")
     assert settings.admin_ids == {11, 22}
@@ -70,6 +74,7 @@ def test_every_value_read() -> None:
         ("LOG_LEVEL", "LOUD"),
         ("REGION_FILE", "/nonexistent/region.json"),
         ("LOGISTICS_FILE", "/nonexistent/logistik.json"),
+        ("CALENDAR_FILE", "/nonexistent/tahapan.json"),
         ("ESCALATION_ACK_MINUTES", "0"),
         ("ESCALATION_ACK_MINUTES", "nan"),
         ("ESCALATION_ACK_MINUTES", "lima belas"),
@@ -81,6 +86,10 @@ def test_every_value_read() -> None:
         ("DASHBOARD_PORT", "65536"),
         ("DASHBOARD_URL", "posko.example.go.id"),
         ("DASHBOARD_URL", "https://posko.example.go.id/#dasbor"),
+        ("FORM_IDLE_HOURS", "0"),
+        ("FORM_IDLE_HOURS", "empat"),
+        ("FORM_IDLE_HOURS", "100"),
+        ("BACKUP_TIME", "02,00"),
     ],
 )
 def test_bad_value_names_the_variable(name: str, value: str) -> None:

@@ -33,7 +33,7 @@ async def test_a_stranger_flood_does_not_hold_up_an_officers_receipt(
     await fake.wait_until(lambda: bool(officer.messages), timeout=30)
     receipt_after = time.monotonic() - started
     still_queued = len(fake.pending_updates)
-    assert "Laporan #1 diterima" in officer.last_message().text
+    assert "Laporan #1 tercatat" in officer.last_message().text
     assert receipt_after < 15, f"the officer's receipt took {receipt_after:.1f} s"
     assert len(stranger.messages) <= 1, "the stranger is not answered message by message"
     # Every stranger update is confirmed to Telegram and recorded as handled, dropped or not.
@@ -64,16 +64,18 @@ async def test_a_stranger_is_answered_once_a_minute_but_a_registration_form_neve
     await stranger.press("Camat")
     await stranger.press("Busang")
     await stranger.send("Budi Santoso")
-    await stranger.send("Lewati")
+    await stranger.send("Lewati")  # no NRP/NIP
+    await stranger.send("Lewati")  # no phone
+    await stranger.press("✅ Kirim")
     assert "sudah dikirim" in stranger.last_message().text
-    assert len(stranger.messages) == 4, "the hint, then the form's three messages"
+    assert len(stranger.messages) == 7, "the hint, then the form's six messages"
     await stranger.send("/lapor aman")  # now pending, still within the minute of "halo"
-    assert len(stranger.messages) == 4
+    assert len(stranger.messages) == 7
     clock.advance(minutes=1)
     await stranger.send("/lapor aman")
     assert stranger.last_message().text == texts.PENDING_WAIT
     await stranger.send("/lapor aman")
-    assert len(stranger.messages) == 5
+    assert len(stranger.messages) == 8
     assert len(posko.services.runtime.stranger_answers) == 1
 
 

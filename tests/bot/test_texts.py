@@ -8,12 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from bot.texts.incidents import ALERT_SHORTEST, Clip, fit_alert
+from bot.texts.layout import MESSAGE_LIMIT, clipped, cut_utf16, visible_len
+from domain.parsing import utf16_len
+
 ROOT = Path(__file__).resolve().parents[2]
 # The areas whose wording was reviewed (issue 16); more join as they are.
 REVIEWED = (
     "bot/texts/incidents.py", "bot/texts/reports.py", "bot/texts/commands.py",
     "bot/texts/arahan.py", "bot/texts/dashboard.py",
 )  # fmt: skip
+# Reviewed for the comma before "atau" only (the rest of their wording is still to review).
+COMMAS_REVIEWED = (*REVIEWED, "bot/texts/logistics.py", "bot/texts/kinerja.py")
 STIFF = {
     "terparah": 'say "yang paling parah"',
     "lebih dahulu": 'say "dulu"',
@@ -48,7 +54,7 @@ def test_no_stiff_words(path: str) -> None:
             assert not re.search(rf"\b{word}\b", text, re.IGNORECASE), f"{text!r}: {better}"
 
 
-@pytest.mark.parametrize("path", REVIEWED)
+@pytest.mark.parametrize("path", COMMAS_REVIEWED)
 def test_no_comma_before_atau_between_two_alternatives(path: str) -> None:
     """ "Tulis keterangan atau ketik /batal", not "..., atau ...". A list of three or more keeps
     its serial comma (EYD V, shared/domain.md): "berkas, suara, atau stiker"."""
@@ -56,3 +62,41 @@ def test_no_comma_before_atau_between_two_alternatives(path: str) -> None:
         for match in re.finditer(r",\s+atau\b", text):
             clause = re.split(r"[.:;(]\s*|\n", text[: match.start()])[-1]
             assert "," in clause, f"{text!r}: no comma before 'atau' between two alternatives"
+
+
+# --- fitting the group alert into one message ------------------------------------------------
+
+
+def test_an_alert_is_shortened_update_first_then_note_then_report() -> None:
+    """Each of the three first keeps its opening ALERT_SHORTEST characters; the report's text
+    goes last. Measured as Telegram counts: escaped characters once, emoji twice."""
+    update, note, report = "u" * 3000, "n" * 3000, "<🔥>" * 1000  # 4000 UTF-16 units
+
+    def render(update_clip: Clip, note_clip: Clip, text_clip: Clip) -> str:
+        return "\n".join(
+            [
+                f"<b>{clipped(report, text_clip, 1)}</b>",
+                clipped(update, update_clip, 1),
+                clipped(note, note_clip, 1),
+            ]
+        )
+
+    sizes = (utf16_len(update), utf16_len(note), utf16_len(report))
+    text = fit_alert(render, sizes)
+    assert visible_len(text) == MESSAGE_LIMIT
+    shown_update, shown_note = (line.split(" … ")[0] for line in text.splitlines()[1:])
+    assert (len(shown_update), len(shown_note)) == (ALERT_SHORTEST, ALERT_SHORTEST)
+    assert "&lt;🔥&gt;" in text
+    assert "(lengkapnya: /lihat 1)" in text.splitlines()[0], "the report gave the rest"
+
+    short = fit_alert(lambda *_: "<b>pendek</b> &amp; jelas", (0, 0, 0))
+    assert short == "<b>pendek</b> &amp; jelas", "nothing to shorten"
+
+
+def test_texts_are_cut_by_utf16_units_never_inside_a_character() -> None:
+    assert cut_utf16("ab🔥cd", 3) == "ab"
+    assert cut_utf16("ab🔥cd", 4) == "ab🔥"
+    assert clipped("a<b", None, 7) == "a&lt;b"
+    assert clipped("a<b c", 3, 7) == "a&lt;b … (lengkapnya: /lihat 7)"
+    assert clipped("kata", 0, 7) == "… (lengkapnya: /lihat 7)"
+    assert visible_len("<b>a</b> &lt;🔥&gt;") == 6

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.texts.kinerja import span_text
+from bot.texts.common import duration
 from domain.enums import Level
 from domain.incidents import Incident, IncidentState
 from domain.kinerja import (
@@ -104,8 +104,8 @@ def test_per_kecamatan_most_incidents_first() -> None:
 @pytest.mark.parametrize(
     ("seconds", "text"),
     [
-        (0, "&lt;1 menit"),
-        (59.9, "&lt;1 menit"),
+        (0, "kurang dari 1 menit"),
+        (59.9, "kurang dari 1 menit"),
         (60, "1 menit"),
         (12 * 60 + 30, "12 menit"),
         (3600, "1 jam"),
@@ -115,7 +115,7 @@ def test_per_kecamatan_most_incidents_first() -> None:
     ],
 )
 def test_durations_read_as_the_other_texts(seconds: float, text: str) -> None:
-    assert span_text(seconds) == text
+    assert duration(timedelta(seconds=seconds)) == text
 
 
 @st.composite

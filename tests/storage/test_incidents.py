@@ -120,17 +120,25 @@ async def test_states_and_timeline(db: Database) -> None:
     assert taken is not None
     assert taken.state is IncidentState.DITANGANI
     assert await repo.take_up(number, 10, "Lain", later) is None, "taken up once"
-    closed = await repo.close(number, 7, "Budi", later, "sudah aman")
-    assert closed is not None
+    closing = await repo.close(number, 7, "Budi", later, "sudah aman", source=(7, 70))
+    assert closing is not None
+    closed, stored = closing
+    assert stored
     assert (closed.state, closed.closing_note) == (IncidentState.SELESAI, "sudah aman")
     assert await repo.close(number, 7, "Budi", later, "lagi") is None
     assert await repo.add_update(NewUpdate(number, 7, "Budi", later, "x")) is None
     assert await repo.worst_open() == {}
-    reopened = await repo.reopen(number, 9, "Kasat", later)
-    assert reopened is not None
+    reopening = await repo.reopen(number, 9, "Kasat", later, source=(9, 90))
+    assert reopening is not None
+    reopened, stored = reopening
+    assert stored
     assert reopened.state is IncidentState.DITANGANI
     assert reopened.closing_note is None
     assert await repo.worst_open() == {"Telen": Level.RAWAN}
+    # The same messages again (handled again after a crash): stored once, nothing changes.
+    assert await repo.close(number, 7, "Budi", later, "sudah aman", source=(7, 70)) == (
+        reopened, False)  # fmt: skip
+    assert await repo.reopen(number, 9, "Kasat", later, source=(9, 90)) == (reopened, False)
     kinds = [e.kind for e in await repo.events(number)]
     assert kinds == [EventKind.REPORT, EventKind.UPDATE, EventKind.TAKE_UP, EventKind.CLOSE,
                      EventKind.REOPEN]  # fmt: skip
@@ -202,7 +210,7 @@ async def test_migration_0011_records_acknowledgements_as_take_ups(db_path: Path
         assert [e.kind for e in await repo.events(1)].count(EventKind.TAKE_UP) == 1
         reopened = await repo.reopen(1, 9, "Kasat", NOW + timedelta(hours=1))
         assert reopened is not None
-        assert reopened.state is IncidentState.DITANGANI, "acknowledged: not Baru again"
+        assert reopened[0].state is IncidentState.DITANGANI, "acknowledged: not Baru again"
     finally:
         await db.close()
 

@@ -303,3 +303,38 @@ async def test_arahan_awaiting_confirmation_with_a_live_tally(
     assert "#1 · 10.00 WITA · Danramil" in await line.inner_text()
     await eko.press("✅ Dipahami", eko.messages[-1])
     await expect(line).to_contain_text("Dipahami 1/2 · belum 1", timeout=5000)
+
+
+async def test_the_election_stage_and_the_window_now_drive_the_coverage(
+    posko: Posko, fake: FakeTelegram, enlist: Enlist, browser: Browser, clock: FakeClock
+) -> None:
+    """With the bundled Pilkada 2024 calendar on voting day at 10.00 WITA, reports count in the
+    window 09.00–12.00: a report of 08.30 leaves its officer belum lapor, as /belum says."""
+    await posko.stop()
+    posko.settings = replace(posko.settings, calendar_file=None)
+    await posko.start()
+    early = await enlist(2001, "camat", "Telen", "Drs. Rina")
+    late = await enlist(2002, "camat", "Busang", "Eko")
+    clock.advance(minutes=-90)  # 08.30
+    await early.send("/lapor aman")
+    clock.advance(minutes=90)  # 10.00
+    await late.send("/lapor aman")
+    kasat = await add_koordinator(posko, fake)
+    await kasat.send("/dasbor")
+    page = await sign_in(browser, link_in(kasat.last_message()))
+
+    stage = await page.locator("section.stage").inner_text()
+    assert "4. Pemungutan suara (27 November 2024)" in stage
+    assert "Jendela lapor sekarang: 09.00–12.00 WITA" in stage
+    assert "Berikutnya: 5. Penghitungan dan rekapitulasi, mulai 28 November 2024" in stage
+    coverage = await page.locator("section.coverage").inner_text()
+    assert "Belum lapor, jendela 09.00–12.00 WITA".upper() in coverage.upper()
+    assert "Telen: Camat Drs. Rina" in coverage
+    assert "Busang" not in coverage
+    telen = page.locator('li.tile[data-kecamatan="Telen"]')
+    assert await telen.get_attribute("data-condition") == "belum"
+    busang = page.locator('li.tile[data-kecamatan="Busang"]')
+    assert await busang.get_attribute("data-condition") == "aman"
+    await kasat.send("/belum")
+    assert "Telen" in kasat.last_message().text
+    assert "Busang" not in kasat.last_message().text

@@ -46,7 +46,7 @@ async def test_digest_of_a_past_day(
 
 
 async def test_bad_and_future_dates(posko: Posko, admin: FakeUser) -> None:
-    await admin.send("/rekap 27/11/2024")
+    await admin.send("/rekap 31/11/2024")
     assert "Tanggal tidak dikenal" in admin.last_message().text
     await admin.send("/rekap 2024-11-28")
     assert "belum tiba" in admin.last_message().text

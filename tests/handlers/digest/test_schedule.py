@@ -104,7 +104,7 @@ async def test_restart_keeps_data_and_does_not_repeat_a_posted_slot(
     assert not await post_digest(posko.app.bot, posko.services, wita(7), late=False)
     assert len(group.messages) == 1
     await officer.send("/lapor aman")
-    assert "Laporan #2 diterima" in officer.last_message().text
+    assert "Laporan #2 tercatat" in officer.last_message().text
 
 
 async def test_a_missed_slot_is_posted_once_marked_late(
@@ -205,7 +205,9 @@ async def test_reminders_reach_exactly_who_has_not_reported(
     sent = await send_reminders(posko.app.bot, posko.services, wita(16))
     assert sent == (2, 1, 0)
     for user in (silent, yesterday_only):
-        assert user.last_message().text.startswith("⏰ Pengingat: Anda belum mengirim laporan")
+        assert user.last_message().text.startswith("🔔 Pengingat laporan\nBapak/Ibu ")
+        assert user.last_message().button_texts() == [
+            "🟢 Nihil (tidak ada kejadian)", "📝 Lapor kejadian"]  # fmt: skip
     assert not any("Pengingat" in t for t in reported.texts() + kasat.texts() + blocked.texts())
     assert admin.last_message().text == (
         "⏰ Pengingat 16:00 WITA: 2 petugas diingatkan (1 memblokir bot)."

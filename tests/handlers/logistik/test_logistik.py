@@ -8,11 +8,13 @@ from importlib import resources
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from bot import texts
 from domain.logistics import StageState, late_key
 from emulator import FakeChat, FakeTelegram, FakeUser, SentMessage
 from emulator.html import parse_html
+from handlers.logistik import confirm as confirm_module
 from handlers.logistik.late import LATE_JOB
 from tests.conftest import Enlist
 from tests.handlers.reports.test_escalation import add_coordinator
@@ -156,9 +158,9 @@ async def test_the_logistics_story(
     assert camat.last_message().text.startswith("⚠️ Kendala tahap 2 · 🟠 Rawan")
     await camat.send("truk tertahan banjir di jalan poros <km 12>")
     receipt, saved = camat.messages[-2:]
-    assert receipt.text.startswith("✅ Laporan #1 diterima pukul 12:01 WITA.")
+    assert receipt.text.startswith("✅ Laporan #1 tercatat pukul 12.01 WITA.")
     assert saved.text.startswith(
-        "⚠️ Kendala tahap 2 (didistribusikan ke PPS/TPS) dicatat sebagai insiden #1."
+        "⚠️ Kendala tahap 2 (didistribusikan ke PPS/TPS) tercatat sebagai insiden #1."
     )
     alert = group.last_message()
     assert alert.text.startswith("🟠 RAWAN · Laporan #1")
@@ -180,6 +182,8 @@ async def test_the_logistics_story(
     await kasat.send("/logistik bengalon")
     detail = kasat.messages[-2].text
     assert "    🚧 kendala #1 🟠 Rawan — /lihat 1" in detail
+    await camat.send("/logistik")  # officers cannot use /lihat: they are shown what they can
+    assert "    🚧 kendala #1 🟠 Rawan — /perkembangan 1 <teks>" in camat.last_message().text
     assert kasat.last_message().kind == "photo", "the photo of the confirmation follows"
     assert await posko.services.drafts.get(2001) is None
 
@@ -315,10 +319,10 @@ async def test_the_kendala_dialog(posko: Posko, enlist: Enlist, group: FakeChat)
     assert officer.last_message().text == texts.LOGISTIK_USE_BUTTONS
     await officer.press("🟡 Waspada", officer.messages[-2])
     await officer.send("\u200b ")
-    assert officer.last_message().text.startswith("Kendala kosong.")
+    assert officer.last_message().text == texts.LOGISTIK_KENDALA_EMPTY
     await officer.send_photo("kotak suara basah di gudang PPK")
     saved = officer.last_message().text
-    assert saved.startswith("⚠️ Kendala tahap 1 (tiba di gudang PPK) dicatat sebagai insiden #1")
+    assert saved.startswith("⚠️ Kendala tahap 1 (tiba di gudang PPK) tercatat sebagai insiden #1")
     assert group.messages == [], "a Waspada kendala is an incident, not an alert"
     report = await posko.services.reports.get(1)
     assert report is not None
@@ -512,3 +516,102 @@ async def test_a_kendala_or_confirmation_handled_again_is_stored_once(
     assert len(group.messages) == 1, "alerted once"
     assert officer.last_message().text.startswith("⚠️ Kendala tahap 2")
     assert await services.drafts.get(2001) is None
+
+
+# --- an open form, and a crash before the answer (review of issue 20) -------------------------
+
+
+async def _nothing(*_: object, **__: object) -> None:
+    """Stands for a process killed right after the commit: nothing after it happened."""
+
+
+async def test_the_logistics_buttons_keep_a_half_filled_report_form(
+    posko: Posko, enlist: Enlist
+) -> None:
+    """ "✅ Sudah" and "⚠️ Ada kendala" do not overwrite an open /lapor form (the ➕ Perkembangan
+    dialog does not either); a ➕ Perkembangan waiting for its message holds nothing typed."""
+    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
+    await officer.send("/lapor")
+    await officer.press("🟠 Rawan")
+    await officer.press("Logistik Pemilu")
+    await officer.send("truk logistik dihadang massa di km 12")
+    form = await posko.services.drafts.get(officer.id)
+    assert form is not None
+    assert form.flow == "lapor"
+    await officer.send("/logistik")
+    view = officer.last_message()
+    for label in ("✅ Sudah", "⚠️ Ada kendala"):
+        await officer.press(label, view)
+        assert await posko.services.drafts.get(officer.id) == form, "the typed form is lost"
+        assert officer.last_message().text == parse_html(texts.LOGISTIK_FINISH_FORM_FIRST)
+
+    await officer.send("/batal")
+    await officer.send("/lapor waspada kerumunan di gudang PPK")
+    await officer.press("➕ Perkembangan")
+    assert officer.last_message().text.startswith("➕ Tulis perkembangan insiden #1")
+    await officer.press("✅ Sudah", view)
+    dialog = await posko.services.drafts.get(officer.id)
+    assert dialog is not None
+    assert dialog.flow == "logistik"
+    assert officer.last_message().text.startswith("✅ Konfirmasi Tahap 1")
+
+
+async def test_a_confirmation_whose_answer_was_lost_is_answered_when_handled_again(
+    posko: Posko, enlist: Enlist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kill -9 after the commit, before the answer: the dialog ends only after the answer, so
+    the message (a photo, or the 💾 press) handled again is recognised as stored and answered."""
+    officer = await enlist(2001, "camat", "Sandaran", "Budi")
+    logistics = posko.services.logistics
+    await officer.send("/logistik")
+    await officer.press("✅ Sudah")
+    monkeypatch.setattr(confirm_module, "_finish_confirmation", _nothing)
+    photo = await officer.send_photo()
+    monkeypatch.undo()
+    assert len(await logistics.confirmations()) == 1
+    told = len(officer.messages)
+    await replay_after_crash(posko, photo)
+    assert len(await posko.services.logistics.confirmations()) == 1
+    assert len(officer.messages) == told + 1
+    assert officer.last_message().text.startswith("✅ Tahap 1 · tiba di gudang PPK — Sandaran")
+    assert await posko.services.drafts.get(officer.id) is None
+
+    await officer.send("/logistik")
+    await officer.press("✅ Sudah")
+    monkeypatch.setattr(confirm_module, "_finish_confirmation", _nothing)
+    save = await officer.press("💾 Simpan tanpa foto")
+    monkeypatch.undo()
+    await replay_after_crash(posko, save)
+    assert len(await posko.services.logistics.confirmations()) == 2
+    assert officer.last_message().text.startswith("✅ Tahap 2 · didistribusikan ke PPS/TPS")
+    assert await posko.services.drafts.get(officer.id) is None
+
+
+async def test_the_wording_says_what_to_do_next(
+    posko: Posko, enlist: Enlist, fake: FakeTelegram
+) -> None:
+    officer = await enlist(2001, "camat", "Telen", "Budi")
+    kasat = await add_coordinator(posko, fake)
+    await kasat.send("/logistik rencana 2 semua 27-11-2024 18.00")
+    assert kasat.last_message().text == (
+        "Tenggat logistik hanya dapat diatur oleh admin Kesbangpol. Tenggat yang berlaku: "
+        "/logistik."
+    )
+    await kasat.send("/logistik tarik 1 Telen salah")
+    assert kasat.last_message().text.endswith("Hubungi admin Kesbangpol.")
+    await officer.send("/logistik")
+    await officer.press("✅ Sudah")
+    assert "Kirim foto sebagai bukti atau tekan 💾 Simpan tanpa foto." in (
+        officer.last_message().text
+    )
+    await officer.send("/batal")
+    await officer.send("/logistik")
+    view = officer.last_message()
+    await officer.press("✅ Sudah", view)
+    await officer.press("💾 Simpan tanpa foto")
+    await officer.send("/logistik")
+    await officer.press("✅ Sudah")  # stage 2 is counted
+    assert (
+        "Kirim foto sebagai bukti (boleh dengan keterangan jumlah, misalnya 12 dari 14 TPS), "
+        "ketik jumlahnya saja, atau tekan 💾 Simpan tanpa foto."
+    ) in officer.last_message().text

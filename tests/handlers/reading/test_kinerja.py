@@ -75,23 +75,24 @@ async def test_kinerja_figures_overall_and_per_kecamatan(
         "",
         "Seluruh kecamatan — 3 insiden",
         "Ditangani 1 · selesai 1 · masih terbuka 1 · ditutup saat pembaruan sistem 1*",
-        "⏱ Tanggap: median 5 menit · terlama 5 menit",
-        "🏁 Penyelesaian: median 1 jam · terlama 1 jam",
+        "⏱ Waktu tanggap: median 5 menit · terlama 5 menit",
+        "🏁 Waktu penyelesaian: median 1 jam · terlama 1 jam",
         "⚠️ 1 insiden Rawan/Darurat belum ditangani (/insiden).",
         "",
         "Per kecamatan",
         "Telen — 2 insiden",
         "Ditangani 1 · selesai 1 · masih terbuka 0 · ditutup saat pembaruan sistem 1*",
-        "⏱ Tanggap: median 5 menit · terlama 5 menit",
-        "🏁 Penyelesaian: median 1 jam · terlama 1 jam",
+        "⏱ Waktu tanggap: median 5 menit · terlama 5 menit",
+        "🏁 Waktu penyelesaian: median 1 jam · terlama 1 jam",
         "",
         "Bengalon — 1 insiden",
         "Ditangani 0 · selesai 0 · masih terbuka 1",
-        "⏱ Tanggap: belum ada yang ditangani",
-        "🏁 Penyelesaian: belum ada yang selesai",
+        "⏱ Waktu tanggap: belum ada yang ditangani",
+        "🏁 Waktu penyelesaian: belum ada yang selesai",
         "",
-        "Tanggap: dari insiden dibuka sampai ditangani (✅ Diterima pada peringatan di grup; "
-        "insiden Waspada tidak dikirim ke grup). Penyelesaian: dari dibuka sampai selesai "
+        "Waktu tanggap: dari insiden dibuka sampai ditangani (✅ Diterima pada peringatan di "
+        "grup; insiden Waspada tidak dikirim ke grup). Waktu penyelesaian: dari dibuka sampai "
+        "selesai "
         "dengan catatan penutup.",
         "* Ditutup otomatis saat pembaruan sistem, bukan oleh petugas: tidak dihitung dalam "
         "waktu penyelesaian.",
@@ -121,6 +122,6 @@ async def test_kinerja_is_for_koordinator_and_admin_with_a_short_usage(
     assert admin.last_message().text == "Tidak ada insiden yang dibuka pada 21/11/2024–27/11/2024."
     usage = parse_html(texts.KINERJA_USAGE)
     assert usage.startswith("Format: /kinerja [dari] [sampai]")
-    for args in ("besok", "2024-11-27 2024-11-01", "2023-01-01 2024-11-27", "27/11/2024", "a b c"):
+    for args in ("besok", "2024-11-27 2024-11-01", "2023-01-01 2024-11-27", "31/11/2024", "a b c"):
         await admin.send(f"/kinerja {args}")
         assert admin.last_message().text == usage, args

@@ -41,7 +41,9 @@ async def test_a_decision_while_notices_go_out_leaves_no_live_buttons(
     await applicant.press("Kapolsek")
     await applicant.press("Muara Wahau")
     await applicant.send("AKP Budi")
-    await applicant.share_contact("+628123", wait=False)
+    await applicant.send("Lewati")
+    await applicant.share_contact("+628123")
+    await applicant.press("✅ Kirim", wait=False)
     await fake.wait_until(lambda: any("Permohonan" in m.text for m in admin.messages))
     request = next(m for m in admin.messages if "Permohonan" in m.text)
     await admin.press(texts.APPROVE_BUTTON, request, wait=False)  # at once, before admin 2

@@ -34,7 +34,7 @@ async def test_a_send_to_the_old_group_is_resent_to_the_new_one(
     await officer.send("/lapor rawan massa berkumpul")
     assert "RAWAN · Laporan #1" in supergroup.last_message().text
     assert posko.services.coordination_chat_id == supergroup.id
-    assert "Laporan #1 diterima" in officer.last_message().text
+    assert "Laporan #1 tercatat" in officer.last_message().text
 
 
 async def test_a_burst_over_the_group_limit_arrives_complete_and_in_order(
@@ -67,7 +67,7 @@ async def test_a_429_is_waited_out_and_retried(
     fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     officer = await enlist(2001)
     await officer.send("/lapor aman")
-    assert "Laporan #1 diterima" in officer.last_message().text
+    assert "Laporan #1 tercatat" in officer.last_message().text
 
 
 async def _officer(posko: Posko, fake: FakeTelegram, user_id: int):  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ async def test_import_adds_and_updates(posko: Posko, admin: FakeUser, fake: Fake
     assert (budi.role, budi.kecamatan, budi.phone) == (Role.CAMAT, "Bengalon", "0812")
     assert "lapor" in [c["command"] for c in fake.commands['{"chat_id": 2002, "type": "chat"}']]
     await officer.send("/lapor aman")
-    assert "Laporan #1 diterima" in officer.last_message().text
+    assert "Laporan #1 tercatat" in officer.last_message().text
     entries = await posko.services.audit.recent()
     assert entries[0].action == "import"
     assert entries[0].detail == "2 added, 1 updated"

@@ -38,7 +38,7 @@ async def test_deactivated_officer_cannot_report_but_reports_stay(
     await admin.send("/aktifkan 2001")
     assert admin.last_message().text == "Budi (ID 2001) diaktifkan."
     await officer.send("/lapor waspada ada isu")
-    assert "Laporan #2 diterima" in officer.last_message().text
+    assert "Laporan #2 tercatat" in officer.last_message().text
     await admin.send("/nonaktifkan 4242")
     assert "Tidak ada pengguna terdaftar" in admin.last_message().text
 
@@ -137,6 +137,8 @@ async def test_every_registry_change_is_audited(
     await user.press("Telen")
     await user.send("Ani")
     await user.send("Lewati")
+    await user.send("Lewati")
+    await user.press("✅ Kirim")
     await admin.send("/tolak 3001")
     entries = [(e.action, e.actor_id, e.target_id) for e in await posko.services.audit.recent()]
     assert entries == [

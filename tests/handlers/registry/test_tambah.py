@@ -20,7 +20,7 @@ async def test_admin_registers_an_officer(
     )  # fmt: skip
     assert "Anda didaftarkan sebagai Camat Sangatta Utara" in officer.last_message().text
     await officer.send("/lapor aman")
-    assert "Laporan #1 diterima" in officer.last_message().text
+    assert "Laporan #1 tercatat" in officer.last_message().text
 
 
 async def test_re_adding_updates_the_officer(posko: Posko, admin: FakeUser) -> None:

@@ -8,8 +8,9 @@ from bot.services import system_clock
 from domain.enums import Role
 from domain.members import RosterRow
 from emulator import FakeChat, FakeTelegram, FakeUser
+from handlers.reports import escalation as escalation_module
 from tests.conftest import Enlist
-from tests.harness import FakeClock, Posko, make_settings
+from tests.harness import FakeClock, Posko, make_settings, replay_after_crash
 
 
 @pytest.fixture
@@ -192,3 +193,74 @@ async def test_a_press_before_the_alert_is_recorded_asks_to_press_again(
     report = await reports.get(1)
     assert report is not None
     assert report.acked_by == 5001
+
+
+# --- handled again after a crash (review of issue 16) ---------------------------------------
+
+
+async def _nothing(*_: object, **__: object) -> None:
+    """Stands for a process killed right after the commit: nothing after it happened."""
+
+
+async def test_a_take_up_committed_before_a_crash_still_updates_the_alert(
+    posko: Posko,
+    enlist: Enlist,
+    group: FakeChat,
+    fake: FakeTelegram,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
+    kasat = await add_coordinator(posko, fake)
+    await officer.send("/lapor rawan massa menghadang truk logistik")
+    alert = group.last_message()
+    monkeypatch.setattr(escalation_module, "refresh_alert", _nothing)
+    monkeypatch.setattr(escalation_module, "tell", _nothing)
+    press = await kasat.press("✅ Diterima", alert)
+    monkeypatch.undo()
+    await replay_after_crash(posko, press)
+    assert "Status insiden: 👁 Ditangani" in alert.text
+    assert "✅ Diterima" not in alert.button_texts()
+    told = [t for t in officer.texts() if "sudah diterima oleh" in t]
+    assert told == ["✅ Laporan #1 Anda sudah diterima oleh Kasat Intelkam pukul 10:00 WITA."]
+
+    await replay_after_crash(posko, press)  # told: not again
+    assert len([t for t in officer.texts() if "sudah diterima oleh" in t]) == 1
+    report = await posko.services.reports.get(1)
+    assert report is not None
+    assert report.ack_told_at is not None
+
+
+async def test_a_replayed_take_up_press_raises_no_error(
+    posko: Posko,
+    enlist: Enlist,
+    group: FakeChat,
+    fake: FakeTelegram,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A callback handled again after a restart is too old to answer: the "taken already"
+    path must not end in the error handler (admins get an error alert for a normal replay)."""
+    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
+    kasat = await add_coordinator(posko, fake)
+    await officer.send("/lapor rawan massa menghadang truk logistik")
+    alert = group.last_message()
+    press = await kasat.press("✅ Diterima", alert)
+    caplog.clear()
+    await replay_after_crash(posko, press)
+    assert not [r for r in caplog.records if r.name == "bot.errors"]
+    assert len([t for t in officer.texts() if "sudah diterima oleh" in t]) == 1
+
+
+async def test_another_press_of_the_one_who_took_it_tells_nobody_twice(
+    posko: Posko, enlist: Enlist, group: FakeChat, fake: FakeTelegram, admin: FakeUser
+) -> None:
+    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
+    kasat = await add_coordinator(posko, fake)
+    await officer.send("/lapor rawan massa menghadang truk logistik")
+    alert = group.last_message()
+    await kasat.press("✅ Diterima", alert)
+    await kasat.press_data("ack:1", alert)  # a double tap, a second copy of the button
+    assert fake.callback_answers[max(fake.callback_answers, key=int)]["text"] == (
+        "Sudah diterima oleh Kasat Intelkam."
+    )
+    await admin.press_data("ack:1", alert)
+    assert len([t for t in officer.texts() if "sudah diterima oleh" in t]) == 1

@@ -1,7 +1,12 @@
-from domain.enums import Level
+from pathlib import Path
+
+from bot import texts
+from domain.enums import Category, Level, Role
+from domain.members import RosterRow
+from domain.reports import MediaKind
 from emulator import FakeChat, FakeTelegram, FakeUser
 from tests.conftest import Enlist
-from tests.harness import Posko
+from tests.harness import FakeClock, Posko, make_settings
 
 
 class Taps:
@@ -39,7 +44,7 @@ async def test_nihil_takes_two_taps(posko: Posko, enlist: Enlist, group: FakeCha
     await taps.press("Nihil (tidak ada kejadian)", form)
     assert taps.count == 2
     receipt = officer.last_message()
-    assert receipt.text.startswith("✅ Laporan #1 diterima")
+    assert receipt.text.startswith("✅ Laporan #1 tercatat")
     assert "nihil" in receipt.text
     assert form.buttons() == [], "a finished form keeps no buttons"
     report = await posko.services.reports.get(1)
@@ -71,7 +76,7 @@ async def test_full_report_with_photo_and_location_in_seven_steps(
     await taps.location(0.9876, 117.5432)
     summary = officer.last_message()
     assert summary.text.splitlines()[:5] == [
-        "📝 Periksa laporan Anda",
+        "📝 Periksa laporan Bapak/Ibu (belum terkirim)",
         "Tingkat: 🟠 Rawan",
         "Kategori: Kamtibmas",
         "Foto: 1",
@@ -79,7 +84,7 @@ async def test_full_report_with_photo_and_location_in_seven_steps(
     ]
     await taps.press("✅ Kirim", summary)
     assert taps.count <= 7
-    assert "Laporan #1 diterima" in officer.last_message().text
+    assert "Laporan #1 tercatat" in officer.last_message().text
     assert summary.buttons() == []
     report = await posko.services.reports.get(1)
     assert report is not None
@@ -175,32 +180,73 @@ async def test_bad_narratives_are_explained(posko: Posko, enlist: Enlist) -> Non
     assert officer.last_message().text.startswith("📷 Kirim foto")
 
 
-async def test_idle_form_is_discarded_after_30_minutes(
+async def test_an_expired_form_gives_back_what_was_typed(
     posko: Posko, enlist: Enlist, clock: object
 ) -> None:
     officer = await enlist(2001)
     await officer.send("/lapor")
     await officer.press("🟠 Rawan")
-    clock.advance(minutes=29)  # type: ignore[attr-defined]
+    await officer.press("Kamtibmas")
+    await officer.send("Massa <50 orang> & spanduk di depan kantor PPK")
+    await officer.send_photo()
+    clock.advance(hours=3, minutes=59)  # type: ignore[attr-defined]
     await posko.run_job("expire forms")
-    assert await posko.services.drafts.get(2001) is not None
+    assert await posko.services.drafts.get(2001) is not None, "kept for FORM_IDLE_HOURS (4)"
     clock.advance(minutes=2)  # type: ignore[attr-defined]
     await posko.run_job("expire forms")
     assert await posko.services.drafts.get(2001) is None
-    assert officer.last_message().text.startswith("⌛ Formulir laporan dibatalkan")
+    notice = officer.last_message()
+    assert notice.text.splitlines() == [
+        "⌛ Formulir laporan ditutup karena tidak ada kegiatan selama 4 jam; laporan belum "
+        "tercatat.",
+        "Keterangan yang sudah Bapak/Ibu tulis, siap disalin dan dikirim ulang:",
+        "/lapor rawan Massa <50 orang> & spanduk di depan kantor PPK",
+        "1 foto/rekaman perlu dikirim ulang.",
+        "Ketik /lapor untuk mulai lagi.",
+    ]
+    assert "<code>/lapor rawan Massa &lt;50 orang&gt; &amp; spanduk" in (notice.html or "")
+    assert await posko.services.reports.count() == 0
+    await officer.send(notice.text.splitlines()[2])  # copied and sent as it stands
+    report = await posko.services.reports.get(1)
+    assert report is not None
+    assert (report.level, report.text) == (
+        Level.RAWAN, "Massa <50 orang> & spanduk di depan kantor PPK",
+    )  # fmt: skip
+
+
+async def test_the_idle_time_is_a_setting(
+    fake: FakeTelegram, db_path: Path, clock: FakeClock
+) -> None:
+    bot = Posko(fake, make_settings(fake, db_path, form_idle_hours=0.5), clock)
+    await bot.start()
+    try:
+        officer = fake.add_user(2001)
+        await bot.services.members.save(
+            RosterRow(2001, Role.CAMAT, "Busang", "Budi"), clock(), None
+        )
+        await officer.send("/lapor")
+        clock.advance(minutes=31)
+        await bot.run_job("expire forms")
+        assert officer.last_message().text.splitlines() == [
+            "⌛ Formulir laporan ditutup karena tidak ada kegiatan selama 30 menit; laporan "
+            "belum tercatat.",
+            "Ketik /lapor untuk mulai lagi.",
+        ]
+    finally:
+        await bot.stop()
 
 
 async def test_draft_survives_a_restart(posko: Posko, enlist: Enlist, group: FakeChat) -> None:
     officer = await enlist(2001)
     await officer.send("/lapor")
     await officer.press("🔴 Darurat")
-    await officer.press("Logistik Pemilu")
+    await officer.press(texts.CATEGORY_LABEL[Category.LOGISTIK])
     await posko.restart()
     await officer.send("Kotak suara rusak di TPS 5")
     await officer.press("⏭ Lewati")
     await officer.send("Lewati")
     await officer.press("✅ Kirim")
-    assert "Laporan #1 diterima" in officer.last_message().text
+    assert "Laporan #1 tercatat" in officer.last_message().text
     assert "Kotak suara rusak di TPS 5" in group.last_message().text
 
 
@@ -234,7 +280,7 @@ async def test_officers_filling_forms_at_once(posko: Posko, enlist: Enlist) -> N
 async def test_photo_with_a_lapor_caption(posko: Posko, enlist: Enlist, group: FakeChat) -> None:
     officer = await enlist(2001)
     await officer.send_photo(caption="/lapor rawan bentrok antar pendukung")
-    assert "Laporan #1 diterima" in officer.last_message().text
+    assert "Laporan #1 tercatat" in officer.last_message().text
     assert len(await posko.services.reports.photos(1)) == 1
     assert [m.kind for m in group.messages] == ["text", "photo"]
     await officer.send_photo(caption="/lapor banjir")
@@ -253,3 +299,244 @@ async def test_form_buttons_are_for_the_officer_only(
     draft = await posko.services.drafts.get(2001)
     assert draft is not None
     assert draft.step == "level"
+
+
+async def test_the_level_step_defines_the_levels_and_takes_a_typed_level(
+    posko: Posko, enlist: Enlist
+) -> None:
+    officer = await enlist(2001)
+    await officer.send("/lapor")
+    assert officer.last_message().text.splitlines() == [
+        "📝 Laporan baru",
+        "Pilih tingkat kondisi dengan tombol atau ketik namanya (misalnya rawan):",
+        "🟢 Aman: kondusif, tidak ada gangguan",
+        "🟡 Waspada: ada potensi gangguan, masih terkendali",
+        "🟠 Rawan: ada gangguan, ditangani setempat",
+        "🔴 Darurat: perlu bantuan segera",
+    ]
+    await officer.send("banjir")
+    assert officer.last_message().text.startswith("Tingkat tidak dikenal")
+    await officer.send("  RAWAN ")
+    assert officer.last_message().text == "📝 Tingkat: 🟠 Rawan\nPilih kategori:"
+    await officer.send("bencana/cuaca")  # a category typed as its label
+    assert officer.last_message().text.startswith("📝 Tingkat: 🟠 Rawan · Kategori: Bencana")
+    await officer.send("Jembatan putus")
+    await officer.send("lewati")  # the photo step's button, typed
+    await officer.send("Lewati")
+    await officer.press("✅ Kirim")
+    report = await posko.services.reports.get(1)
+    assert report is not None
+    assert (report.level, report.category, report.text) == (
+        Level.RAWAN, "bencana_cuaca", "Jembatan putus",
+    )  # fmt: skip
+
+
+async def test_nihil_can_be_typed(posko: Posko, enlist: Enlist) -> None:
+    officer = await enlist(2001)
+    await officer.send("/lapor")
+    form = officer.last_message()
+    await officer.send("aman")
+    assert officer.last_message().text.startswith("📝 Tingkat: 🟢 Aman")
+    await officer.send("Nihil")
+    assert officer.last_message().text.startswith("✅ Laporan #1 tercatat")
+    report = await posko.services.reports.get(1)
+    assert report is not None
+    assert report.is_nihil
+    assert form.buttons() == [], "the form's buttons are gone"
+    assert await posko.services.drafts.get(2001) is None
+
+
+async def test_a_photo_at_the_narrative_step_ends_up_in_the_report(
+    posko: Posko, enlist: Enlist, group: FakeChat
+) -> None:
+    officer = await enlist(2001, "kapolsek", "Bengalon", "AKP Agus")
+    await officer.send("/lapor")
+    await officer.press("🟠 Rawan")
+    await officer.press("Kamtibmas")
+    await officer.send_photo()  # before writing anything
+    kept = officer.last_message()
+    assert kept.text == (
+        "Foto disimpan dalam formulir (belum terkirim). Sekarang tulis keterangan kejadian; "
+        "satu baris cukup."
+    )
+    await officer.send("Massa membakar ban di simpang tiga")
+    photos_step = officer.last_message()
+    assert photos_step.text.startswith("📷 Kirim foto kejadian")
+    assert photos_step.button_texts() == ["✅ Selesai"], "the photo is already there"
+    await officer.press("✅ Selesai", photos_step)
+    await officer.send("Lewati")
+    summary = officer.last_message()
+    assert "Foto: 1" in summary.text
+    assert summary.text.endswith("Laporan baru tercatat setelah Bapak/Ibu menekan ✅ Kirim.")
+    await officer.press("✅ Kirim", summary)
+    assert len(await posko.services.reports.photos(1)) == 1
+    assert [m.kind for m in group.messages] == ["text", "photo"]
+
+
+async def test_a_captioned_photo_at_the_narrative_step_is_photo_and_narrative(
+    posko: Posko, enlist: Enlist
+) -> None:
+    officer = await enlist(2001)
+    await officer.send("/lapor")
+    await officer.press("🟡 Waspada")
+    await officer.press("Kampanye/APK")
+    await officer.send_photo(caption="Baliho dirusak di depan pasar")
+    assert officer.last_message().text.startswith("📷 Kirim foto kejadian")
+    await officer.press("✅ Selesai")
+    await officer.send("Lewati")
+    await officer.press("✅ Kirim")
+    report = await posko.services.reports.get(1)
+    assert report is not None
+    assert report.text == "Baliho dirusak di depan pasar"
+    assert len(await posko.services.reports.photos(1)) == 1
+
+
+async def test_text_at_the_photo_step_is_added_to_the_narrative(
+    posko: Posko, enlist: Enlist
+) -> None:
+    officer = await enlist(2001)
+    await officer.send("/lapor")
+    await officer.press("🟡 Waspada")
+    await officer.press("Politik Uang")
+    await officer.send("Pembagian amplop di Desa Sepaso")
+    await officer.send("Pelaku 2 orang, sudah dicatat Panwascam")  # a photo was expected
+    added = officer.last_message()
+    assert added.text == (
+        "📝 Tambahan keterangan disimpan dalam formulir (belum terkirim). Kirim foto atau "
+        "rekaman lain. Jika sudah, tekan Selesai."
+    )
+    assert added.button_texts() == ["⏭ Lewati"], "the step's buttons, offered again"
+    await officer.press("⏭ Lewati", added)
+    await officer.send("Desa Sepaso, dekat balai")  # text at the location step too
+    assert officer.last_message().text.startswith("📝 Tambahan keterangan disimpan")
+    await officer.send("Lewati")
+    summary = officer.last_message()
+    await officer.send("Situasi terkendali")  # and at the summary: a new summary
+    assert officer.last_message().text.startswith("📝 Periksa laporan Bapak/Ibu")
+    await officer.press("✅ Kirim")
+    await officer.press("✅ Kirim", summary)  # the old summary files nothing more
+    report = await posko.services.reports.get(1)
+    assert report is not None
+    assert report.text == (
+        "Pembagian amplop di Desa Sepaso\nPelaku 2 orang, sudah dicatat Panwascam\n"
+        "Desa Sepaso, dekat balai\nSituasi terkendali"
+    )
+    assert await posko.services.reports.count() == 1
+
+
+async def test_narrative_typed_before_the_level_is_kept(posko: Posko, enlist: Enlist) -> None:
+    officer = await enlist(2001)
+    await officer.send("/lapor")
+    await officer.send("Kerumunan di depan kantor PPK, sekitar 30 orang")
+    assert officer.last_message().text.startswith("📝 Keterangan disimpan dalam formulir")
+    assert officer.last_message().button_texts()[:4] == [
+        "🟢 Aman", "🟡 Waspada", "🟠 Rawan", "🔴 Darurat"]  # fmt: skip
+    await officer.press("🟡 Waspada")
+    await officer.press("Kamtibmas")
+    assert officer.last_message().text.startswith("📷 Kirim foto"), "no second narrative step"
+    await officer.press("⏭ Lewati")
+    await officer.send("Lewati")
+    await officer.press("✅ Kirim")
+    report = await posko.services.reports.get(1)
+    assert report is not None
+    assert report.text == "Kerumunan di depan kantor PPK, sekitar 30 orang"
+
+
+async def test_a_voice_note_in_the_form_goes_with_the_alert_and_lihat(
+    posko: Posko, enlist: Enlist, group: FakeChat
+) -> None:
+    officer = await enlist(2001, "danramil", "Telen", "Kapten Joko")
+    kasat = await enlist(5001, "koordinator", "-", "Kasat")
+    await officer.send("/lapor")
+    await officer.press("🔴 Darurat")
+    await officer.press("Kamtibmas")
+    await officer.send("Bentrok di TPS 3, dengar rekaman")
+    await officer.send_voice()
+    kept = officer.last_message()
+    assert kept.text.startswith("Rekaman suara (1 rekaman) disimpan dalam formulir")
+    await officer.send_video_note()  # a round video at the same step
+    await officer.press("✅ Selesai", officer.last_message())
+    await officer.send("Lewati")
+    summary = officer.last_message()
+    assert "Rekaman: 🎤 1 rekaman suara, 🎬 1 video bulat" in summary.text
+    await officer.press("✅ Kirim", summary)
+    media = await posko.services.reports.media(1)
+    assert [m.kind for m in media] == [MediaKind.VOICE, MediaKind.VIDEO_NOTE]
+    alert, voice, round_video = group.messages
+    assert "Lampiran: 🎤 1 rekaman suara, 🎬 1 video bulat (di bawah)" in alert.text
+    assert (voice.kind, round_video.kind) == ("voice", "video_note")
+    assert voice.params["reply_parameters"]["message_id"] == alert.message_id
+    assert voice.text == "🎤 Laporan #1 (rekaman suara)"
+    await kasat.send("/lihat 1")
+    shown = [m.kind for m in kasat.messages]
+    assert shown[-2:] == ["voice", "video_note"]
+    assert "Rekaman: 🎤 1 rekaman suara, 🎬 1 video bulat (di bawah)" in kasat.messages[-3].text
+
+
+async def test_photos_and_recordings_have_limits(posko: Posko, enlist: Enlist) -> None:
+    officer = await enlist(2001)
+    await officer.send("/lapor")
+    await officer.press("🟡 Waspada")
+    await officer.press("Lainnya")
+    await officer.send("Ada isu")
+    for _ in range(3):
+        await officer.send_video()
+    await officer.send_voice()
+    assert officer.last_message().text.startswith("Maksimal 3 rekaman suara atau video")
+    draft = await posko.services.drafts.get(2001)
+    assert draft is not None
+    assert len(draft.data["media"]) == 3
+
+
+async def test_an_album_at_the_photo_step_is_answered_once(posko: Posko, enlist: Enlist) -> None:
+    officer = await enlist(2001)
+    await officer.send("/lapor")
+    await officer.press("🟡 Waspada")
+    await officer.press("Lainnya")
+    await officer.send("Ada isu")
+    before = len(officer.messages)
+    await officer.send_album(["photo", "photo", "photo"])
+    assert len(officer.messages) == before + 1, "one answer, edited as the items come in"
+    assert officer.last_message().text.startswith("Foto (3/5 foto) disimpan dalam formulir")
+    draft = await posko.services.drafts.get(2001)
+    assert draft is not None
+    assert len(draft.data["photos"]) == 3
+
+
+async def test_lapor_alone_as_a_caption_opens_the_form_with_the_photo(
+    posko: Posko, enlist: Enlist
+) -> None:
+    officer = await enlist(2001)
+    await officer.send_voice(caption="/lapor")
+    assert officer.last_message().text.startswith("📝 Laporan baru")
+    await officer.press("🟡 Waspada")
+    await officer.press("Lainnya")
+    await officer.send("Isu hoaks di grup WA desa")
+    await officer.press("✅ Selesai")
+    await officer.send("Lewati")
+    await officer.press("✅ Kirim")
+    assert [m.kind for m in await posko.services.reports.media(1)] == [MediaKind.VOICE]
+
+
+async def test_a_location_shared_early_is_kept_and_not_asked_again(
+    posko: Posko, enlist: Enlist
+) -> None:
+    officer = await enlist(2001)
+    await officer.send("/lapor")
+    await officer.press("🟠 Rawan")
+    await officer.press("Kamtibmas")
+    await officer.share_location(0.5, 117.5)
+    assert officer.last_message().text == (
+        "📍 Lokasi disimpan dalam formulir (belum terkirim). Sekarang tulis keterangan "
+        "kejadian; satu baris cukup."
+    )
+    await officer.send_other("sticker")
+    assert officer.last_message().text.startswith("Pada langkah ini tulis keterangan kejadian")
+    await officer.send("Jalan diblokade warga")
+    await officer.press("⏭ Lewati")
+    summary = officer.last_message()
+    assert "Lokasi: ada" in summary.text, "straight to the summary"
+    await officer.press("✅ Kirim", summary)
+    report = await posko.services.reports.get(1)
+    assert report is not None
+    assert (report.latitude, report.longitude) == (0.5, 117.5)

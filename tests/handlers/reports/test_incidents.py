@@ -2,8 +2,14 @@
 
 from datetime import timedelta
 
+import pytest
+
 from bot import texts
+from domain.enums import Role
+from domain.members import RosterRow
+from domain.parsing import utf16_len
 from emulator import FakeChat, FakeTelegram, FakeUser, SentMessage
+from handlers.reports import incidents as incidents_module
 from handlers.reports.filing import escalate_pending
 from tests.conftest import Enlist
 from tests.handlers.reports.test_escalation import add_coordinator
@@ -54,7 +60,7 @@ async def test_muara_wahau_story(
     clock.advance(minutes=8)  # 10:20
     await kapolsek.send("/perkembangan 1 massa mulai bubar, konvoi masih tertahan")
     assert kapolsek.last_message().text == (
-        "➕ Perkembangan insiden #1 dicatat. Tingkat insiden: 🟠 Rawan."
+        "➕ Perkembangan insiden #1 tercatat. Tingkat insiden: 🟠 Rawan."
     )
     under = group.last_message()
     assert under.text.startswith("➕ Perkembangan insiden #1 · 🟠 Rawan · Muara Wahau")
@@ -64,7 +70,7 @@ async def test_muara_wahau_story(
 
     clock.advance(minutes=25)  # 10:45
     await camat.send("/selesai 1 massa bubar, konvoi kembali berjalan")
-    assert camat.last_message().text == "✅ Insiden #1 dicatat selesai. Terima kasih."
+    assert camat.last_message().text == "✅ Insiden #1 tercatat selesai. Terima kasih."
     assert "Status insiden: ✅ Selesai" in alert.text
     assert alert.text.endswith(
         "✅ Selesai oleh Bambang pukul 10.45 WITA: massa bubar, konvoi kembali berjalan"
@@ -100,8 +106,8 @@ async def test_muara_wahau_story(
     assert kinerja.startswith("📈 Kinerja penanganan insiden\nInsiden yang dibuka 21/11/2024–")
     assert (
         "Muara Wahau — 1 insiden\nDitangani 1 · selesai 1 · masih terbuka 0\n"
-        "⏱ Tanggap: median 12 menit · terlama 12 menit\n"
-        "🏁 Penyelesaian: median 45 menit · terlama 45 menit"
+        "⏱ Waktu tanggap: median 12 menit · terlama 12 menit\n"
+        "🏁 Waktu penyelesaian: median 45 menit · terlama 45 menit"
     ) in kinerja
 
 
@@ -113,14 +119,15 @@ async def test_only_that_kecamatan_updates_and_closes(
     colleague = await enlist(2003, "danramil", "Telen", "Joko")
     await reporter.send("/lapor waspada isu politik uang")
     await neighbour.send("/perkembangan 1 saya dengar juga")
-    assert neighbour.last_message().text.startswith("Bapak/Ibu hanya dapat")
+    assert neighbour.last_message().text.startswith("Insiden ini bukan di kecamatan Bapak/Ibu")
     await neighbour.send("/selesai 1 sudah")
-    assert neighbour.last_message().text.startswith("Bapak/Ibu hanya dapat")
+    assert neighbour.last_message().text.startswith("Insiden ini bukan di kecamatan Bapak/Ibu")
     await neighbour.press_data("upd:1", reporter.last_message())
-    assert list(fake.callback_answers.values())[-1]["text"].startswith("Bapak/Ibu hanya dapat")
+    answer = list(fake.callback_answers.values())[-1]["text"]
+    assert answer.startswith("Insiden ini bukan di kecamatan Bapak/Ibu")
     assert await posko.services.drafts.get(2002) is None
     await colleague.send("/perkembangan 1 sudah dicek, aman terkendali")
-    assert colleague.last_message().text.startswith("➕ Perkembangan insiden #1 dicatat")
+    assert colleague.last_message().text.startswith("➕ Perkembangan insiden #1 tercatat")
     assert group.messages == [], "a Waspada incident is not posted"
     await colleague.send("/buka 1")
     assert (
@@ -151,7 +158,7 @@ async def test_the_receipt_button_asks_for_the_update_in_one_message(
     assert officer.last_message().text.startswith("➕ Tulis perkembangan insiden #1")
     await officer.send("rawan massa bertambah & mulai memanas")
     assert officer.last_message().text == (
-        "➕ Perkembangan insiden #1 dicatat. Tingkat insiden: 🟠 Rawan."
+        "➕ Perkembangan insiden #1 tercatat. Tingkat insiden: 🟠 Rawan."
     )
     assert await posko.services.drafts.get(2001) is None
     # Raised from Waspada: posted once, as the alert, with the update in it.
@@ -281,14 +288,14 @@ async def test_the_alert_links_to_a_private_update_dialog(
     assert kasat.last_message().text.startswith("➕ Tulis perkembangan insiden #1")
     await kasat.send("tim gabungan menuju lokasi")
     assert kasat.last_message().text == (
-        "➕ Perkembangan insiden #1 dicatat. Tingkat insiden: 🟠 Rawan."
+        "➕ Perkembangan insiden #1 tercatat. Tingkat insiden: 🟠 Rawan."
     )
     under = group.last_message()
     assert under.text.startswith("➕ Perkembangan insiden #1 · 🟠 Rawan · Busang")
     assert reply_to(under) == alert.message_id
 
     await neighbour.open_link("➕ Perkembangan", alert)
-    assert neighbour.last_message().text.startswith("Bapak/Ibu hanya dapat")
+    assert neighbour.last_message().text.startswith("Insiden ini bukan di kecamatan Bapak/Ibu")
     assert await posko.services.drafts.get(neighbour.id) is None
     await stranger.open_link("➕ Perkembangan", alert)
     assert "belum terdaftar" in stranger.last_message().text, "the greeting, nothing else"
@@ -322,7 +329,7 @@ async def test_each_incident_of_a_private_insiden_page_has_an_update_button(
     await admin.press("➕ #12", page)
     assert admin.last_message().text.startswith("➕ Tulis perkembangan insiden #12")
     await admin.send("sudah diklarifikasi, isu tidak benar")
-    assert admin.last_message().text.startswith("➕ Perkembangan insiden #12 dicatat")
+    assert admin.last_message().text.startswith("➕ Perkembangan insiden #12 tercatat")
 
     kasat = await add_coordinator(posko, fake)
     await kasat.send("/insiden@PoskoTestBot", chat=group)
@@ -352,7 +359,7 @@ async def test_the_update_button_keeps_a_half_filled_report_form(
     assert "<code>/perkembangan 1 isi perkembangan</code>" in (officer.last_message().html or "")
     assert await posko.services.drafts.get(officer.id) == form, "the form is untouched"
     await officer.send("/perkembangan 1 massa di gudang mulai bubar")
-    assert officer.last_message().text.startswith("➕ Perkembangan insiden #1 dicatat")
+    assert officer.last_message().text.startswith("➕ Perkembangan insiden #1 tercatat")
 
     await officer.press("⏭ Lewati", photos)  # the form goes on where it was
     await officer.send("Lewati")
@@ -407,3 +414,158 @@ async def test_the_failed_escalation_notice_gives_the_incident_level(
     assert admin.last_message().text.startswith(
         "⚠️ Laporan #1 (🔴 Darurat, Telen) belum dapat diteruskan"
     ), "the incident's level now, not the Waspada of its report"
+
+
+# --- handled again after a crash (review of issue 16) ---------------------------------------
+
+
+async def _nothing(*_: object, **__: object) -> None:
+    """Stands for a process killed right after the commit: nothing after it happened."""
+
+
+async def test_a_perkembangan_committed_before_a_crash_still_reaches_the_group(
+    posko: Posko, enlist: Enlist, group: FakeChat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
+    await officer.send("/lapor rawan massa menghadang truk logistik")
+    monkeypatch.setattr(incidents_module, "_post_under_alert", _nothing)
+    monkeypatch.setattr(incidents_module, "refresh_alert", _nothing)
+    update = await officer.send("/perkembangan 1 massa bertambah, jalan diblokir")
+    monkeypatch.undo()
+    await replay_after_crash(posko, update)
+    alert = group.messages[0]
+    assert "massa bertambah" in alert.text, "the alert shows the update"
+    posted = [m for m in group.messages if m.text.startswith("➕ Perkembangan insiden #1")]
+    assert len(posted) == 1, "posted under the alert once"
+    assert reply_to(posted[0]) == alert.message_id
+    assert officer.last_message().text.startswith("➕ Perkembangan insiden #1 tercatat")
+
+    await replay_after_crash(posko, update)  # handled once more: posted, so not again
+    posted = [m for m in group.messages if m.text.startswith("➕ Perkembangan insiden #1")]
+    assert len(posted) == 1
+    assert len(await posko.services.incidents.events(1)) == 2, "stored once"
+
+
+async def test_a_close_committed_before_a_crash_still_updates_the_alert(
+    posko: Posko, enlist: Enlist, group: FakeChat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
+    await officer.send("/lapor rawan massa menghadang truk logistik")
+    alert = group.last_message()
+    monkeypatch.setattr(incidents_module, "refresh_alert", _nothing)
+    close = await officer.send("/selesai 1 massa sudah bubar")
+    monkeypatch.undo()
+    assert "✅ Diterima" in alert.button_texts(), "the crash left the alert open"
+    await replay_after_crash(posko, close)
+    assert "Status insiden: ✅ Selesai" in alert.text
+    assert alert.buttons() == [], "no ✅ Diterima / ➕ on a resolved alert"
+    assert officer.last_message().text.startswith("✅ Insiden #1 tercatat selesai")
+
+
+async def test_a_reopening_committed_before_a_crash_still_updates_the_alert(
+    posko: Posko, enlist: Enlist, admin: FakeUser, group: FakeChat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
+    await officer.send("/lapor rawan massa menghadang truk logistik")
+    alert = group.last_message()
+    await officer.send("/selesai 1 massa sudah bubar")
+    monkeypatch.setattr(incidents_module, "refresh_alert", _nothing)
+    reopen = await admin.send("/buka 1")
+    monkeypatch.undo()
+    assert "Status insiden: ✅ Selesai" in alert.text, "the crash left the alert resolved"
+    await replay_after_crash(posko, reopen)
+    assert "Status insiden: 🆕 Baru" not in alert.text
+    assert "Selesai" not in alert.text
+    assert "✅ Diterima" in alert.button_texts()
+    assert admin.last_message().text == "↩️ Insiden #1 dibuka kembali (🆕 Baru)."
+
+
+async def test_a_replayed_selesai_or_buka_is_stored_once(
+    posko: Posko, enlist: Enlist, admin: FakeUser, group: FakeChat
+) -> None:
+    """Stored once per Telegram message: a /selesai handled again after a crash (its update
+    not marked done while /buka went through) does not close the incident a second time, and a
+    replayed /buka does not reopen it after a later /selesai."""
+    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
+    await officer.send("/lapor rawan massa menghadang truk logistik")
+    close = await officer.send("/selesai 1 massa sudah bubar")
+    reopen = await admin.send("/buka 1")
+    await replay_after_crash(posko, close)
+    incident = await posko.services.incidents.get(1)
+    assert incident is not None
+    assert incident.is_open, "closed twice by one message"
+    assert "Status insiden: ✅ Selesai" not in group.messages[0].text
+
+    await officer.send("/selesai 1 benar-benar selesai")
+    await replay_after_crash(posko, reopen)
+    incident = await posko.services.incidents.get(1)
+    assert incident is not None
+    assert not incident.is_open, "reopened twice by one message"
+    kinds = [event.kind.value for event in await posko.services.incidents.events(1)]
+    assert kinds == ["report", "close", "reopen", "close"]
+
+
+async def test_a_longest_alert_stays_editable(
+    posko: Posko, enlist: Enlist, group: FakeChat, fake: FakeTelegram
+) -> None:
+    """Names may be 200 characters (members.name CHECK) and texts 3000: the alert is measured
+    as Telegram counts it and the update, then the note, then the report text are shortened."""
+    officer = await enlist(2001, "kapolsek", "Busang", "A" * 200)
+    kasat = fake.add_user(5001, "Kasat")
+    await posko.services.members.save(
+        RosterRow(5001, Role.KOORDINATOR, None, "K" * 200), posko.clock(), None
+    )
+    longest = ("kata " * 600).strip()
+    await officer.send(f"/lapor rawan {longest}")
+    alert = group.messages[0]
+    assert longest in alert.text, "shown whole while it fits"
+    await kasat.press("✅ Diterima", alert)
+    await officer.send(f"/perkembangan 1 {longest}")
+    assert "Status insiden: 👁 Ditangani" in alert.text
+    await kasat.send(f"/selesai 1 {longest}")
+    assert "Status insiden: ✅ Selesai" in alert.text, "every edit went through"
+    assert utf16_len(alert.text) <= 4096
+    assert longest in alert.text, "the report is shortened last"
+    assert alert.text.count("(lengkapnya: /lihat 1)") == 2, "the update and the note are"
+    update = alert.text.split("➕ Perkembangan terakhir ")[1].split(": ", 1)[1]
+    note = alert.text.split("✅ Selesai oleh ")[1].split(": ", 1)[1]
+    for shortened in (update, note):
+        assert len(shortened.split(" … (lengkapnya")[0]) >= texts.ALERT_SHORTEST - 4
+
+
+async def test_the_alert_is_measured_as_telegram_counts_it(
+    posko: Posko, enlist: Enlist, group: FakeChat
+) -> None:
+    """Escaped characters count once and emoji twice (UTF-16), as Telegram counts them."""
+    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
+    angled = "<>" * 1500  # 3000 characters, 12000 once escaped
+    await officer.send(f"/lapor rawan {angled}")
+    alert = group.messages[0]
+    assert angled in alert.text
+    await officer.send("/perkembangan 1 " + "🔥" * 1500)  # 3000 UTF-16 units
+    assert "➕ Perkembangan terakhir" in alert.text
+    assert angled in alert.text, "the update is shortened first"
+    assert utf16_len(alert.text) <= 4096
+    assert "🔥 … (lengkapnya: /lihat 1)" in alert.text
+
+
+async def test_closed_incidents_tell_each_role_the_next_step(
+    posko: Posko, enlist: Enlist, admin: FakeUser
+) -> None:
+    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
+    await officer.send("/lapor waspada kerumunan di pasar")
+    await officer.send("/selesai 1 sudah bubar")
+    await officer.send("/perkembangan 1 berkumpul lagi")
+    assert officer.last_message().text == (
+        "Insiden #1 sudah selesai. Jika masih berlangsung, minta koordinator membukanya "
+        "kembali (/buka 1) atau kirim laporan baru dengan /lapor."
+    )
+    await admin.send("/perkembangan 1 berkumpul lagi")
+    assert admin.last_message().text == (
+        "Insiden #1 sudah selesai. Jika masih berlangsung, buka kembali dengan /buka 1."
+    )
+    await officer.send("/perkembangan 99 apa")
+    assert officer.last_message().text == (
+        "Laporan #99 tidak termasuk insiden mana pun. Periksa nomornya: petugas lewat "
+        "/riwayat, koordinator lewat /insiden."
+    )

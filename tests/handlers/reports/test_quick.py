@@ -17,7 +17,7 @@ async def test_nihil_report_is_stored_and_receipted(
     officer = await enlist(2001, "camat", "Bengalon", "Budi Santoso")
     await officer.send("/lapor aman")
     receipt = officer.last_message()
-    assert receipt.text.startswith("✅ Laporan #1 diterima pukul 10:00 WITA.")
+    assert receipt.text.startswith("✅ Laporan #1 tercatat pukul 10.00 WITA.")
     assert "nihil" in receipt.text
     assert receipt.params["reply_parameters"]["message_id"] == 1
     report = await posko.services.reports.get(1)
@@ -33,7 +33,7 @@ async def test_waspada_is_stored_but_not_escalated(
 ) -> None:
     officer = await enlist(2001)
     await officer.send("/lapor waspada ada kerumunan di pasar")
-    assert "Laporan #1 diterima" in officer.last_message().text
+    assert "Laporan #1 tercatat" in officer.last_message().text
     assert "🟡 Waspada" in officer.last_message().text
     assert group.messages == []
 
@@ -86,8 +86,8 @@ async def test_redelivered_update_is_stored_once(
     await fake.push_update({"message": update["message"]})  # Telegram delivers it again
     assert await posko.services.reports.count() == 1
     assert [m.text.splitlines()[0] for m in officer.messages] == [
-        "✅ Laporan #1 diterima pukul 10:00 WITA.",
-        "✅ Laporan #1 diterima pukul 10:00 WITA.",
+        "✅ Laporan #1 tercatat pukul 10.00 WITA.",
+        "✅ Laporan #1 tercatat pukul 10.00 WITA.",
     ]
     assert len(group.messages) == 1, "the group is not alerted twice"
 
@@ -155,11 +155,14 @@ async def test_storage_failure_gets_no_receipt_and_the_retry_works(
     officer = await enlist(2001)
     await posko.services.db.fetchall("PRAGMA query_only = ON")  # writes now fail
     await officer.send("/lapor rawan jalan diblokade")
-    assert officer.last_message().text == "⚠️ Gagal menyimpan laporan, coba lagi sebentar lagi."
+    assert officer.last_message().text == (
+        "⚠️ Laporan belum tercatat karena penyimpanan sedang terganggu. "
+        "Kirim ulang laporan yang sama sebentar lagi."
+    )
     assert group.messages == []
     await posko.services.db.fetchall("PRAGMA query_only = OFF")
     await officer.send("/lapor rawan jalan diblokade")
-    assert "Laporan #1 diterima" in officer.last_message().text
+    assert "Laporan #1 tercatat" in officer.last_message().text
     assert len(group.messages) == 1
 
 
@@ -185,6 +188,8 @@ async def test_without_a_coordination_group_reports_are_still_stored(
 async def test_plain_text_and_unknown_commands_get_a_hint(posko: Posko, enlist: Enlist) -> None:
     officer: FakeUser = await enlist(2001)
     await officer.send("halo pak, aman")
-    assert "/lapor aman" in officer.last_message().text
+    hint = officer.last_message().text
+    assert hint.startswith("⚠️ Pesan ini tidak tercatat sebagai laporan.")
+    assert "/lapor waspada" in hint
     await officer.send("/laporkan")
     assert "Perintah tidak dikenal" in officer.last_message().text

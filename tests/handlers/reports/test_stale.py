@@ -1,5 +1,6 @@
 """Stale incidents are chased: "still going on?" to the reporting officer, once per period."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -9,10 +10,11 @@ from domain.enums import Role
 from domain.incidents import IncidentState
 from domain.members import RosterRow
 from emulator import FakeChat, FakeTelegram, FakeUser, SentMessage
+from handlers.reports import stale as stale_module
 from storage.incidents import SENDING, SENT
 from tests.conftest import Enlist
 from tests.handlers.reports.test_escalation import add_coordinator
-from tests.harness import FakeClock, Posko, make_settings
+from tests.harness import FakeClock, Posko, make_settings, replay_after_crash
 from tests.test_exactly_once import failing
 
 QUESTION = "⏳ Insiden #1 masih berlangsung?"
@@ -62,7 +64,9 @@ async def test_a_silent_incident_is_asked_about_once_per_period_across_restarts(
     ]
     assert "/selesai 1 catatan" in question.text
     assert question.button_texts() == ["⏳ Masih berlangsung", "✅ Sudah selesai"]
-    assert [b["callback_data"] for b in question.buttons()] == ["stale:1:on", "stale:1:end"]
+    period = int(datetime(2024, 11, 27, 2, tzinfo=UTC).timestamp())  # 10.00 WITA: opened
+    assert [b["callback_data"] for b in question.buttons()] == [
+        "stale:1:on", f"stale:1:end:{period}"]  # fmt: skip
 
     await sweep(posko)
     clock.advance(hours=5)
@@ -94,7 +98,7 @@ async def test_still_going_on_asks_for_the_update_which_starts_a_new_period(
     clock.advance(minutes=10)
     await officer.send("massa berkurang, negosiasi berjalan")
     assert officer.last_message().text == (
-        "➕ Perkembangan insiden #1 dicatat. Tingkat insiden: 🟠 Rawan."
+        "➕ Perkembangan insiden #1 tercatat. Tingkat insiden: 🟠 Rawan."
     )
     assert "massa berkurang, negosiasi berjalan" in alert.text
     incident = await posko.services.incidents.get(1)
@@ -126,7 +130,7 @@ async def test_already_resolved_closes_it_with_a_note_in_one_tap(
     assert (incident.state, incident.closed_by, incident.closing_note) == (
         IncidentState.SELESAI, 2001, texts.STALE_CLOSING_NOTE)  # fmt: skip
     assert question.buttons() == [], "answered: the question keeps no buttons"
-    assert officer.last_message().text.startswith("✅ Insiden #1 dicatat selesai.")
+    assert officer.last_message().text.startswith("✅ Insiden #1 tercatat selesai.")
     assert "Status insiden: ✅ Selesai" in alert.text
     assert alert.buttons() == [], "a resolved alert has no buttons"
 
@@ -147,30 +151,35 @@ async def test_a_forged_answer_changes_nothing(
     clock.advance(hours=6)
     await sweep(posko)
     [question] = questions(officer)
+    done = str(question.buttons()[1]["callback_data"])
 
-    await neighbour.press_data("stale:1:end", question)
-    assert (last_answer(fake) or "").startswith("Bapak/Ibu hanya dapat")
+    await neighbour.press_data(done, question)
+    assert (last_answer(fake) or "").startswith("Insiden ini bukan di kecamatan Bapak/Ibu")
     await neighbour.press_data("stale:1:on", question)
-    assert (last_answer(fake) or "").startswith("Bapak/Ibu hanya dapat")
+    assert (last_answer(fake) or "").startswith("Insiden ini bukan di kecamatan Bapak/Ibu")
     assert await posko.services.drafts.get(2002) is None
     clock.advance(minutes=1)  # strangers are answered once a minute
     await stranger.press_data("stale:1:end", question)
     assert last_answer(fake) == texts.CALLBACK_REFUSED
     await posko.app.bot.send_message(group.id, "tombol")  # the button forged in the group
-    await kasat.press_data("stale:1:end", group.last_message())
+    await kasat.press_data(done, group.last_message())
     assert last_answer(fake) == texts.CALLBACK_REFUSED, "private chat only"
     await officer.press_data("stale:x:end", question)
     assert last_answer(fake) == texts.STALE_BUTTON
+    await officer.press_data("stale:1:end", question)  # no period: sent before they had one
+    assert last_answer(fake) == texts.stale_question_expired(1)
+    await officer.press_data(f"stale:1:end:{int(clock().timestamp())}", question)
+    assert last_answer(fake) == texts.stale_question_expired(1), "no question of that period"
     incident = await posko.services.incidents.get(1)
     assert incident is not None
     assert incident.is_open
     assert question.button_texts() == ["⏳ Masih berlangsung", "✅ Sudah selesai"]
 
-    await kasat.press_data("stale:1:end", question)  # a koordinator may close it
+    await kasat.press_data(done, question)  # a koordinator may close it
     incident = await posko.services.incidents.get(1)
     assert incident is not None
     assert (incident.state, incident.closed_by) == (IncidentState.SELESAI, kasat.id)
-    await officer.press_data("stale:1:end", question)  # a stale copy of the button
+    await officer.press_data(done, question)  # a stale copy of the button
     assert last_answer(fake) == "Insiden #1 sudah selesai."
 
 
@@ -192,7 +201,7 @@ async def test_colleagues_are_asked_when_the_reporter_cannot_be_reached(
     assert member.blocked_at is not None, "marked blocked, as reminders do"
     for officer in (colleague, other):
         [question] = questions(officer)
-        assert "Pelapor insiden ini tidak dapat dihubungi" in question.text
+        assert "Pelapor tidak dapat dihubungi" in question.text
     assert questions(elsewhere) == []
     states = {c.user_id: c.state for c in await posko.services.incidents.chases(1)}
     assert states == {2001: "failed", 2002: SENT, 2003: SENT}
@@ -347,3 +356,94 @@ async def test_with_nobody_to_ask_the_chase_is_recorded_and_not_retried(
     assert incident.chased_at == clock(), "its next period starts now"
     warnings = [r for r in caplog.records if "no officer of Telen can be asked" in r.message]
     assert len(warnings) == 1
+
+
+# --- an old question, and one handled again after a crash (review of issue 16) ---------------
+
+
+async def _nothing(*_: object, **__: object) -> None:
+    """Stands for a process killed right after the commit: nothing after it happened."""
+
+
+async def test_an_old_question_cannot_close_a_reopened_incident(
+    posko: Posko, enlist: Enlist, admin: FakeUser, fake: FakeTelegram, clock: FakeClock
+) -> None:
+    pause_chases(posko)
+    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
+    await officer.send("/lapor rawan massa menghadang truk logistik")
+    clock.advance(hours=6)
+    await sweep(posko)
+    [question] = questions(officer)
+    await officer.send("/selesai 1 massa bubar")
+    clock.advance(minutes=30)
+    await admin.send("/buka 1")  # the blockade is back
+    await officer.press("✅ Sudah selesai", question)
+    answer = list(fake.callback_answers.values())[-1]
+    assert (answer.get("text"), answer.get("show_alert")) == (texts.stale_reopened(1), True)
+    assert answer["text"] == (
+        "Insiden #1 dibuka kembali setelah pertanyaan ini dikirim, jadi tombol ini tidak berlaku "
+        "lagi. Jika sudah selesai, kirim /selesai 1 catatan."
+    )
+    incident = await posko.services.incidents.get(1)
+    assert incident is not None
+    assert incident.is_open, "the old question answered for the time before the reopening"
+
+    clock.advance(hours=6)  # silent again: a new question, which may close it
+    await sweep(posko)
+    assert len(questions(officer)) == 2
+    await officer.press("✅ Sudah selesai", questions(officer)[1])
+    incident = await posko.services.incidents.get(1)
+    assert incident is not None
+    assert not incident.is_open
+
+
+async def test_a_voided_question_cannot_close_the_incident(
+    posko: Posko, enlist: Enlist, fake: FakeTelegram, clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Telegram took the question but its record failed and the bot restarted: still to send,
+    it was voided by the perkembangan that came since. Its button no longer answers."""
+    pause_chases(posko)
+    officer = await enlist(2001, "camat", "Telen", "Budi")
+    await officer.send("/lapor waspada kerumunan di pasar")
+    clock.advance(hours=6)
+    failing(monkeypatch, posko.services.incidents, "chase_finished", times=1)
+    await sweep(posko)
+    [question] = questions(officer)
+    monkeypatch.undo()
+    await posko.restart()
+    pause_chases(posko)
+    await officer.send("/perkembangan 1 massa bertambah")
+    await sweep(posko)
+    assert [c.state for c in await posko.services.incidents.chases(1)] == ["void"]
+    await officer.press("✅ Sudah selesai", question)
+    assert last_answer(fake) == texts.stale_question_expired(1)
+    incident = await posko.services.incidents.get(1)
+    assert incident is not None
+    assert incident.is_open
+
+
+async def test_a_close_by_the_question_committed_before_a_crash_is_finished(
+    posko: Posko, enlist: Enlist, group: FakeChat, admin: FakeUser, clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    pause_chases(posko)
+    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
+    await officer.send("/lapor rawan massa menghadang truk logistik")
+    alert = group.last_message()
+    clock.advance(hours=6)
+    await sweep(posko)
+    [question] = questions(officer)
+    monkeypatch.setattr(stale_module, "_closed", _nothing)
+    press = await officer.press("✅ Sudah selesai", question)
+    monkeypatch.undo()
+    assert "✅ Diterima" in alert.button_texts(), "the crash left the alert open"
+    await admin.send("/buka 1")
+    await replay_after_crash(posko, press)
+    incident = await posko.services.incidents.get(1)
+    assert incident is not None
+    assert incident.is_open, "the press closed it once; the reopening stands"
+    assert officer.last_message().text.startswith("✅ Insiden #1 tercatat selesai.")
+    assert question.buttons() == []
+    assert "Status insiden: ✅ Selesai" not in alert.text, "the alert shows it as it is now"
+    assert "✅ Diterima" in alert.button_texts()
