@@ -1,10 +1,10 @@
 """What the dashboard shows: a list of sections, each one provider function and one template.
 
-Every section reads from one `Moment`: the digest's snapshot of today up to now (the same
-`load_snapshot` the digest and /rekap use, so a tile's colour is the condition of
-`domain.incidents.condition` and nothing else), plus whatever the section reads itself. A
-provider returns the values its template (`templates/<name>.html`) prints; a new section is a
-provider, a template and a line in `SECTIONS`.
+Every section reads from one `Moment`: the digest's snapshot of the current reporting window up
+to now (the same `load_snapshot` the digest, /rekap and /belum use, so a tile's colour is the
+condition of `domain.incidents.condition` and nothing else), plus whatever the section reads
+itself. A provider returns the values its template (`templates/<name>.html`) prints; a new
+section is a provider, a template and a line in `SECTIONS`.
 """
 
 from __future__ import annotations
