@@ -3,7 +3,7 @@ dashboard when something changed.
 
 A sign-in link is a secret sent privately by /dasbor: usable once, for a few minutes. Using it
 creates a sign-in (a browser session, or a Mini App's token). Only the SHA-256 of each secret is
-stored. A trigger (migration 0017) ends every sign-in of a member who is deactivated or is no
+stored. A trigger (migration 0018) ends every sign-in of a member who is deactivated or is no
 longer a koordinator or admin, in the transaction that changed them.
 """
 
@@ -70,20 +70,15 @@ def _signin(row: sqlite3.Row) -> Signin:
 
 # Everything the dashboard shows changes only with a new row in one of these tables (reports,
 # corrections, incident steps, registry changes including sign-ins, arahan), each MAX(id) read
-# from the end of its primary key, or with a recipient of a recent arahan taking its copy or
-# confirming it (counted over those arahan's recipients only, a range of their primary key).
+# from the end of its primary key, or with a copy of a recent arahan taken or confirmed (the
+# arahan's own count of tally changes, migration 0017, summed over the last day's arahan).
 CHANGE_MARK = """
 SELECT (SELECT COALESCE(MAX(id), 0) FROM reports),
        (SELECT COALESCE(MAX(id), 0) FROM corrections),
        (SELECT COALESCE(MAX(id), 0) FROM incident_events),
        (SELECT COALESCE(MAX(id), 0) FROM audit_log),
        (SELECT COALESCE(MAX(id), 0) FROM arahan),
-       recent.confirmed,
-       recent.taken
-FROM (SELECT COUNT(confirmed_at) AS confirmed, TOTAL(state != 'pending') AS taken
-        FROM arahan_recipients
-       WHERE arahan >= (SELECT COALESCE(MIN(id), (SELECT COALESCE(MAX(id), 0) + 1 FROM arahan))
-                          FROM arahan WHERE created_at >= ?)) AS recent
+       (SELECT TOTAL(tally_changes) FROM arahan WHERE created_at >= ?)
 """
 
 

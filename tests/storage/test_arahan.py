@@ -306,10 +306,10 @@ async def test_the_digest_lists_those_short_of_full_confirmation(db: Database) -
     )
 
 
-async def test_migration_0016_plans_the_list_of_a_recent_arahan_whose_last_round_ran(
+async def test_migration_0017_plans_the_list_of_a_recent_arahan_whose_last_round_ran(
     db_path: Path,
 ) -> None:
-    old = await Database.open_at_version(db_path, 15)
+    old = await Database.open_at_version(db_path, 16)
     await seed(old)
     now = datetime.now(UTC).replace(microsecond=0)
     rows = [  # (created, reminders done, final list at)
