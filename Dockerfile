@@ -17,6 +17,8 @@ ENV PYTHONUNBUFFERED=1 \
     BACKUP_DIR=/data/backups \
     WEBHOOK_LISTEN=0.0.0.0 \
     WEBHOOK_PORT=8443 \
+    DASHBOARD_LISTEN=0.0.0.0 \
+    DASHBOARD_PORT=8080 \
     MPLCONFIGDIR=/tmp/matplotlib
 
 RUN useradd --system --uid 10001 --home-dir /data posko \
@@ -25,6 +27,8 @@ USER posko
 VOLUME ["/data"]
 # Only used in webhook mode (WEBHOOK_URL set), behind your TLS proxy.
 EXPOSE 8443
+# The live dashboard (/dasbor), behind your TLS proxy too.
+EXPOSE 8080
 
 # The bot exits within 8 s of SIGTERM; `docker stop` waits 10 s before SIGKILL.
 STOPSIGNAL SIGTERM

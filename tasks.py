@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+# Debian's browser, which the dashboard's browser tests drive (tests/handlers/dashboard).
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def requirements(extras: tuple[str, ...]) -> list[str]:
@@ -102,6 +104,13 @@ def run_checks(pytest_args: list[str]) -> int:
         ("lint-imports", [str(BIN / "lint-imports"), "--no-cache"]),
         ("pytest", [str(PYTHON), "-m", "pytest", *pytest_args]),
     ]
+    if not CHROMIUM.exists():
+        print(
+            f"Note: Chromium is not installed ({CHROMIUM}), so the dashboard's browser tests "
+            "will be skipped (pytest's summary lists them). Install it with "
+            "`apt-get install chromium`, as .ci/run does.",
+            flush=True,
+        )
     failed = []
     for label, command in checks:
         print("$", " ".join([Path(command[0]).name, *command[1:]]), flush=True)

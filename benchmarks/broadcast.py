@@ -137,6 +137,7 @@ async def run_once(officers: int, profile: str | None) -> RunResult:
         **os.environ,
         "TELEGRAM_BOT_TOKEN": fake.token,
         "TELEGRAM_API_URL": fake.url,
+        "DASHBOARD_PORT": "0",  # any free port, never 8080
         "DATABASE_PATH": str(folder / "posko.db"),
         "ADMIN_IDS": str(ADMIN_ID),
         "LOG_LEVEL": "WARNING",

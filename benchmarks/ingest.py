@@ -84,6 +84,7 @@ async def run_once(kind: str, reports: int) -> Run:
         **os.environ,
         "TELEGRAM_BOT_TOKEN": fake.token,
         "TELEGRAM_API_URL": fake.url,
+        "DASHBOARD_PORT": "0",  # any free port, never 8080
         "DATABASE_PATH": str(db_path),
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),

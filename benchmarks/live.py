@@ -93,6 +93,7 @@ class LiveBot:
             **os.environ,
             "TELEGRAM_BOT_TOKEN": self.fake.token,
             "TELEGRAM_API_URL": self.fake.url,
+            "DASHBOARD_PORT": "0",  # any free port, never 8080
             "DATABASE_PATH": str(self.db_path),
             "ADMIN_IDS": str(ADMIN_ID),
             "COORDINATION_CHAT_ID": str(COORDINATION_CHAT_ID),

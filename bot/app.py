@@ -36,6 +36,7 @@ from bot.transport import QueuedRequest, UpdatesRequest
 from domain.regions import Region
 from handlers import arahan, dialogs, fallback, kerawanan
 from handlers.admin import backup
+from handlers.dashboard import dasbor
 from handlers.digest import jadwal, rekap, schedule, tahapan
 from handlers.logistik import confirm as logistik_confirm
 from handlers.logistik import late as logistik_late
@@ -72,6 +73,7 @@ FEATURES = (
     kerawanan,
     export,
     arahan,
+    dasbor,
     jadwal,
     tahapan,
     backup,
@@ -140,8 +142,13 @@ def build_application(
         schedule.schedule_jobs(app, services)
         # In the background: one call per member, and start-up must not wait for thousands.
         services.spawn(publish_menus(app.bot, services, commands_of(app.bot_data)))
+        dasbor.start(app, services)  # the live dashboard, served beside the bot
+
+    async def post_stop(app: PoskoApp) -> None:
+        await dasbor.stop(app)  # every open screen is closed before the database is
 
     async def post_shutdown(app: PoskoApp) -> None:
+        await dasbor.stop(app)  # stopped already unless post_stop was skipped
         services = app.bot_data.pop(SERVICES_KEY, None)
         if isinstance(services, Services):
             await services.drain(limit=5, cancel=True)
@@ -172,6 +179,7 @@ def build_application(
         .context_types(ContextTypes(context=PoskoContext))
         .job_queue(JobQueue[PoskoContext]())
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )

@@ -313,6 +313,8 @@ class Runner:
                 "(they stay in the inbox and are handled at the next start)",
                 GRACE,
             )
+        if app.post_stop is not None:  # the dashboard's server, as run_polling does it
+            await _bounded("stopping the dashboard", app.post_stop(app))
         # 2. Whatever is left is cancelled: updates in flight, jobs, background work, heartbeat.
         await _cancel_other_tasks(CLEANUP_STEP)
         if app.job_queue is not None and app.job_queue.scheduler.running:

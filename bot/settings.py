@@ -67,6 +67,11 @@ class Settings:
     # The TLS proxy in front is the public side; a container recipe sets 0.0.0.0 explicitly.
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    # The live dashboard (handlers/dashboard): on by default, on the loopback address only; the
+    # TLS proxy in front is its public side at DASHBOARD_URL. Port 0 takes any free port.
+    dashboard_listen: str = "127.0.0.1"
+    dashboard_port: int = 8080
+    dashboard_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -209,6 +214,21 @@ class Settings:
         if not port_text.isascii() or not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise SettingsError("WEBHOOK_PORT", "expected a TCP port number, e.g. 8443")
 
+        dashboard_url = (get("DASHBOARD_URL") or "").rstrip("/") or None
+        if dashboard_url is not None and (
+            not dashboard_url.startswith(("https://", "http://")) or "#" in dashboard_url
+        ):
+            raise SettingsError(
+                "DASHBOARD_URL", "expected the public address of the dashboard, https://..."
+            )
+        dash_port_text = get("DASHBOARD_PORT") or "8080"
+        if (
+            not dash_port_text.isascii()
+            or not dash_port_text.isdigit()
+            or not 0 <= int(dash_port_text) < 65536
+        ):
+            raise SettingsError("DASHBOARD_PORT", "expected a TCP port number, e.g. 8080")
+
         return cls(
             token=token,
             api_url=api_url,
@@ -233,4 +253,7 @@ class Settings:
             webhook_secret=webhook_secret,
             webhook_listen=get("WEBHOOK_LISTEN") or "127.0.0.1",
             webhook_port=int(port_text),
+            dashboard_listen=get("DASHBOARD_LISTEN") or "127.0.0.1",
+            dashboard_port=int(dash_port_text),
+            dashboard_url=dashboard_url,
         )

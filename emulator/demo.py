@@ -7,14 +7,21 @@ code and settings as production; only TELEGRAM_API_URL points at the emulator), 
 officer trio for all 18 kecamatan with one CSV `/impor`, and plays: nihil reports, Waspada /
 Rawan / Darurat reports, a disagreement, an acknowledgement, a reminder round and the digest.
 The database is left in `demo/posko-demo.db` for `/ekspor`-style inspection.
+
+The koordinator asks for the live dashboard first (`/dasbor`) and the demo prints the sign-in
+link: open it in a browser on this machine to watch the tiles change as the day is played. Run
+from a terminal, the demo waits a little before the first report, and keeps the bot (and its
+dashboard) running at the end until Enter is pressed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import signal
+import socket
 import sys
 import textwrap
 from datetime import datetime, timedelta
@@ -52,6 +59,16 @@ GIVEN = ("Budi", "Agus", "Joko", "Rina", "Dedi", "Sri", "Eko", "Wati", "Andi", "
 FAMILY = ("Santoso", "Pratama", "Siregar", "Lestari", "Saputra", "Hidayat", "Nugroho", "Rahman")
 TITLES = {"camat": "Drs.", "kapolsek": "AKP", "danramil": "Kapten Inf"}
 ADMIN, KOORDINATOR, GROUP = 900001, 900002, -1001000000001
+LINK = re.compile(r"(http://\S+/dasbor/masuk#[A-Za-z0-9_-]+)")
+# Seconds to open the dashboard before the day starts, when a person is watching.
+WATCH_PAUSE = 15
+
+
+def free_port() -> int:
+    """A free TCP port of 127.0.0.1 for the demo's dashboard (never the default 8080)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 class Transcript:
@@ -127,7 +144,9 @@ async def main() -> int:
         "REMINDER_TIMES": f"{soon - timedelta(seconds=15):%H:%M:%S}",
         "ESCALATION_ACK_MINUTES": "0.25",
         "LOG_LEVEL": "WARNING",
+        "DASHBOARD_PORT": str(free_port()),
     }
+    watching = sys.stdin.isatty()
     bot = await asyncio.create_subprocess_exec(
         sys.executable, str(ROOT / "main.py"), env=env, cwd=OUT
     )
@@ -137,6 +156,17 @@ async def main() -> int:
         await admin.send_document("\n".join(rows).encode(), "petugas.csv", caption="/impor")
         await fake.wait_until(lambda: any("Impor" in m.text for m in admin.messages), 30)
         await say(log, admin, f"/tambah {KOORDINATOR} | koordinator | - | Kasat Intelkam")
+        await say(log, kasat, "/dasbor")
+        await fake.wait_until(lambda: any(LINK.search(m.text) for m in kasat.messages), 30)
+        found = next(filter(None, (LINK.search(m.text) for m in kasat.messages)), None)
+        if found:
+            print(
+                "\n== Dasbor langsung: buka tautan ini di peramban di komputer ini "
+                f"(sekali pakai, 10 menit) ==\n   {found[1]}\n",
+                flush=True,
+            )
+            if watching:
+                await asyncio.sleep(WATCH_PAUSE)
         for kecamatan in KECAMATAN[:12]:  # most kecamatan: quiet, nihil from the Camat
             await say(log, officers[(kecamatan, "camat")], "/lapor aman")
         await say(
@@ -170,6 +200,10 @@ async def main() -> int:
         await fake.wait_until(lambda: any("Rekap Kondisi" in m.text for m in group.messages), 90)
         await asyncio.sleep(2)
         await say(log, kasat, "/status")
+        if watching:
+            await asyncio.get_running_loop().run_in_executor(
+                None, input, "-- Tekan Enter untuk menghentikan bot dan dasbornya --"
+            )
     finally:
         bot.send_signal(signal.SIGTERM)
         await bot.wait()

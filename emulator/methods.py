@@ -92,7 +92,7 @@ class BotApiMethods(FaultInjection):
         return plain, raw if mode == "HTML" else None
 
     @staticmethod
-    def _markup(params: JsonDict) -> JsonDict | None:
+    def _markup(params: JsonDict, private: bool | None = None) -> JsonDict | None:
         markup = params.get("reply_markup")
         if markup is None:
             return None
@@ -111,12 +111,20 @@ class BotApiMethods(FaultInjection):
                 url = button.get("url")
                 if url is not None and not _valid_url(str(url)):
                     raise bad_request("BUTTON_URL_INVALID")
+                web_app = button.get("web_app")
+                if web_app is not None:
+                    # Telegram opens a Mini App only from https://, and only in private chats.
+                    page = web_app.get("url", "") if isinstance(web_app, dict) else ""
+                    if not str(page).startswith("https://"):
+                        raise bad_request("BUTTON_URL_INVALID")
+                    if private is False:
+                        raise bad_request("BUTTON_TYPE_INVALID")
         return markup
 
     def _store(
         self, chat: FakeChat, kind: str, text: str, html: str | None, params: JsonDict
     ) -> JsonDict:
-        markup = self._markup(params)
+        markup = self._markup(params, private=chat.id > 0)
         reply = params.get("reply_parameters")
         if isinstance(reply, dict) and not reply.get("allow_sending_without_reply"):
             target = reply.get("message_id")

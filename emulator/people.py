@@ -8,8 +8,12 @@ fault injection, so `server` is typed as the state layer.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import time
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from emulator.model import JsonDict, SentMessage, utf16_len
 
@@ -243,6 +247,34 @@ class FakeUser:
                     raise AssertionError(f"{url!r} is not a start link of this bot")
                 return await self.send(f"/start {url.removeprefix(prefix)}", wait=wait)
         raise AssertionError(f"no link {label!r} in {message.button_texts()}")
+
+    def web_app_launch(self, label: str, message: SentMessage, **fields: str) -> str:
+        """The address Telegram's app opens for the Mini App button labelled `label`: its URL
+        with the launch parameters in the fragment, `tgWebAppData` being initData signed with
+        the bot token as Telegram signs it (`fields` add to or replace initData's fields)."""
+        for button in message.buttons():
+            if button["text"] == label and "web_app" in button:
+                data = {
+                    "query_id": f"AAH{next(self.server.ids)}",
+                    "user": json.dumps(
+                        {"id": self.id, "first_name": self.data.get("first_name", "")},
+                        separators=(",", ":"),
+                    ),
+                    "auth_date": str(int(time.time())),
+                    **fields,
+                }
+                check = "\n".join(f"{key}={data[key]}" for key in sorted(data))
+                key = hmac.new(b"WebAppData", self.server.token.encode(), hashlib.sha256)
+                data["hash"] = hmac.new(key.digest(), check.encode(), hashlib.sha256).hexdigest()
+                launch = urlencode(
+                    {
+                        "tgWebAppData": urlencode(data),
+                        "tgWebAppVersion": "8.0",
+                        "tgWebAppPlatform": "tdesktop",
+                    }
+                )
+                return f"{button['web_app']['url']}#{launch}"
+        raise AssertionError(f"no Mini App button {label!r} in {message.button_texts()}")
 
     async def press_data(self, data: str, message: SentMessage, *, wait: bool = True) -> JsonDict:
         """Sends a callback query with arbitrary (possibly forged) data."""

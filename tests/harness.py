@@ -55,6 +55,7 @@ def make_settings(fake: FakeTelegram, database_path: Path, **overrides: Any) -> 
         database_path=database_path,
         admin_ids=frozenset({ADMIN_ID}),
         coordination_chat_id=COORDINATION_CHAT_ID,
+        dashboard_port=0,  # any free port: tests never take the default 8080
         calendar_file=NO_STAGES,
     )
     return replace(base, **overrides)

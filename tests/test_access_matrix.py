@@ -78,6 +78,8 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     # Issue 17: koordinators and admins send arahan privately; they follow them up privately
     # and in the coordination group. Officers never send arahan.
     "arahan": {PRIVATE: frozenset({"koordinator"}) | ADMINS},
+    # Issue 21: a personal sign-in link, so only in a private chat.
+    "dasbor": {PRIVATE: frozenset({"koordinator"}) | ADMINS},
     **{
         command: {
             PRIVATE: frozenset({"koordinator"}) | ADMINS,
@@ -170,7 +172,7 @@ TABLES = ("members", "reports", "audit_log", "bot_settings", "drafts", "admin_no
           "logistics_deadlines", "logistics_kendala", "logistics_announcements",
           "logistics_late", "arahan", "arahan_recipients", "arahan_answers",
           "calendar_versions", "calendar_proposals", "kerawanan_maps",
-          "kerawanan_kecamatan", "kerawanan_tps")  # fmt: skip
+          "kerawanan_kecamatan", "kerawanan_tps", "dashboard_signins")  # fmt: skip
 
 
 @dataclass

@@ -96,6 +96,7 @@ def run_benchmark(module: str, *args: str, cache: Path) -> subprocess.CompletedP
     [
         ("queries", ("--skip-e2e", "--runs", "1")),
         ("footprint", ("--runs", "1", "--idle", "0.2")),
+        ("dashboard", ("--runs", "1", "--screens", "3", "--window", "1", "--rounds", "1")),
     ],
 )
 def test_a_benchmark_generates_its_dataset_when_not_cached(

@@ -44,6 +44,7 @@ async def start(fake: FakeTelegram, db_path: Path, cwd: Path) -> asyncio.subproc
         "PATH": os.environ.get("PATH", ""),
         "TELEGRAM_BOT_TOKEN": fake.token,
         "TELEGRAM_API_URL": fake.url,
+        "DASHBOARD_PORT": "0",  # tests bind any free port, never 8080
         "DATABASE_PATH": str(db_path),
         "ADMIN_IDS": "1001",
         "COORDINATION_CHAT_ID": str(COORDINATION_CHAT_ID),

@@ -83,6 +83,7 @@ def env_for(fake: FakeTelegram, tmp_path: Path, **extra: str) -> dict[str, str]:
         "PATH": os.environ.get("PATH", ""),
         "TELEGRAM_BOT_TOKEN": fake.token,
         "TELEGRAM_API_URL": fake.url,
+        "DASHBOARD_PORT": "0",  # tests bind any free port, never 8080
         "DATABASE_PATH": str(tmp_path / "posko.db"),
         "ADMIN_IDS": "1001",
         "COORDINATION_CHAT_ID": str(COORDINATION_CHAT_ID),

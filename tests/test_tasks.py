@@ -188,6 +188,7 @@ async def test_the_running_bot_beats_and_records_its_clean_stop(
         "PATH": os.environ.get("PATH", ""),
         "TELEGRAM_BOT_TOKEN": fake.token,
         "TELEGRAM_API_URL": fake.url,
+        "DASHBOARD_PORT": "0",  # tests bind any free port, never 8080
         "DATABASE_PATH": str(database),
         "ADMIN_IDS": "1001",
     }

@@ -85,6 +85,10 @@ def test_every_value_read() -> None:
         ("INCIDENT_STALE_HOURS", "-6"),
         ("INCIDENT_STALE_HOURS", "200"),
         ("INCIDENT_STALE_HOURS", "enam"),
+        ("DASHBOARD_PORT", "delapan"),
+        ("DASHBOARD_PORT", "65536"),
+        ("DASHBOARD_URL", "posko.example.go.id"),
+        ("DASHBOARD_URL", "https://posko.example.go.id/#dasbor"),
         ("FORM_IDLE_HOURS", "0"),
         ("FORM_IDLE_HOURS", "empat"),
         ("FORM_IDLE_HOURS", "100"),
@@ -148,3 +152,16 @@ def test_the_example_env_keeps_the_safe_defaults() -> None:
     )
     defaults = Settings(token="1:x", api_url="https://api.telegram.org", database_path=Path("x"))
     assert values.get("WEBHOOK_LISTEN", defaults.webhook_listen) == defaults.webhook_listen
+    assert values.get("DASHBOARD_LISTEN", defaults.dashboard_listen) == defaults.dashboard_listen
+
+
+def test_the_dashboard_is_on_by_default_on_loopback_only() -> None:
+    settings = Settings.from_env(env())
+    assert (settings.dashboard_listen, settings.dashboard_port) == ("127.0.0.1", 8080)
+    assert settings.dashboard_url is None
+    public = Settings.from_env(
+        env(DASHBOARD_URL="https://posko.example.go.id/", DASHBOARD_PORT="9000")
+    )
+    assert public.dashboard_url == "https://posko.example.go.id"
+    assert public.dashboard_port == 9000
+    assert Settings.from_env(env(DASHBOARD_PORT="0")).dashboard_port == 0  # any free port

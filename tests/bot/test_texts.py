@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # The areas whose wording was reviewed (issue 16); more join as they are.
 REVIEWED = (
     "bot/texts/incidents.py", "bot/texts/reports.py", "bot/texts/commands.py",
-    "bot/texts/arahan.py",
+    "bot/texts/arahan.py", "bot/texts/dashboard.py",
 )  # fmt: skip
 # Reviewed for the comma before "atau" only (the rest of their wording is still to review).
 COMMAS_REVIEWED = (*REVIEWED, "bot/texts/logistics.py", "bot/texts/kinerja.py")
