@@ -87,6 +87,8 @@ OFFLINE = "Koneksi ke server terputus, mencoba lagi…"
 UPDATED_AT = "Diperbarui"
 
 TILES_TITLE = "Kondisi kecamatan"
+# A kecamatan mapped `tinggi` on the vulnerability map that has not reported in the window.
+TILE_FLAGGED = "⚠️ rawan tinggi, belum lapor"
 INCIDENTS_TITLE = "Insiden terbuka"
 INCIDENTS_EMPTY = "Tidak ada insiden terbuka."
 REPORTS_TITLE = "Laporan terbaru"

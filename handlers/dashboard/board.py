@@ -47,6 +47,8 @@ class Tile:
     open_incidents: int
     officers_reported: int
     officers: int
+    # Mapped `tinggi` on the vulnerability map and silent in the window (issue 23).
+    flagged: bool = False
 
 
 Provider = Callable[[Moment], Awaitable[dict[str, Any]]]
@@ -72,7 +74,10 @@ async def load_moment(services: Services, repo: DashboardRepo) -> Moment:
 
 
 async def tiles(moment: Moment) -> dict[str, Any]:
-    """One tile per kecamatan, in the region's order, coloured by its condition."""
+    """One tile per kecamatan, coloured by its condition: those mapped `tinggi` and silent in
+    the window first and flagged (as /status and the digest list them), the rest in the
+    region's order, so a tile keeps its place on the wall."""
+    snapshot = moment.snapshot
     open_counts = await moment.repo.open_counts()
     officers: dict[str, int] = defaultdict(int)
     reported: dict[str, int] = defaultdict(int)
@@ -88,8 +93,9 @@ async def tiles(moment: Moment) -> dict[str, Any]:
                 open_incidents=open_counts.get(status.name, 0),
                 officers_reported=reported[status.name],
                 officers=officers[status.name],
+                flagged=snapshot.is_flagged(status),
             )
-            for status in moment.snapshot.kecamatan
+            for status in sorted(snapshot.kecamatan, key=lambda k: not snapshot.is_flagged(k))
         ]
     }
 

@@ -16,6 +16,7 @@ import pytest
 
 from bot import texts
 from bot.settings import Settings
+from domain.kerawanan import MapLevel, MappedKecamatan, VulnerabilityMap
 from emulator import FakeTelegram, FakeUser
 from handlers.dashboard.dasbor import dashboard_of
 from handlers.dashboard.server import COOKIE
@@ -186,3 +187,20 @@ def test_the_proxy_examples_and_the_container_reach_the_dashboard() -> None:
     image = (root / "Dockerfile").read_text("utf-8")
     assert "DASHBOARD_LISTEN=0.0.0.0" in image
     assert f"EXPOSE {defaults.dashboard_port}" in image
+
+
+async def test_a_silent_tinggi_kecamatan_is_flagged_first(
+    posko: Posko, fake: FakeTelegram, client: httpx.AsyncClient
+) -> None:
+    """Issue 23 on the wall: what the map says to watch is flagged and comes first."""
+    services = posko.services
+    vmap = VulnerabilityMap((MappedKecamatan("Telen", MapLevel.TINGGI, ("akses sungai",)),))
+    services.admin_settings.vulnerability = await services.kerawanan.store(
+        vmap, "peta.csv", None, posko.clock()
+    )
+    session = await session_of(posko, fake, client)
+    content = await client.get("/dasbor/api/content", headers={"Cookie": f"{COOKIE}={session}"})
+    tiles = re.findall(r'<li class="tile [^"]*" data-kecamatan="([^"]+)"', content.text)
+    assert tiles[0] == "Telen", tiles
+    assert len(tiles) == 18
+    assert content.text.count("⚠️ rawan tinggi, belum lapor") == 1
