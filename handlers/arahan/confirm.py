@@ -25,6 +25,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
+from bot.keyboards import answer
 from bot.notify import send_group
 from bot.services import Services
 from domain.arahan import MAX_ANSWER_TEXT, DeliveryState
@@ -53,12 +54,6 @@ def confirmed_markup(
     )
 
 
-async def _answer(query: CallbackQuery, text: str | None = None) -> None:
-    """Answers a press; a late answer (query too old) must not stop the work."""
-    with contextlib.suppress(TelegramError):
-        await query.answer(text)
-
-
 async def recipient_cb(update: Update, context: PoskoContext) -> None:
     """✅ Dipahami or 💬 Tanggapi on an officer's copy (the gate let petugas through)."""
     query = update.callback_query
@@ -67,12 +62,12 @@ async def recipient_cb(update: Update, context: PoskoContext) -> None:
         return
     _, action, number_text = [*query.data.split(":", 2), "", ""][:3]
     if not (number_text.isascii() and number_text.isdigit() and len(number_text) < 13):
-        await _answer(query, texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
     message = query.message
     if not isinstance(message, Message) or message.chat_id != user_id:
         # Only a copy in the presser's own chat is theirs.
-        await _answer(query, texts.ARAHAN_NOT_FOR_YOU)
+        await answer(query, texts.ARAHAN_NOT_FOR_YOU)
         return
     number = int(number_text)
     if action == "ok":
@@ -80,7 +75,7 @@ async def recipient_cb(update: Update, context: PoskoContext) -> None:
     elif action == "re":
         await _ask_answer(context, query, number, user_id)
     else:
-        await _answer(query, texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
 
 
 async def _confirm(
@@ -92,21 +87,21 @@ async def _confirm(
     now = services.clock()
     recipient, changed = await services.arahan.confirm(number, user_id, now)
     if recipient is None:
-        await _answer(query, texts.ARAHAN_NOT_FOR_YOU)
+        await answer(query, texts.ARAHAN_NOT_FOR_YOU)
         return
     local = now.astimezone(services.settings.timezone)
     if changed:
-        await _answer(query, texts.confirmed_toast(local, recipient.late))
+        await answer(query, texts.confirmed_toast(local, recipient.late))
         tally_changed(context.bot, services, state, number)
         logger.info("Arahan #%s confirmed by %s (late: %s)", number, user_id, recipient.late)
     elif recipient.confirmed_at is not None:
         at = recipient.confirmed_at.astimezone(services.settings.timezone)
-        await _answer(query, texts.already_confirmed_toast(at))
+        await answer(query, texts.already_confirmed_toast(at))
     elif recipient.state is DeliveryState.UNREACHABLE:
-        await _answer(query, texts.ARAHAN_UNREACHABLE_PRESS)
+        await answer(query, texts.ARAHAN_UNREACHABLE_PRESS)
         return
     else:  # pressed in the instant between the copy going out and it being recorded
-        await _answer(query, texts.ARAHAN_NOT_YET)
+        await answer(query, texts.ARAHAN_NOT_YET)
         return
     markup = confirmed_markup(number, recipient, services)
     with contextlib.suppress(TelegramError):  # already shows it ("not modified")
@@ -140,15 +135,15 @@ async def _ask_answer(
     services = context.services
     recipient = await services.arahan.recipient(number, user_id)
     if recipient is None:
-        await _answer(query, texts.ARAHAN_NOT_FOR_YOU)
+        await answer(query, texts.ARAHAN_NOT_FOR_YOU)
         return
     if recipient.state is not DeliveryState.DELIVERED:
-        await _answer(query, texts.ARAHAN_NOT_YET)
+        await answer(query, texts.ARAHAN_NOT_YET)
         return
     await services.drafts.put(
         Draft(user_id, ANSWER_FLOW, "text", {"arahan": number}), services.clock()
     )
-    await _answer(query)
+    await answer(query)
     await context.bot.send_message(user_id, texts.ask_answer(number))
 
 

@@ -21,6 +21,7 @@ from bot import texts
 from bot.access import STAFF, Rule
 from bot.commands import STAFF_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
+from bot.keyboards import answer
 from domain.arahan import (
     DEADLINE_CHOICES,
     DEFAULT_DEADLINE_MINUTES,
@@ -186,7 +187,7 @@ async def form_cb(update: Update, context: PoskoContext) -> None:
     _, nonce, action = [*query.data.split(":", 2), "", ""][:3]
     draft = await context.services.drafts.get(user_id)
     if draft is None or draft.flow != FLOW or draft.data.get("nonce") != nonce:
-        await _answer(query, texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         with contextlib.suppress(TelegramError):
             await query.edit_message_reply_markup(None)
         return
@@ -195,22 +196,22 @@ async def form_cb(update: Update, context: PoskoContext) -> None:
     names = context.services.region.kecamatan
     if verb == "cancel":
         await context.services.drafts.delete(user_id)
-        await _answer(query)
+        await answer(query)
         with contextlib.suppress(TelegramError):
             await query.edit_message_reply_markup(None)
         await context.bot.send_message(user_id, texts.ARAHAN_FORM_CANCELLED)
     elif verb == "r" and step == "roles" and arg in {r.value for r in FIELD_ROLES}:
         roles = [r for r in data["roles"] if r != arg] + ([] if arg in data["roles"] else [arg])
         draft = await _save(context, draft, step, roles=roles)
-        await _answer(query)
+        await answer(query)
         with contextlib.suppress(TelegramError):
             await query.edit_message_reply_markup(_roles_keyboard(nonce, roles))
     elif verb == "all" and step == "roles":
-        await _answer(query)
+        await answer(query)
         await _drop(query)
         await _ask_text(context, await _save(context, draft, step, roles=[], kecamatan=[]))
     elif verb == "next" and step == "roles":
-        await _answer(query)
+        await answer(query)
         await _drop(query)
         draft = await _save(context, draft, "kecamatan")
         label = texts.audience_label(Audience(tuple(Role(r) for r in data["roles"])))
@@ -224,46 +225,41 @@ async def form_cb(update: Update, context: PoskoContext) -> None:
         chosen = [k for k in data["kecamatan"] if k != name]
         chosen += [] if name in data["kecamatan"] else [name]
         await _save(context, draft, step, kecamatan=chosen)
-        await _answer(query)
+        await answer(query)
         with contextlib.suppress(TelegramError):
             await query.edit_message_reply_markup(_kecamatan_keyboard(nonce, names, chosen))
     elif verb in ("kall", "next") and step == "kecamatan":
-        await _answer(query)
+        await answer(query)
         await _drop(query)
         if verb == "kall":
             draft = await _save(context, draft, step, kecamatan=[])
         await _ask_text(context, draft)
     elif verb == "skip" and step == "attachment":
-        await _answer(query)
+        await answer(query)
         await _drop(query)
         await _ask_urgency(context, draft)
     elif verb == "u" and step == "urgency" and arg in {u.value for u in Urgency}:
-        await _answer(query)
+        await answer(query)
         await _drop(query)
         draft = await _save(context, draft, "deadline", urgency=arg)
         await context.bot.send_message(
             user_id, texts.ARAHAN_FORM_DEADLINE, reply_markup=_deadline_keyboard(nonce)
         )
     elif verb == "d" and step == "deadline" and arg.isdigit() and int(arg) in DEADLINE_CHOICES:
-        await _answer(query)
+        await answer(query)
         await _drop(query)
         await _after_deadline(context, await _save(context, draft, step, minutes=int(arg)))
     elif verb == "c" and step == "copy" and arg in ("0", "1"):
-        await _answer(query)
+        await answer(query)
         await _drop(query)
         await _show_preview(context, await _save(context, draft, step, copy=arg == "1"))
     elif verb in ("pu", "pd", "pc") and step == "preview":
-        await _answer(query)
+        await answer(query)
         await _toggle(context, query, draft, verb)
     elif verb == "send" and step == "preview":
         await _send(context, query, draft)
     else:
-        await _answer(query, texts.STALE_BUTTON)
-
-
-async def _answer(query: CallbackQuery, text: str | None = None) -> None:
-    with contextlib.suppress(TelegramError):
-        await query.answer(text)
+        await answer(query, texts.STALE_BUTTON)
 
 
 async def _drop(query: CallbackQuery) -> None:
@@ -395,12 +391,12 @@ async def _send(context: PoskoContext, query: CallbackQuery, draft: Draft) -> No
     try:
         arahan = await services.arahan.create(new, services.clock(), draft=(draft.user_id, FLOW))
     except NoRecipients:
-        await _answer(query, texts.ARAHAN_NO_RECIPIENTS[:200])
+        await answer(query, texts.ARAHAN_NO_RECIPIENTS[:200])
         return
     if arahan is None:  # pressed again: the first press sent it
-        await _answer(query, texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
-    await _answer(query)
+    await answer(query)
     # The preview becomes the notice (the live tally follows as its own message): one new
     # message in the sender's chat, not two at once.
     with contextlib.suppress(TelegramError):

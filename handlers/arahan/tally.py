@@ -20,7 +20,7 @@ from bot import texts
 from bot.access import READERS
 from bot.commands import STAFF_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
-from bot.keyboards import pager
+from bot.keyboards import answer, pager
 from bot.services import Services
 from bot.texts.layout import split_messages
 from domain.arahan import by_kecamatan_and_role
@@ -157,11 +157,10 @@ async def list_cb(update: Update, context: PoskoContext) -> None:
     match = _LIST_DATA.match(query.data)
     services = context.services
     if match is None or await services.arahan.get(int(match[1])) is None:
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
     number, page = int(match[1]), int(match[2])
-    with contextlib.suppress(TelegramError):
-        await query.answer()
+    await answer(query)
     message = query.message
     if not isinstance(message, Message):
         return
