@@ -34,7 +34,7 @@ from bot.services import Clock, Services, system_clock
 from bot.settings import Settings
 from bot.transport import QueuedRequest, UpdatesRequest
 from domain.regions import Region
-from handlers import arahan, dialogs, fallback
+from handlers import arahan, dialogs, fallback, kerawanan
 from handlers.admin import backup
 from handlers.digest import jadwal, rekap, schedule, tahapan
 from handlers.logistik import confirm as logistik_confirm
@@ -69,6 +69,7 @@ FEATURES = (
     queries,
     insiden,
     kinerja,
+    kerawanan,
     export,
     arahan,
     jadwal,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import TelegramError
 
 from bot import texts
@@ -27,6 +27,22 @@ def pager(prefix: str, page: int, pages: int, suffix: str = "") -> InlineKeyboar
             InlineKeyboardButton(texts.NEXT_BUTTON, callback_data=f"{prefix}:{page + 1}{suffix}")
         )
     return InlineKeyboardMarkup([buttons]) if buttons else None
+
+
+def carries(message: object, data: str) -> bool:
+    """Whether `message` (a pressed callback query's) shows a button with this callback data.
+
+    Telegram sends the pressed message as it is, buttons included, while the data comes from
+    the client and can be forged: a press of data its message does not show was forged (or the
+    buttons have changed since), and must not act on that message.
+    """
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return False
+    return any(
+        button.callback_data == data
+        for row in message.reply_markup.inline_keyboard
+        for button in row
+    )
 
 
 async def answer(

@@ -7,7 +7,7 @@ import logging
 import weakref
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from bot.calendar import load_calendar
@@ -15,6 +15,8 @@ from bot.logistics import load_plan
 from bot.settings import Settings
 from bot.throttle import AnswerThrottle, FormThrottle
 from domain.calendar import Calendar, CalendarInvalid, CalendarNow, Rhythm, parse_calendar
+from domain.digest import build_snapshot
+from domain.kerawanan import EMPTY_MAP, KecamatanAttention, VulnerabilityMap, attention
 from domain.logistics import LogisticsPlan
 from domain.parsing import parse_times
 from domain.regions import Region
@@ -35,6 +37,7 @@ from storage.drafts import DraftRepo
 from storage.health import HealthRepo
 from storage.inbox import InboxRepo
 from storage.incidents import IncidentRepo
+from storage.kerawanan import KerawananRepo
 from storage.logistics import LogisticsRepo
 from storage.members import MemberRepo
 from storage.queries import QueryRepo
@@ -95,6 +98,8 @@ class AdminSettings:
     calendar_version: CalendarVersion | None = None
     # The calendar of CALENDAR_FILE, when one is set (a stored version wins over it).
     file_calendar: Calendar | None = None
+    # The vulnerability map in force (/kerawanan impor; empty before the first import).
+    vulnerability: VulnerabilityMap = EMPTY_MAP
 
 
 @dataclass
@@ -159,6 +164,7 @@ class Services:
     arahan: ArahanRepo
     albums: AlbumRepo
     clock: Clock
+    kerawanan: KerawananRepo
     admin_settings: AdminSettings = field(default_factory=lambda: AdminSettings(None))
     runtime: RuntimeState = field(default_factory=RuntimeState)
 
@@ -198,6 +204,7 @@ class Services:
                 settings.calendar_file,
                 stored_calendar.version,
             )
+        kerawanan = KerawananRepo(db)
         admin_settings = AdminSettings(
             coordination_chat_id=chat_id,
             digest_times=parse_times(stored_digests) if stored_digests else settings.digest_times,
@@ -209,6 +216,7 @@ class Services:
             calendar=calendar,
             calendar_version=stored_calendar,
             file_calendar=file_calendar,
+            vulnerability=(await kerawanan.current())[1],
         )
         return cls(
             settings=settings,
@@ -231,6 +239,7 @@ class Services:
             arahan=ArahanRepo(db),
             albums=AlbumRepo(db),
             clock=clock,
+            kerawanan=kerawanan,
             admin_settings=admin_settings,
         )
 
@@ -298,6 +307,21 @@ class Services:
         """The election stage, today's rhythm, the current reporting window (or "di luar
         jendela") and the next stage, now."""
         return self.rhythm().now(self.now())
+
+    async def kecamatan_attention(self) -> tuple[KecamatanAttention, ...]:
+        """Every kecamatan with its place on the vulnerability map and its condition in the
+        current reporting window, in the order of attention: mapped `tinggi` and silent first
+        ("⚠️ rawan tinggi, belum lapor"), then worst condition first, within a condition by
+        mapped level (domain.kerawanan). For /kerawanan, and for the dashboard."""
+        period = self.rhythm().period_at(self.now())
+        # Stored times have whole seconds: a report stamped now belongs to the window.
+        until = period.end.replace(microsecond=0) + timedelta(seconds=1)
+        counts = await self.reports.group_counts(period.start, until)
+        open_levels = await self.incidents.worst_open()
+        snapshot = build_snapshot(
+            self.region, counts, period.start, period.end, open_levels=open_levels
+        )
+        return attention(self.admin_settings.vulnerability, snapshot.kecamatan)
 
     async def is_member(self, user_id: int) -> bool:
         """Whether this user is an active member (any role) or an ADMIN_IDS admin."""

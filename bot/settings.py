@@ -45,6 +45,9 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Makassar"))
     digest_times: tuple[time, ...] = (time(7, 0), time(19, 0))
     reminder_times: tuple[time, ...] = (time(16, 0),)
+    # Officers of a kecamatan mapped `tinggi` who have not reported are reminded again this
+    # long after the first reminder (issue 23).
+    reminder_repeat_minutes: float = 60.0
     log_level: str = "INFO"
     region_file: Path | None = None
     logistics_file: Path | None = None
@@ -162,6 +165,16 @@ class Settings:
                 "INCIDENT_STALE_HOURS", "expected hours between 0 and 168, e.g. 6 or 1.5"
             )
 
+        repeat_text = get("REMINDER_REPEAT_MINUTES") or "60"
+        try:
+            repeat_minutes = float(repeat_text)
+        except ValueError:
+            repeat_minutes = -1.0
+        if not 0 < repeat_minutes <= 12 * 60:
+            raise SettingsError(
+                "REMINDER_REPEAT_MINUTES", "expected minutes between 0 and 720, e.g. 60 or 30"
+            )
+
         idle_text = get("FORM_IDLE_HOURS") or "4"
         try:
             idle_hours = float(idle_text)
@@ -205,6 +218,7 @@ class Settings:
             timezone=timezone,
             digest_times=times("DIGEST_TIMES", "07:00,19:00"),
             reminder_times=times("REMINDER_TIMES", "16:00"),
+            reminder_repeat_minutes=repeat_minutes,
             log_level=log_level,
             region_file=region_file,
             logistics_file=logistics_file,

@@ -20,11 +20,17 @@ from domain.regions import Region, normalize_name
 
 MAX_ARAHAN_TEXT = 3000
 MAX_ANSWER_TEXT = 3000
+# Answers one recipient may give to one arahan: each is relayed to the sender and possibly the
+# coordination group, which must not be flooded (the group takes 20 messages a minute).
+MAX_ANSWERS = 3
 DEFAULT_DEADLINE_MINUTES = 60
 MAX_DEADLINE_MINUTES = 24 * 60
 DEADLINE_CHOICES = (15, 30, 60, 120)
 # Segera: reminded at the deadline and then every 15 minutes, 3 reminders in all.
 REMINDER_EVERY = timedelta(minutes=15)
+# The list of who still has not confirmed goes to the sender this long after the last
+# reminder: time for those just reminded to press ✅ Dipahami.
+FINAL_LIST_AFTER = timedelta(minutes=15)
 
 _SEPARATOR = re.compile(r"\s*(?:,|;|/|\+|&|\bdan\b)\s*", re.IGNORECASE)
 _ROLE_WORDS = {role.value: role for role in FIELD_ROLES}
@@ -84,6 +90,19 @@ def reminder_due(deadline_at: datetime, urgency: Urgency, done: int) -> datetime
     if done >= urgency.reminders:
         return None
     return deadline_at + REMINDER_EVERY * done
+
+
+def round_to_run(deadline_at: datetime, urgency: Urgency, done: int, now: datetime) -> int:
+    """The reminder round to run at `now` after round `done`: the latest one due, so rounds
+    missed while the bot was down are skipped rather than sent in a burst (at least the next
+    one: the caller runs a round only once it is due)."""
+    latest = done + 1
+    while latest < urgency.reminders:
+        due = reminder_due(deadline_at, urgency, latest)
+        if due is None or due > now:
+            break
+        latest += 1
+    return latest
 
 
 # --- the sasaran ------------------------------------------------------------------------------
@@ -316,6 +335,7 @@ class Unconfirmed:
     role: Role
     kecamatan: str
     status: RecipientStatus
+    active: bool = True  # False: deactivated since, so they can no longer confirm
 
 
 def by_kecamatan_and_role(

@@ -12,6 +12,7 @@ from domain.arahan import ArahanShort
 from domain.calendar import Period
 from domain.enums import FIELD_ROLES, Level, Role
 from domain.incidents import DEFAULT_STALE_AFTER, Incident, IncidentBrief, condition
+from domain.kerawanan import EMPTY_MAP, VulnerabilityMap, attention_key, flagged
 from domain.logistics import LogisticsDue
 from domain.regions import Region
 from domain.reports import GroupCount
@@ -70,6 +71,9 @@ class DigestSnapshot:
     arahan: tuple[ArahanShort, ...] = ()
     # The reporting period of the election calendar it covers (None: a whole day, /rekap).
     period: Period | None = None
+    # The vulnerability map in force (issue 23): it orders the kecamatan and flags the silent
+    # `tinggi` ones.
+    vulnerability: VulnerabilityMap = EMPTY_MAP
 
     @property
     def total(self) -> int:
@@ -88,6 +92,31 @@ class DigestSnapshot:
     def is_stale(self, incident: Incident) -> bool:
         """Whether an open incident went without an update for longer than `stale_after`."""
         return incident.is_open and self.end - incident.last_news > self.stale_after
+
+    def is_flagged(self, status: KecamatanStatus) -> bool:
+        """Whether a kecamatan is mapped `tinggi` and has not reported in the period."""
+        return flagged(self.vulnerability, status)
+
+    @property
+    def silent_tinggi(self) -> tuple[KecamatanStatus, ...]:
+        """The `tinggi` kecamatan without a report in the period, in region order."""
+        return tuple(k for k in self.kecamatan if self.is_flagged(k))
+
+    def by_attention(self) -> tuple[KecamatanStatus, ...]:
+        """The kecamatan flagged first, then worst condition first (belum lapor last), within
+        a condition by mapped level, then by name."""
+        return tuple(sorted(self.kecamatan, key=lambda k: attention_key(self.vulnerability, k)))
+
+    def by_mapped_level(self, *, flagged_first: bool = False) -> tuple[KecamatanStatus, ...]:
+        """The kecamatan in region order, the higher mapped levels first (and the flagged ones
+        before all, if asked): for lists that are not by condition."""
+        vmap = self.vulnerability
+
+        def key(status: KecamatanStatus) -> tuple[bool, int]:
+            first = flagged_first and flagged(vmap, status)
+            return not first, -int(vmap.level_of(status.name) or 0)
+
+        return tuple(sorted(self.kecamatan, key=key))
 
     @property
     def silent(self) -> tuple[KecamatanStatus, ...]:

@@ -61,13 +61,13 @@ class RosterInvalid(ValueError):
         self.problems = problems
 
 
-def parse_roster(
-    data: bytes, region: Region, reserved_ids: frozenset[int] = frozenset()
-) -> list[RosterRow]:
-    """Parses a roster CSV (UTF-8, optional BOM, comma or semicolon, header row).
+def read_csv(data: bytes) -> list[list[str]]:
+    """The rows of a CSV file as spreadsheet programs save it: UTF-8 with or without BOM (Excel's
+    "CSV UTF-8"), comma or semicolon (whichever the header row has more of; Excel in an
+    Indonesian locale writes semicolons). The first row is the header.
 
-    `reserved_ids` (the bootstrap admins) may not appear. Raises RosterFileError for an unusable
-    file and RosterInvalid listing every bad row; otherwise returns all rows.
+    Raises RosterFileError (NOT_UTF8, NOT_TEXT, EMPTY, BAD_CSV) for a file that is not a table.
+    Shared by every CSV import (`/impor`, `/kerawanan impor`).
     """
     try:
         text = data.decode("utf-8-sig")
@@ -80,18 +80,33 @@ def parse_roster(
         raise RosterFileError(Problem.EMPTY)
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     try:
-        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as exc:
         raise RosterFileError(Problem.BAD_CSV, str(exc)) from None
-    header = [cell.strip().casefold() for cell in table[0]]
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+
+
+def column_index(
+    header: list[str], required: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> dict[str, int]:
+    """Where each known column is in the header row (names ignore case and spacing around
+    them, in any order); raises RosterFileError(MISSING_COLUMNS) naming the missing ones."""
+    names = [cell.strip().casefold() for cell in header]
+    missing = [column for column in required if column not in names]
     if missing:
         raise RosterFileError(Problem.MISSING_COLUMNS, ", ".join(missing))
-    index = {
-        name: header.index(name)
-        for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
-        if name in header
-    }
+    return {name: names.index(name) for name in (*required, *optional) if name in names}
+
+
+def parse_roster(
+    data: bytes, region: Region, reserved_ids: frozenset[int] = frozenset()
+) -> list[RosterRow]:
+    """Parses a roster CSV (UTF-8, optional BOM, comma or semicolon, header row).
+
+    `reserved_ids` (the bootstrap admins) may not appear. Raises RosterFileError for an unusable
+    file and RosterInvalid listing every bad row; otherwise returns all rows.
+    """
+    table = read_csv(data)
+    index = column_index(table[0], REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
 
     rows: list[RosterRow] = []
     problems: list[tuple[int, Finding]] = []

@@ -101,8 +101,11 @@ class Arahan:
     group_message_id: int | None
     group_file_posted: bool
     reminders_done: int
+    reminders_sent: int
     next_reminder_at: datetime | None
     final_list_at: datetime | None
+    tally_changes: int
+    tally_shown: int
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Arahan:
@@ -134,8 +137,11 @@ class Arahan:
             group_message_id=row["group_message_id"],
             group_file_posted=bool(row["group_file_posted"]),
             reminders_done=row["reminders_done"],
+            reminders_sent=row["reminders_sent"],
             next_reminder_at=from_sql_time_or_none(row["next_reminder_at"]),
             final_list_at=from_sql_time_or_none(row["final_list_at"]),
+            tally_changes=row["tally_changes"],
+            tally_shown=row["tally_shown"],
         )
 
 
@@ -356,10 +362,15 @@ class ArahanRepo:
         return [Recipient.from_row(row) for row in rows]
 
     async def unconfirmed(self, number: int) -> list[Unconfirmed]:
-        """Who has not confirmed arahan #number: not yet delivered, belum, tidak terkirim."""
+        """Who has not confirmed arahan #number: not yet delivered, belum, tidak terkirim;
+        those deactivated since (who can no longer confirm) are marked."""
         rows = await self._db.fetchall(
-            "SELECT name, role, kecamatan, state FROM arahan_recipients "
-            "WHERE arahan = ? AND confirmed_at IS NULL",
+            """
+            SELECT r.name, r.role, r.kecamatan, r.state,
+                   COALESCE(m.state = 'active', 0) AS active
+            FROM arahan_recipients r LEFT JOIN members m ON m.user_id = r.user_id
+            WHERE r.arahan = ? AND r.confirmed_at IS NULL
+            """,
             (number,),
         )
         return [
@@ -368,6 +379,7 @@ class ArahanRepo:
                 Role(row["role"]),
                 row["kecamatan"],
                 recipient_status(DeliveryState(row["state"]), False, False),
+                active=bool(row["active"]),
             )
             for row in rows
         ]
@@ -453,13 +465,34 @@ class ArahanRepo:
             )
             return cursor.rowcount == 1
 
-    async def set_tally_message(self, number: int, chat_id: int, message_id: int) -> None:
-        """Records the sender's live copy."""
+    async def set_tally_message(
+        self, number: int, chat_id: int, message_id: int, shown: int
+    ) -> None:
+        """Records the sender's live copy, showing the tally as of change `shown`."""
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE arahan SET tally_chat_id = ?, tally_message_id = ? WHERE id = ?",
-                (chat_id, message_id, number),
+                "UPDATE arahan SET tally_chat_id = ?, tally_message_id = ?, "
+                "tally_shown = MAX(tally_shown, ?) WHERE id = ?",
+                (chat_id, message_id, shown, number),
             )
+
+    async def tally_edited(self, number: int, shown: int) -> None:
+        """Records that the sender's copy now shows the tally as of change `shown` (counted in
+        `tally_changes`, read before the tally was)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE arahan SET tally_shown = MAX(tally_shown, ?) WHERE id = ?",
+                (shown, number),
+            )
+
+    async def stale_tallies(self, since: datetime) -> list[int]:
+        """Arahan sent since `since` whose sender's copy shows fewer changes than there were."""
+        rows = await self._db.fetchall(
+            "SELECT id FROM arahan WHERE created_at >= ? AND tally_changes > tally_shown "
+            "AND tally_message_id IS NOT NULL ORDER BY id",
+            (to_sql_time(since),),
+        )
+        return [int(row["id"]) for row in rows]
 
     async def group_file_done(self, number: int) -> None:
         """Records that the attachment was posted to the group (its text follows)."""
@@ -477,10 +510,12 @@ class ArahanRepo:
     # --- confirming -----------------------------------------------------------------------
 
     async def confirm(
-        self, number: int, user_id: int, now: datetime
+        self, number: int, user_id: int, now: datetime, message_id: int | None = None
     ) -> tuple[Recipient | None, bool]:
         """Records a recipient's "Dipahami" (late after the deadline); (row, whether it was
-        recorded now). Only a delivered copy can be confirmed, once."""
+        recorded now). Only a copy that arrived can be confirmed, once: a press on a copy
+        recorded unreachable (answers of Telegram lost, or the officer unblocked the bot)
+        proves it arrived, so it is marked delivered too, with `message_id`, the copy pressed."""
         async with self._db.transaction() as conn:
             async with conn.execute(
                 "SELECT deadline_at FROM arahan WHERE id = ?", (number,)
@@ -491,12 +526,15 @@ class ArahanRepo:
             late = is_late(now, from_sql_time(row["deadline_at"]))
             async with conn.execute(
                 """
-                UPDATE arahan_recipients SET confirmed_at = ?, late = ?
-                WHERE arahan = ? AND user_id = ? AND state = 'delivered'
+                UPDATE arahan_recipients SET confirmed_at = ?, late = ?, state = 'delivered',
+                    message_id = COALESCE(message_id, ?),
+                    delivered_at = CASE state WHEN 'unreachable' THEN ? ELSE delivered_at END,
+                    error = CASE state WHEN 'unreachable' THEN NULL ELSE error END
+                WHERE arahan = ? AND user_id = ? AND state IN ('delivered', 'unreachable')
                     AND confirmed_at IS NULL
                 RETURNING *
                 """,
-                (to_sql_time(now), int(late), number, user_id),
+                (to_sql_time(now), int(late), message_id, to_sql_time(now), number, user_id),
             ) as cursor:
                 changed = await cursor.fetchone()
             if changed is not None:
@@ -527,21 +565,30 @@ class ArahanRepo:
         )
         return [(int(row["id"]), from_sql_time(row["next_reminder_at"])) for row in rows]
 
-    async def claim_reminder_round(self, number: int, done: int, next_at: datetime | None) -> bool:
-        """Claims reminder round `done + 1` (and plans the next); False if claimed already."""
+    async def claim_reminder_round(
+        self, number: int, done: int, round_: int, next_at: datetime | None
+    ) -> bool:
+        """Claims reminder round `round_` after round `done` (rounds in between, missed while
+        the bot was down, are skipped) and plans what follows at `next_at` (the next round, or
+        the list after the last); False if another claimed a round since."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE arahan SET reminders_done = ?, next_reminder_at = ? "
-                "WHERE id = ? AND reminders_done = ?",
-                (done + 1, to_sql_time(next_at) if next_at else None, number, done),
+                "UPDATE arahan SET reminders_done = ?, reminders_sent = reminders_sent + 1, "
+                "next_reminder_at = ? WHERE id = ? AND reminders_done = ?",
+                (round_, to_sql_time(next_at) if next_at else None, number, done),
             )
             return cursor.rowcount == 1
 
     async def to_remind(self, number: int, round_: int) -> list[Recipient]:
-        """Delivered recipients who have not confirmed and were not reminded in this round."""
+        """Delivered recipients, still active officers, who have not confirmed and were not
+        reminded in this round (a deactivated officer can no longer press ✅ Dipahami)."""
         rows = await self._db.fetchall(
-            "SELECT * FROM arahan_recipients WHERE arahan = ? AND state = 'delivered' "
-            "AND confirmed_at IS NULL AND reminded < ? ORDER BY kecamatan, role, user_id",
+            """
+            SELECT r.* FROM arahan_recipients r JOIN members m ON m.user_id = r.user_id
+            WHERE r.arahan = ? AND r.state = 'delivered' AND r.confirmed_at IS NULL
+                AND r.reminded < ? AND m.state = 'active'
+            ORDER BY r.kecamatan, r.role, r.user_id
+            """,
             (number, round_),
         )
         return [Recipient.from_row(row) for row in rows]
@@ -550,69 +597,130 @@ class ArahanRepo:
         """Claims one recipient's reminder of a round before it is sent (never sent twice)."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE arahan_recipients SET reminded = ? WHERE arahan = ? AND user_id = ? "
-                "AND reminded < ? AND confirmed_at IS NULL",
+                """
+                UPDATE arahan_recipients SET reminded = ?
+                WHERE arahan = ? AND user_id = ? AND reminded < ? AND confirmed_at IS NULL
+                    AND EXISTS (SELECT 1 FROM members m
+                                WHERE m.user_id = arahan_recipients.user_id
+                                    AND m.state = 'active')
+                """,
                 (round_, number, user_id, round_),
             )
             return cursor.rowcount == 1
 
-    async def claim_final_list(self, number: int, now: datetime) -> bool:
-        """Claims the list of non-confirmers after the last reminder; False if claimed."""
+    async def final_list_chats(self, number: int) -> set[int]:
+        """Chats that have the list of non-confirmers of arahan #number (or refused it)."""
+        rows = await self._db.fetchall(
+            "SELECT chat_id FROM arahan_final_lists WHERE arahan = ?", (number,)
+        )
+        return {int(row["chat_id"]) for row in rows}
+
+    async def final_list_sent(
+        self, number: int, chat_id: int, now: datetime, error: str | None = None
+    ) -> None:
+        """Records that Telegram took the list for `chat_id` (or, with `error`, refused it for
+        good); recorded after sending, so a crash in between repeats it rather than lose it."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO arahan_final_lists (arahan, chat_id, at, error) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (arahan, chat_id) DO NOTHING",
+                (number, chat_id, to_sql_time(now), error[:_ERROR_LIMIT] if error else None),
+            )
+
+    async def final_list_done(self, number: int, now: datetime) -> bool:
+        """Ends the follow-up of arahan #number: its list went to every chat, or was not needed
+        (everyone confirmed); False if it was ended before."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE arahan SET final_list_at = ? WHERE id = ? AND final_list_at IS NULL",
+                "UPDATE arahan SET final_list_at = ?, next_reminder_at = NULL "
+                "WHERE id = ? AND final_list_at IS NULL",
                 (to_sql_time(now), number),
             )
             return cursor.rowcount == 1
 
-    async def reminders_left(self, since: datetime, rounds: dict[str, int]) -> list[int]:
+    async def reminders_left(self, since: datetime) -> list[int]:
         """Arahan sent since `since` whose last claimed reminder round was interrupted: someone
-        delivered and unconfirmed was not reminded in it, or the last round's list is unsent.
-        `rounds`: reminder rounds per urgency (domain.arahan.Urgency.reminders)."""
+        delivered, unconfirmed and still active was not reminded in it."""
         rows = await self._db.fetchall(
             """
             SELECT a.id FROM arahan a
-            WHERE a.reminders_done > 0 AND a.created_at >= ? AND (
-                (a.final_list_at IS NULL AND a.reminders_done >= CASE a.urgency
-                    WHEN 'segera' THEN ? ELSE ? END)
-                OR EXISTS (
-                    SELECT 1 FROM arahan_recipients r
-                    WHERE r.arahan = a.id AND r.state = 'delivered'
-                        AND r.confirmed_at IS NULL AND r.reminded < a.reminders_done))
+            WHERE a.reminders_done > 0 AND a.created_at >= ? AND EXISTS (
+                SELECT 1 FROM arahan_recipients r JOIN members m ON m.user_id = r.user_id
+                WHERE r.arahan = a.id AND r.state = 'delivered' AND r.confirmed_at IS NULL
+                    AND r.reminded < a.reminders_done AND m.state = 'active')
             ORDER BY a.id
             """,
-            (to_sql_time(since), rounds["segera"], rounds["biasa"]),
+            (to_sql_time(since),),
         )
         return [int(row["id"]) for row in rows]
 
     # --- answers --------------------------------------------------------------------------
 
     async def add_answer(
-        self, number: int, user_id: int, text: str, now: datetime, source: tuple[int, int]
-    ) -> tuple[Answer, bool]:
-        """Stores an answer once per Telegram message; (answer, whether stored now)."""
+        self,
+        number: int,
+        user_id: int,
+        text: str,
+        now: datetime,
+        source: tuple[int, int],
+        limit: int,
+    ) -> tuple[Answer | None, bool]:
+        """Stores an answer once per Telegram message, at most `limit` per recipient;
+        (answer, whether stored now), or (None, False) when the recipient has `limit` already.
+        A message stored before (a replay after a crash) is returned, whatever the count."""
         async with self._db.transaction() as conn:
-            async with conn.execute(
-                """
-                INSERT INTO arahan_answers (arahan, user_id, text, at, source_chat_id,
-                                            source_message_id)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (source_chat_id, source_message_id) DO NOTHING
-                RETURNING *
-                """,
-                (number, user_id, text, to_sql_time(now), *source),
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is not None:
-                return Answer.from_row(row), True
             async with conn.execute(
                 "SELECT * FROM arahan_answers WHERE source_chat_id = ? AND source_message_id = ?",
                 source,
             ) as cursor:
                 existing = await cursor.fetchone()
-        if existing is None:  # pragma: no cover - the conflict names this row
-            raise RuntimeError("answer vanished")
-        return Answer.from_row(existing), False
+            if existing is not None:
+                return Answer.from_row(existing), False
+            async with conn.execute(
+                """
+                INSERT INTO arahan_answers (arahan, user_id, text, at, source_chat_id,
+                                            source_message_id)
+                SELECT ?, ?, ?, ?, ?, ?
+                WHERE (SELECT COUNT(*) FROM arahan_answers
+                       WHERE arahan = ? AND user_id = ?) < ?
+                RETURNING *
+                """,
+                (number, user_id, text, to_sql_time(now), *source, number, user_id, limit),
+            ) as cursor:
+                row = await cursor.fetchone()
+        return (Answer.from_row(row), True) if row is not None else (None, False)
+
+    async def answers_by(self, number: int, user_id: int) -> int:
+        """How many answers this recipient gave to arahan #number."""
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) AS n FROM arahan_answers WHERE arahan = ? AND user_id = ?",
+            (number, user_id),
+        )
+        return int(row["n"]) if row else 0
+
+    async def unrelayed_answers(self, since: datetime, attempts: int) -> list[Answer]:
+        """Answers to arahan sent since `since` that the sender, or the group under its copy,
+        has not got yet, tried fewer than `attempts` times by the catch-up."""
+        rows = await self._db.fetchall(
+            """
+            SELECT w.* FROM arahan a JOIN arahan_answers w ON w.arahan = a.id
+            WHERE a.created_at >= ? AND w.relay_attempts < ? AND (
+                w.sender_relayed = 0
+                OR (w.group_relayed = 0 AND a.copy_group = 1
+                    AND a.group_message_id IS NOT NULL))
+            ORDER BY w.id
+            """,
+            (to_sql_time(since), attempts),
+        )
+        return [Answer.from_row(row) for row in rows]
+
+    async def relay_failed(self, answer_id: int) -> None:
+        """Counts a retry of an answer's relay that did not get it everywhere."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE arahan_answers SET relay_attempts = relay_attempts + 1 WHERE id = ?",
+                (answer_id,),
+            )
 
     async def answer_relayed(self, answer_id: int, *, group: bool) -> None:
         """Records that an answer reached the sender (or, with `group`, the group)."""

@@ -1,8 +1,8 @@
 """Every command and button x every kind of sender x every kind of chat.
 
 The expectations below are written from the specification (issue #3; incidents: issue #16;
-logistics: issue #20; the election calendar: issue #19), not derived from the production rule
-table, so a wrong rule fails here.
+logistics: issue #20; the election calendar: issue #19; the vulnerability map: issue #23), not
+derived from the production rule table, so a wrong rule fails here.
 """
 
 from __future__ import annotations
@@ -94,6 +94,9 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
             "grafik",
             "insiden",
             "kinerja",
+            # Issue 23: the vulnerability map is read where reports are (importing it: admins
+            # in their private chat, checked by the handler).
+            "kerawanan",
         )
     },
 }
@@ -172,7 +175,8 @@ TABLES = ("members", "reports", "audit_log", "bot_settings", "drafts", "admin_no
           "incidents", "incident_events", "incident_chases", "logistics_confirmations",
           "logistics_deadlines", "logistics_kendala", "logistics_announcements",
           "logistics_late", "arahan", "arahan_recipients", "arahan_answers",
-          "calendar_versions", "calendar_proposals")  # fmt: skip
+          "calendar_versions", "calendar_proposals", "kerawanan_maps",
+          "kerawanan_kecamatan", "kerawanan_tps")  # fmt: skip
 
 
 @dataclass

@@ -10,6 +10,7 @@ from bot.texts.calendar import *  # noqa: F403
 from bot.texts.common import *  # noqa: F403
 from bot.texts.digest import *  # noqa: F403
 from bot.texts.incidents import *  # noqa: F403
+from bot.texts.kerawanan import *  # noqa: F403
 from bot.texts.kinerja import *  # noqa: F403
 from bot.texts.layout import *  # noqa: F403
 from bot.texts.logistics import *  # noqa: F403

@@ -15,6 +15,7 @@ from bot.texts.common import ROLE_LABEL, duration
 from bot.texts.incidents import day_wita, wita
 from domain.arahan import (
     MAX_ANSWER_TEXT,
+    MAX_ANSWERS,
     MAX_ARAHAN_TEXT,
     MAX_DEADLINE_MINUTES,
     ArahanShort,
@@ -35,7 +36,7 @@ ARAHAN_COMMAND = CommandText(
 )
 STATUS_ARAHAN_COMMAND = CommandText(
     "rekap konfirmasi arahan",
-    "/status_arahan [nomor] — siapa yang sudah dan belum memahami arahan",
+    "/status_arahan [nomor] — siapa yang sudah dan belum mengonfirmasi arahan",
 )
 
 URGENCY_LABEL = {Urgency.BIASA: "Biasa", Urgency.SEGERA: "⚡ Segera"}
@@ -46,6 +47,13 @@ _NUMBER = "{:,}"
 def _n(count: int) -> str:
     """A count with Indonesian thousands separators: 5.000."""
     return _NUMBER.format(count).replace(",", ".")
+
+
+def when(moment: datetime, now: datetime) -> str:
+    """A time as "14.05 WITA" on the day of `now`, with its day on another: "28/11 00.30 WITA"
+    (a deadline may be up to 24 hours away, past midnight)."""
+    today = now.astimezone(moment.tzinfo).date()
+    return wita(moment) if moment.date() == today else day_wita(moment)
 
 
 # --- the sasaran ------------------------------------------------------------------------------
@@ -79,19 +87,22 @@ ARAHAN_USAGE = (
     "Kirim arahan dengan formulir: /arahan\n"
     "Atau dalam satu baris: <code>/arahan &lt;sasaran&gt; | &lt;teks&gt;</code>, misalnya "
     "<code>/arahan danramil Bengalon, Batu Ampar | Siaga di gudang PPK malam ini</code>.\n"
-    "Sasaran: <code>semua</code>, jabatan (camat, kapolsek, danramil), satu atau beberapa "
+    "Sasaran: <code>semua</code>, jabatan (camat, kapolsek, atau danramil), satu atau beberapa "
     "kecamatan dipisah koma, atau jabatan diikuti kecamatan."
 )
 ARAHAN_NO_TEXT = "Teks arahan kosong. Tulis teksnya setelah tanda <code>|</code>."
-ARAHAN_TOO_LONG = f"Teks arahan terlalu panjang (maks. {_n(MAX_ARAHAN_TEXT)} karakter)."
+ARAHAN_TOO_LONG = (
+    f"Teks arahan terlalu panjang (maks. {_n(MAX_ARAHAN_TEXT)} karakter). Persingkat lalu kirim "
+    "lagi (atau lampirkan sebagai dokumen)."
+)
 ARAHAN_EMPTY_SASARAN = "Sasaran belum diisi. " + ARAHAN_USAGE
 
 
 def arahan_unknown_sasaran(piece: str) -> str:
     """A sasaran piece that is neither a jabatan nor a kecamatan."""
     return (
-        f"«{escape(piece)}» bukan jabatan (camat, kapolsek, danramil) dan bukan kecamatan yang "
-        "dikenal. Periksa ejaannya; kecamatan dipisah koma."
+        f"“{escape(piece)}” bukan jabatan (camat, kapolsek, atau danramil) dan bukan kecamatan "
+        "yang dikenal. Periksa ejaannya; kecamatan dipisah koma."
     )
 
 
@@ -108,8 +119,8 @@ ARAHAN_FORM_KECAMATAN = (
 ARAHAN_FORM_TEXT = (
     "📢 <b>Arahan baru</b> — 2/5 Teks\n"
     "Sasaran: {audience} ({count} petugas).\n"
-    f"Ketik teks arahan (maks. {_n(MAX_ARAHAN_TEXT)} karakter). Surat edaran atau foto dapat "
-    "dilampirkan: kirim berkasnya (keterangannya menjadi teks arahan), lalu teksnya jika belum."
+    f"Ketik teks arahan (maks. {_n(MAX_ARAHAN_TEXT)} karakter). Untuk melampirkan surat edaran "
+    "atau foto, kirim berkasnya; keterangannya menjadi teks arahan."
 )
 ARAHAN_FORM_TEXT_AFTER_FILE = (
     f"📎 Lampiran diterima. Sekarang ketik teks arahan (maks. {_n(MAX_ARAHAN_TEXT)} karakter)."
@@ -221,7 +232,9 @@ def arahan_preview(
         lines.append(f"Lampiran: {attachment}")
     lines += ["", escape(text), ""]
     if count:
-        lines.append("Tombol di bawah mengubah urgensi, batas, dan salinan; ✅ Kirim mengirim.")
+        lines.append(
+            "Ubah urgensi, batas, atau salinan dengan tombol di bawah, lalu tekan ✅ Kirim."
+        )
     else:
         lines.append(ARAHAN_NO_RECIPIENTS)
     return "\n".join(lines)
@@ -263,15 +276,17 @@ def arahan_copy(
     text: str,
     role: Role,
     kecamatan: str,
+    now: datetime,
 ) -> str:
-    """One officer's copy of arahan #number (local times)."""
+    """One officer's copy of arahan #number (local times; the deadline's day when it is not
+    the day of `now`)."""
     badge = " · ⚡ <b>SEGERA</b>" if urgency is Urgency.SEGERA else ""
     return (
         f"📢 <b>ARAHAN #{number}</b>{badge}\n"
         f"Yth. {arahan_address(role, kecamatan)},\n"
         f"dari {sender_line(sender, sender_role)}, {day_wita(sent_at)}:\n\n"
         f"{escape(text)}\n\n"
-        f"Mohon tekan <b>✅ Dipahami</b> sebelum {wita(deadline_at)}. "
+        f"Mohon tekan <b>✅ Dipahami</b> sebelum {when(deadline_at, now)}. "
         "Untuk menjawab, tekan 💬 Tanggapi."
     )
 
@@ -292,26 +307,54 @@ def already_confirmed_toast(moment: datetime) -> str:
     return f"Sudah tercatat: dipahami pukul {wita(moment)}."
 
 
-ARAHAN_NOT_FOR_YOU = "Arahan ini tidak ditujukan kepada Bapak/Ibu."
-ARAHAN_NOT_YET = "Arahan ini belum tercatat terkirim; mohon tekan lagi sebentar lagi."
-ARAHAN_UNREACHABLE_PRESS = "Arahan ini tercatat tidak terkirim kepada Bapak/Ibu."
+ARAHAN_NOT_FOR_YOU = (
+    "Arahan ini tidak ditujukan kepada Bapak/Ibu. Jika seharusnya menerima, hubungi admin "
+    "Kesbangpol."
+)
+ARAHAN_NOT_YET = "Arahan ini masih dicatat. Mohon tekan ✅ Dipahami lagi dalam beberapa detik."
 
 
 # --- answers ----------------------------------------------------------------------------------
 
 
-def ask_answer(number: int) -> str:
-    """After 💬 Tanggapi."""
+def ask_answer(number: int, given: int) -> str:
+    """After 💬 Tanggapi (`given`: answers this officer already gave to this arahan)."""
+    last = ""
+    if given + 1 >= MAX_ANSWERS:
+        last = " Ini tanggapan terakhir yang dapat dikirim untuk arahan ini."
     return (
         f"💬 Ketik tanggapan Bapak/Ibu untuk Arahan #{number} dalam satu pesan "
-        f"(maks. {_n(MAX_ANSWER_TEXT)} karakter). /batal untuk membatalkan."
+        f"(maks. {_n(MAX_ANSWER_TEXT)} karakter; tanggapan ke-{given + 1} dari "
+        f"{MAX_ANSWERS}).{last} /batal untuk membatalkan."
+    )
+
+
+def answer_limit_reached(number: int) -> str:
+    """💬 Tanggapi (or an answer) after the officer's last allowed answer to this arahan."""
+    return (
+        f"Bapak/Ibu sudah mengirim {MAX_ANSWERS} tanggapan untuk Arahan #{number}, batas "
+        "untuk satu arahan, agar grup koordinasi tidak dibanjiri. Hal lain mohon disampaikan "
+        "langsung kepada pengirim arahan."
+    )
+
+
+def answer_finish_form_first(number: int) -> str:
+    """💬 Tanggapi would replace a form the officer is still filling in."""
+    return (
+        "📝 Bapak/Ibu masih mengisi formulir yang belum dikirim. Agar isinya tidak hilang, "
+        "kirim dulu formulir itu atau batalkan dengan /batal, lalu tekan lagi "
+        f"{ARAHAN_ANSWER_BUTTON} pada Arahan #{number}. {ARAHAN_CONFIRM_BUTTON} dapat ditekan "
+        "tanpa menutup formulir."
     )
 
 
 ARAHAN_ANSWER_EMPTY = (
     "Tanggapan kosong. Ketik tanggapan Bapak/Ibu dalam satu pesan atau ketik /batal."
 )
-ARAHAN_ANSWER_TOO_LONG = f"Tanggapan terlalu panjang (maks. {_n(MAX_ANSWER_TEXT)} karakter)."
+ARAHAN_ANSWER_TOO_LONG = (
+    f"Tanggapan terlalu panjang (maks. {_n(MAX_ANSWER_TEXT)} karakter). Persingkat lalu kirim "
+    "lagi."
+)
 ARAHAN_ANSWER_CANCELLED = "Tanggapan dibatalkan."
 
 
@@ -323,13 +366,18 @@ def arahan_answer_expired(idle: timedelta) -> str:
     )
 
 
-def answer_saved(number: int, group: bool) -> str:
-    """To the officer, once the answer is stored and relayed."""
-    where = " dan grup koordinasi" if group else ""
-    return (
-        f"💬 Tanggapan Bapak/Ibu atas Arahan #{number} sudah diteruskan kepada pengirim{where}. "
-        "Arahan tercatat dipahami."
-    )
+def answer_saved(number: int, sender: bool, group: bool) -> str:
+    """To the officer, once the answer is stored: where it was relayed, truthfully (`sender`,
+    `group`: whether the sender, the group, has it now)."""
+    if sender:
+        where = " dan grup koordinasi" if group else ""
+        relayed = f"sudah diteruskan kepada pengirim{where}"
+    else:
+        relayed = (
+            "tercatat, tetapi belum dapat diteruskan kepada pengirim; bot akan mencoba lagi "
+            "beberapa kali"
+        )
+    return f"💬 Tanggapan Bapak/Ibu atas Arahan #{number} {relayed}. Arahan tercatat dipahami."
 
 
 def answer_relay(
@@ -342,7 +390,7 @@ def answer_relay(
 
 # --- the sender's live tally ------------------------------------------------------------------
 
-ARAHAN_LIST_BUTTON = "📋 Yang belum memahami"
+ARAHAN_LIST_BUTTON = "📋 Belum konfirmasi"
 
 
 def tally_line(tally: Tally) -> str:
@@ -370,13 +418,15 @@ def arahan_header(
     recipients: int,
     deadline_at: datetime,
     copied: bool,
+    now: datetime,
 ) -> str:
-    """The lines above the text of the sender's copy, the group copy and /status_arahan."""
+    """The lines above the text of the sender's copy, the group copy and /status_arahan (the
+    deadline's day shown when it is not the day of `now`)."""
     group = " · disalin ke grup koordinasi" if copied else ""
     return (
         f"📢 <b>Arahan #{number}</b> · {URGENCY_LABEL[urgency]} · dikirim {day_wita(sent_at)}\n"
         f"Kepada: {audience_label(audience)} ({_n(recipients)} petugas)\n"
-        f"Batas konfirmasi: {wita(deadline_at)}{group}"
+        f"Batas konfirmasi: {when(deadline_at, now)}{group}"
     )
 
 
@@ -398,8 +448,16 @@ def arahan_group_copy(header: str, sender: str, sender_role: Role, text: str) ->
 
 _STATUS_MARK = {
     RecipientStatus.MENUNGGU: " (sedang dikirim)",
-    RecipientStatus.TIDAK_TERKIRIM: " (⚠️ tidak terkirim)",
+    RecipientStatus.TIDAK_TERKIRIM: (
+        " (⚠️ tidak terkirim: belum membuka atau memblokir bot — minta beliau menekan /start)"
+    ),
 }
+_INACTIVE_MARK = " (nonaktif, tidak diingatkan)"
+
+
+def _unconfirmed_name(person: Unconfirmed) -> str:
+    mark = _STATUS_MARK.get(person.status, "")
+    return escape(person.name) + mark + ("" if person.active else _INACTIVE_MARK)
 
 
 def unconfirmed_blocks(
@@ -422,28 +480,36 @@ def unconfirmed_blocks(
         head = f"📋 <b>Arahan #{number}</b> — belum menekan Dipahami: {_n(count)} petugas"
     blocks = [f"{head}\n<i>per {wita(moment)}</i>"]
     if not count:
-        return [f"{head}\n✅ Semua penerima sudah memahami."]
+        return [f"{head}\n✅ Semua penerima sudah mengonfirmasi."]
     for place, roles in grouped:
         lines = [f"\n<b>{escape(place)}</b>"]
         for role, people in roles:
-            names = ", ".join(escape(p.name) + _STATUS_MARK.get(p.status, "") for p in people)
+            names = ", ".join(_unconfirmed_name(p) for p in people)
             lines.append(f"{ROLE_LABEL.get(role, role.value)}: {names}")
         blocks.append("\n".join(lines))
     return blocks
+
+
+def arahan_list_private(number: int) -> str:
+    """📋 pressed in the group for an arahan not copied there (a toast, up to 200 characters)."""
+    return (
+        f"Arahan #{number} tidak disalin ke grup; daftarnya hanya di obrolan pribadi dengan "
+        f"bot: /status_arahan {number}"
+    )
 
 
 # --- reminders --------------------------------------------------------------------------------
 
 
 def arahan_reminder(
-    number: int, round_: int, rounds: int, sender: str, deadline_at: datetime
+    number: int, round_: int, rounds: int, sender: str, deadline_at: datetime, now: datetime
 ) -> str:
     """To a recipient who has not confirmed, under their copy."""
     which = f" ({round_}/{rounds})" if rounds > 1 else ""
     return (
         f"⏰ <b>Pengingat Arahan #{number}</b>{which}\n"
         f"Bapak/Ibu belum menekan ✅ Dipahami untuk arahan dari {escape(sender)} "
-        f"(batas {wita(deadline_at)}). Mohon dibaca, lalu tekan ✅ Dipahami."
+        f"(batas {when(deadline_at, now)}). Mohon dibaca, lalu tekan ✅ Dipahami."
     )
 
 
@@ -484,15 +550,16 @@ STATUS_ARAHAN_HEAD = "📢 <b>Arahan terbaru</b> (rinciannya: /status_arahan &lt
 
 # --- the digest -------------------------------------------------------------------------------
 
-DIGEST_ARAHAN_TITLE = "📢 Arahan belum dipahami semua penerima"
+DIGEST_ARAHAN_TITLE = "📢 Arahan yang belum dikonfirmasi semua penerima"
 DIGEST_ARAHAN_LIMIT = 10
 
 
 def arahan_lines(shorts: Sequence[ArahanShort], tz_of: datetime) -> list[str]:
-    """The digest's lines for arahan short of full confirmation (times in `tz_of`'s zone)."""
+    """The digest's lines for arahan short of full confirmation (times in `tz_of`'s zone, with
+    the day when it is not `tz_of`'s)."""
     tz = tz_of.tzinfo
     lines = [
-        f"#{s.number} {wita(s.created_at.astimezone(tz))} · {audience_short(s.audience)}: "
+        f"#{s.number} {when(s.created_at.astimezone(tz), tz_of)} · {audience_short(s.audience)}: "
         f"{tally_line(s.tally)}"
         for s in shorts[:DIGEST_ARAHAN_LIMIT]
     ]

@@ -19,6 +19,7 @@ from bot.texts.common import (
     long_date,
 )
 from bot.texts.incidents import INCIDENT_STATE
+from bot.texts.kerawanan import flagged_digest_blocks
 from bot.texts.layout import MESSAGE_LIMIT, split_messages
 from bot.texts.logistics import logistik_digest_blocks
 from bot.texts.reports import category_label
@@ -127,6 +128,7 @@ def render_digest(snapshot: DigestSnapshot, limit: int = MESSAGE_LIMIT) -> list[
         f"{snapshot.total} laporan · {reported} dari {len(snapshot.officers)} petugas melapor",
     ]
     blocks = ["\n".join(header)]
+    blocks += flagged_digest_blocks(snapshot)  # mapped `tinggi` and silent: listed first
 
     open_lines = [_incident_line(snapshot, brief) for brief in snapshot.incidents]
     hidden = snapshot.incidents_total - len(snapshot.incidents)
@@ -142,17 +144,16 @@ def render_digest(snapshot: DigestSnapshot, limit: int = MESSAGE_LIMIT) -> list[
         f"✅ Selesai {_since_label(snapshot)} ({snapshot.resolved_total})", resolved_lines
     )
 
-    not_green = sorted(
-        (k for k in snapshot.kecamatan if k.latest is not None and k.latest > Level.AMAN),
-        key=lambda k: (-int(k.latest or 0), k.name),
-    )
+    # Within a condition, by mapped level (issue 23); without a map, by name as before.
+    ordered = snapshot.by_attention()
+    not_green = [k for k in ordered if k.latest is not None and k.latest > Level.AMAN]
     condition_lines = [
         f"{LEVEL_EMOJI[k.latest]} <b>{escape(k.name)}</b> — {LEVEL_LABEL[k.latest]} "
         f"({k.count} laporan)"
         for k in not_green
         if k.latest is not None
     ]
-    green = [k.name for k in snapshot.kecamatan if k.latest is Level.AMAN]
+    green = [k.name for k in snapshot.by_mapped_level() if k.latest is Level.AMAN]
     if green:  # at a glance: the Aman kecamatan are named, not detailed
         condition_lines.append(f"{LEVEL_EMOJI[Level.AMAN]} Aman: {escape(', '.join(green))}")
     blocks += _section("Kondisi kecamatan", condition_lines)
@@ -204,11 +205,13 @@ def _silent_officers(snapshot: DigestSnapshot) -> list[str]:
         if o.latest is None:
             silent_by[o.kecamatan].append(f"{ROLE_LABEL[o.role]} {escape(o.name)}")
     lines = []
-    for status in snapshot.kecamatan:
+    for status in snapshot.by_mapped_level(flagged_first=True):
         names = silent_by.get(status.name)
         # A kecamatan with no report at all is ⚪ (belum lapor); others miss some officers.
         mark = "⚪ " if status.count == 0 and status.latest is None else ""
         place = f"{mark}<b>{escape(status.name)}</b>"
+        if snapshot.is_flagged(status):
+            place = f"⚠️ <b>{escape(status.name)}</b> (rawan tinggi)"
         if names and len(names) > MAX_NAMES_PER_KECAMATAN:
             shown = ", ".join(names[:MAX_NAMES_PER_KECAMATAN])
             lines.append(

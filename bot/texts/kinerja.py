@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from html import escape
 
@@ -56,8 +57,11 @@ def _figures(title: str, figures: Performance) -> str:
     return "\n".join(lines)
 
 
-def render_kinerja(report: KinerjaReport, first: date, last: date) -> list[str]:
-    """The /kinerja answer: over all, then per kecamatan (most incidents first), as messages."""
+def render_kinerja(
+    report: KinerjaReport, first: date, last: date, extra: Sequence[str] = ()
+) -> list[str]:
+    """The /kinerja answer: over all, then per kecamatan (most incidents first), then the
+    `extra` blocks (by mapped level, bot.texts.kerawanan), as messages."""
     overall = report.overall
     blocks = [
         f"📈 <b>Kinerja penanganan insiden</b>\nInsiden yang dibuka {period_text(first, last)}",
@@ -68,6 +72,7 @@ def render_kinerja(report: KinerjaReport, first: date, last: date) -> list[str]:
     per_kecamatan = [_figures(escape(name), figures) for name, figures in report.kecamatan]
     if per_kecamatan:  # the heading travels with the first kecamatan: never orphaned
         blocks += [f"\n<b>Per kecamatan</b>{per_kecamatan[0]}", *per_kecamatan[1:]]
+    blocks += extra
     notes = [
         "\n<i>Waktu tanggap: dari insiden dibuka sampai ditangani (✅ Diterima pada peringatan "
         "di grup; insiden Waspada tidak dikirim ke grup). Waktu penyelesaian: dari dibuka sampai "

@@ -102,12 +102,15 @@ def escalation(
     location: bool = False,
     media: tuple[MediaKind, ...] = (),
     clip: int | None = None,
+    map_note: str = "",
 ) -> str:
     """Alert posted to the coordination group for a Rawan or Darurat report (its text cut to
-    `clip` UTF-16 units when the whole alert would not fit one message)."""
+    `clip` UTF-16 units when the whole alert would not fit one message); `map_note` places it
+    on the vulnerability map (bot.texts.kerawanan.alert_map_note)."""
     lines = [
         f"{LEVEL_EMOJI[level]} <b>{LEVEL_LABEL[level].upper()}</b> · Laporan #{number}",
         f"Kecamatan: <b>{escape(kecamatan)}</b>",
+        *([map_note] if map_note else []),
         f"Pelapor: {ROLE_LABEL[role]} — {escape(officer_name)}",
         f"Waktu: {date_time(moment)}",
     ]

@@ -70,6 +70,7 @@ def copy_text(services: Services, arahan: Arahan, recipient: Recipient) -> str:
         arahan.text,
         recipient.role,
         recipient.kecamatan,
+        services.now(),
     )
 
 

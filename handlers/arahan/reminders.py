@@ -1,15 +1,20 @@
 """Chasing those who have not confirmed, and the catch-up that survives restarts.
 
-At the deadline every recipient who has not confirmed is reminded once; a Segera arahan every
-15 minutes, 3 times in all (domain.arahan.reminder_due). After the last round the sender and
-the admins get the list of who still has not confirmed. Each round is claimed in the database
-before it runs and each reminder before it is sent, so no one is reminded twice in a round
-(a crash between a claim and its send costs that one reminder).
+At the deadline every recipient who has not confirmed (and is still an active officer) is
+reminded once; a Segera arahan every 15 minutes, 3 times in all (domain.arahan.reminder_due).
+Rounds missed while the bot was down are not sent in a burst: only the latest due is run.
+Each round is claimed in the database before it runs and each reminder before it is sent, so no
+one is reminded twice in a round (a crash between a claim and its send costs that one reminder).
 
-Each arahan with a round to come has a one-off job at that moment ("arahan 7"). Jobs are not
-persisted, so the catch-up (at start-up, then every minute) plans them again from the database,
-runs rounds that fell due while the bot was down, finishes interrupted ones and resumes
-interrupted deliveries.
+15 minutes after the last round (FINAL_LIST_AFTER: time to press ✅ Dipahami), the sender and the
+admins get the list of who still has not confirmed. Unlike a reminder, it is recorded per chat
+only after Telegram took it: a crash in between repeats it to that chat, a failure is retried by
+the catch-up, so nobody owed it goes without.
+
+Each arahan with a round (or its list) to come has a one-off job at that moment ("arahan 7").
+Jobs are not persisted, so the catch-up (at start-up, then every minute) plans them again from
+the database, runs what fell due while the bot was down, finishes interrupted rounds, resumes
+interrupted deliveries, edits tallies a stop left behind and relays answers whose relay failed.
 """
 
 from __future__ import annotations
@@ -24,12 +29,14 @@ from telegram.error import Forbidden, TelegramError
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
-from bot.notify import admin_ids, tell
+from bot.delivery import is_permanent
+from bot.notify import admin_ids
 from bot.services import Services
-from domain.arahan import Urgency, reminder_due
+from domain.arahan import FINAL_LIST_AFTER, reminder_due, round_to_run
 from handlers.arahan import delivery
+from handlers.arahan.confirm import relay_left_answers
 from handlers.arahan.runtime import ArahanRuntime, paced, runtime_of, start_round
-from handlers.arahan.tally import page_markup, unconfirmed_pages
+from handlers.arahan.tally import page_markup, refresh_stale_tallies, unconfirmed_pages
 from storage.arahan import Arahan, Recipient
 
 logger = logging.getLogger(__name__)
@@ -37,7 +44,8 @@ logger = logging.getLogger(__name__)
 CATCH_UP_INTERVAL = 60
 # A job may start late (a busy loop, a suspended machine); APScheduler's default grace is 1 s.
 MISFIRE_GRACE_SECONDS = 12 * 60 * 60
-# Interrupted reminder rounds are finished while the arahan is this young.
+# Interrupted reminder rounds are finished while the arahan is this young (and tallies
+# refreshed, answers relayed); a list of non-confirmers is given up this long after it was due.
 RESUME_WINDOW = timedelta(days=1)
 
 KeepGoing = Callable[[], bool]
@@ -88,7 +96,8 @@ async def remind(
     keep_going: KeepGoing,
     plan: Plan,
 ) -> None:
-    """Runs arahan #number's due reminder round, or finishes one that was interrupted."""
+    """Runs arahan #number's due reminder round (or its list after the last), or finishes a
+    round that was interrupted."""
     if number in state.reminding:
         return
     state.reminding.add(number)
@@ -96,34 +105,49 @@ async def remind(
         arahan = await services.arahan.get(number)
         if arahan is None:
             return
+        now = services.clock()
         due = arahan.next_reminder_at
-        if due is not None and due <= services.clock():
+        last = arahan.urgency.reminders
+        if due is not None and due <= now and arahan.reminders_done < last:
             done = arahan.reminders_done
-            following = reminder_due(arahan.deadline_at, arahan.urgency, done + 1)
-            if await services.arahan.claim_reminder_round(number, done, following):
+            # After downtime, only the latest round due: the missed ones are not sent in a burst.
+            round_ = round_to_run(arahan.deadline_at, arahan.urgency, done, now)
+            following = reminder_due(arahan.deadline_at, arahan.urgency, round_)
+            if following is None:  # the last round: the list follows
+                following = now + FINAL_LIST_AFTER
+            if await services.arahan.claim_reminder_round(number, done, round_, following):
                 plan(number, following)
-                logger.info("Arahan #%s: reminder round %s", number, done + 1)
+                logger.info("Arahan #%s: reminder round %s", number, round_)
             arahan = await services.arahan.get(number) or arahan
-        if arahan.reminders_done > 0:
-            await _finish_round(bot, services, state, arahan, keep_going)
+        if arahan.reminders_done > 0 and not await _finish_round(
+            bot, services, state, arahan, keep_going
+        ):
+            return  # stopping: the next start finishes the round
+        if arahan.reminders_done >= last and arahan.final_list_at is None:
+            due = arahan.next_reminder_at
+            if due is None or due <= services.clock():
+                ended = await _final_list(bot, services, arahan)
+            elif not await services.arahan.unconfirmed(number):  # no list to wait for
+                ended = await services.arahan.final_list_done(number, services.clock())
+            else:
+                ended = False
+            if ended:
+                plan(number, None)
     finally:
         state.reminding.discard(number)
 
 
 async def _finish_round(
     bot: Bot, services: Services, state: ArahanRuntime, arahan: Arahan, keep_going: KeepGoing
-) -> None:
-    """Reminds whoever this round has not reached yet; after the last one, the list."""
+) -> bool:
+    """Reminds whoever this round has not reached yet; False when a stop cut it short."""
     round_ = arahan.reminders_done
     people = await services.arahan.to_remind(arahan.number, round_)
 
     async def one(recipient: Recipient) -> None:
         await _remind_one(bot, services, arahan, recipient, round_)
 
-    if not await paced(people, one, keep_going, state.workers):
-        return
-    if round_ >= arahan.urgency.reminders and arahan.final_list_at is None:
-        await _final_list(bot, services, arahan)
+    return await paced(people, one, keep_going, state.workers)
 
 
 async def _remind_one(
@@ -137,6 +161,7 @@ async def _remind_one(
         arahan.urgency.reminders,
         arahan.sender_name,
         arahan.deadline_at.astimezone(services.settings.timezone),
+        services.now(),
     )
     below = (
         ReplyParameters(recipient.message_id, allow_sending_without_reply=True)
@@ -161,20 +186,41 @@ async def _remind_one(
             await services.members.set_blocked(recipient.user_id, services.clock())
 
 
-async def _final_list(bot: Bot, services: Services, arahan: Arahan) -> None:
-    """Tells the sender and the admins who still has not confirmed, once."""
-    if not await services.arahan.claim_final_list(arahan.number, services.clock()):
-        return
-    people = await services.arahan.unconfirmed(arahan.number)
+async def _final_list(bot: Bot, services: Services, arahan: Arahan) -> bool:
+    """Tells the sender and the admins who still has not confirmed, each chat recorded after
+    Telegram took it (so a failure is retried, never lost); none when everyone has confirmed
+    by then. Returns whether the follow-up of the arahan is over."""
+    repo, number, now = services.arahan, arahan.number, services.clock()
+    people = await repo.unconfirmed(number)
     if not people:
-        return
-    rounds = arahan.urgency.reminders
-    pages = await unconfirmed_pages(services, arahan.number, rounds)
-    markup = page_markup(arahan.number, 0, len(pages), rounds)
-    for chat_id in sorted({arahan.sender_id, *await admin_ids(services)}):
-        await tell(bot, chat_id, pages[0], markup)
-    logger.info("Arahan #%s: %s still unconfirmed after the last reminder", arahan.number,
+        return await repo.final_list_done(number, now)
+    due = arahan.next_reminder_at
+    if due is not None and now - due > RESUME_WINDOW:
+        logger.warning("Arahan #%s: the list of non-confirmers is given up after a day", number)
+        return await repo.final_list_done(number, now)
+    rounds = max(1, arahan.reminders_sent)
+    pages = await unconfirmed_pages(services, number, rounds)
+    markup = page_markup(number, 0, len(pages), rounds)
+    have = await repo.final_list_chats(number)
+    missing = False
+    for chat_id in sorted({arahan.sender_id, *await admin_ids(services)} - have):
+        try:
+            await bot.send_message(chat_id, pages[0], reply_markup=markup)
+        except TelegramError as exc:
+            if is_permanent(exc):  # blocked, never started: no retry will change it
+                logger.info("Arahan #%s: list refused by %s: %s", number, chat_id, exc.message)
+                await repo.final_list_sent(number, chat_id, services.clock(), exc.message)
+            else:
+                logger.info("Arahan #%s: list to %s failed (%s), retried by the catch-up",
+                            number, chat_id, type(exc).__name__)  # fmt: skip
+                missing = True
+            continue
+        await repo.final_list_sent(number, chat_id, services.clock())
+    if missing:
+        return False
+    logger.info("Arahan #%s: %s still unconfirmed after the last reminder", number,
                 len(people))  # fmt: skip
+    return await repo.final_list_done(number, services.clock())
 
 
 async def reminder_job(context: PoskoContext) -> None:
@@ -186,7 +232,7 @@ async def reminder_job(context: PoskoContext) -> None:
     number = job.data
     arahan = await services.arahan.get(number)
     if arahan is None or arahan.next_reminder_at is None:
-        return
+        return  # the list went out (or was not needed) meanwhile
     if arahan.next_reminder_at > services.clock():
         plan_reminder(app, services, number, arahan.next_reminder_at)
         return
@@ -210,16 +256,18 @@ def _spawn_remind(context: PoskoContext, number: int) -> None:
 
 
 async def catch_up_job(context: PoskoContext) -> None:
-    """Resumes deliveries and reminder rounds, and plans the reminder jobs, from the database."""
+    """Resumes deliveries, reminder rounds and lists, plans the reminder jobs, edits stale
+    tallies and relays answers whose relay failed, from the database."""
     app, services = app_of(context), context.services
     state = runtime_of(app.bot_data)
     await delivery.resume(app, context.bot, services, state)
     now = services.clock()
+    since = now - RESUME_WINDOW
+    await refresh_stale_tallies(context.bot, services, state, since)
+    await relay_left_answers(context.bot, services, since)
     for arahan in await services.arahan.due_reminders(now):
         _spawn_remind(context, arahan.number)
-    left = await services.arahan.reminders_left(
-        now - RESUME_WINDOW, {u.value: u.reminders for u in Urgency}
-    )
+    left = await services.arahan.reminders_left(since)
     for number in left:
         if number not in state.reminding:
             _spawn_remind(context, number)

@@ -2,7 +2,9 @@
 
 The sender's own copy of an arahan is edited as copies go out and confirmations come in, at
 most once every `TALLY_EVERY` seconds: changes in between are coalesced into the next edit, so
-5,000 confirmations make a few dozen edits, not 5,000.
+5,000 confirmations make a few dozen edits, not 5,000. The coalescing lives in memory, so the
+database counts the changes a tally shows and those its last edit showed: the catch-up edits
+again every tally a stop (or a failed edit) left behind.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import re
+from datetime import datetime
 
 from telegram import Bot, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
@@ -20,7 +23,7 @@ from bot import texts
 from bot.access import READERS
 from bot.commands import STAFF_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
-from bot.keyboards import answer, pager
+from bot.keyboards import answer, carries, pager
 from bot.services import Services
 from bot.texts.layout import split_messages
 from domain.arahan import by_kecamatan_and_role
@@ -38,7 +41,7 @@ RECENT = 10
 
 
 def list_markup(number: int) -> InlineKeyboardMarkup:
-    """The "📋 Yang belum memahami" button (opens the list as a new message)."""
+    """The "📋 Belum konfirmasi" button (opens the list as a new message)."""
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(texts.ARAHAN_LIST_BUTTON, callback_data=f"arl:{number}:0:n")]]
     )
@@ -55,6 +58,7 @@ def header_of(services: Services, arahan: Arahan) -> str:
         arahan.recipients,
         arahan.deadline_at.astimezone(tz),
         arahan.copy_group and services.coordination_chat_id is not None,
+        services.now(),
     )
 
 
@@ -78,7 +82,9 @@ async def send_tally(bot: Bot, services: Services, state: ArahanRuntime, arahan:
         logger.warning("Tally of arahan #%s not sent: %s", arahan.number, type(exc).__name__)
         return
     state.tallies.setdefault(arahan.number, TallyEdits()).last = asyncio.get_running_loop().time()
-    await services.arahan.set_tally_message(arahan.number, sent.chat_id, sent.message_id)
+    await services.arahan.set_tally_message(
+        arahan.number, sent.chat_id, sent.message_id, arahan.tally_changes
+    )
 
 
 def tally_changed(bot: Bot, services: Services, state: ArahanRuntime, number: int) -> None:
@@ -107,7 +113,8 @@ async def _edit_when_due(
 
 
 async def edit_tally(bot: Bot, services: Services, number: int) -> None:
-    """Edits the sender's copy to the current tally."""
+    """Edits the sender's copy to the current tally, and records which change it shows."""
+    # Read before the tally: a change in between is shown, or counted as not shown yet.
     arahan = await services.arahan.get(number)
     if arahan is None or arahan.tally_chat_id is None or arahan.tally_message_id is None:
         return
@@ -119,10 +126,23 @@ async def edit_tally(bot: Bot, services: Services, number: int) -> None:
             reply_markup=list_markup(number),
         )
     except BadRequest as exc:
+        # "Not modified" shows it already; anything else (the sender deleted the copy) will
+        # not pass with another try.
         if "not modified" not in exc.message:
             logger.info("Tally of arahan #%s not edited: %s", number, exc.message)
-    except TelegramError as exc:
+    except TelegramError as exc:  # may pass: the catch-up tries again
         logger.info("Tally of arahan #%s not edited: %s", number, type(exc).__name__)
+        return
+    await services.arahan.tally_edited(number, arahan.tally_changes)
+
+
+async def refresh_stale_tallies(
+    bot: Bot, services: Services, state: ArahanRuntime, since: datetime
+) -> None:
+    """Edits again the tallies (of arahan sent since `since`) that show fewer changes than
+    there were: an edit cancelled by a stop, or one Telegram did not take."""
+    for number in await services.arahan.stale_tallies(since):
+        tally_changed(bot, services, state, number)
 
 
 async def unconfirmed_pages(
@@ -156,14 +176,20 @@ async def list_cb(update: Update, context: PoskoContext) -> None:
         return
     match = _LIST_DATA.match(query.data)
     services = context.services
-    if match is None or await services.arahan.get(int(match[1])) is None:
+    message = query.message
+    arahan = await services.arahan.get(int(match[1])) if match is not None else None
+    # Only a button the message shows acts on it: forged data would edit any message.
+    if match is None or arahan is None or not carries(message, query.data):
         await answer(query, texts.STALE_BUTTON)
         return
-    number, page = int(match[1]), int(match[2])
-    await answer(query)
-    message = query.message
-    if not isinstance(message, Message):
+    if not isinstance(message, Message):  # pragma: no cover - carries() checked it
         return
+    if message.chat.type != Chat.PRIVATE and not arahan.copy_group:
+        # Names of an arahan its sender did not copy to the group stay out of it.
+        await answer(query, texts.arahan_list_private(arahan.number), show_alert=True)
+        return
+    number, page = arahan.number, int(match[2])
+    await answer(query)
     if match[3] == "n":
         await send_unconfirmed(context.bot, services, message.chat_id, number)
         return
@@ -208,13 +234,18 @@ async def status_arahan_cmd(update: Update, context: PoskoContext) -> None:
         return
     tally = await services.arahan.tally(arahan.number)
     answers = await services.arahan.answer_count(arahan.number)
-    # In the group, the text of an arahan its sender did not copy there stays private.
-    shown = arahan.text if message.chat.type == Chat.PRIVATE or arahan.copy_group else ""
+    # In the group, the text and the names of an arahan its sender did not copy there stay
+    # private.
+    shown_here = message.chat.type == Chat.PRIVATE or arahan.copy_group
     await message.reply_text(
         texts.arahan_status_view(
-            header_of(services, arahan), shown, tally, answers, services.now()
+            header_of(services, arahan),
+            arahan.text if shown_here else "",
+            tally,
+            answers,
+            services.now(),
         ),
-        reply_markup=list_markup(arahan.number),
+        reply_markup=list_markup(arahan.number) if shown_here else None,
     )
 
 

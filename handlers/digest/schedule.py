@@ -117,7 +117,12 @@ async def load_snapshot(
         open_levels=await incidents.worst_open(),
     )
     arahan = await services.arahan.short_of_confirmation(until - ARAHAN_WINDOW, until)
-    snapshot = replace(snapshot, arahan=tuple(arahan), period=period)
+    snapshot = replace(
+        snapshot,
+        arahan=tuple(arahan),
+        period=period,
+        vulnerability=services.admin_settings.vulnerability,
+    )
     if not end_inclusive:
         return snapshot  # a past day: what is due in logistics belongs to the present
     board = await services.logistics.board(services.logistics_plan, services.region, end)
@@ -129,7 +134,8 @@ async def load_status(services: Services, start: datetime, end: datetime) -> Dig
     condition (the worst open incident, else the latest level)."""
     counts = await services.reports.group_counts(start, _until(end, end_inclusive=True))
     open_levels = await services.incidents.worst_open()
-    return build_snapshot(services.region, counts, start, end, open_levels=open_levels)
+    snapshot = build_snapshot(services.region, counts, start, end, open_levels=open_levels)
+    return replace(snapshot, vulnerability=services.admin_settings.vulnerability)
 
 
 def catch_up_start(now: datetime) -> datetime:

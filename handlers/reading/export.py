@@ -117,8 +117,9 @@ COMMANDS = (
         help_texts.EKSPOR.help,
         "a CSV (UTF-8 with BOM) of the reports and an XLSX workbook (Laporan, Petugas, "
         "Ringkasan Harian with each kecamatan's condition per day, Insiden, Kinerja, Logistik, "
-        "Arahan, Penerima Arahan) of the WITA days given (default today, at most 366); outside "
-        "an admin's private chat the Petugas sheet has active members only and no phone numbers",
+        "Arahan, Penerima Arahan, Kerawanan) of the WITA days given (default today, at most "
+        "366); outside an admin's private chat the Petugas sheet has active members only and no "
+        "phone numbers",
         usage="[dari] [sampai]",
         menu=STAFF_MENU,
     ),

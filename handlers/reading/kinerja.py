@@ -20,7 +20,8 @@ from bot.commands import STAFF_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
 from bot.texts import commands as help_texts
 from domain.digest import day_bounds
-from domain.kinerja import KinerjaReport, kinerja
+from domain.kerawanan import MapLevel, VulnerabilityMap, kinerja_by_level
+from domain.kinerja import KinerjaReport, Performance, kinerja
 from domain.parsing import DayInvalid, command_args, parse_day_range
 from storage.db import to_sql_time
 from storage.export import incident_rows, open_reader
@@ -30,8 +31,14 @@ MAX_DAYS = 366
 DEFAULT_DAYS = 7
 
 
-def read_kinerja(db_path: Path, start: datetime, end: datetime) -> KinerjaReport | None:
-    """The figures of the incidents opened in [start, end); None when there were none.
+LevelFigures = tuple[tuple[MapLevel | None, Performance], ...]
+
+
+def read_kinerja(
+    db_path: Path, start: datetime, end: datetime, vmap: VulnerabilityMap
+) -> tuple[KinerjaReport, LevelFigures] | None:
+    """The figures of the incidents opened in [start, end), and per level of the vulnerability
+    map `vmap` (none without a map); None when there were no incidents.
 
     Runs in a worker thread on its own read-only connection, as /ekspor does, so officers never
     wait for it: the 1,000,000-report benchmark database with every Waspada+ report an incident
@@ -40,7 +47,9 @@ def read_kinerja(db_path: Path, start: datetime, end: datetime) -> KinerjaReport
     with closing(open_reader(db_path)) as conn:
         rows = incident_rows(conn, to_sql_time(start), to_sql_time(end))
         incidents = [incident_from_row(row) for row in rows]
-    return kinerja(incidents) if incidents else None
+    if not incidents:
+        return None
+    return kinerja(incidents), kinerja_by_level(incidents, vmap) if not vmap.empty else ()
 
 
 async def kinerja_cmd(update: Update, context: PoskoContext) -> None:
@@ -62,12 +71,20 @@ async def kinerja_cmd(update: Update, context: PoskoContext) -> None:
         return
     start, _ = day_bounds(first, tz)
     _, end = day_bounds(last, tz)
-    report = await asyncio.to_thread(read_kinerja, services.settings.database_path, start, end)
-    if report is None:
+    found = await asyncio.to_thread(
+        read_kinerja,
+        services.settings.database_path,
+        start,
+        end,
+        services.admin_settings.vulnerability,
+    )
+    if found is None:
         await message.reply_text(texts.kinerja_empty(first, last))
         return
+    report, levels = found
+    extra = [texts.kinerja_levels_block(levels)] if levels else []
     thread = message.message_thread_id if message.is_topic_message else None
-    for part in texts.render_kinerja(report, first, last):
+    for part in texts.render_kinerja(report, first, last, extra):
         await message.reply_text(part, do_quote=False, message_thread_id=thread)
 
 
@@ -81,7 +98,8 @@ COMMANDS = (
         "median and worst time to take up and to resolve incidents, overall and per "
         "kecamatan, with counts (opened, taken up, resolved, still open), for the incidents "
         "opened in the WITA days given (default the last 7 days, at most 366); incidents the "
-        "upgrade closed are left out of the time to resolve",
+        "upgrade closed are left out of the time to resolve; with a vulnerability map, also by "
+        "mapped level",
         usage="[dari] [sampai]",
         menu=STAFF_MENU,
     ),

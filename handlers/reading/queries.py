@@ -59,10 +59,13 @@ async def status_parts(services: Services) -> list[str]:
     """The /status answer: each kecamatan's condition in the current window, worst first."""
     period = _period(services)
     snapshot = await load_status(services, period.start, period.end)
-    ordered = sorted(
-        snapshot.kecamatan, key=lambda k: (k.latest is None, -(k.latest or 0), k.name)
-    )
-    lines = [texts.status_line(k.name, k.latest, k.count) for k in ordered]
+    # Mapped `tinggi` and silent first, then worst first; within a condition by mapped level.
+    lines = [
+        texts.status_line_flagged(k.name, k.latest)
+        if snapshot.is_flagged(k)
+        else texts.status_line(k.name, k.latest, k.count)
+        for k in snapshot.by_attention()
+    ]
     counts = texts.condition_counts_line(snapshot.condition_counts)
     note = texts.period_note(period)
     header = texts.status_view(period.end.date(), period.end, counts, note)
@@ -86,7 +89,7 @@ async def belum_cmd(update: Update, context: PoskoContext) -> None:
     period = _period(services)
     snapshot = await load_snapshot(services, period.start, period.end, period=period)
     lines, count = [], 0
-    for status in snapshot.kecamatan:
+    for status in snapshot.by_mapped_level(flagged_first=True):
         silent = sorted(
             (o for o in snapshot.officers if o.kecamatan == status.name and o.latest is None),
             key=lambda o: (FIELD_ROLES.index(o.role), o.name),
@@ -94,7 +97,8 @@ async def belum_cmd(update: Update, context: PoskoContext) -> None:
         if silent:
             count += len(silent)
             names = ", ".join(f"{texts.ROLE_LABEL[o.role]} {escape(o.name)}" for o in silent)
-            lines.append(f"<b>{escape(status.name)}</b>: {names}")
+            flag = f" {texts.FLAG}" if snapshot.is_flagged(status) else ""
+            lines.append(f"<b>{escape(status.name)}</b>{flag}: {names}")
     if not lines:
         await message.reply_text(texts.belum_none(period) or texts.BELUM_NONE)
         return
@@ -332,7 +336,9 @@ COMMANDS = (
         help_texts.STATUS.menu,
         help_texts.STATUS.help,
         "each kecamatan's condition in the current reporting window (the WITA day where no "
-        'election stage sets windows), worst first; "belum lapor" otherwise',
+        'election stage sets windows), worst first; "belum lapor" otherwise; a kecamatan '
+        'mapped `tinggi` (/kerawanan) that has not reported is flagged "⚠️ rawan tinggi, belum '
+        'lapor" and listed first, and within a condition kecamatan go by mapped level',
         menu=STAFF_MENU,
         rank=40,  # first in the staff menus
     ),

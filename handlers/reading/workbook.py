@@ -23,6 +23,7 @@ from domain.conditions import daily_conditions, tally_reports
 from domain.enums import Level, Role
 from domain.kinerja import kinerja, resolve_seconds, take_up_seconds
 from handlers.arahan.sheet import write_arahan_sheets
+from handlers.kerawanan.sheet import write_kerawanan_sheet
 from storage.db import private_file, to_sql_time
 from storage.export import (
     daily_levels,
@@ -152,6 +153,7 @@ def build_export(
         _incident_sheets(workbook, conn, span, tz, bold)
         _logistics_sheet(workbook, logistics, bold)
         write_arahan_sheets(workbook, conn, span, tz, bold)
+        write_kerawanan_sheet(workbook, conn, bold)
     private_file(xlsx_path)  # written by XlsxWriter with the default mode
     return ExportFiles(csv_path, xlsx_path, count)
 

@@ -35,6 +35,39 @@ def _document_of(message: Message) -> Document | None:
     return replied.document if replied is not None else None
 
 
+async def download_csv(context: PoskoContext, message: Message, help_text: str) -> bytes | None:
+    """The bytes of the CSV file this message carries or replies to (at most 1 MB); None after
+    telling the sender why not (no file: `help_text`). Every CSV import reads its file so."""
+    document = _document_of(message)
+    if document is None:
+        await message.reply_text(help_text)
+        return None
+    name = (document.file_name or "").casefold()
+    if not name.endswith(".csv") and (document.mime_type or "") not in CSV_TYPES:
+        await message.reply_text(texts.IMPOR_NOT_CSV)
+        return None
+    if document.file_size is not None and document.file_size > MAX_BYTES:
+        await message.reply_text(texts.IMPOR_TOO_BIG)
+        return None
+    try:
+        file = await context.bot.get_file(document.file_id)
+        data = bytes(await file.download_as_bytearray())
+    except TelegramError as exc:
+        logger.warning("CSV download failed: %s", type(exc).__name__)
+        await message.reply_text(texts.IMPOR_DOWNLOAD_FAILED)
+        return None
+    if len(data) > MAX_BYTES:
+        await message.reply_text(texts.IMPOR_TOO_BIG)
+        return None
+    return data
+
+
+def csv_name(message: Message) -> str:
+    """The file name of the document this message carries or replies to ("" without one)."""
+    document = _document_of(message)
+    return (document.file_name or "") if document is not None else ""
+
+
 async def impor_cmd(update: Update, context: PoskoContext) -> None:
     """Imports the CSV this message carries (as caption) or replies to."""
     message = update.effective_message
@@ -42,26 +75,8 @@ async def impor_cmd(update: Update, context: PoskoContext) -> None:
         return
     if command_of(message, context.bot.username or "") != "impor":
         return
-    document = _document_of(message)
-    if document is None:
-        await message.reply_text(texts.IMPOR_HELP)
-        return
-    name = (document.file_name or "").casefold()
-    if not name.endswith(".csv") and (document.mime_type or "") not in CSV_TYPES:
-        await message.reply_text(texts.IMPOR_NOT_CSV)
-        return
-    if document.file_size is not None and document.file_size > MAX_BYTES:
-        await message.reply_text(texts.IMPOR_TOO_BIG)
-        return
-    try:
-        file = await context.bot.get_file(document.file_id)
-        data = bytes(await file.download_as_bytearray())
-    except TelegramError as exc:
-        logger.warning("Roster download failed: %s", type(exc).__name__)
-        await message.reply_text(texts.IMPOR_DOWNLOAD_FAILED)
-        return
-    if len(data) > MAX_BYTES:
-        await message.reply_text(texts.IMPOR_TOO_BIG)
+    data = await download_csv(context, message, texts.IMPOR_HELP)
+    if data is None:
         return
     services = context.services
     try:

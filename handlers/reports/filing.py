@@ -22,6 +22,7 @@ from bot.services import Services
 from bot.texts.incidents import Clip
 from domain.enums import Level
 from domain.incidents import Incident, IncidentState
+from domain.kerawanan import tps_matches
 from domain.members import Member
 from domain.parsing import utf16_len
 from domain.reports import Media, MediaKind, NewReport, Photo, Report
@@ -116,6 +117,11 @@ def escalation_text(
     tz = services.settings.timezone
     update = incident.last_update if incident is not None else None
     note = incident.closing_note if incident is not None else None
+    vmap = services.admin_settings.vulnerability
+    # A kecamatan mapped `tinggi`, or a vulnerable TPS the report names ("TPS 12").
+    map_note = texts.alert_map_note(
+        vmap.entry(report.kecamatan), tps_matches(vmap, report.kecamatan, report.text)
+    )
 
     def render(update_clip: Clip, note_clip: Clip, text_clip: Clip) -> str:
         text = texts.escalation(
@@ -131,6 +137,7 @@ def escalation_text(
             location=report.has_location,
             media=media,
             clip=text_clip,
+            map_note=map_note,
         )
         if incident is not None and update and incident.last_update_at:
             update_at = incident.last_update_at.astimezone(tz)

@@ -25,6 +25,7 @@ def test_defaults() -> None:
     assert settings.log_level == "INFO"
     assert settings.incident_stale_hours == 6
     assert settings.form_idle_hours == 4
+    assert settings.reminder_repeat_minutes == 60
     assert TOKEN not in repr(settings)
 
 
@@ -42,8 +43,10 @@ def test_every_value_read() -> None:
             LOG_LEVEL="debug",
             ESCALATION_ACK_MINUTES="0.5",
             INCIDENT_STALE_HOURS="1.5",
+            REMINDER_REPEAT_MINUTES="30",
         )
     )
+    assert settings.reminder_repeat_minutes == 30
     assert settings.escalation_ack_minutes == 0.5
     assert settings.incident_stale_hours == 1.5
     assert settings.form_idle_hours == 2.5
@@ -86,6 +89,10 @@ def test_every_value_read() -> None:
         ("FORM_IDLE_HOURS", "empat"),
         ("FORM_IDLE_HOURS", "100"),
         ("BACKUP_TIME", "02,00"),
+        ("REMINDER_REPEAT_MINUTES", "0"),
+        ("REMINDER_REPEAT_MINUTES", "nan"),
+        ("REMINDER_REPEAT_MINUTES", "1000"),
+        ("REMINDER_REPEAT_MINUTES", "sejam"),
     ],
 )
 def test_bad_value_names_the_variable(name: str, value: str) -> None:

@@ -30,6 +30,7 @@ from domain.arahan import (
     parse_minutes,
     recipient_status,
     reminder_due,
+    round_to_run,
     tally_parts,
 )
 from domain.enums import FIELD_ROLES, Role
@@ -197,6 +198,24 @@ def test_reminders_biasa_once_at_the_deadline() -> None:
 def test_reminders_segera_every_15_minutes_three_times() -> None:
     due = [reminder_due(NOON, Urgency.SEGERA, done) for done in range(4)]
     assert due == [NOON, NOON + timedelta(minutes=15), NOON + timedelta(minutes=30), None]
+
+
+@pytest.mark.parametrize(
+    ("urgency", "done", "minutes_after", "round_"),
+    [
+        (Urgency.SEGERA, 0, 0, 1),  # on time: the next round
+        (Urgency.SEGERA, 0, 14, 1),
+        (Urgency.SEGERA, 0, 15, 2),  # round 1 missed: round 2 only
+        (Urgency.SEGERA, 0, 120, 3),  # all missed: the last only
+        (Urgency.SEGERA, 1, 29, 2),
+        (Urgency.SEGERA, 2, 600, 3),
+        (Urgency.BIASA, 0, 600, 1),
+    ],
+)
+def test_missed_rounds_jump_to_the_latest_due(
+    urgency: Urgency, done: int, minutes_after: int, round_: int
+) -> None:
+    assert round_to_run(NOON, urgency, done, NOON + timedelta(minutes=minutes_after)) == round_
 
 
 def test_lateness_is_after_the_deadline() -> None:

@@ -52,10 +52,13 @@ async def test_unreachable_officers_are_a_state_not_an_error(
     never_row = await posko.services.arahan.recipient(1, never.id)
     assert never_row is not None
     assert never_row.error == "Forbidden: bot can't initiate conversation with a user"
-    await kasat.press("📋 Yang belum memahami", tally)
+    await kasat.press("📋 Belum konfirmasi", tally)
     listing = kasat.last_message().text
-    assert "Camat: Diblokir (⚠️ tidak terkirim)" in listing
-    assert "Camat: Belum Mulai (⚠️ tidak terkirim)" in listing
+    unreachable = (
+        " (⚠️ tidak terkirim: belum membuka atau memblokir bot — minta beliau menekan /start)"
+    )
+    assert f"Camat: Diblokir{unreachable}" in listing
+    assert f"Camat: Belum Mulai{unreachable}" in listing
     assert "Camat: C0" in listing
 
 

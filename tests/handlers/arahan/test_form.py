@@ -126,7 +126,7 @@ async def test_typed_sasaran_errors_and_nobody_to_send_to(
     await enlist(2001, "camat", "Telen", "Dedi")
     await kasat.send("/arahan")
     await kasat.send("danramil Samarinda")
-    assert kasat.last_message().text.startswith("«Samarinda» bukan jabatan")
+    assert kasat.last_message().text.startswith("“Samarinda” bukan jabatan")
     await kasat.send("kapolsek Telen")  # nobody active
     assert kasat.texts()[-2] == (
         "Tidak ada petugas aktif pada sasaran ini; tidak ada yang dikirim. Periksa sasarannya."
@@ -134,7 +134,10 @@ async def test_typed_sasaran_errors_and_nobody_to_send_to(
     assert kasat.last_message().text.startswith("📢 Arahan baru — 1/5 Sasaran"), "asked again"
     await kasat.send("camat telen")
     await kasat.send("x" * (MAX_ARAHAN_TEXT + 1))
-    assert kasat.last_message().text == "Teks arahan terlalu panjang (maks. 3.000 karakter)."
+    assert kasat.last_message().text == (
+        "Teks arahan terlalu panjang (maks. 3.000 karakter). Persingkat lalu kirim lagi "
+        "(atau lampirkan sebagai dokumen)."
+    )
     await kasat.send("/batal")
     assert kasat.last_message().text == "Arahan dibatalkan; tidak ada yang dikirim."
     assert await posko.services.drafts.get(kasat.id) is None
@@ -149,7 +152,7 @@ async def test_the_one_line_form_and_its_errors(
     await kasat.send("/arahan danramil Batu Ampar |   ")
     assert kasat.last_message().text.startswith("Teks arahan kosong.")
     await kasat.send("/arahan bupati | siaga")
-    assert kasat.last_message().text.startswith("«bupati» bukan jabatan")
+    assert kasat.last_message().text.startswith("“bupati” bukan jabatan")
     await kasat.send("/arahan |  siaga")
     assert kasat.last_message().text.startswith("Sasaran belum diisi.")
     await kasat.send("/arahan kapolsek Telen | siaga")

@@ -1,16 +1,18 @@
-"""Forged and stray presses count for nobody else; only staff send arahan."""
+"""Forged and stray presses count for nobody else; only staff send arahan; the officer's
+presses and answers: a copy recorded unreachable can be confirmed, 💬 Tanggapi keeps an open
+form, answers are capped, and a failed relay is told and retried."""
 
 from __future__ import annotations
 
 from bot import texts
-from emulator import FakeTelegram, FakeUser
+from emulator import FakeChat, FakeTelegram, FakeUser
 from emulator.html import parse_html
 from storage.drafts import Draft
 from tests.conftest import Enlist
 from tests.handlers.arahan.test_delivery import send_arahan
 from tests.handlers.arahan.test_story import tally_line, tally_of
 from tests.handlers.reports.test_escalation import add_coordinator
-from tests.harness import Posko, replay_after_crash
+from tests.harness import FakeClock, Posko, replay_after_crash
 
 
 def toast(fake: FakeTelegram, update: dict[str, object]) -> str | None:
@@ -102,3 +104,132 @@ async def test_an_answer_is_one_message_and_a_replay_relays_it_once(
     assert len([m for m in kasat.messages if m.text.startswith("💬 Tanggapan")]) == 2
     await officer.send("pesan biasa setelahnya")
     assert officer.last_message().text == parse_html(texts.PLAIN_TEXT_HINT), "dialog ended"
+
+
+async def test_a_forged_press_does_not_act_on_the_copy_of_another_arahan(
+    posko: Posko, enlist: Enlist, fake: FakeTelegram
+) -> None:
+    kasat = await add_coordinator(posko, fake)
+    officer = await enlist(2001, "camat", "Telen", "Dedi")
+    await send_arahan(kasat, "camat telen | Pertama")
+    await send_arahan(kasat, "camat telen | Kedua")
+    first, second = officer.messages
+    update = await officer.press_data("arh:ok:2", first)
+    assert toast(fake, update) == texts.ARAHAN_NOT_FOR_YOU
+    assert first.button_texts() == ["✅ Dipahami", "💬 Tanggapi"], "#1's button not painted"
+    row = await posko.services.arahan.recipient(2, officer.id)
+    assert row is not None
+    assert row.confirmed_at is None
+    update = await officer.press_data("arh:re:2", first)
+    assert toast(fake, update) == texts.ARAHAN_NOT_FOR_YOU
+    assert await posko.services.drafts.get(officer.id) is None
+    await officer.press("✅ Dipahami", second)
+    assert second.button_texts() == ["✅ Dipahami pukul 10.00", "💬 Tanggapi"]
+    assert first.button_texts() == ["✅ Dipahami", "💬 Tanggapi"]
+
+
+async def test_an_officer_whose_copy_was_recorded_unreachable_can_still_confirm(
+    posko: Posko, enlist: Enlist, fake: FakeTelegram
+) -> None:
+    """A press proves the copy arrived (e.g. it was recorded 'tidak terkirim' after attempts
+    whose answers were lost); refusing it kept the sender's tally wrong."""
+    kasat = await add_coordinator(posko, fake)
+    officer = await enlist(2001, "camat", "Telen", "Dedi")
+    await send_arahan(kasat, "camat telen | Siaga")
+    async with posko.services.db.transaction() as conn:
+        await conn.execute(
+            "UPDATE arahan_recipients SET state = 'unreachable', message_id = NULL, "
+            "error = 'Forbidden: bot was blocked by the user'"
+        )
+    tally = tally_of(kasat)
+    update = await officer.press("✅ Dipahami", officer.messages[0])
+    assert toast(fake, update) == "Terima kasih. Tercatat: dipahami pukul 10.00 WITA."
+    row = await posko.services.arahan.recipient(1, officer.id)
+    assert row is not None
+    assert (row.state.value, row.confirmed_at is not None) == ("delivered", True)
+    assert (row.message_id, row.error) == (officer.messages[0].message_id, None)
+    assert tally_line(tally) == "📊 Dipahami 1/1 · belum 0"
+    assert officer.messages[0].button_texts() == ["✅ Dipahami pukul 10.00", "💬 Tanggapi"]
+
+
+async def test_tanggapi_does_not_replace_a_half_filled_lapor_form(
+    posko: Posko, enlist: Enlist, fake: FakeTelegram
+) -> None:
+    """Like ➕ Perkembangan, 💬 Tanggapi must not throw away an open /lapor form; otherwise the
+    officer's report text is relayed to the sender as an 'answer'."""
+    kasat = await add_coordinator(posko, fake)
+    officer = await enlist(2001, "camat", "Telen", "Dedi")
+    await send_arahan(kasat, "camat telen | Laporkan situasi")
+    copy = officer.messages[0]
+    await officer.send("/lapor")
+    await officer.press("🟠 Rawan")
+    await officer.press("Kamtibmas")
+    await officer.press("💬 Tanggapi", copy)
+    assert officer.last_message().text == parse_html(texts.answer_finish_form_first(1))
+    draft = await posko.services.drafts.get(officer.id)
+    assert draft is not None
+    assert draft.flow == "lapor", "the half-filled report was kept"
+    await officer.send("Massa memblokade jalan di depan PPK")
+    assert not any("Massa memblokade" in t for t in kasat.texts()), "report sent as an answer"
+    await officer.send("/batal")
+    await officer.press("💬 Tanggapi", copy)
+    assert officer.last_message().text.startswith("💬 Ketik tanggapan Bapak/Ibu untuk Arahan #1")
+
+
+async def test_answers_are_capped_per_officer_and_arahan(
+    posko: Posko, enlist: Enlist, fake: FakeTelegram, group: FakeChat
+) -> None:
+    kasat = await add_coordinator(posko, fake)
+    officer = await enlist(2001, "camat", "Telen", "Dedi")
+    await kasat.send("/arahan camat telen | Laporkan situasi tiap jam")
+    preview = kasat.last_message()
+    await kasat.press("Salin ke grup: Tidak", preview)
+    await kasat.press("✅ Kirim", preview)
+    copy = officer.messages[0]
+    for i in range(1, 4):
+        await officer.press("💬 Tanggapi", copy)
+        prompt = officer.last_message().text
+        assert f"tanggapan ke-{i} dari 3" in prompt
+        assert ("tanggapan terakhir" in prompt) == (i == 3)
+        await officer.send(f"Situasi aman, laporan {i}")
+    relayed = [t for t in group.texts() if t.startswith("💬 Tanggapan Arahan #1")]
+    assert len(relayed) == 3
+    await officer.press("💬 Tanggapi", copy)
+    assert officer.last_message().text == parse_html(texts.answer_limit_reached(1))
+    assert await posko.services.drafts.get(officer.id) is None
+    # A dialog opened before the third answer was stored cannot add a fourth either.
+    await posko.services.drafts.put(
+        Draft(officer.id, "tanggapan", "text", {"arahan": 1}), posko.clock()
+    )
+    await officer.send("Laporan keempat")
+    assert officer.last_message().text == parse_html(texts.answer_limit_reached(1))
+    assert await posko.services.arahan.answer_count(1) == 3
+    assert len([t for t in group.texts() if t.startswith("💬 Tanggapan Arahan #1")]) == 3
+
+
+async def test_a_failed_relay_is_told_truthfully_and_retried_by_the_catch_up(
+    posko: Posko, enlist: Enlist, fake: FakeTelegram, clock: FakeClock
+) -> None:
+    kasat = await add_coordinator(posko, fake)
+    officer = await enlist(2001, "kapolsek", "Kaubun", "Agus")
+    await send_arahan(kasat, "kapolsek kaubun | Laporkan jumlah personel")
+    posko.without_retries()
+    await officer.press("💬 Tanggapi", officer.messages[0])
+    fake.fail_next("sendMessage", 502, "Bad Gateway", chat_id=kasat.id)
+    await officer.send("Personel 40 orang")
+    assert officer.last_message().text == parse_html(texts.answer_saved(1, False, False))
+    assert "belum dapat diteruskan" in officer.last_message().text
+
+    def relays() -> list[str]:
+        return [t for t in kasat.texts() if t.startswith("💬 Tanggapan Arahan #1")]
+
+    assert relays() == []
+    await posko.run_job("arahan catch up")  # too young: its handler may still be relaying it
+    await posko.settle()
+    assert relays() == []
+    clock.advance(minutes=2)
+    for _ in range(2):
+        await posko.run_job("arahan catch up")
+        await posko.settle()
+    [relay] = relays()
+    assert relay.endswith("Personel 40 orang")

@@ -49,6 +49,9 @@ async def test_the_story_of_the_issue(
         "Urgensi: Biasa · batas konfirmasi 1 jam",
     ]
     assert "Siaga di gudang PPK malam ini <24 jam>" in preview.text, "escaped, shown as typed"
+    assert preview.text.endswith(
+        "Ubah urgensi, batas, atau salinan dengan tombol di bawah, lalu tekan ✅ Kirim."
+    )
     assert preview.button_texts() == [
         "Urgensi: Biasa", "⏱ Batas: 1 jam", "Salin ke grup: Tidak", "✅ Kirim", "❌ Batal",
     ]  # fmt: skip
@@ -121,26 +124,32 @@ async def test_the_story_of_the_issue(
     assert (len(ani.messages), len(budi.messages)) == (1, 3)  # budi: copy, prompt, answer saved
     assert all(o.messages == [] for o in bystanders)
 
-    # Biasa: that was the last reminder, so the sender and the admins get the list.
+    # Biasa: that was the last reminder, so 15 minutes later (time to press), the sender and
+    # the admins get the list of who still has not confirmed.
+    assert admin.messages == []
+    clock.advance(minutes=15)  # 11.15
+    await posko.run_job("arahan 1")
+    await posko.settle()
     for person in (kasat, admin):
         listing = person.last_message()
         assert listing.text.splitlines()[:2] == [
             "⚠️ Arahan #1 — sudah diingatkan sekali, 1 petugas belum menekan Dipahami",
-            "per 11.00 WITA",
+            "per 11.15 WITA",
         ]
         assert "Busang\nDanramil: Lettu Inf Cici" in listing.text
     await posko.run_job("arahan catch up")
     await posko.settle()
     assert len(cici.messages) == 2, "reminded once"
+    assert len(admin.messages) == 1, "listed once"
 
     # Late: confirmed after the deadline, from the reminder; the copy shows it too.
-    clock.advance(minutes=3)  # 11.03
+    clock.advance(minutes=3)  # 11.18
     update = await cici.press("✅ Dipahami", reminder)
     toast = fake.callback_answers[update["callback_query"]["id"]]["text"]
     assert (
-        toast == "Terima kasih. Tercatat: dipahami pukul 11.03 WITA (melewati batas konfirmasi)."
+        toast == "Terima kasih. Tercatat: dipahami pukul 11.18 WITA (melewati batas konfirmasi)."
     )
-    assert copy.button_texts() == ["✅ Dipahami pukul 11.03", "💬 Tanggapi"]
+    assert copy.button_texts() == ["✅ Dipahami pukul 11.18", "💬 Tanggapi"]
     assert tally_line(tally) == "📊 Dipahami 3/3 (1 terlambat) · belum 0"
 
     await kasat.send("/status_arahan 1")

@@ -1,20 +1,26 @@
-"""The sender's tally (edited at most every few seconds), the list of who has not confirmed,
-/status_arahan, the digest and the /ekspor sheets."""
+"""The sender's tally (edited at most every few seconds, and again after a stop), the list of
+who has not confirmed (only from a message showing its button, names kept out of the group for
+an arahan not copied there), /status_arahan, deadlines past midnight, the digest and the /ekspor
+sheets."""
 
 from __future__ import annotations
 
 import asyncio
 import io
+from datetime import UTC, datetime
 
 import openpyxl
 
+from bot import texts
 from bot.texts.layout import MESSAGE_LIMIT
 from domain.enums import Role
 from domain.members import RosterRow
 from emulator import FakeChat, FakeTelegram, FakeUser
 from handlers.arahan.runtime import runtime_of
+from handlers.arahan.tally import list_markup
 from tests.conftest import Enlist
 from tests.handlers.arahan.test_delivery import send_arahan
+from tests.handlers.arahan.test_presses import toast
 from tests.handlers.arahan.test_story import tally_line, tally_of
 from tests.handlers.reading.test_export import document_bytes
 from tests.handlers.reports.test_escalation import add_coordinator
@@ -62,7 +68,7 @@ async def test_a_long_list_is_paged_within_telegram_limits(
     kasat = await add_coordinator(posko, fake)
     await many_officers(posko, fake, 150)
     await send_arahan(kasat, "semua | Apel siaga")
-    await kasat.press("📋 Yang belum memahami", tally_of(kasat))
+    await kasat.press("📋 Belum konfirmasi", tally_of(kasat))
     first = kasat.last_message()
     assert first.text.startswith("📋 Arahan #1 — belum menekan Dipahami: 150 petugas")
     assert first.button_texts() == ["➡️"]
@@ -106,10 +112,26 @@ async def test_status_arahan_lists_and_shows(
     shown = group.last_message()
     assert shown.text.startswith("📢 Arahan #2 · Biasa · dikirim 27/11 10.10 WITA")
     assert "Kedua" not in shown.text, "not copied to the group: its text stays private"
+    assert shown.button_texts() == [], "and so do the names of who has not confirmed"
     await admin.send("/status_arahan 2")
     assert "Kedua" in admin.last_message().text
-    await kasat.press("📋 Yang belum memahami", shown)
-    assert group.last_message().text.startswith("📋 Arahan #2 — belum menekan Dipahami: 2")
+    await admin.press("📋 Belum konfirmasi", admin.last_message())
+    assert admin.last_message().text.startswith("📋 Arahan #2 — belum menekan Dipahami: 2")
+    # A list button of such an arahan in the group (e.g. shown there by an older version).
+    old = await posko.app.bot.send_message(group.id, "status lama", reply_markup=list_markup(2))
+    posted = len(group.messages)
+    update = await kasat.press_data("arl:2:0:n", group.messages[-1])
+    assert toast(fake, update) == texts.arahan_list_private(2)
+    assert len(group.messages) == posted
+    assert old.message_id == group.messages[-1].message_id
+    # One copied to the group shows its list there.
+    await kasat.send("/arahan telen | Ketiga")
+    preview = kasat.last_message()
+    await kasat.press("Salin ke grup: Tidak", preview)
+    await kasat.press("✅ Kirim", preview)
+    await kasat.send("/status_arahan@PoskoTestBot 3", chat=group)
+    await kasat.press("📋 Belum konfirmasi", group.last_message())
+    assert group.last_message().text.startswith("📋 Arahan #3 — belum menekan Dipahami: 2")
 
 
 async def test_the_digest_lists_arahan_short_of_full_confirmation(
@@ -123,10 +145,9 @@ async def test_the_digest_lists_arahan_short_of_full_confirmation(
     await send_arahan(kasat, "danramil | Belum semua")
     await admin.send("/rekap")
     digest = "\n".join(admin.texts())
-    assert "📢 Arahan belum dipahami semua penerima\n#2 10.00 WITA · Danramil: Dipahami 0/2" in (
-        digest
-    )
-    assert "#1 " not in digest.split("📢 Arahan belum dipahami")[1]
+    title = "📢 Arahan yang belum dikonfirmasi semua penerima"
+    assert f"{title}\n#2 10.00 WITA · Danramil: Dipahami 0/2" in digest
+    assert "#1 " not in digest.split("📢 Arahan yang belum dikonfirmasi")[1]
 
 
 async def test_the_export_has_the_arahan_sheets(
@@ -156,3 +177,74 @@ async def test_the_export_has_the_arahan_sheets(
     )  # fmt: skip
     assert people["Budi"][5] == "tidak terkirim"
     assert people["Budi"][10] == "Forbidden: bot was blocked by the user"
+
+
+async def test_the_tally_is_not_left_stale_by_a_stop_within_its_coalescing_window(
+    posko: Posko, enlist: Enlist, fake: FakeTelegram
+) -> None:
+    """'Tally edits coalesced without losing the final state': a stop (SIGTERM) while the
+    coalesced edit waits for its slot must not leave the sender's tally stale for ever."""
+    kasat = await add_coordinator(posko, fake)
+    officer = await enlist(2001, "camat", "Telen", "Dedi")
+    await send_arahan(kasat, "camat telen | Siaga")
+    tally = tally_of(kasat)
+    assert tally_line(tally) == "📊 Dipahami 0/1 · belum 1"
+    state = runtime_of(posko.app.bot_data)
+    state.tally_every = 60.0  # the next edit waits for its slot
+    state.tallies[1].last = asyncio.get_running_loop().time()
+    await officer.press("✅ Dipahami", officer.messages[0], wait=False)
+    repo = posko.services.arahan
+    for _ in range(200):
+        row = await repo.recipient(1, officer.id)
+        if row is not None and row.confirmed_at is not None:
+            break
+        await asyncio.sleep(0.02)
+    await posko.restart()  # the waiting edit is cancelled by the stop (bot.runner: at once)
+    await posko.run_job("arahan catch up")
+    await posko.settle()
+    assert tally_line(tally) == "📊 Dipahami 1/1 · belum 0", tally.text
+    edits = tally.edits
+    await posko.run_job("arahan catch up")
+    await posko.settle()
+    assert tally.edits == edits, "a tally showing every change is left alone"
+
+
+async def test_a_list_button_acts_only_on_a_message_that_shows_it(
+    posko: Posko, enlist: Enlist, fake: FakeTelegram
+) -> None:
+    """Forged `arl:` data used to turn whatever message it was pressed on into a list."""
+    kasat = await add_coordinator(posko, fake)
+    await enlist(2001, "camat", "Telen", "Dedi")
+    await send_arahan(kasat, "camat telen | Siaga")
+    tally = tally_of(kasat)
+    before = tally.text
+    update = await kasat.press_data("arl:1:0", tally)
+    assert toast(fake, update) == texts.STALE_BUTTON
+    update = await kasat.press_data("arl:1:0:f3", tally)
+    assert toast(fake, update) == texts.STALE_BUTTON
+    await kasat.send("/status_arahan")
+    overview = kasat.last_message()
+    listed = overview.text
+    update = await kasat.press_data("arl:1:0:n", overview)
+    assert toast(fake, update) == texts.STALE_BUTTON
+    assert (tally.text, overview.text) == (before, listed)
+    assert kasat.last_message().message_id == overview.message_id, "no list sent"
+
+
+async def test_a_deadline_past_midnight_shows_its_day(
+    posko: Posko, enlist: Enlist, fake: FakeTelegram, admin: FakeUser, clock: FakeClock
+) -> None:
+    clock.set(datetime(2024, 11, 27, 15, 30, tzinfo=UTC))  # 23.30 WITA
+    kasat = await add_coordinator(posko, fake)
+    officer = await enlist(2001, "camat", "Telen", "Dedi")
+    await send_arahan(kasat, "camat telen | Siaga malam")  # batas 1 jam: 00.30 tomorrow
+    assert "sebelum 28/11 00.30 WITA" in officer.messages[0].text
+    assert "Batas konfirmasi: 28/11 00.30 WITA" in tally_of(kasat).text
+    clock.advance(hours=1)  # 00.30: the reminder, read on the day of the deadline
+    await posko.run_job("arahan 1")
+    await posko.settle()
+    assert "(batas 00.30 WITA)" in officer.last_message().text
+    clock.advance(hours=6, minutes=30)  # 07.00
+    await admin.send("/rekap")
+    digest = "\n".join(admin.texts())
+    assert "#1 27/11 23.30 WITA · Camat — Telen: Dipahami 0/1" in digest

@@ -48,7 +48,7 @@ async def test_export_csv_and_xlsx(
     workbook = openpyxl.load_workbook(io.BytesIO(document_bytes(xlsx_message)), read_only=True)
     assert workbook.sheetnames == [
         "Laporan", "Petugas", "Ringkasan Harian", "Insiden", "Kinerja", "Logistik", "Arahan",
-        "Penerima Arahan",
+        "Penerima Arahan", "Kerawanan",
     ]  # fmt: skip
     report_rows = list(workbook["Laporan"].values)
     assert report_rows[0][:3] == ("nomor", "waktu", "kecamatan")
