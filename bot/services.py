@@ -96,6 +96,8 @@ class AdminSettings:
     # The election calendar in force, and its stored version (None: the calendar file's).
     calendar: Calendar = field(default_factory=Calendar)
     calendar_version: CalendarVersion | None = None
+    # The calendar of CALENDAR_FILE, when one is set (a stored version wins over it).
+    file_calendar: Calendar | None = None
     # The vulnerability map in force (/kerawanan impor; empty before the first import).
     vulnerability: VulnerabilityMap = EMPTY_MAP
 
@@ -184,6 +186,7 @@ class Services:
         calendars = CalendarRepo(db)
         stored_calendar = await calendars.latest()
         calendar = load_calendar(settings.calendar_file)
+        file_calendar = calendar if settings.calendar_file is not None else None
         if stored_calendar is not None:
             try:
                 calendar = parse_calendar(stored_calendar.calendar)
@@ -194,6 +197,13 @@ class Services:
                     exc,
                 )
                 stored_calendar = None
+        if stored_calendar is not None and file_calendar not in (None, calendar):
+            logger.warning(
+                "CALENDAR_FILE %s differs from the calendar stored in the bot (version %s), "
+                "which stays in force; to use the file, send it to the bot with /tahapan impor",
+                settings.calendar_file,
+                stored_calendar.version,
+            )
         kerawanan = KerawananRepo(db)
         admin_settings = AdminSettings(
             coordination_chat_id=chat_id,
@@ -205,6 +215,7 @@ class Services:
             digests_changed_at=from_sql_time(changed) if changed else None,
             calendar=calendar,
             calendar_version=stored_calendar,
+            file_calendar=file_calendar,
             vulnerability=(await kerawanan.current())[1],
         )
         return cls(

@@ -24,7 +24,14 @@ from functools import lru_cache
 from typing import Any
 
 MINUTES_PER_DAY = 24 * 60
+# A digest time of "24:00": the next midnight, counted for the day it ends (a window that ends
+# at 24.00 gets its closing digest). As a `time` it is the last moment of the day, so it sorts
+# last and differs from 00:00; only the moments of a day's slots turn it into the midnight.
+END_OF_DAY = time.max
 MAX_STAGES = 40
+# Problem details quote the file (a value, a field name): clipped, so a file of huge values
+# still yields a short list, in a message or two.
+MAX_DETAIL = 40
 MAX_NAME = 60
 MAX_TIMES = 48
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
@@ -189,10 +196,20 @@ class Finding:
     stage: int | None = None
     detail: str = ""
 
+    def __post_init__(self) -> None:
+        # The parser's own message (NOT_JSON) names a line and column worth keeping whole.
+        limit = 2 * MAX_DETAIL if self.problem is Problem.NOT_JSON else MAX_DETAIL
+        object.__setattr__(self, "detail", clip_detail(self.detail, limit))
+
     def __str__(self) -> str:
         where = f"stage {self.stage}: " if self.stage is not None else ""
         detail = f" ({self.detail})" if self.detail else ""
         return f"{where}{_PROBLEM_EN[self.problem]}{detail}"
+
+
+def clip_detail(text: str, limit: int = MAX_DETAIL) -> str:
+    """A detail quoted from a file, cut to `limit` characters (with an ellipsis when cut)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class CalendarInvalid(ValueError):
@@ -220,19 +237,30 @@ def parse_clock(text: str, *, end_of_day: bool = False) -> time | None:
     return time(hour, minute, second)
 
 
-def parse_clock_list(text: str) -> tuple[time, ...] | None:
-    """ "07:00,12:00, 19.00" sorted without duplicates; "-" is none; None when malformed."""
+def parse_clock_list(text: str, *, end_of_day: bool = False) -> tuple[time, ...] | None:
+    """ "07:00,12:00, 19.00" sorted without duplicates; "-" is none; None when malformed.
+    With `end_of_day` (digest times), "24:00" is allowed, as END_OF_DAY."""
     if text.strip() == "-":
         return ()
     parts = [p.strip() for p in text.split(",")]
-    times = [parse_clock(p) for p in parts]
+    times = [_parse_slot_time(p, end_of_day=end_of_day) for p in parts]
     if not parts or any(t is None for t in times) or len(parts) > MAX_TIMES:
         return None
     return tuple(sorted({t for t in times if t is not None}))
 
 
+def _parse_slot_time(text: str, *, end_of_day: bool) -> time | None:
+    """A digest or reminder time; with `end_of_day`, "24:00" is END_OF_DAY."""
+    parsed = parse_clock(text, end_of_day=end_of_day)
+    if parsed == time(0) and end_of_day and text.strip().startswith("24"):
+        return END_OF_DAY
+    return parsed
+
+
 def format_clock(moment: time) -> str:
-    """ "07:00", or "07:00:30" with seconds: the file's spelling."""
+    """ "07:00", or "07:00:30" with seconds, END_OF_DAY "24:00": the file's spelling."""
+    if moment == END_OF_DAY:
+        return "24:00"
     return moment.strftime("%H:%M:%S" if moment.second else "%H:%M")
 
 
@@ -258,10 +286,13 @@ def _parse_file_date(raw: object) -> date | None:
     return day if EARLIEST_YEAR <= day.year <= LATEST_YEAR else None
 
 
-def _parse_times(raw: object) -> tuple[time, ...] | None:
+def _parse_times(raw: object, *, end_of_day: bool = False) -> tuple[time, ...] | None:
     if not isinstance(raw, list) or len(raw) > MAX_TIMES:
         return None
-    times = [parse_clock(item) if isinstance(item, str) else None for item in raw]
+    times = [
+        _parse_slot_time(item, end_of_day=end_of_day) if isinstance(item, str) else None
+        for item in raw
+    ]
     if any(t is None for t in times):
         return None
     return tuple(sorted({t for t in times if t is not None}))
@@ -315,7 +346,7 @@ def _parse_stage(number: int, raw: object, findings: list[Finding]) -> Stage | N
     first, last = days.get("start"), days.get("end")
     if first is not None and last is not None and last < first:
         findings.append(Finding(Problem.DATES_REVERSED, number))
-    digests = _parse_times(raw["digest_times"]) if "digest_times" in raw else ()
+    digests = _parse_times(raw["digest_times"], end_of_day=True) if "digest_times" in raw else ()
     if digests is None:
         findings.append(Finding(Problem.BAD_TIMES, number, "digest_times"))
     reminder_times = _parse_times(raw.get("reminder_times", []))
@@ -380,6 +411,8 @@ def parse_calendar(text: str) -> Calendar:
         data = json.loads(text)
     except ValueError as exc:
         raise CalendarInvalid([Finding(Problem.NOT_JSON, None, str(exc))]) from None
+    except RecursionError:  # nested deeper than the parser goes: no calendar is like that
+        raise CalendarInvalid([Finding(Problem.NOT_JSON, None, "nesting too deep")]) from None
     if not isinstance(data, dict) or not isinstance(data.get("stages"), list):
         raise CalendarInvalid([Finding(Problem.NOT_CALENDAR)])
     findings = [Finding(Problem.UNKNOWN_FIELD, None, str(k)) for k in data if k != "stages"]
@@ -608,6 +641,13 @@ class Rhythm:
     def _midnight(self, day: date) -> datetime:
         return datetime.combine(day, time(0), tzinfo=self.tz)
 
+    def _moment(self, day: date, moment: time) -> datetime:
+        """A time of `day` as a moment; END_OF_DAY is the next midnight (the same slot as a
+        00:00 digest of the next day, so the two are one slot, posted once)."""
+        if moment == END_OF_DAY:
+            return self._midnight(day + timedelta(days=1))
+        return datetime.combine(day, moment, tzinfo=self.tz)
+
     def slots(self, kind: SlotKind, start: datetime, end: datetime) -> list[datetime]:
         """The digest or reminder moments from `start` to `end` (both included), in order.
 
@@ -627,7 +667,7 @@ class Rhythm:
     def _slots_of(self, kind: SlotKind, day: date) -> Iterable[datetime]:
         rhythm = self.on(day)
         if kind is SlotKind.DIGEST:
-            return [datetime.combine(day, t, tzinfo=self.tz) for t in rhythm.digest_times]
+            return [self._moment(day, t) for t in rhythm.digest_times]
         if not rhythm.reminders:
             return []
         if rhythm.midpoint_reminders:
@@ -767,7 +807,7 @@ def parse_rhythm_change(args: str, calendar: Calendar) -> StageChange:
     value = " ".join(words[2].split())
     before = calendar.stages[number - 1]
     if what is RhythmField.DIGEST:
-        times = parse_clock_list(value)
+        times = parse_clock_list(value, end_of_day=True)
         if times is None:
             raise ChangeInvalid(ChangeError.TIMES)
         after = replace(before, digest_times=times)

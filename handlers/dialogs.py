@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from telegram import ReplyKeyboardRemove, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import MessageHandler, filters
 
 from bot import texts
@@ -30,6 +30,9 @@ from handlers.reports.media import attached_to
 from storage.drafts import Draft
 
 logger = logging.getLogger(__name__)
+
+# How long past its idle time an expired dialog's notice is retried before the dialog goes.
+EXPIRY_RETRIES = timedelta(days=1)
 
 InputHandler = Callable[[Update, PoskoContext, Draft], Awaitable[None]]
 
@@ -58,7 +61,7 @@ def expired_notice(draft: Draft, idle: timedelta) -> str | None:
     data = draft.data
     if draft.flow == lapor_form.FLOW:
         level = Level(int(data["level"])) if data.get("level") is not None else None
-        attachments = len(data.get("photos", [])) + len(data.get("media", []))
+        attachments = lapor_form.attachment_count(data)
         return texts.form_expired(idle, level, str(data.get("text") or ""), attachments)
     if draft.flow == daftar.FLOW:
         return texts.daftar_expired(idle, data.get("name"))
@@ -115,18 +118,33 @@ async def batal_cmd(update: Update, context: PoskoContext) -> None:
 
 
 async def expire_forms_job(context: PoskoContext) -> None:
-    """Discards dialogs left idle for FORM_IDLE_HOURS, giving their users back what they typed."""
+    """Discards dialogs left idle for FORM_IDLE_HOURS, giving their users back what they typed.
+
+    The notice goes first and the dialog only once it is delivered (and untouched since): a
+    notice Telegram did not take keeps the dialog for the next sweep, so what was typed is
+    never lost to a network fault. A user who cannot be reached (blocked the bot, or the chat is
+    gone) will not be: their dialog goes. Nor are deliveries retried for ever: a day past its
+    idle time the dialog goes whatever happens.
+    """
     services = context.services
     idle = timedelta(hours=services.settings.form_idle_hours)
-    for draft in await services.drafts.idle(services.clock() - idle):
+    now = services.clock()
+    for draft in await services.drafts.idle(now - idle):
         notice = expired_notice(draft, idle)
-        if await services.drafts.delete_if_unchanged(draft) and notice is not None:
+        given_up = draft.updated_at is not None and draft.updated_at < now - idle - EXPIRY_RETRIES
+        if notice is not None and not given_up:
             try:
                 await context.bot.send_message(
                     draft.user_id, notice, reply_markup=ReplyKeyboardRemove()
                 )
-            except TelegramError:
-                logger.info("Could not tell %s their form expired", draft.user_id)
+            except (Forbidden, BadRequest) as exc:
+                logger.info("Could not tell %s their form expired: %s", draft.user_id, exc)
+            except TelegramError as exc:
+                logger.info("Expiry notice to %s failed (%s); next sweep", draft.user_id, exc)
+                continue
+        elif notice is not None:
+            logger.warning("Expiry notice to %s never delivered; form discarded", draft.user_id)
+        await services.drafts.delete_if_unchanged(draft)
 
 
 COMMANDS = (

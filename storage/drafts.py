@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -67,13 +67,26 @@ class DraftRepo:
         """Stores the user's dialog unless they have one open of a flow not in `replaces`
         (e.g. a half-filled /lapor form, whose answers must not be lost): returns that one, not
         stored then, or None once stored. One transaction: nothing slips in between."""
+        return await self._put_unless(draft, now, lambda flow: flow not in replaces)
+
+    async def put_unless_open(
+        self, draft: Draft, now: datetime, keeps: Collection[str]
+    ) -> Draft | None:
+        """Stores the user's dialog unless they have one open of a flow in `keeps` (a new
+        /lapor form must not wipe a half-filled one, but may replace any other dialog):
+        returns that one, not stored then, or None once stored. One transaction."""
+        return await self._put_unless(draft, now, lambda flow: flow in keeps)
+
+    async def _put_unless(
+        self, draft: Draft, now: datetime, busy: Callable[[str], bool]
+    ) -> Draft | None:
         async with self._db.transaction() as conn:
             rows = list(
                 await conn.execute_fetchall(
                     "SELECT * FROM drafts WHERE user_id = ?", (draft.user_id,)
                 )
             )
-            if rows and rows[0]["flow"] not in replaces:
+            if rows and busy(rows[0]["flow"]):
                 return _from_row(rows[0])
             await conn.execute(_UPSERT, _params(draft, now))
         return None

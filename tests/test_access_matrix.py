@@ -125,6 +125,9 @@ REFUSALS = {
 CALLBACK_EXPECTED = {
     "daftar:role:camat": {PRIVATE: PEOPLE},
     "lapor:0000:cancel": {PRIVATE: frozenset({"petugas"})},
+    # Review 18/19: a form still open when /lapor comes again: go on with it, or start again.
+    "lapor:0000:resume": {PRIVATE: frozenset({"petugas"})},
+    "lapor:0000:restart": {PRIVATE: frozenset({"petugas"})},
     "reg:ok:9002": {PRIVATE: ADMINS},
     "reg:no:9002": {PRIVATE: ADMINS},
     # Issue 18: "Tolak" asks first; the confirmation rejects. The reminder's buttons are the
@@ -132,6 +135,9 @@ CALLBACK_EXPECTED = {
     "reg:tolak:9002": {PRIVATE: ADMINS},
     "ingat:nihil:20241127": {PRIVATE: frozenset({"petugas"})},
     "ingat:lapor:20241127": {PRIVATE: frozenset({"petugas"})},
+    # Since review 18/19 they carry the reporting window's start, not the day.
+    "ingat:nihil:202411270600": {PRIVATE: frozenset({"petugas"})},
+    "ingat:lapor:202411270600": {PRIVATE: frozenset({"petugas"})},
     "pg:1:-1": {PRIVATE: ADMINS},
     "ack:1": {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,

@@ -10,6 +10,7 @@ from html import escape
 from bot.texts.commands import CommandText
 from bot.texts.common import MONTH_NAMES, duration, long_date
 from domain.calendar import (
+    END_OF_DAY,
     Calendar,
     CalendarNow,
     ChangeError,
@@ -34,7 +35,9 @@ CANCEL_BUTTON = "❌ Batal"
 
 
 def clock(moment: time | datetime) -> str:
-    """ "14.05" (with seconds "10.02.30")."""
+    """ "14.05" (with seconds "10.02.30"); a digest at the end of the day "24.00"."""
+    if isinstance(moment, time) and moment == END_OF_DAY:
+        return "24.00"
     return moment.strftime("%H.%M.%S" if moment.second else "%H.%M")
 
 
@@ -191,8 +194,10 @@ def tahapan_view(
     changed_at: datetime | None,
     file: str | None,
     admin: bool,
+    file_set_aside: bool = False,
 ) -> str:
-    """/tahapan: the stage in force and its rhythm, the window now, the next stage, the list."""
+    """/tahapan: the stage in force and its rhythm, the window now, the next stage, the list
+    (`file_set_aside`: CALENDAR_FILE differs from the calendar stored in the bot, which wins)."""
     today = now.today
     lines = [f"🗳 <b>Tahapan pemilihan</b> — {long_date(today.day)}, pukul {clock(now.moment)} "
              f"{now.moment.tzname()}", ""]  # fmt: skip
@@ -229,9 +234,19 @@ def tahapan_view(
         f"{stage_name(n, s)} — {date_range(s.first_day, s.last_day)}"
         for n, s in enumerate(calendar.stages, 1)
     ]
+    if admin and file_set_aside and file is not None:
+        lines.append(calendar_file_set_aside(file))
     if admin:
         lines += ["", TAHAPAN_ADMIN_USAGE]
     return "\n".join(lines)
+
+
+def calendar_file_set_aside(file: str) -> str:
+    """For admins: the calendar stored in the bot is in force, not CALENDAR_FILE."""
+    return (
+        f"⚠️ Yang berlaku kalender dari bot, bukan dari berkas {escape(file)} (isinya berbeda). "
+        "Untuk memakai berkas itu, kirim dengan keterangan <code>/tahapan impor</code>."
+    )
 
 
 TAHAPAN_ADMIN_USAGE = (

@@ -215,6 +215,20 @@ def album_not_recorded(count: int) -> str:
     )
 
 
+def files_not_recorded(command: str | None) -> str:
+    """An album of files (photos sent as files), audio or the like, answered once: a report
+    keeps only photos, voice notes and videos. `command`: its /lapor caption, given back."""
+    lines = [
+        "⚠️ Album berkas ini <b>tidak tercatat</b> sebagai laporan: laporan hanya menyimpan "
+        "foto, rekaman suara, dan video.",
+        "Kirim ulang fotonya sebagai <b>foto</b> (bukan sebagai berkas) dengan keterangan "
+        "<code>/lapor rawan isi laporan</code> atau kirim laporannya tanpa berkas.",
+    ]
+    if command:
+        lines.append(f"Keterangan Bapak/Ibu, siap disalin:\n<code>{escape(command)}</code>")
+    return "\n".join(lines)
+
+
 # --- the guided /lapor form -----------------------------------------------------------------
 
 # One line per level, from shared/domain.md, shown where a level is chosen.
@@ -335,6 +349,48 @@ def form_expired(idle: timedelta, level: Level | None, text: str, attachments: i
     return "\n".join(lines)
 
 
+FORM_RESUME_BUTTON = "▶️ Lanjutkan"
+FORM_RESTART_BUTTON = "🔄 Mulai baru"
+
+
+def _typed_line(text: str, limit: int = 80) -> str:
+    short = text if len(text) <= limit else text[: limit - 1] + "…"
+    return f"Keterangan: <i>{escape(short)}</i>"
+
+
+def form_still_open(level: Level | None, text: str, attachments: int, incoming: int) -> str:
+    """A new /lapor while a form is open: go on with it, or start again."""
+    lines = ["📝 Formulir laporan Bapak/Ibu sebelumnya masih terbuka (<b>belum terkirim</b>)."]
+    if level is not None:
+        lines.append(f"Tingkat: {level_badge(level)}")
+    if text:
+        lines.append(_typed_line(text))
+    if attachments:
+        lines.append(f"Lampiran: {attachments} foto/rekaman")
+    if incoming:
+        lines.append(
+            f"{incoming} foto/rekaman yang baru dikirim disimpan sampai Bapak/Ibu memilih."
+        )
+    lines.append(
+        f"Tekan <b>{FORM_RESUME_BUTTON}</b> untuk meneruskan formulir itu atau "
+        f"<b>{FORM_RESTART_BUTTON}</b> untuk membuat laporan baru (isian lama dikirim kembali "
+        "untuk disalin)."
+    )
+    return "\n".join(lines)
+
+
+def form_restarted(level: Level | None, text: str, attachments: int) -> str:
+    """🔄 Mulai baru: the old form is closed, and what it held comes back, ready to copy."""
+    lines = ["📝 Formulir sebelumnya ditutup; isinya <b>belum tercatat</b>."]
+    if text:
+        word = LEVEL_LABEL[level].lower() if level is not None else "waspada"
+        lines.append("Keterangan yang sudah Bapak/Ibu tulis, siap disalin dan dikirim ulang:")
+        lines.append(f"<code>/lapor {word} {escape(text)}</code>")
+    if attachments:
+        lines.append(f"{attachments} foto/rekaman formulir itu perlu dikirim ulang.")
+    return "\n".join(lines)
+
+
 def form_summary(
     level: Level,
     category: str | None,
@@ -381,9 +437,11 @@ def reminder(title: str, day: date, window: str | None = None) -> str:
     )
 
 
-def reminder_already_reported(number: int) -> str:
-    """The Nihil button after the officer reported today by other means."""
-    return f"Bapak/Ibu sudah melapor hari ini (laporan #{number}). Tidak perlu mengirim nihil."
+def reminder_already_reported(number: int, *, windowed: bool = False) -> str:
+    """The Nihil button after the officer reported today (or in this reporting window of an
+    election stage) by other means."""
+    when = "pada jendela lapor ini" if windowed else "hari ini"
+    return f"Bapak/Ibu sudah melapor {when} (laporan #{number}). Tidak perlu mengirim nihil."
 
 
 def reminder_nihil_done(number: int) -> str:
@@ -395,7 +453,15 @@ REMINDER_SAVE_FAILED = (
     "⚠️ Laporan nihil <b>belum tercatat</b> karena penyimpanan sedang terganggu. Tekan lagi "
     "tombol Nihil sebentar lagi."
 )
-REMINDER_PAST = "Pengingat ini untuk hari yang sudah lewat. Untuk melapor hari ini, ketik /lapor."
+
+
+def reminder_past(*, whole_day: bool) -> str:
+    """The Nihil button of a reminder whose day (or reporting window) is over."""
+    what = "hari" if whole_day else "jendela lapor"
+    return (
+        f"Pengingat ini untuk {what} yang sudah lewat. Untuk melapor nihil sekarang, ketik "
+        "/lapor aman."
+    )
 
 
 # --- /ralat and /riwayat --------------------------------------------------------------------

@@ -7,6 +7,7 @@ which win over the environment.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time
 from typing import cast
 
@@ -20,7 +21,7 @@ from bot.settings import format_time_of_day
 from bot.texts import commands as help_texts
 from domain.calendar import SlotKind, problems, stage_times_change
 from domain.parsing import command_args, parse_times
-from handlers.digest.schedule import schedule_jobs
+from handlers.digest.schedule import adds_past_digests, schedule_jobs
 from handlers.digest.tahapan import adopt_calendar, reply_parts
 from storage.config import DIGEST_TIMES, DIGESTS_CHANGED_AT, REMINDER_TIMES
 from storage.db import to_sql_time
@@ -82,10 +83,16 @@ async def _set_outside_stages(context: PoskoContext, key: str, times: tuple[time
     now = services.clock()
     # New digest times and the moment they changed are one change: the catch-up job must never
     # see the new times with the old moment (it would post "late" digests that never existed).
-    changed = {DIGESTS_CHANGED_AT: to_sql_time(now)} if key == DIGEST_TIMES else None
+    # Times that put no new slot in the past leave the moment alone (see adds_past_digests).
+    before = services.rhythm()
+    moved = key == DIGEST_TIMES and adds_past_digests(
+        before, replace(before, digest_times=times), services.now()
+    )
+    changed = {DIGESTS_CHANGED_AT: to_sql_time(now)} if moved else None
     await services.config.set(key, stored, now, context.actor.user_id, bookkeeping=changed)
-    if key == DIGEST_TIMES:
+    if moved:
         admin_settings.digests_changed_at = now.replace(microsecond=0)
+    if key == DIGEST_TIMES:
         admin_settings.digest_times = times
     else:
         admin_settings.reminder_times = times

@@ -35,7 +35,7 @@ from bot.notify import admin_ids, send_group, tell
 from bot.services import Services
 from bot.settings import format_time_of_day
 from bot.texts import render_digest
-from domain.calendar import Period, SlotKind
+from domain.calendar import Period, Rhythm, SlotKind
 from domain.digest import (
     INCIDENT_LIMIT,
     RESOLVED_LIMIT,
@@ -56,7 +56,8 @@ CATCH_UP_WINDOW = timedelta(hours=12)
 # job, not to the catch-up; slots that passed while it was not running are the catch-up's.
 CATCH_UP_DELAY = timedelta(minutes=2)
 CATCH_UP_INTERVAL = 5 * 60
-# An interrupted reminder round is finished only while it is still useful.
+# An interrupted or missed reminder round runs late only while it is still useful: within this
+# long of its time, and while its reporting window is open.
 REMINDER_RESUME_WINDOW = timedelta(hours=2)
 # The scheduler never fires early, but allow for clock jitter at the slot boundary.
 SLOT_TOLERANCE = timedelta(seconds=5)
@@ -137,6 +138,20 @@ async def load_status(services: Services, start: datetime, end: datetime) -> Dig
     return replace(snapshot, vulnerability=services.admin_settings.vulnerability)
 
 
+def catch_up_start(now: datetime) -> datetime:
+    """How far back the catch-up looks for missed digests: yesterday's local midnight."""
+    return datetime.combine(now.date() - timedelta(days=1), time(0), tzinfo=now.tzinfo)
+
+
+def adds_past_digests(before: Rhythm, after: Rhythm, now: datetime) -> bool:
+    """Whether a change from `before` to `after` puts digest slots in the catch-up's past that
+    were not there: they never existed, so `digests_changed_at` must move to `now` and the
+    catch-up must not post them late. A change that adds none leaves it alone, so a digest
+    still unrecorded (its post failed) is caught up whatever else changed."""
+    start = catch_up_start(now)
+    return not set(after.slots(DIGEST, start, now)) <= set(before.slots(DIGEST, start, now))
+
+
 def latest_slot(now: datetime, slot_time: time) -> datetime:
     """The most recent local occurrence of `slot_time` at or before `now` (aware, local)."""
     candidate = datetime.combine(now.date(), slot_time, tzinfo=now.tzinfo)
@@ -202,10 +217,15 @@ async def post_digest(bot: Bot, services: Services, slot: datetime, *, late: boo
 
 
 async def catch_up(bot: Bot, services: Services) -> None:
-    """Finishes interrupted digests and posts missed ones (< 12 h late, marked late)."""
+    """Finishes interrupted digests and posts missed ones (< 12 h late, marked late); finishes
+    interrupted reminder rounds and runs missed ones while their window is open."""
     now = services.now()
     tz = services.settings.timezone
     rhythm = services.rhythm()
+    runtime, admin_settings = services.runtime, services.admin_settings
+    if runtime.started_at is None:
+        runtime.started_at = now  # the first catch-up since start-up
+    started = runtime.started_at
     for record in await services.slots.unfinished(DIGEST):
         slot = slot_of(record.slot, tz)
         if now - slot < CATCH_UP_WINDOW:
@@ -216,23 +236,29 @@ async def catch_up(bot: Bot, services: Services) -> None:
             logger.warning("%s was interrupted more than 12 hours ago; skipped", record.slot)
     for record in await services.slots.unfinished(REMINDER):
         slot = slot_of(record.slot, tz)
-        window = rhythm.window_at(slot)
-        if now - slot < REMINDER_RESUME_WINDOW and (window is None or now < window.end):
+        if _reminder_still_useful(rhythm, slot, now):
             await send_reminders(bot, services, slot)  # skips officers already reminded
         else:
             await services.slots.mark(record.slot, "skipped", services.clock())
-    runtime, admin_settings = services.runtime, services.admin_settings
-    if runtime.started_at is None:
-        runtime.started_at = now  # the first catch-up since start-up
+    # Reminder slots that passed while the bot was not running (those that passed while it ran
+    # are their daily job's): run once while still useful, claimed like any round.
+    for slot in rhythm.slots(REMINDER, now - REMINDER_RESUME_WINDOW, now):
+        first_started = admin_settings.first_started_at
+        if started is None or slot >= started or (first_started and slot < first_started):
+            continue
+        key = slot_key(REMINDER, slot)
+        if key in runtime.reminder_rounds or await services.slots.get(key) is not None:
+            continue
+        if _reminder_still_useful(rhythm, slot, now):
+            logger.warning("%s was missed; sending it while its window is open", key)
+            await send_reminders(bot, services, slot)
     first = max(
         (m for m in (admin_settings.first_started_at, admin_settings.digests_changed_at) if m),
         default=None,
     )
-    started = runtime.started_at
-    yesterday = datetime.combine(now.date() - timedelta(days=1), time(0), tzinfo=tz)
     # The slots of the rhythm in force now: a slot an admin's change removed is not missed,
     # and one it added in the past never existed (`digests_changed_at`).
-    for slot in rhythm.slots(DIGEST, yesterday, now):
+    for slot in rhythm.slots(DIGEST, catch_up_start(now), now):
         if first is not None and slot < first:
             continue
         if slot > now - CATCH_UP_DELAY and (started is None or slot >= started):
@@ -245,6 +271,13 @@ async def catch_up(bot: Bot, services: Services) -> None:
         else:
             await services.slots.mark(slot_key(DIGEST, slot), "skipped", services.clock())
             logger.warning("%s was missed by more than 12 hours; skipped", slot_key(DIGEST, slot))
+
+
+def _reminder_still_useful(rhythm: Rhythm, slot: datetime, now: datetime) -> bool:
+    """Whether a reminder round of `slot` may still run late: within REMINDER_RESUME_WINDOW
+    of its time, and while the reporting window it reminds of is still open."""
+    window = rhythm.window_at(slot)
+    return now - slot < REMINDER_RESUME_WINDOW and (window is None or now < window.end)
 
 
 async def daily_digest_job(context: PoskoContext) -> None:
@@ -328,7 +361,7 @@ async def _reminder_round(
                 texts.reminder(
                     texts.member_title(member.role, member.kecamatan), slot.date(), window_phrase
                 ),
-                reply_markup=reminder_markup(slot.date()),
+                reply_markup=reminder_markup(window.start),
             )
         except Forbidden as exc:
             if "blocked" not in str(exc).casefold():  # never pressed Start: nothing to mark

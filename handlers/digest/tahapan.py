@@ -7,6 +7,7 @@ reminder jobs are planned again, without a restart."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import cast
 
 from telegram import (
@@ -24,6 +25,7 @@ from bot import texts
 from bot.access import STAFF, Access, Rule, command_of
 from bot.commands import PETUGAS_MENU, STAFF_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
+from bot.keyboards import answer
 from bot.services import Services
 from domain.calendar import (
     Calendar,
@@ -38,7 +40,7 @@ from domain.calendar import (
     problems,
 )
 from domain.parsing import command_args
-from handlers.digest.schedule import schedule_jobs
+from handlers.digest.schedule import adds_past_digests, schedule_jobs
 from storage.calendar import CalendarVersion
 from storage.config import DIGESTS_CHANGED_AT
 from storage.db import to_sql_time
@@ -64,15 +66,18 @@ async def adopt_calendar(
     `runtime.calendar_lock` around the check of what it was made against and this call."""
     now = services.clock()
     text = calendar_json(calendar)
+    before = services.rhythm()
+    # Digest slots the new rhythm puts in the past never existed: the catch-up must not post
+    # them late (as after a /jadwal change). A change that adds none keeps the moment as it
+    # was, so a digest whose post failed is still caught up after an unrelated edit.
+    moved = adds_past_digests(before, replace(before, calendar=calendar), services.now())
     version = await services.calendars.adopt(
         text,
         change,
         actor_id,
         now,
         proposal_id=proposal_id,
-        # Digest slots of the new rhythm that lie in the past never existed: the catch-up must
-        # not post them late (as after a /jadwal change).
-        bookkeeping={DIGESTS_CHANGED_AT: to_sql_time(now)},
+        bookkeeping={DIGESTS_CHANGED_AT: to_sql_time(now)} if moved else None,
     )
     if version is None:
         return None
@@ -81,7 +86,8 @@ async def adopt_calendar(
     admin_settings.calendar_version = CalendarVersion(
         version, text, change, actor_id, now.replace(microsecond=0)
     )
-    admin_settings.digests_changed_at = now.replace(microsecond=0)
+    if moved:
+        admin_settings.digests_changed_at = now.replace(microsecond=0)
     schedule_jobs(app, services)
     logger.info("Calendar version %s in force (%s)", version, change)
     return version
@@ -155,6 +161,8 @@ async def _show(context: PoskoContext, message: Message) -> None:
         changed_at=stored.changed_at.astimezone(services.settings.timezone) if stored else None,
         file=file.name if file is not None else None,
         admin=context.actor.is_admin and message.chat.type == Chat.PRIVATE,
+        file_set_aside=stored is not None
+        and admin_settings.file_calendar not in (None, admin_settings.calendar),
     )
     await reply_parts(message, text)
 
@@ -241,16 +249,16 @@ async def tahapan_cb(update: Update, context: PoskoContext) -> None:
     valid = id_text.isascii() and id_text.isdigit() and len(id_text) < 12
     proposal = await services.calendars.proposal(int(id_text)) if valid else None
     if proposal is None or proposal.decision is not None or action not in ("ok", "no"):
-        await query.answer(texts.STALE_BUTTON)
+        await answer(query, texts.STALE_BUTTON)
         return
     if proposal.actor_id != context.actor.user_id:
-        await query.answer(texts.CALENDAR_NOT_YOURS)
+        await answer(query, texts.CALENDAR_NOT_YOURS)
         return
     now = services.clock()
     if action == "no":
         outcome = texts.CALENDAR_CANCELLED
         if not await services.calendars.decide(proposal.id, "cancelled", now):
-            await query.answer(texts.STALE_BUTTON)
+            await answer(query, texts.STALE_BUTTON)
             return
     else:
         async with services.runtime.calendar_lock:
@@ -268,10 +276,10 @@ async def tahapan_cb(update: Update, context: PoskoContext) -> None:
                     proposal_id=proposal.id,
                 )
                 if version is None:  # pressed twice: the first press saved it
-                    await query.answer(texts.STALE_BUTTON)
+                    await answer(query, texts.STALE_BUTTON)
                     return
                 outcome = texts.calendar_saved(version, services.calendar_now())
-    await query.answer()
+    await answer(query)
     message = query.message
     if isinstance(message, Message):
         try:

@@ -124,7 +124,7 @@ async def _second_round(
             )
             try:
                 await bot.send_message(
-                    member.user_id, text, reply_markup=reminder_markup(slot.date())
+                    member.user_id, text, reply_markup=reminder_markup(window.start)
                 )
             except Forbidden as exc:
                 failed.add(member.user_id)

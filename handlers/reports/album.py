@@ -42,11 +42,19 @@ async def collect(update: Update, context: PoskoContext) -> None:
     """Keeps one item of an album and (re)starts the wait for the rest."""
     message = update.effective_message
     user_id = context.actor.user_id
-    attached = attached_to(message) if message is not None else None
-    if message is None or user_id is None or attached is None or not message.media_group_id:
+    if message is None or user_id is None or not message.media_group_id:
+        return
+    is_lapor = command_of(message, context.bot.username or "") == "lapor"
+    attached = attached_to(message)
+    if attached is None:
+        # Files (photos sent as files), audio and the like: an album of them is all of one
+        # kind, and no report keeps them. It is answered once, on the item that carries the
+        # caption; an album without a caption asked for nothing.
+        if message.caption:
+            command = message.caption if is_lapor else None
+            await message.reply_text(texts.files_not_recorded(command))
         return
     services = context.services
-    is_lapor = command_of(message, context.bot.username or "") == "lapor"
     item = AlbumItem(
         chat_id=message.chat_id,
         message_id=message.message_id,
@@ -98,22 +106,24 @@ async def finish_album(bot: Bot, services: Services, chat_id: int, media_group_i
         logger.info("Album of %s dropped: no longer an active officer", items[0].user_id)
         await services.albums.discard(items)
         return
+    # Each outcome is acted on first and the items discarded after: a crash in between repeats
+    # the answer (or finds the report filed), it never loses the album unanswered.
     captioned = next((item for item in items if item.caption), None)
     attachments = tuple(Attached(i.kind, i.file_id, i.file_unique_id, i.duration) for i in items)
     if captioned is None or captioned.caption is None:
-        await services.albums.discard(items)
         await tell(bot, chat_id, texts.album_not_recorded(len(items)))
+        await services.albums.discard(items)
         return
     args = command_args(captioned.caption)
     if not args:  # "/lapor" alone: the form, with the album already in it
-        await services.albums.discard(items)
         await open_form(bot, services, officer.user_id, attachments)
+        await services.albums.discard(items)
         return
     try:
         quick = parse_quick_report(args)
     except QuickReportInvalid as exc:
-        await services.albums.discard(items)
         await tell(bot, chat_id, texts.quick_report_error(exc.reason))
+        await services.albums.discard(items)
         return
     photos, media = split(attachments)
     new = NewReport(

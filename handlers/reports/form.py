@@ -16,6 +16,7 @@ import contextlib
 import logging
 import secrets
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import (
@@ -129,7 +130,8 @@ async def _save(context: PoskoContext, draft: Draft, step: str, **changes: Any) 
 async def start_form(
     update: Update, context: PoskoContext, attachments: tuple[Attached, ...] = ()
 ) -> None:
-    """Opens a new form (replacing any open one), keeping what came with the command."""
+    """Opens a new form, keeping what came with the command (a form the officer is filling in
+    is kept: they choose to go on with it or start again)."""
     user_id = context.actor.user_id
     if user_id is not None:
         await open_form(context.bot, context.services, user_id, attachments)
@@ -138,17 +140,144 @@ async def start_form(
 async def open_form(
     bot: Bot, services: Services, user_id: int, attachments: tuple[Attached, ...] = ()
 ) -> None:
-    """Sends the level question of a new form and stores the form as a draft."""
+    """Sends the level question of a new form and stores the form as a draft.
+
+    A /lapor form already open is never replaced unasked (a reminder's "📝 Lapor kejadian",
+    /lapor typed again, an album captioned /lapor): the officer is asked to go on with it
+    (▶️ Lanjutkan) or start again (🔄 Mulai baru, which sends back what they had typed), and
+    what came with the new /lapor waits in the open form for that choice. Any other dialog is
+    replaced, as before.
+    """
+    current = await services.drafts.get(user_id)
+    if current is not None and current.flow == FLOW:
+        await _offer_choice(bot, services, current, attachments)
+        return
     nonce = secrets.token_hex(4)
     sent = await bot.send_message(user_id, texts.FORM_LEVEL, reply_markup=_level_keyboard(nonce))
-    data = {
+    draft = Draft(user_id, FLOW, "level", _new_form(nonce, attachments, sent.message_id))
+    busy = await services.drafts.put_unless_open(draft, services.clock(), keeps={FLOW})
+    if busy is not None:  # a form was opened meanwhile (e.g. an album finished beside /lapor)
+        with contextlib.suppress(TelegramError):
+            await bot.edit_message_reply_markup(user_id, sent.message_id, reply_markup=None)
+        await _offer_choice(bot, services, busy, attachments)
+
+
+def _new_form(nonce: str, attachments: Sequence[Attached], message_id: int) -> dict[str, Any]:
+    return {
         "nonce": nonce,
         "text": "",
         "photos": [[a.file_id, a.file_unique_id] for a in attachments if a.kind == "photo"],
         "media": [a.as_json() for a in attachments if a.kind != "photo"],
-        "form_message_id": sent.message_id,
+        "form_message_id": message_id,
     }
-    await services.drafts.put(Draft(user_id, FLOW, "level", data), services.clock())
+
+
+def attachment_count(data: dict[str, Any]) -> int:
+    """Photos and recordings a form holds, with those waiting for the officer's choice."""
+    return sum(len(data.get(key, [])) for key in ("photos", "media", "incoming"))
+
+
+async def _offer_choice(
+    bot: Bot, services: Services, draft: Draft, attachments: tuple[Attached, ...]
+) -> None:
+    """Asks whether to go on with the open form or start again; what came with the new /lapor
+    waits in the open form (once each, however often this runs)."""
+    data = draft.data
+    incoming = list(data.get("incoming", []))
+    recordings = [Attached.from_json(item) for item in [*data.get("media", []), *incoming]]
+    held = {unique for _, unique in data.get("photos", [])}
+    held |= {item.file_unique_id for item in recordings}
+    incoming += [a.as_json() for a in attachments if a.file_unique_id not in held]
+    if len(incoming) > len(data.get("incoming", [])):
+        draft = Draft(draft.user_id, FLOW, draft.step, {**data, "incoming": incoming})
+        await services.drafts.put(draft, services.clock())
+    nonce = draft.data["nonce"]
+    level = _level(draft.data) if draft.data.get("level") is not None else None
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                _button(texts.FORM_RESUME_BUTTON, nonce, "resume"),
+                _button(texts.FORM_RESTART_BUTTON, nonce, "restart"),
+            ]
+        ]
+    )
+    text = texts.form_still_open(
+        level,
+        str(draft.data.get("text") or ""),
+        len(draft.data.get("photos", [])) + len(draft.data.get("media", [])),
+        len(incoming),
+    )
+    await bot.send_message(draft.user_id, text, reply_markup=markup)
+
+
+async def _resume(update: Update, context: PoskoContext, draft: Draft) -> None:
+    """▶️ Lanjutkan: what waited for the choice joins the form; its current step is asked
+    again."""
+    data = draft.data
+    incoming = [Attached.from_json(item) for item in data.get("incoming", [])]
+    photos = list(data.get("photos", []))
+    photos += [[a.file_id, a.file_unique_id] for a in incoming if a.kind == "photo"]
+    media = list(data.get("media", []))
+    media += [a.as_json() for a in incoming if a.kind != "photo"]
+    draft = await _save(context, draft, draft.step, photos=photos, media=media, incoming=[])
+    await _ask_again(update, context, draft)
+
+
+async def _ask_again(update: Update, context: PoskoContext, draft: Draft) -> None:
+    """Sends the question of the step the form is at, with its buttons."""
+    bot, nonce, step = context.bot, draft.data["nonce"], draft.step
+    user_id = draft.user_id
+    if step == "aman" and _holds_attachments(draft.data):
+        step = "category"  # photos or recordings are no nihil report
+        draft = await _save(context, draft, step)
+    if step == "level":
+        await bot.send_message(user_id, texts.FORM_LEVEL, reply_markup=_level_keyboard(nonce))
+    elif step == "aman":
+        await bot.send_message(user_id, texts.FORM_AMAN, reply_markup=_aman_keyboard(nonce))
+    elif step == "category":
+        text = texts.FORM_CATEGORY.format(level=texts.level_badge(_level(draft.data)))
+        await bot.send_message(user_id, text, reply_markup=_category_keyboard(nonce))
+    elif step == "text":
+        prompt = texts.FORM_TEXT.format(
+            level=texts.level_badge(_level(draft.data)),
+            category=texts.category_label(draft.data.get("category")),
+        )
+        await bot.send_message(user_id, prompt)
+    elif step == "photos":
+        await bot.send_message(
+            user_id, texts.FORM_PHOTOS, reply_markup=_attachments_keyboard(draft)
+        )
+    elif step == "location":
+        await bot.send_message(user_id, texts.FORM_LOCATION, reply_markup=_location_keyboard())
+    else:  # the summary, or the choice of what to change: the summary again
+        await _show_summary(update, context, draft)
+
+
+async def _restart(context: PoskoContext, draft: Draft) -> None:
+    """🔄 Mulai baru: sends back what the open form held, then opens a new one with what came
+    with the new /lapor. The old form goes only once its text is delivered."""
+    data = draft.data
+    level = _level(data) if data.get("level") is not None else None
+    await context.bot.send_message(
+        draft.user_id,
+        texts.form_restarted(
+            level,
+            str(data.get("text") or ""),
+            len(data.get("photos", [])) + len(data.get("media", [])),
+        ),
+        reply_markup=ReplyKeyboardRemove(),
+    )
+    incoming = tuple(Attached.from_json(item) for item in data.get("incoming", []))
+    nonce = secrets.token_hex(4)
+    sent = await context.bot.send_message(
+        draft.user_id, texts.FORM_LEVEL, reply_markup=_level_keyboard(nonce)
+    )
+    new = Draft(draft.user_id, FLOW, "level", _new_form(nonce, incoming, sent.message_id))
+    await context.services.drafts.put(new, context.services.clock())
+
+
+def _holds_attachments(data: dict[str, Any]) -> bool:
+    return bool(data.get("photos") or data.get("media"))
 
 
 async def form_cb(update: Update, context: PoskoContext) -> None:
@@ -177,7 +306,15 @@ async def form_cb(update: Update, context: PoskoContext) -> None:
         await _level_chosen(update, context, draft, Level(int(arg)))
     elif verb == "nihil" and step == "aman":
         await answer(query)
-        await _submit(update, context, draft, nihil=True)
+        await _nihil(update, context, draft)
+    elif verb == "resume":
+        await answer(query)
+        await _drop_buttons(query)
+        await _resume(update, context, draft)
+    elif verb == "restart":
+        await answer(query)
+        await _drop_buttons(query)
+        await _restart(context, draft)
     elif verb == "more" and step == "aman":
         await answer(query)
         await _ask_category(update, context, draft)
@@ -227,7 +364,10 @@ async def _level_chosen(update: Update, context: PoskoContext, draft: Draft, lev
     """Stores the level; Aman asks nihil or more, the others ask for a category."""
     nonce = draft.data["nonce"]
     editing = bool(draft.data.get("editing"))
-    if level is Level.AMAN and not editing and not draft.data.get("text"):
+    # Nihil is "nothing happened": with a narrative, photos or recordings it would throw them
+    # away, so the form goes on to the category.
+    holds = draft.data.get("text") or _holds_attachments(draft.data)
+    if level is Level.AMAN and not editing and not holds:
         await _save(context, draft, "aman", level=int(level))
         await _show(update, context, draft, texts.FORM_AMAN, _aman_keyboard(nonce))
         return
@@ -400,7 +540,7 @@ async def _take_text(update: Update, context: PoskoContext, draft: Draft, typed:
     if step in ("level", "aman") and (level := Level.parse(word)) is not None:
         await _level_chosen(update, context, draft, level)
     elif step == "aman" and word == "nihil":
-        await _submit(update, context, draft, nihil=True)
+        await _nihil(update, context, draft)
     elif step == "category" and (category := _typed_category(word)) is not None:
         await _category_chosen(update, context, draft, category)
     elif step == "text":
@@ -469,7 +609,10 @@ async def _take_attachment(
         combined = f"{before}\n{caption}" if before else caption
         if utf16_len(combined) <= MAX_REPORT_TEXT:
             changes["text"] = combined
-    draft = await _save(context, draft, draft.step, **changes)
+    # At the Aman step a photo or recording means something to report: on to the category
+    # (the Nihil button of that step is stale from now on).
+    step = "category" if draft.step == "aman" else draft.step
+    draft = await _save(context, draft, step, **changes)
     if draft.step == "text" and draft.data.get("text"):
         await _after(update, context, draft, "text")  # the caption was the narrative
     elif draft.step == "photos":
@@ -523,6 +666,15 @@ async def _reply_kept(
         await _save(context, draft, step, album=album, album_reply=sent.message_id)
 
 
+async def _nihil(update: Update, context: PoskoContext, draft: Draft) -> None:
+    """Files the form as a nihil report, unless it holds photos or recordings (then the form
+    goes on to the category: a nihil report would drop them)."""
+    if _holds_attachments(draft.data):
+        await _ask_category(update, context, draft)
+        return
+    await _submit(update, context, draft, nihil=True)
+
+
 async def _submit(update: Update, context: PoskoContext, draft: Draft, *, nihil: bool) -> None:
     """Files the form's report: committed, then receipted (and escalated when urgent)."""
     officer = context.actor.officer
@@ -566,6 +718,11 @@ async def _submit(update: Update, context: PoskoContext, draft: Draft, *, nihil:
         await services.drafts.delete(officer.user_id)
     except sqlite3.Error:
         logger.warning("Form of report #%s not cleared; the idle sweep will", report.number)
+    else:
+        # Photos or recordings sent with a new /lapor while this form was open: a new form.
+        incoming = tuple(Attached.from_json(item) for item in data.get("incoming", []))
+        if incoming:
+            await open_form(context.bot, services, officer.user_id, incoming)
     try:
         if query is not None:
             await query.edit_message_reply_markup(None)

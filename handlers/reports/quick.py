@@ -6,9 +6,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
@@ -16,6 +16,8 @@ from bot import texts
 from bot.access import Access, Rule, command_of
 from bot.commands import PETUGAS_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
+from bot.keyboards import answer
+from bot.services import Services
 from bot.texts import commands as help_texts
 from domain.enums import Level
 from domain.parsing import QuickReportInvalid, command_args, parse_quick_report
@@ -72,9 +74,14 @@ async def lapor_cmd(update: Update, context: PoskoContext) -> None:
         await message.reply_text(texts.SAVE_FAILED)
 
 
-def reminder_markup(day: date) -> InlineKeyboardMarkup:
-    """The reminder's two buttons: a nihil report in one tap, or the form."""
-    stamp = f"{day:%Y%m%d}"
+# The reminder's buttons carry the start of the reporting window they remind of, local time.
+WINDOW_STAMP = "%Y%m%d%H%M"
+
+
+def reminder_markup(window_start: datetime) -> InlineKeyboardMarkup:
+    """The reminder's two buttons: a nihil report in one tap (for the window that started at
+    `window_start`, while it lasts), or the form."""
+    stamp = f"{window_start:{WINDOW_STAMP}}"
     return InlineKeyboardMarkup(
         [
             [
@@ -91,8 +98,38 @@ def reminder_markup(day: date) -> InlineKeyboardMarkup:
     )
 
 
+def _stamped(services: Services, stamp: str) -> datetime | date | None:
+    """The start of the reporting window a reminder's button was made for. Buttons of
+    reminders sent before windows were stamped carry the WITA day ("20241127")."""
+    if not (stamp.isascii() and stamp.isdigit() and len(stamp) in (8, 12)):
+        return None
+    try:
+        if len(stamp) == 8:
+            return datetime.strptime(stamp, "%Y%m%d").date()
+        return datetime.strptime(stamp, WINDOW_STAMP).replace(tzinfo=services.settings.timezone)
+    except ValueError:
+        return None
+
+
+def _window_open(services: Services, stamped: datetime | date | None) -> bool:
+    """Whether the reporting window of a reminder's button is the one open now (a window
+    crossing midnight stays open after it); a day-stamped button counts for its day."""
+    if isinstance(stamped, datetime):
+        window = services.rhythm().window_at(services.now())
+        return window is not None and window.start == stamped
+    return stamped is not None and stamped == services.today()
+
+
+def _whole_day(services: Services, stamped: datetime | date | None) -> bool:
+    """Whether the reminder was for a whole WITA day (no stage with windows then)."""
+    if not isinstance(stamped, datetime):
+        return True
+    return services.rhythm().on(stamped.date()).window is None
+
+
 async def reminder_cb(update: Update, context: PoskoContext) -> None:
-    """Files a nihil report from the reminder in one tap (once), or opens the form."""
+    """Files a nihil report from the reminder in one tap (once, while its reporting window
+    lasts), or opens the form."""
     query = update.callback_query
     officer = context.actor.officer
     if query is None or not query.data or officer is None or officer.kecamatan is None:
@@ -100,39 +137,42 @@ async def reminder_cb(update: Update, context: PoskoContext) -> None:
     services = context.services
     _, action, stamp = [*query.data.split(":", 2), "", ""][:3]
     reminder = query.message
-    if (
-        action not in ("nihil", "lapor")
-        or stamp != f"{services.today():%Y%m%d}"
-        or (reminder is None)
-    ):
-        await _answer(query, texts.REMINDER_PAST)
-        with contextlib.suppress(TelegramError):
-            await query.edit_message_reply_markup(None)
-        return
-    if action == "lapor":
-        await _answer(query)
+    if action == "lapor":  # whenever pressed: the form is never out of date
+        await answer(query)
         await lapor_form.start_form(update, context)
+        return
+    if action != "nihil" or reminder is None:
+        await answer(query, texts.STALE_BUTTON)
         return
     # The reminder message is the report's source: a second press, or this update handled again
     # after a crash, finds the report filed by the first and stores nothing.
     earlier = await services.reports.by_source(officer.user_id, reminder.message_id)
-    if earlier is not None and earlier.update_id != update.update_id:
-        await _answer(query, texts.reminder_nihil_done(earlier.number))
+    replayed = earlier is not None and earlier.update_id == update.update_id
+    stamped = _stamped(services, stamp)
+    if not replayed and not _window_open(services, stamped):
+        await answer(query, texts.reminder_past(whole_day=_whole_day(services, stamped)))
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(None)
+        return
+    if earlier is not None and not replayed:
+        await answer(query, texts.reminder_nihil_done(earlier.number))
         with contextlib.suppress(TelegramError):
             await query.edit_message_reply_markup(None)
         return
     if earlier is None:
         # Already reported in what counts now: the reporting window of the election calendar,
         # or the WITA day.
-        start = services.rhythm().period_at(services.now()).start
+        period = services.rhythm().period_at(services.now())
         until = services.clock() + timedelta(seconds=1)
-        today = {
-            e.officer_id: e.number for e in await services.reports.officer_latest(start, until)
+        latest = {
+            e.officer_id: e.number
+            for e in await services.reports.officer_latest(period.start, until)
         }
-        if officer.user_id in today:
-            await _answer(query, texts.reminder_already_reported(today[officer.user_id]))
+        if officer.user_id in latest:
+            number = latest[officer.user_id]
+            await answer(query, texts.reminder_already_reported(number, windowed=period.windowed))
             return
-    await _answer(query)
+    await answer(query)
     new = NewReport(
         officer_id=officer.user_id,
         kecamatan=officer.kecamatan,
@@ -152,12 +192,6 @@ async def reminder_cb(update: Update, context: PoskoContext) -> None:
         return
     with contextlib.suppress(TelegramError):
         await query.edit_message_reply_markup(None)
-
-
-async def _answer(query: CallbackQuery, text: str | None = None) -> None:
-    """Answers a button press; a late answer must not stop the work."""
-    with contextlib.suppress(TelegramError):
-        await query.answer(text)
 
 
 COMMANDS = (

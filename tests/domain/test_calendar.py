@@ -10,6 +10,7 @@ import pytest
 
 from bot.calendar import load_calendar
 from domain.calendar import (
+    END_OF_DAY,
     Calendar,
     CalendarInvalid,
     ChangeError,
@@ -151,6 +152,7 @@ def test_slots_follow_the_stage_of_each_day() -> None:
         "23 07:00", "23 19:00",
         "24 06:00", "24 18:00", "25 06:00", "25 18:00", "26 06:00", "26 18:00",
         "27 06:00", "27 09:00", "27 12:00", "27 15:00", "27 18:00", "27 21:00",
+        "28 00:00",  # hari H's 24.00: the last window, 21.00-24.00, has its digest too
         "28 07:00", "28 19:00",
     ]  # fmt: skip
     reminders = r.slots(SlotKind.REMINDER, wita(23), wita(28, 23, 59))
@@ -330,3 +332,47 @@ def test_admin_changes() -> None:
         with pytest.raises(ChangeInvalid) as caught:
             parse_rhythm_change(args, calendar)
         assert caught.value.reason is reason, args
+
+
+def test_a_digest_at_24_00_closes_the_day_and_is_one_slot_with_the_next_midnight() -> None:
+    """Review 18/19: voting day's 21.00-24.00 window had no digest."""
+    text = one_stage(digest_times=["12:00", "24:00"], reminder_times=["24:00"])
+    with pytest.raises(CalendarInvalid) as caught:  # 24:00 is a digest time only
+        parse_calendar(text)
+    assert caught.value.findings == [Finding(Problem.BAD_TIMES, 1, "reminder_times")]
+    stages = [
+        {"name": "Akhir", "start": "2024-12-20", "end": "2024-12-20",
+         "digest_times": ["12:00", "24:00"],
+         "window": {"every_minutes": 360, "from": "12:00", "until": "24:00"}},
+        {"name": "Esok", "start": "2024-12-21", "end": "2024-12-21",
+         "digest_times": ["00:00", "07:00"]},
+    ]  # fmt: skip
+    calendar = parse_calendar(json.dumps({"stages": stages}))
+    assert calendar.stages[0].digest_times == (time(12), END_OF_DAY)
+    assert json.loads(calendar_json(calendar))["stages"][0]["digest_times"] == ["12:00", "24:00"]
+    assert parse_calendar(calendar_json(calendar)) == calendar
+    r = rhythm(calendar)
+    slots = r.slots(SlotKind.DIGEST, wita(20, month=12), wita(21, 23, month=12))
+    assert [f"{m:%d %H:%M}" for m in slots] == ["20 12:00", "21 00:00", "21 07:00"], (
+        "24.00 of the 20th and 00.00 of the 21st are one slot"
+    )
+    period = r.digest_period(wita(21, month=12))
+    assert (period.start, period.end) == (wita(20, 18, month=12), wita(21, month=12))
+    assert r.is_slot(SlotKind.DIGEST, wita(21, month=12))
+    assert time(0) in r.job_times(SlotKind.DIGEST, wita(20, 10, month=12))
+    change = parse_rhythm_change("1 rekap 18:00, 24.00", calendar)
+    assert change.after.digest_times == (time(18), END_OF_DAY)
+
+
+def test_problem_details_quote_at_most_a_few_words() -> None:
+    """Review 18/19: a file of huge values made a refusal of dozens of messages."""
+    with pytest.raises(CalendarInvalid) as caught:
+        parse_calendar(one_stage(start="x" * 100_000, **{"y" * 1000: 1}))
+    details = [f.detail for f in caught.value.findings]
+    assert details == ["y" * 39 + "…", "start " + "x" * 33 + "…"]
+
+
+def test_a_deeply_nested_file_is_not_json() -> None:
+    with pytest.raises(CalendarInvalid) as caught:
+        parse_calendar("[" * 100_000)
+    assert [f.problem for f in caught.value.findings] == [Problem.NOT_JSON]

@@ -250,3 +250,20 @@ async def test_a_dialog_does_not_replace_a_form_being_filled_in(db: Database) ->
     assert stored is not None
     assert stored.data == {"incident": 3}, "another incident's dialog is replaced"
     assert await drafts.put_unless_busy(Draft(8, "perkembangan", "text"), now, ()) is None
+
+
+async def test_a_new_form_replaces_any_dialog_but_a_form_of_its_kind(db: Database) -> None:
+    from storage.drafts import Draft, DraftRepo
+
+    drafts = DraftRepo(db)
+    now = datetime(2024, 11, 27, 2, 0, tzinfo=UTC)
+    await drafts.put(Draft(7, "perkembangan", "text", {"incident": 3}), now)
+    form = Draft(7, "lapor", "level", {"nonce": "ab12", "text": ""})
+    assert await drafts.put_unless_open(form, now, keeps={"lapor"}) is None
+    newer = Draft(7, "lapor", "level", {"nonce": "cd34", "text": ""})
+    kept = await drafts.put_unless_open(newer, now, keeps={"lapor"})
+    assert kept is not None
+    assert kept.data == form.data
+    stored = await drafts.get(7)
+    assert stored is not None
+    assert stored.data == form.data, "the open form is kept"

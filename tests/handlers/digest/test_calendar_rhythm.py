@@ -24,7 +24,7 @@ from bot.services import system_clock
 from domain.enums import Role
 from domain.members import RosterRow
 from emulator import FakeChat, FakeTelegram, FakeUser
-from handlers.digest.schedule import PLAN_JOB, catch_up
+from handlers.digest.schedule import PLAN_JOB, catch_up, post_digest
 from tests.harness import FakeClock, Posko, make_settings
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -119,7 +119,11 @@ async def test_the_2024_calendar_from_the_last_day_of_kampanye_to_rekapitulasi(
         (wita(26, 23, 50), None, "restart"),  # down over the stage change at midnight
         (wita(27, 6, 20), None, "start"),
         (wita(27, 7), a, "/lapor aman"),  # voting day, window 06.00-09.00
-        (wita(27, 8), admin, "/tahapan atur 4 rekap 06:00,08:30,09:00,12:00,15:00,18:00,21:00"),
+        (
+            wita(27, 8),
+            admin,
+            "/tahapan atur 4 rekap 06:00,08:30,09:00,12:00,15:00,18:00,21:00,24:00",
+        ),
         (wita(28, 10), a, "/lapor aman"),  # rekapitulasi: daily again
     ]
     for moment, who, what in plan:
@@ -146,6 +150,7 @@ async def test_the_2024_calendar_from_the_last_day_of_kampanye_to_rekapitulasi(
         "2024-11-26 06:00", "2024-11-26 18:00",
         "2024-11-27 06:00", "2024-11-27 08:30", "2024-11-27 09:00", "2024-11-27 12:00",
         "2024-11-27 15:00", "2024-11-27 18:00", "2024-11-27 21:00",
+        "2024-11-28 00:00",  # hari H's 24.00, over the stage change at midnight
         "2024-11-28 07:00", "2024-11-28 19:00",
     ]  # fmt: skip
     everyone, not_a = {2001, 2002, 2003}, {2002, 2003}
@@ -215,6 +220,10 @@ async def test_the_2024_calendar_from_the_last_day_of_kampanye_to_rekapitulasi(
         "🗳 Tahapan Pemungutan suara · jendela lapor 09.00–12.00 WITA",
     )
     assert "0 dari 3 petugas melapor" in by_slot["2024-11-27 12:00"]
+    assert header(by_slot["2024-11-28 00:00"]) == (  # 24.00: the last window has its digest
+        "Rabu, 27 November 2024 · 21:00–24:00 WITA",
+        "🗳 Tahapan Pemungutan suara · jendela lapor 21.00–24.00 WITA",
+    )
     assert header(by_slot["2024-11-28 19:00"]) == (
         "Kamis, 28 November 2024 · 00:00–19:00 WITA",
         "🗳 Tahapan Penghitungan dan rekapitulasi · lapor harian",
@@ -308,16 +317,24 @@ async def test_an_admin_sets_a_stage_for_today_with_windows_of_a_few_minutes(
         [reminder] = [t for t in a.texts() if "Pengingat" in t]
         assert "untuk jendela lapor 10.05–10.10 WITA" in reminder, "reported before, not in it"
         assert sum("Pengingat" in t for t in b.texts()) == 1
+        # A report earlier in the day does not stop the reminder's one-tap nihil in a new window.
+        before = await services.reports.count()
+        reminder_message = a.last_message()
+        press = await a.press(texts.REMINDER_NIHIL_BUTTON, reminder_message)
+        assert await services.reports.count() == before + 1
         await scheduler.run_until(wita(20, 10, 11, month=12))
         [digest] = group.messages
         assert header(digest.text) == (
             "Jumat, 20 Desember 2024 · 10:05–10:10 WITA",
             "🗳 Tahapan Pemungutan suara · jendela lapor 10.05–10.10 WITA",
         )
-        assert "1 laporan · 1 dari 2 petugas melapor" in digest.text
-        # A report earlier in the day does not stop the reminder's one-tap nihil in a new window.
-        before = await services.reports.count()
-        await a.press(texts.REMINDER_NIHIL_BUTTON)
+        assert "2 laporan · 2 dari 2 petugas melapor" in digest.text
+        # Its window is over: the same button (a phone that missed the edit) files nothing.
+        await a.press_data(press["callback_query"]["data"], reminder_message)
+        assert list(fake.callback_answers.values())[-1]["text"] == (
+            "Pengingat ini untuk jendela lapor yang sudah lewat. Untuk melapor nihil sekarang, "
+            "ketik /lapor aman."
+        )
         assert await services.reports.count() == before + 1
         await admin.send("/status")
         assert "jendela lapor 10.10–10.15 WITA" in admin.last_message().text
@@ -400,3 +417,64 @@ async def test_each_midnight_plans_the_jobs_of_the_next_day(
     await posko.run_job(PLAN_JOB)  # tomorrow is voting day
     names = {j.name for j in queue.jobs() if (j.name or "").startswith(SCHEDULED)}
     assert {"digest 09:00", "pengingat 07:30", "pengingat 22:30", "pengingat 22:00"} <= names
+
+
+async def test_a_reminder_missed_by_a_restart_is_sent_while_its_window_is_open(
+    election: Posko, fake: FakeTelegram, clock: FakeClock
+) -> None:
+    """Down at 07.30, the midpoint of voting day's window 06.00-09.00: back at 07.40, the
+    officers are reminded once; a reminder whose window closed while down is not sent."""
+    posko = election
+    a = await enlist(posko, fake, 2001, Role.CAMAT, "Bengalon", "Ani")
+    b = await enlist(posko, fake, 2002, Role.KAPOLSEK, "Bengalon", "Bambang")
+    await posko.stop()
+    clock.set(wita(27, 7, 40))
+    await posko.start()
+    await catch_up(posko.app.bot, posko.services)
+    await catch_up(posko.app.bot, posko.services)  # the next round: nothing more
+    for officer in (a, b):
+        [reminder] = [t for t in officer.texts() if "Pengingat" in t]
+        assert "untuk jendela lapor 06.00–09.00 WITA" in reminder
+    record = await posko.services.slots.get("reminder 2024-11-27 07:30")
+    assert record is not None
+    assert record.state == "sent"
+    await posko.stop()
+    clock.set(wita(27, 12, 10))  # the 10.30 reminder's window (09.00-12.00) closed meanwhile
+    await posko.start()
+    await catch_up(posko.app.bot, posko.services)
+    assert await posko.services.slots.get("reminder 2024-11-27 10:30") is None
+    assert sum("Pengingat" in t for t in a.texts()) == 1
+
+
+async def test_an_unrelated_calendar_edit_leaves_a_failed_digest_to_the_catch_up(
+    election: Posko, fake: FakeTelegram, clock: FakeClock, group: FakeChat, admin: FakeUser
+) -> None:
+    """Only an edit that puts digest slots in the past makes them "never existed"; another
+    edit does not stop the catch-up of a digest that was not posted."""
+    posko = election
+    services = posko.services
+    clock.set(wita(27, 9))
+    await catch_up(posko.app.bot, services)
+    chat_id = services.admin_settings.coordination_chat_id
+    services.admin_settings.coordination_chat_id = None  # the 09.00 digest cannot go out
+    assert not await post_digest(posko.app.bot, services, wita(27, 9), late=False)
+    assert await services.slots.get("digest 2024-11-27 09:00") is None
+    services.admin_settings.coordination_chat_id = chat_id
+    clock.set(wita(27, 9, 0, 30))  # before the catch-up's next round, an unrelated edit
+    await admin.send("/tahapan ubah 1 | 21-09-2024 | 21-09-2024")
+    await admin.press(texts.SAVE_BUTTON)
+    assert admin.last_message().text.startswith("✅ Disimpan")
+    clock.set(wita(27, 9, 5))
+    await catch_up(posko.app.bot, services)
+    record = await services.slots.get("digest 2024-11-27 09:00")
+    assert record is not None
+    assert record.state == "sent"
+    assert "⏰ Terlambat — jadwal 09:00 WITA" in group.messages[-1].text
+    # An edit that adds a digest time already past: that slot never existed.
+    await admin.send("/tahapan atur 4 rekap 06:00,09:00,09:02,12:00,15:00,18:00,21:00,24:00")
+    await admin.press(texts.SAVE_BUTTON)
+    posted = len(group.messages)
+    clock.set(wita(27, 9, 10))
+    await catch_up(posko.app.bot, services)
+    assert await services.slots.get("digest 2024-11-27 09:02") is None
+    assert len(group.messages) == posted

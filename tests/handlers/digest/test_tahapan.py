@@ -4,6 +4,7 @@ in force at once."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
 from datetime import date, datetime, time
 from importlib import resources
@@ -57,7 +58,7 @@ async def test_everyone_registered_sees_the_stage_its_rhythm_and_the_next(
         "🗳 Tahapan pemilihan — Rabu, 27 November 2024, pukul 10.00 WITA",
         "",
         "Sekarang: 4. Pemungutan suara (27 November 2024)",
-        "• Rekap: 06.00, 09.00, 12.00, 15.00, 18.00, 21.00",
+        "• Rekap: 06.00, 09.00, 12.00, 15.00, 18.00, 21.00, 24.00",
         "• Pengingat: di tengah setiap jendela lapor",
         "• Jendela lapor: setiap 3 jam, 06.00–24.00",
         "Jendela lapor sekarang: 09.00–12.00 WITA",
@@ -248,3 +249,92 @@ async def test_a_calendar_too_long_for_one_message_is_shown_in_parts(
     before = len(admin.messages)
     await admin.send("/tahapan")
     assert all(len(p.text) <= 4096 for p in admin.messages[before:])
+
+
+async def test_a_late_save_press_still_tells_the_admin_it_was_saved(
+    election: Posko, admin: FakeUser, fake: FakeTelegram
+) -> None:
+    """Review 18/19: an answer Telegram refused (a press older than 15 s) stopped the work
+    after the save, before the admin was told."""
+    await admin.send("/tahapan ubah 4 | 28-11-2024 | 28-11-2024")
+    question = admin.last_message()
+    election.without_retries()
+    fake.fail_next(
+        "answerCallbackQuery",
+        status=400,
+        description="Bad Request: query is too old and response timeout expired",
+    )
+    await admin.press(texts.SAVE_BUTTON, question)
+    assert len(await election.services.calendars.versions()) == 1, "saved"
+    assert admin.last_message().text.startswith("✅ Disimpan"), admin.last_message().text
+    assert question.buttons() == []
+
+
+async def test_a_calendar_file_of_huge_values_is_refused_in_one_short_message(
+    election: Posko, admin: FakeUser
+) -> None:
+    bad = {"stages": [{"name": "X", "start": "<" * 200_000, "end": "2024-11-27",
+                       "digest_times": [], "<" * 1000: 1}]}  # fmt: skip
+    before = len(admin.messages)
+    await admin.send_document(json.dumps(bad).encode(), "t.json", caption="/tahapan impor",
+                              mime_type="application/json")  # fmt: skip
+    [refusal] = admin.messages[before:]
+    assert refusal.text.splitlines() == [
+        "❌ Tidak disimpan: 2 kesalahan, kalender tidak berubah.",
+        f"• Tahap 1: kolom tidak dikenal: {'<' * 39}…",
+        f"• Tahap 1: tanggal tidak sah, gunakan YYYY-MM-DD (start {'<' * 33}…)",
+    ]
+
+
+async def test_a_deeply_nested_calendar_file_is_refused_as_not_json(
+    election: Posko, admin: FakeUser
+) -> None:
+    await admin.send_document(b"[" * 200_000, "t.json", caption="/tahapan impor",
+                              mime_type="application/json")  # fmt: skip
+    assert admin.last_message().text.splitlines() == [
+        "❌ Tidak disimpan: 1 kesalahan, kalender tidak berubah.",
+        "• bukan JSON yang sah (nesting too deep)",
+    ]
+    assert await election.services.calendars.versions() == []
+
+
+async def test_admins_are_told_when_the_calendar_file_is_set_aside(
+    fake: FakeTelegram,
+    db_path: Path,
+    clock: FakeClock,
+    admin: FakeUser,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A stored calendar version wins over CALENDAR_FILE: logged at start-up, and said in
+    /tahapan to admins."""
+    path = tmp_path / "kalender.json"
+    path.write_text(json.dumps(BUNDLED))
+    posko = Posko(fake, make_settings(fake, db_path, calendar_file=path), clock)
+    await posko.start()
+    try:
+        officer = fake.add_user(2001, "Ani")
+        row = RosterRow(2001, Role.CAMAT, "Bengalon", "Ani")
+        await posko.services.members.save(row, clock(), None)
+        note = (
+            "⚠️ Yang berlaku kalender dari bot, bukan dari berkas kalender.json (isinya "
+            "berbeda). Untuk memakai berkas itu, kirim dengan keterangan /tahapan impor."
+        )
+        await admin.send("/tahapan")
+        assert note not in admin.last_message().text, "the file is the calendar in force"
+        await admin.send("/tahapan ubah 4 | 28-11-2024 | 28-11-2024")
+        await admin.press(texts.SAVE_BUTTON)
+        await admin.send("/tahapan")
+        assert note in admin.last_message().text.splitlines()
+        await officer.send("/tahapan")
+        assert "berkas" not in officer.last_message().text, "for admins only"
+        with caplog.at_level(logging.WARNING):
+            await posko.restart()
+        assert (
+            f"CALENDAR_FILE {path} differs from the calendar stored in the bot (version 1), "
+            "which stays in force" in caplog.text
+        )
+        await admin.send("/tahapan")
+        assert note in admin.last_message().text.splitlines()
+    finally:
+        await posko.stop()

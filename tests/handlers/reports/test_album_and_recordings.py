@@ -6,7 +6,8 @@ import pytest
 
 from domain.enums import Level
 from domain.reports import MediaKind
-from emulator import FakeChat, FakeTelegram
+from emulator import FakeChat, FakeTelegram, FakeUser
+from emulator.people import captioned
 from handlers.reports import album
 from tests.conftest import Enlist
 from tests.harness import FakeClock, Posko
@@ -127,3 +128,98 @@ async def test_an_album_interrupted_by_a_restart_is_filed_once_after_it(
     await posko.run_job("albums")  # nothing left to file
     assert await posko.services.reports.count() == 1
     assert [m.text.startswith("✅ Laporan #1") for m in officer.messages] == [True]
+
+
+async def _send_file_album(
+    fake: FakeTelegram, officer: FakeUser, caption: str | None, *, caption_at: int = 0
+) -> None:
+    """Photos sent 'as files' (uncompressed) in one album: documents sharing a media group."""
+    group_id = f"{next(fake.ids)}{officer.id}"
+    updates = []
+    for index in range(3):
+        document = {**fake.add_file(b"\xff\xd8jpg", "document"), "file_name": f"IMG_{index}.jpg",
+                    "mime_type": "image/jpeg"}  # fmt: skip
+        message = fake.new_message(officer.chat, officer.data, text="", document=document)
+        del message["text"]
+        message["media_group_id"] = group_id
+        if index == caption_at and caption is not None:
+            message.update(captioned(caption))
+        updates.append(await fake.push_update({"message": message}, wait=False))
+    for update in updates:
+        await fake.wait_confirmed(update["update_id"])
+
+
+async def test_an_album_of_files_captioned_lapor_is_answered_once(
+    posko: Posko, enlist: Enlist, fake: FakeTelegram
+) -> None:
+    """Review 18/19: such an album got no answer at all."""
+    officer = await enlist(2001)
+    await _send_file_album(fake, officer, "/lapor rawan Massa <memblokir> jalan", caption_at=1)
+    await posko.settle()
+    assert await posko.services.reports.count() == 0
+    [answer] = officer.messages
+    assert answer.text.splitlines() == [
+        "⚠️ Album berkas ini tidak tercatat sebagai laporan: laporan hanya menyimpan foto, "
+        "rekaman suara, dan video.",
+        "Kirim ulang fotonya sebagai foto (bukan sebagai berkas) dengan keterangan /lapor rawan "
+        "isi laporan atau kirim laporannya tanpa berkas.",
+        "Keterangan Bapak/Ibu, siap disalin:",
+        "/lapor rawan Massa <memblokir> jalan",
+    ]
+    assert "<code>/lapor rawan Massa &lt;memblokir&gt; jalan</code>" in (answer.html or "")
+    assert await posko.services.albums.settled(posko.clock()) == [], "nothing held"
+    # Captioned otherwise: answered once too, without a caption to give back. Uncaptioned: an
+    # album of files asks for nothing.
+    await _send_file_album(fake, officer, "foto apel siaga")
+    await _send_file_album(fake, officer, None)
+    await posko.settle()
+    assert len(officer.messages) == 2
+    assert "Keterangan Bapak/Ibu" not in officer.last_message().text
+
+
+async def test_an_album_is_discarded_only_once_it_was_acted_on(
+    posko: Posko, enlist: Enlist, fake: FakeTelegram, clock: FakeClock
+) -> None:
+    """The form of an album captioned /lapor alone could not be sent: the album is kept, and
+    the sweep opens the form with it afterwards."""
+    officer = await enlist(2001)
+    posko.without_retries()
+    fake.fail_next("sendMessage", chat_id=2001)
+    await officer.send_album(["photo", "photo"], caption="/lapor")
+    await posko.settle()
+    assert officer.messages == []
+    assert await posko.services.drafts.get(2001) is None
+    clock.advance(seconds=5)
+    await posko.run_job("albums")
+    assert officer.last_message().text.startswith("📝 Laporan baru")
+    draft = await posko.services.drafts.get(2001)
+    assert draft is not None
+    assert len(draft.data["photos"]) == 2
+    assert await posko.services.albums.settled(posko.clock()) == []
+
+
+async def test_an_album_captioned_lapor_mid_form_waits_for_the_officers_choice(
+    posko: Posko, enlist: Enlist
+) -> None:
+    """Review 18/19: the album's new form replaced the half-filled one without a word."""
+    officer = await enlist(2001)
+    await officer.send("/lapor")
+    await officer.press("🟠 Rawan")
+    await officer.press("Kamtibmas")
+    await officer.send("Massa sekitar 200 orang mendatangi kantor PPK")
+    await officer.send_album(["photo", "video"], caption="/lapor")
+    choice = officer.last_message()
+    assert choice.button_texts() == ["▶️ Lanjutkan", "🔄 Mulai baru"]
+    assert "2 foto/rekaman yang baru dikirim disimpan sampai Bapak/Ibu memilih." in choice.text
+    draft = await posko.services.drafts.get(2001)
+    assert draft is not None
+    assert draft.data["text"] == "Massa sekitar 200 orang mendatangi kantor PPK"
+    await officer.press("🔄 Mulai baru", choice)
+    back, question = officer.messages[-2:]
+    assert "/lapor rawan Massa sekitar 200 orang mendatangi kantor PPK" in back.text
+    assert question.text.startswith("📝 Laporan baru")
+    draft = await posko.services.drafts.get(2001)
+    assert draft is not None
+    assert (draft.step, draft.data["text"], len(draft.data["photos"])) == ("level", "", 1)
+    assert [item[0] for item in draft.data["media"]] == ["video"]
+    assert "incoming" not in draft.data

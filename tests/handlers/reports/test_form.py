@@ -540,3 +540,175 @@ async def test_a_location_shared_early_is_kept_and_not_asked_again(
     report = await posko.services.reports.get(1)
     assert report is not None
     assert (report.latitude, report.longitude) == (0.5, 117.5)
+
+
+async def _half_filled(officer: FakeUser) -> None:
+    await officer.send("/lapor")
+    await officer.press("🟠 Rawan")
+    await officer.press("Kamtibmas")
+    await officer.send("Massa sekitar 200 orang mendatangi kantor PPK")
+
+
+async def test_lapor_again_mid_form_asks_before_anything_is_lost(
+    posko: Posko, enlist: Enlist
+) -> None:
+    """Review 18/19: /lapor typed again replaced a half-filled form without a word."""
+    officer = await enlist(2001)
+    await _half_filled(officer)
+    await officer.send_photo()
+    await officer.send("/lapor")
+    choice = officer.last_message()
+    assert choice.text.splitlines() == [
+        "📝 Formulir laporan Bapak/Ibu sebelumnya masih terbuka (belum terkirim).",
+        "Tingkat: 🟠 Rawan",
+        "Keterangan: Massa sekitar 200 orang mendatangi kantor PPK",
+        "Lampiran: 1 foto/rekaman",
+        "Tekan ▶️ Lanjutkan untuk meneruskan formulir itu atau 🔄 Mulai baru untuk membuat "
+        "laporan baru (isian lama dikirim kembali untuk disalin).",
+    ]
+    assert choice.button_texts() == ["▶️ Lanjutkan", "🔄 Mulai baru"]
+    resume = choice.buttons()[0]["callback_data"]
+    # ▶️ Lanjutkan asks the step the form is at again; the form goes on to the end.
+    await officer.press("▶️ Lanjutkan", choice)
+    assert choice.buttons() == []
+    assert officer.last_message().text.startswith("📷 Kirim foto kejadian")
+    await officer.press("✅ Selesai")
+    await officer.send("Lewati")
+    await officer.press("✅ Kirim")
+    report = await posko.services.reports.get(1)
+    assert report is not None
+    assert (report.level, report.text) == (
+        Level.RAWAN, "Massa sekitar 200 orang mendatangi kantor PPK",
+    )  # fmt: skip
+    assert len(await posko.services.reports.photos(1)) == 1
+    await officer.press_data(resume, choice)
+    assert await posko.services.drafts.get(2001) is None, "a stale choice opens nothing"
+
+
+async def test_mulai_baru_gives_back_the_old_form_then_opens_a_new_one(
+    posko: Posko, enlist: Enlist
+) -> None:
+    officer = await enlist(2001)
+    await _half_filled(officer)
+    await officer.send("/lapor")
+    await officer.press("🔄 Mulai baru")
+    back, question = officer.messages[-2:]
+    assert back.text.splitlines() == [
+        "📝 Formulir sebelumnya ditutup; isinya belum tercatat.",
+        "Keterangan yang sudah Bapak/Ibu tulis, siap disalin dan dikirim ulang:",
+        "/lapor rawan Massa sekitar 200 orang mendatangi kantor PPK",
+    ]
+    assert question.text.startswith("📝 Laporan baru")
+    draft = await posko.services.drafts.get(2001)
+    assert draft is not None
+    assert (draft.step, draft.data["text"]) == ("level", "")
+    await officer.press("🟢 Aman", question)
+    await officer.press("Nihil (tidak ada kejadian)")
+    assert officer.last_message().text.startswith("✅ Laporan #1 tercatat")
+
+
+async def test_aman_with_a_photo_goes_on_to_the_category(posko: Posko, enlist: Enlist) -> None:
+    """Review 18/19: Nihil filed the form without the photo it held."""
+    officer = await enlist(2001)
+    await officer.send_photo(caption="/lapor")  # the form, with the photo already in it
+    await officer.press("🟢 Aman")
+    assert officer.last_message().text.startswith("📝 Tingkat: 🟢 Aman\nPilih kategori:")
+    assert "Nihil (tidak ada kejadian)" not in officer.last_message().button_texts()
+    await officer.press("Lainnya")
+    await officer.send("Apel siaga di halaman kantor camat, situasi kondusif")
+    await officer.press("✅ Selesai")
+    await officer.send("Lewati")
+    await officer.press("✅ Kirim")
+    report = await posko.services.reports.get(1)
+    assert report is not None
+    assert (report.level, report.category) == (Level.AMAN, Category.LAINNYA.value)
+    assert len(await posko.services.reports.photos(1)) == 1
+
+
+async def test_a_photo_at_the_aman_step_moves_the_form_on(
+    posko: Posko, enlist: Enlist, fake: FakeTelegram
+) -> None:
+    officer = await enlist(2001)
+    await officer.send("/lapor")
+    await officer.press("🟢 Aman")
+    aman = officer.last_message()
+    await officer.send_photo()
+    assert officer.last_message().text.startswith("Foto disimpan dalam formulir (belum terkirim)")
+    assert "Lainnya" in officer.last_message().button_texts()
+    await officer.press("Nihil (tidak ada kejadian)", aman)  # the step's button, now stale
+    assert list(fake.callback_answers.values())[-1]["text"] == texts.STALE_BUTTON
+    assert await posko.services.reports.count() == 0
+    draft = await posko.services.drafts.get(2001)
+    assert draft is not None
+    assert (draft.step, len(draft.data["photos"])) == ("category", 1)
+
+
+async def test_an_expired_form_is_kept_until_its_text_is_delivered(
+    posko: Posko, enlist: Enlist, clock: FakeClock, fake: FakeTelegram
+) -> None:
+    """Review 18/19: the draft was deleted before the notice, and a failed notice lost it."""
+    officer = await enlist(2001)
+    await _half_filled(officer)
+    clock.advance(hours=4, minutes=1)
+    posko.without_retries()
+    fake.fail_next("sendMessage", chat_id=2001)
+    await posko.run_job("expire forms")
+    assert await posko.services.drafts.get(2001) is not None, "kept for the next sweep"
+    await posko.run_job("expire forms")  # Telegram is back
+    assert await posko.services.drafts.get(2001) is None
+    assert "/lapor rawan Massa sekitar 200 orang" in officer.last_message().text
+
+
+async def test_an_expired_form_of_an_unreachable_officer_is_not_retried_for_ever(
+    posko: Posko, enlist: Enlist, clock: FakeClock, fake: FakeTelegram
+) -> None:
+    blocked = await enlist(2001)
+    flaky = await enlist(2002, "kapolsek")
+    await _half_filled(blocked)
+    await _half_filled(flaky)
+    clock.advance(hours=4, minutes=1)
+    posko.without_retries()
+    fake.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user", chat_id=2001)
+    fake.fail_next("sendMessage", count=1000, chat_id=2002)
+    await posko.run_job("expire forms")
+    assert await posko.services.drafts.get(2001) is None, "blocked: given up at once"
+    assert await posko.services.drafts.get(2002) is not None
+    clock.advance(hours=23)
+    await posko.run_job("expire forms")
+    assert await posko.services.drafts.get(2002) is not None, "retried for a day"
+    clock.advance(hours=1, minutes=1)
+    await posko.run_job("expire forms")
+    assert await posko.services.drafts.get(2002) is None, "then given up"
+
+
+async def test_a_photo_captioned_lapor_mid_form_joins_it_on_lanjutkan(
+    posko: Posko, enlist: Enlist
+) -> None:
+    officer = await enlist(2001)
+    await _half_filled(officer)
+    await officer.send_photo(caption="/lapor")
+    choice = officer.last_message()
+    assert "1 foto/rekaman yang baru dikirim disimpan sampai Bapak/Ibu memilih." in choice.text
+    await officer.press("▶️ Lanjutkan", choice)
+    assert officer.last_message().button_texts() == ["✅ Selesai"], "the photo step, one photo"
+    draft = await posko.services.drafts.get(2001)
+    assert draft is not None
+    assert (len(draft.data["photos"]), draft.data["incoming"]) == (1, [])
+
+
+async def test_what_waits_for_the_choice_opens_a_new_form_once_the_old_one_is_sent(
+    posko: Posko, enlist: Enlist
+) -> None:
+    officer = await enlist(2001)
+    await _half_filled(officer)
+    photo_step = officer.last_message()
+    await officer.send_photo(caption="/lapor")
+    await officer.press("⏭ Lewati", photo_step)  # the old form goes on, the choice ignored
+    await officer.send("Lewati")
+    await officer.press("✅ Kirim")
+    assert await posko.services.reports.count() == 1
+    assert await posko.services.reports.photos(1) == []
+    assert officer.last_message().text.startswith("📝 Laporan baru")
+    draft = await posko.services.drafts.get(2001)
+    assert draft is not None
+    assert (draft.step, len(draft.data["photos"])) == ("level", 1)
