@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from html import escape
 
 from bot.texts.commands import CommandText
-from bot.texts.common import LEVEL_EMOJI, LEVEL_LABEL, ROLE_LABEL, clock_dot, duration, long_date
+from bot.texts.common import LEVEL_EMOJI, LEVEL_LABEL, ROLE_LABEL, clock_time, duration, long_date
 from bot.texts.registry import roster_problem
 from bot.texts.reports import REMINDER_NIHIL_BUTTON, REMINDER_REPORT_BUTTON
 from domain.digest import DigestSnapshot
@@ -183,9 +183,9 @@ def kerawanan_view(
     flagged = [i for i in items if i.flagged]
     header = [
         f"🗺 <b>Peta kerawanan</b> · {escape(district)}",
-        f"Versi {version}, diimpor {imported_at:%d/%m/%Y} {clock_dot(imported_at)} · "
+        f"Versi {version}, diimpor {imported_at:%d/%m/%Y} {clock_time(imported_at)} · "
         f"{len(mapped)} kecamatan dipetakan · {tps_total} TPS rawan",
-        period_note or f"Kondisi hari ini sampai pukul {clock_dot(now)}",
+        period_note or f"Kondisi hari ini sampai pukul {clock_time(now)}",
     ]
     if flagged:
         names = ", ".join(f"<b>{escape(i.name)}</b>" for i in flagged)
@@ -280,8 +280,8 @@ def silent_tinggi_notice(
     reached them)."""
     lines = [
         "⚠️ <b>Kecamatan rawan tinggi belum lapor</b>",
-        f"Belum ada laporan sejak pengingat pukul {clock_dot(first)}; petugasnya diingatkan "
-        f"lagi pukul {clock_dot(second)}.",
+        f"Belum ada laporan sejak pengingat pukul {clock_time(first)}; petugasnya diingatkan "
+        f"lagi pukul {clock_time(second)}.",
     ]
     for name, officers in silent:
         names = ", ".join(

@@ -155,6 +155,7 @@ async def _show(context: PoskoContext, message: Message) -> None:
         changed_at=stored.changed_at.astimezone(services.settings.timezone) if stored else None,
         file=file.name if file is not None else None,
         admin=context.actor.is_admin and message.chat.type == Chat.PRIVATE,
+        officer=context.actor.access is Access.PETUGAS,
     )
     await reply_parts(message, text)
 
@@ -220,7 +221,7 @@ async def _import(context: PoskoContext, message: Message) -> None:
     try:
         calendar = parse_calendar(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        finding = Finding(Problem.NOT_JSON, None, "bukan teks UTF-8")
+        finding = Finding(Problem.UNREADABLE)
         await reply_parts(message, texts.calendar_refused([finding]))
         return
     except CalendarInvalid as exc:
@@ -290,7 +291,8 @@ COMMANDS = (
         texts.TAHAPAN.menu,
         texts.TAHAPAN.help,
         "the election stage in force, its rhythm (digest and reminder times, reporting "
-        "window), the window now and the next stage, and the calendar; admins (private chat): "
+        "window), the window now and the next stage, and (for koordinators and admins) the "
+        "calendar; admins (private chat): "
         "`ubah <nomor> | <dari> | <sampai>` changes a stage's dates, `atur <nomor> rekap|"
         "pengingat|jendela ...` its rhythm, a JSON file with caption `/tahapan impor` replaces "
         "the calendar (all or nothing); each with ✅ Simpan, stored, audited, in force at once",
