@@ -57,7 +57,7 @@ def _factors(factors: Sequence[str]) -> str:
 
 _COLUMNS = ";".join((*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS))
 KERAWANAN_IMPOR_HELP = (
-    "Kirim berkas CSV dengan keterangan (caption) <code>/kerawanan impor</code> atau balas "
+    "Kirim berkas CSV dengan keterangan <code>/kerawanan impor</code> atau balas "
     "berkasnya dengan <code>/kerawanan impor</code>. Peta yang lama diganti seluruhnya.\n"
     f"Kolom: <code>{_COLUMNS}</code> (baris judul, UTF-8, pemisah koma atau titik koma).\n"
     "• jenis <code>kecamatan</code>: tingkat rendah, sedang, atau tinggi, dan faktornya "
@@ -69,7 +69,7 @@ KERAWANAN_IMPOR_HELP = (
     "tps;Busang;;;12;Long Lees;akses sungai, rawan banjir</code>"
 )
 KERAWANAN_ADMIN_ONLY = (
-    "Impor peta kerawanan hanya untuk admin, di chat pribadi dengan bot. Peta dapat dilihat "
+    "Impor peta kerawanan hanya untuk admin, di obrolan pribadi dengan bot. Peta dapat dilihat "
     "dengan /kerawanan."
 )
 KERAWANAN_USAGE = (
@@ -122,7 +122,7 @@ def kerawanan_file_error(finding: FileFinding) -> str:
     """The file is not a CSV table, or lacks a column (worded as /impor words it)."""
     return (
         f"❌ <b>Impor peta kerawanan dibatalkan</b>: {roster_problem(finding)}. Peta tidak "
-        f"diubah.\n\n{KERAWANAN_IMPOR_HELP}"
+        f"diubah. Perbaiki berkasnya, lalu kirim lagi.\n\n{KERAWANAN_IMPOR_HELP}"
     )
 
 

@@ -43,6 +43,7 @@ from bot.calendar import load_calendar
 from bot.logistics import load_plan
 from bot.regions import load_region
 from bot.texts import commands as help_texts
+from bot.texts import dashboard as D
 from bot.texts.calendar import CALENDAR_FILE_KEYS
 from bot.texts.commands import CommandText
 from domain import calendar as cal
@@ -52,6 +53,16 @@ from domain.calendar import Rhythm, WindowRule
 from domain.digest import OfficerStatus, build_snapshot, day_bounds
 from domain.enums import Level, MemberState, Role
 from domain.incidents import EventKind, Incident, IncidentBrief, IncidentEvent, IncidentState
+from domain.kerawanan import (
+    Finding,
+    KecamatanAttention,
+    MapLevel,
+    MappedKecamatan,
+    VulnerabilityMap,
+    VulnerableTps,
+    kinerja_by_level,
+)
+from domain.kerawanan import Problem as MapProblem
 from domain.kinerja import kinerja
 from domain.logistics import (
     Confirmation,
@@ -123,10 +134,12 @@ NOT_REFUSALS = {
     "roster_problem": "a part of impor_failed and impor_file_error",
     "ACK_NOT_READY": "asks to press again shortly",
     "ARAHAN_GIVEN_UP": "a spreadsheet cell",
-    "ARAHAN_UNREACHABLE_PRESS": "a button answer on a copy the bot could not deliver",
     "ARAHAN_NOT_FOR_YOU": "a button answer on someone else's copy: nothing to do",
     "IMPOR_NOT_CSV": "says how to save the file as CSV",
     "already_confirmed_toast": "a button answer: the confirmation is already stored",
+    "REPORTS_EMPTY": "the dashboard's empty list of latest reports: a state, nothing to do",
+    "NOT_REPORTED": "the dashboard's condition label of a kecamatan with no report",
+    "NO_STAGE": "the dashboard's stage panel outside the election stages: a state",
 }
 # bot/texts/arahan.py is reworded by the arahan fixes (parallel work); only its times and
 # English words are changed here. Its refusals that still lack a next step are listed, so the
@@ -218,6 +231,25 @@ SNAPSHOT = replace(
     period=RHYTHM.digest_period(datetime(2024, 11, 27, 15, tzinfo=WITA)),
 )  # fmt: skip
 KINERJA = kinerja([OPEN, TAKEN, RESOLVED])
+TELEN_MAP = MappedKecamatan("Telen", MapLevel.TINGGI, ("konflik pendukung", "akses sungai"))
+TELEN_TPS = tuple(
+    VulnerableTps("Telen", n, "Long Segar", "akses sungai, rawan banjir") for n in (3, 7, 12, 15)
+)
+VMAP = VulnerabilityMap(
+    (TELEN_MAP, MappedKecamatan("Bengalon", MapLevel.SEDANG), MappedKecamatan("Busang",
+                                                                             MapLevel.RENDAH)),
+    TELEN_TPS,
+    version=2,
+)  # fmt: skip
+MAPPED_SNAPSHOT = replace(SNAPSHOT, vulnerability=VMAP)
+assert MAPPED_SNAPSHOT.silent_tinggi, "Telen is mapped tinggi and has not reported"
+ATTENTION = [
+    KecamatanAttention("Telen", MapLevel.TINGGI, TELEN_MAP.factors, 4, Level.DARURAT, 0, True),
+    KecamatanAttention("Sangkulirang", MapLevel.TINGGI, ("sengketa lahan",), 0, None, 0, True),
+    KecamatanAttention("Bengalon", MapLevel.SEDANG, (), 0, Level.RAWAN, 3, False),
+    KecamatanAttention("Busang", MapLevel.RENDAH, (), 0, Level.AMAN, 3, False),
+    KecamatanAttention("Kaubun", None, (), 0, None, 0, False),
+]
 VOTING_NOW = RHYTHM.now(NOW)
 OUTSIDE_NOW = OUTSIDE.now(NOW)
 NIGHT = RHYTHM.now(datetime(2024, 11, 27, 2, 30, tzinfo=WITA))  # masa tenang's night window
@@ -257,6 +289,11 @@ def _help_pages() -> list[str]:
 NOT_TEXT = {
     "visible_len": "a length, for fitting messages",
     "CALENDAR_FILE_KEYS": "the calendar file's keys: the exception list of this test",
+    # The dashboard's tiles, reports and incidents carry the condition as a CSS class (and
+    # data-condition) for their colour; the reader sees condition_label/tile_condition instead.
+    "CONDITION_CLASS": "CSS class names of the dashboard, never shown",
+    "NO_CONDITION_CLASS": "the CSS class name of a tile with no report, never shown",
+    "condition_class": "returns a CSS class name of the dashboard, never shown",
 }
 # The detail each calendar problem carries (domain.calendar), as a file would give it.
 CALENDAR_DETAILS = {
@@ -346,6 +383,10 @@ SAMPLES: dict[str, list[Callable[[], object]]] = {
     "arahan_status_line": [lambda: T.arahan_status_line(7, EARLIER, AUDIENCE, TALLY)],
     "arahan_lines": [lambda: T.arahan_lines([SHORT] * 12, NOW)],
     "arahan_digest_blocks": [lambda: T.arahan_digest_blocks([SHORT], NOW)],
+    "when": [lambda: T.when(NOW, NOW), lambda: T.when(NOW + timedelta(hours=12), NOW)],
+    "answer_limit_reached": [lambda: T.answer_limit_reached(7)],
+    "answer_finish_form_first": [lambda: T.answer_finish_form_first(7)],
+    "arahan_list_private": [lambda: T.arahan_list_private(7)],
     # calendar
     "clock": [lambda: T.clock(time(7, 30)), lambda: T.clock(time(10, 2, 30))],
     "clocks": [lambda: T.clocks((time(7), time(12), time(19)))],
@@ -440,7 +481,66 @@ SAMPLES: dict[str, list[Callable[[], object]]] = {
     "reminder_summary": [lambda: T.reminder_summary(NOW, 40, 2, 1)],
     "snippet": [lambda: T.snippet(TEXT * 3)],
     "condition_counts_line": [lambda: T.condition_counts_line({Level.RAWAN: 2, None: 3})],
-    "render_digest": [lambda: T.render_digest(SNAPSHOT)],
+    "render_digest": [
+        lambda: T.render_digest(SNAPSHOT),
+        lambda: T.render_digest(MAPPED_SNAPSHOT),
+    ],
+    # dashboard (not re-exported by bot.texts: its `clock` is keyed "dashboard.clock")
+    "signin_link": [
+        lambda: D.signin_link(
+            "https://posko.example/masuk?t=abc&x=1", 10, loopback=False, mini_app=True
+        ),
+        lambda: D.signin_link(
+            "http://127.0.0.1:8080/masuk?t=abc", 10, loopback=True, mini_app=False
+        ),
+    ],
+    "condition_label": [lambda: D.condition_label(Level.RAWAN), lambda: D.condition_label(None)],
+    "tile_condition": [lambda: D.tile_condition(Level.AMAN), lambda: D.tile_condition(None)],
+    "counts_line": [lambda: D.counts_line({Level.RAWAN: 2, Level.AMAN: 12, None: 4})],
+    "heading": [lambda: D.heading(REGION.district, NOW)],
+    "updated_at": [lambda: D.updated_at(NOW)],
+    "tile_reports": [lambda: D.tile_reports(3)],
+    "tile_officers": [lambda: D.tile_officers(2, 3)],
+    "tile_incidents": [lambda: D.tile_incidents(2), lambda: D.tile_incidents(0)],
+    "incidents_title": [lambda: D.incidents_title(4)],
+    "incidents_more": [lambda: D.incidents_more(6)],
+    "incident_state": [
+        partial(D.incident_state, state, level)
+        for state in IncidentState
+        for level in (Level.WASPADA, Level.DARURAT)
+    ],
+    "age": [lambda: D.age(timedelta(hours=2, minutes=5))],
+    "last_news": [lambda: D.last_news(EARLIER, NOW)],
+    "dashboard.clock": [lambda: D.clock(NOW)],
+    "day_clock": [lambda: D.day_clock(NOW - timedelta(days=1))],
+    "reporter": [
+        lambda: D.reporter(Role.KAPOLSEK, "Agus Salim", "Muara Wahau"),
+        lambda: D.reporter(Role.CAMAT, None, "Telen"),
+    ],
+    "category": [lambda: D.category("logistik"), lambda: D.category(None)],
+    "silent_line": [
+        lambda: D.silent_line([D.officer(Role.CAMAT, "Budi"), D.officer(Role.DANRAMIL, "Eko")], 3),
+        lambda: D.silent_line(["Budi", "Agus", "Eko", "Sri"], 2),
+    ],
+    "officer": [lambda: D.officer(Role.DANRAMIL, "Eko")],
+    "arahan_line": [lambda: D.arahan_line(SHORT, NOW)],
+    "stage_now": [lambda: D.stage_now(VOTING_NOW), lambda: D.stage_now(OUTSIDE_NOW)],
+    "window_now": [
+        lambda: D.window_now(VOTING_NOW.period),
+        lambda: D.window_now(BETWEEN.period),
+        lambda: D.window_now(OUTSIDE_NOW.period),
+        lambda: D.window_now(RHYTHM.now(date_time_of(2024, 10, 1)).period),
+    ],
+    "next_stage": [lambda: D.next_stage(VOTING_NOW), lambda: D.next_stage(OUTSIDE_NOW)],
+    "coverage_title": [
+        lambda: D.coverage_title(VOTING_NOW.period),
+        lambda: D.coverage_title(BETWEEN.period),
+        lambda: D.coverage_title(RHYTHM.now(date_time_of(2024, 10, 1)).period),
+    ],
+    "coverage_done": [
+        lambda: D.coverage_done(VOTING_NOW.period),
+        lambda: D.coverage_done(RHYTHM.now(date_time_of(2024, 10, 1)).period),
+    ],
     # incidents
     "wita": [lambda: T.wita(NOW)],
     "day_wita": [lambda: T.day_wita(NOW)],
@@ -495,6 +595,71 @@ SAMPLES: dict[str, list[Callable[[], object]]] = {
     "stale_reopened": [lambda: T.stale_reopened(7)],
     "stale_question_expired": [lambda: T.stale_question_expired(7)],
     "stale_closed": [lambda: T.stale_closed(7)],
+    # kerawanan
+    "map_badge": [partial(T.map_badge, level) for level in MapLevel],
+    "map_problem": [
+        partial(T.map_problem, Finding(p, "Sangata" if p is MapProblem.UNKNOWN_KECAMATAN else "4"))
+        for p in MapProblem
+    ],
+    "kerawanan_refused": [
+        lambda: T.kerawanan_refused(
+            [(n, Finding(MapProblem.BAD_LEVEL, "sangat")) for n in range(2, 6)]
+            + [(0, Finding(MapProblem.NO_ROWS))],
+            limit=3,
+        )
+    ],
+    "kerawanan_file_error": [
+        lambda: T.kerawanan_file_error(roster.Finding(roster.Problem.MISSING_COLUMNS, "jenis")),
+        lambda: T.kerawanan_file_error(roster.Finding(roster.Problem.NOT_UTF8)),
+    ],
+    "kerawanan_saved": [
+        lambda: T.kerawanan_saved(2, 1, {MapLevel.TINGGI: 3, MapLevel.SEDANG: 5}, 12),
+        lambda: T.kerawanan_saved(1, None, {MapLevel.RENDAH: 18}, 0),
+    ],
+    "condition_text": [partial(T.condition_text, item) for item in ATTENTION],
+    "kerawanan_view": [
+        lambda: T.kerawanan_view(REGION.district, ATTENTION, 4, 2, EARLIER, NOW, None),
+        lambda: T.kerawanan_view(
+            REGION.district, ATTENTION, 4, 2, EARLIER, NOW, T.period_note(VOTING_NOW.period)
+        ),
+    ],
+    "kerawanan_detail": [
+        lambda: T.kerawanan_detail("Telen", TELEN_MAP, ATTENTION[0], TELEN_TPS),
+        lambda: T.kerawanan_detail("Kaubun", None, ATTENTION[-1], ()),
+    ],
+    "status_line_flagged": [
+        lambda: T.status_line_flagged("Telen", Level.DARURAT),
+        lambda: T.status_line_flagged("Sangkulirang", None),
+    ],
+    "flagged_digest_blocks": [
+        lambda: T.flagged_digest_blocks(MAPPED_SNAPSHOT),
+        lambda: T.flagged_digest_blocks(SNAPSHOT),
+    ],
+    "second_reminder": [
+        lambda: T.second_reminder("Camat Telen", "Telen", DAY),
+        lambda: T.second_reminder("Camat Telen", "Telen", DAY, T.window_phrase(VOTING_NOW.period)),
+    ],
+    "silent_tinggi_notice": [
+        lambda: T.silent_tinggi_notice(
+            EARLIER,
+            NOW,
+            [
+                ("Telen", [(Role.CAMAT, "Budi", True), (Role.DANRAMIL, "Eko", False)]),
+                ("Sangkulirang", []),
+            ],
+        )
+    ],
+    "alert_map_note": [
+        lambda: T.alert_map_note(TELEN_MAP, TELEN_TPS),
+        lambda: T.alert_map_note(MappedKecamatan("Busang", MapLevel.RENDAH), TELEN_TPS[:1]),
+        lambda: T.alert_map_note(None, ()),
+    ],
+    "kinerja_levels_block": [
+        lambda: T.kinerja_levels_block(kinerja_by_level([OPEN, TAKEN, RESOLVED], VMAP)),
+        lambda: T.kinerja_levels_block(
+            kinerja_by_level([replace(OPEN, kecamatan="Kaubun")], VMAP)
+        ),
+    ],
     # kinerja
     "period_text": [
         lambda: T.period_text(DAY, DAY),
@@ -752,9 +917,11 @@ OFFICER_FACING = {
     "LOGISTIK_TARIK_REFUSED",
     # arahan: the recipient's copy and what follows it
     "arahan_copy", "confirmed_toast", "already_confirmed_toast", "ARAHAN_NOT_FOR_YOU",
-    "ARAHAN_NOT_YET", "ARAHAN_UNREACHABLE_PRESS", "ask_answer", "ARAHAN_ANSWER_EMPTY",
-    "ARAHAN_ANSWER_TOO_LONG", "ARAHAN_ANSWER_CANCELLED", "arahan_answer_expired", "answer_saved",
-    "arahan_reminder",
+    "ARAHAN_NOT_YET", "ask_answer", "answer_limit_reached", "answer_finish_form_first",
+    "ARAHAN_ANSWER_EMPTY", "ARAHAN_ANSWER_TOO_LONG", "ARAHAN_ANSWER_CANCELLED",
+    "arahan_answer_expired", "answer_saved", "arahan_reminder",
+    # the vulnerability map: the second reminder of a kecamatan mapped tinggi
+    "second_reminder",
     # the election calendar as an officer sees it
     "tahapan_view",
 }  # fmt: skip
@@ -831,12 +998,20 @@ def rendered(name: str, value: object) -> list[str]:
     return [filled(text) for text in strings_in(value)]
 
 
+def sample_key(module: str, name: str) -> str:
+    """A name as SAMPLES knows it: "area.name" for a function whose name another area also
+    uses (bot.texts.dashboard, which bot.texts does not re-export, has its own `clock`)."""
+    qualified = f"{module.rsplit('.', 1)[-1]}.{name}"
+    return qualified if qualified in SAMPLES else name
+
+
 def every_text() -> Iterator[tuple[str, str, object]]:
-    """(module, name, value) of every public name of the catalogue (NOT_TEXT left out)."""
+    """(module, name, value) of every public name of the catalogue (NOT_TEXT left out), the
+    name as SAMPLES knows it."""
     for module in catalogue_modules():
         for name in public_names(module):
             if name not in NOT_TEXT:
-                yield module.__name__, name, getattr(module, name)
+                yield module.__name__, sample_key(module.__name__, name), getattr(module, name)
 
 
 def _shown(text: str) -> str:
