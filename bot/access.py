@@ -136,6 +136,10 @@ CALLBACKS: dict[str, Rule] = {
     "lapor": Rule(private=frozenset({Access.PETUGAS})),
     # The reminder's "Nihil" and "Lapor kejadian": the officer's own report.
     "ingat": Rule(private=frozenset({Access.PETUGAS})),
+    # Pages of an officer's /bantuan and /riwayat, in their private chat (a /riwayat page
+    # shows the presser's own reports, whatever the button says).
+    "bantuan": Rule(private=frozenset({Access.PETUGAS})),
+    "rw": Rule(private=frozenset({Access.PETUGAS})),
     "ack": Rule(private=STAFF, coordination=STAFF),
     "reg": ADMIN_PRIVATE,
     "pg": ADMIN_PRIVATE,

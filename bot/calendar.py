@@ -19,5 +19,5 @@ def load_calendar(path: Path | None) -> Calendar:
         try:
             text = path.read_text("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise CalendarInvalid([Finding(Problem.NOT_JSON, None, str(exc))]) from None
+            raise CalendarInvalid([Finding(Problem.UNREADABLE, None, str(exc))]) from None
     return parse_calendar(text)

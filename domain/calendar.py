@@ -144,6 +144,7 @@ class Calendar:
 class Problem(StrEnum):
     """What is wrong with a calendar (file or change); worded by the text catalogue."""
 
+    UNREADABLE = "unreadable"
     NOT_JSON = "not_json"
     NOT_CALENDAR = "not_calendar"
     TOO_MANY_STAGES = "too_many_stages"
@@ -166,7 +167,8 @@ class Problem(StrEnum):
 
 # English, for the one line that stops start-up on a bad CALENDAR_FILE.
 _PROBLEM_EN = {
-    Problem.NOT_JSON: "not valid JSON",
+    Problem.UNREADABLE: "cannot be read as UTF-8 text",
+    Problem.NOT_JSON: "not valid JSON (line {detail})",
     Problem.NOT_CALENDAR: 'expected an object with a "stages" list',
     Problem.TOO_MANY_STAGES: f"at most {MAX_STAGES} stages",
     Problem.NOT_STAGE: "a stage must be an object",
@@ -190,7 +192,7 @@ _PROBLEM_EN = {
 @dataclass(frozen=True)
 class Finding:
     """A problem, the stage it is in (1-based; None for the file as a whole), and its detail
-    (a field name, a value, another stage's number)."""
+    (a field name, a value, another stage's number, a line of the file)."""
 
     problem: Problem
     stage: int | None = None
@@ -203,8 +205,10 @@ class Finding:
 
     def __str__(self) -> str:
         where = f"stage {self.stage}: " if self.stage is not None else ""
-        detail = f" ({self.detail})" if self.detail else ""
-        return f"{where}{_PROBLEM_EN[self.problem]}{detail}"
+        text = _PROBLEM_EN[self.problem]
+        if "{detail}" in text:
+            return where + text.format(detail=self.detail)
+        return f"{where}{text} ({self.detail})" if self.detail else where + text
 
 
 def clip_detail(text: str, limit: int = MAX_DETAIL) -> str:
@@ -376,7 +380,8 @@ def stage_problems(number: int, stage: Stage) -> list[Finding]:
         findings.append(Finding(Problem.REMINDERS_OFF_WITH_TIMES, number))
     if stage.window is not None:
         findings += [
-            Finding(Problem.REMINDER_OUTSIDE_WINDOW, number, format_clock(t))
+            # Shown to people as the bot writes times (EYD V), not the file's "HH:MM".
+            Finding(Problem.REMINDER_OUTSIDE_WINDOW, number, t.strftime("%H.%M"))
             for t in stage.reminder_times
             if not stage.window.covers(t)
         ]
@@ -410,9 +415,11 @@ def parse_calendar(text: str) -> Calendar:
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise CalendarInvalid([Finding(Problem.NOT_JSON, None, str(exc))]) from None
-    except RecursionError:  # nested deeper than the parser goes: no calendar is like that
-        raise CalendarInvalid([Finding(Problem.NOT_JSON, None, "nesting too deep")]) from None
+        # The line only: the decoder's own message is English and the line is what helps.
+        line = str(getattr(exc, "lineno", 1))
+        raise CalendarInvalid([Finding(Problem.NOT_JSON, None, line)]) from None
+    except RecursionError:  # nested deeper than the parser goes: the brackets from line 1 on
+        raise CalendarInvalid([Finding(Problem.NOT_JSON, None, "1")]) from None
     if not isinstance(data, dict) or not isinstance(data.get("stages"), list):
         raise CalendarInvalid([Finding(Problem.NOT_CALENDAR)])
     findings = [Finding(Problem.UNKNOWN_FIELD, None, str(k)) for k in data if k != "stages"]

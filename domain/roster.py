@@ -79,10 +79,12 @@ def read_csv(data: bytes) -> list[list[str]]:
     if not lines or not lines[0].strip():
         raise RosterFileError(Problem.EMPTY)
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error as exc:
-        raise RosterFileError(Problem.BAD_CSV, str(exc)) from None
+        return list(reader)
+    except csv.Error:
+        # The line only: the csv module's message is English and the line is what helps.
+        raise RosterFileError(Problem.BAD_CSV, str(reader.line_num)) from None
 
 
 def column_index(

@@ -364,11 +364,14 @@ class ReportRepo:
             )
             return cursor.rowcount == 1
 
-    async def recent_by_officer(self, officer_id: int, limit: int = 10) -> list[Report]:
-        """The officer's newest reports first."""
+    async def recent_by_officer(
+        self, officer_id: int, limit: int = 10, up_to: int | None = None
+    ) -> list[Report]:
+        """The officer's newest reports first (numbered `up_to` or lower, when given: pages
+        that stay put while new reports arrive)."""
         rows = await self._db.fetchall(
-            "SELECT * FROM reports WHERE officer_id = ? ORDER BY id DESC LIMIT ?",
-            (officer_id, limit),
+            "SELECT * FROM reports WHERE officer_id = ? AND id <= ? ORDER BY id DESC LIMIT ?",
+            (officer_id, up_to if up_to is not None else 2**62, limit),
         )
         return [report_from_row(row) for row in rows]
 

@@ -139,6 +139,9 @@ CALLBACK_EXPECTED = {
     "ingat:nihil:202411270600": {PRIVATE: frozenset({"petugas"})},
     "ingat:lapor:202411270600": {PRIVATE: frozenset({"petugas"})},
     "pg:1:-1": {PRIVATE: ADMINS},
+    # Issue 18: an officer's /bantuan and /riwayat are paged in their private chat.
+    "bantuan:1": {PRIVATE: frozenset({"petugas"})},
+    "rw:1:5": {PRIVATE: frozenset({"petugas"})},
     "ack:1": {
         PRIVATE: frozenset({"koordinator"}) | ADMINS,
         COORDINATION: frozenset({"koordinator"}) | ADMINS,

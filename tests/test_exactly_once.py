@@ -60,7 +60,7 @@ async def test_a_digest_missed_by_seconds_is_posted_at_start_up(
     await posko.start()  # ... and up again 20 seconds after it
     await catch_up(posko.app.bot, posko.services)
     [late] = group.messages
-    assert "⏰ Terlambat — jadwal 07:00 WITA" in late.text
+    assert "⏰ Terlambat — jadwal 07.00 WITA" in late.text
     await catch_up(posko.app.bot, posko.services)
     clock.set(wita(7, 6))
     await catch_up(posko.app.bot, posko.services)  # the 5-minute catch-up

@@ -179,7 +179,7 @@ async def test_barrage_of_odd_input(
     assert [r.text for r in stored if r] == [t.strip() for t in weird]
     assert all(t.strip() in m.text for t, m in zip(weird, group.messages, strict=True))
     await officer.send("/lapor waspada " + "x" * 5000)
-    assert "maksimal 3000 karakter" in officer.last_message().text
+    assert "maksimal 3.000 karakter" in officer.last_message().text
     await officer.send("x" * 5000)
     assert "Untuk melapor" in officer.last_message().text
     await officer.send("/lapor@OtherBot aman")
@@ -202,7 +202,8 @@ async def test_barrage_of_odd_input(
     await admin.press_data("ack:999", group.messages[0])
     assert await posko.services.reports.count() == 4
     assert [m.text for m in other_group.messages] == [
-        "Perintah ini dipakai di chat pribadi dengan bot."
+        "Perintah ini hanya berlaku di obrolan pribadi dengan bot. Buka obrolan dengan bot, lalu "
+        "kirim perintahnya di sana."
     ]
     no_errors(caplog, fake)
     with sqlite3.connect(db_path) as db:

@@ -75,7 +75,7 @@ async def test_laporan_hari_ini_is_the_wita_day(
     text = admin.last_message().text
     title = parse_html(texts.laporan_title(None, TODAY))
     assert text.splitlines()[0] == f"{title} (1 laporan)"
-    assert "#2 · 28/11 00:10" in text
+    assert "#2 · 28/11 00.10" in text
     assert "#1 ·" not in text
 
 
@@ -85,7 +85,7 @@ async def test_rekap_is_the_wita_day(
     await admin.send("/rekap")
     text = admin.last_message().text
     assert texts.long_date(TODAY) in text
-    assert "· 00:00–00:30 WITA" in text
+    assert "· 00.00–00.30 WITA" in text
     assert "Telen — Rawan (1 laporan)" in text
     assert "Bengalon — Waspada" not in text
 
@@ -96,7 +96,7 @@ async def test_the_digest_period_starts_at_wita_midnight(
     assert await post_digest(posko.app.bot, posko.services, wita(28, 0, 20), late=False)
     digest = group.messages[-1].text
     assert texts.long_date(TODAY) in digest
-    assert "· 00:00–00:20 WITA" in digest
+    assert "· 00.00–00.20 WITA" in digest
     assert "Telen — Rawan (1 laporan)" in digest
     assert "Bengalon — Waspada" not in digest
 

@@ -10,7 +10,7 @@ from bot.texts.common import date_time
 
 BACKUP_TOO_BIG = (
     "Basis data lebih dari 50 MB, terlalu besar untuk dikirim lewat Telegram. "
-    "Ambil cadangan harian dari folder BACKUP_DIR di server."
+    "Ambil cadangan harian dari direktori BACKUP_DIR di komputer tempat bot berjalan."
 )
 
 
@@ -23,5 +23,5 @@ def backup_caption(moment: datetime) -> str:
     """Caption of a /cadangan snapshot."""
     return (
         f"💾 Cadangan basis data Posko, {date_time(moment)}. Simpan di tempat aman; "
-        "cara memulihkan ada di README (Operations)."
+        "cara memulihkannya ada di README Posko."
     )

@@ -586,7 +586,7 @@ ARAHAN_COLUMNS = (
     "Dipahami", "Dipahami terlambat", "Belum", "Tanggapan",
 )  # fmt: skip
 ARAHAN_RECIPIENT_COLUMNS = (
-    "Nomor arahan", "User ID", "Nama", "Jabatan", "Kecamatan", "Status", "Terkirim (WITA)",
+    "Nomor arahan", "ID Telegram", "Nama", "Jabatan", "Kecamatan", "Status", "Terkirim (WITA)",
     "Dipahami (WITA)", "Terlambat", "Diingatkan", "Keterangan",
 )  # fmt: skip
 RECIPIENT_STATUS_LABEL = {

@@ -195,9 +195,11 @@ def tahapan_view(
     file: str | None,
     admin: bool,
     file_set_aside: bool = False,
+    officer: bool = False,
 ) -> str:
     """/tahapan: the stage in force and its rhythm, the window now, the next stage, the list
-    (`file_set_aside`: CALENDAR_FILE differs from the calendar stored in the bot, which wins)."""
+    (left out for an `officer`, whose answer fits one phone screen; `file_set_aside`:
+    CALENDAR_FILE differs from the calendar stored in the bot, which wins)."""
     today = now.today
     lines = [f"🗳 <b>Tahapan pemilihan</b> — {long_date(today.day)}, pukul {clock(now.moment)} "
              f"{now.moment.tzname()}", ""]  # fmt: skip
@@ -227,6 +229,8 @@ def tahapan_view(
     if now.next_stage is not None:
         first, number, stage = now.next_stage
         lines.append(f"Berikutnya: <b>{stage_name(number, stage)}</b>, mulai {day_month(first)}")
+    if officer:
+        return "\n".join(lines)
     lines += ["", f"<b>Kalender</b> ({_source(version, changed_at, file)})"]
     if not calendar.stages:
         lines.append("Belum ada tahapan: sepanjang waktu berlaku jadwal biasa.")
@@ -251,66 +255,86 @@ def calendar_file_set_aside(file: str) -> str:
 
 TAHAPAN_ADMIN_USAGE = (
     "<b>Ubah</b> (admin, dengan konfirmasi):\n"
-    "<code>/tahapan ubah 4 | 2024-11-27 | 2024-11-27</code> — tanggal tahapan 4 "
-    "(juga <code>27-11-2024</code>, <code>hari ini</code>, <code>besok</code>)\n"
-    "<code>/tahapan atur 4 rekap 07:00,12:00,19:00</code> — jam rekap "
+    "<code>/tahapan ubah 4 | 27-11-2024 | 27-11-2024</code> — tanggal tahapan 4 "
+    "(juga <code>2024-11-27</code>, <code>hari ini</code>, <code>besok</code>)\n"
+    "<code>/tahapan atur 4 rekap 07.00,12.00,19.00</code> — jam rekap "
     "(<code>-</code>: tidak ada)\n"
-    "<code>/tahapan atur 4 pengingat 15:00</code> — jam pengingat (<code>tengah</code>: di tengah "
+    "<code>/tahapan atur 4 pengingat 15.00</code> — jam pengingat (<code>tengah</code>: di tengah "
     "setiap jendela; <code>mati</code>: tidak ada)\n"
-    "<code>/tahapan atur 4 jendela 180 06:00-24:00</code> — jendela lapor tiap 180 menit "
+    "<code>/tahapan atur 4 jendela 180 06.00-24.00</code> — jendela lapor tiap 180 menit "
     "(<code>harian</code>: sehari penuh)\n"
     "Kirim berkas JSON dengan keterangan <code>/tahapan impor</code> untuk mengganti seluruh "
     "kalender."
 )
-TAHAPAN_ADMIN_ONLY = "Mengubah tahapan hanya dapat dilakukan admin, di chat pribadi dengan bot."
+TAHAPAN_ADMIN_ONLY = (
+    "Mengubah tahapan hanya dapat dilakukan admin, di obrolan pribadi dengan bot. Tahapan yang "
+    "berlaku: /tahapan."
+)
 TAHAPAN_USAGE = (
     "Format: <code>/tahapan</code>, <code>/tahapan ubah &lt;nomor&gt; | &lt;dari&gt; | "
     "&lt;sampai&gt;</code>, <code>/tahapan atur &lt;nomor&gt; rekap|pengingat|jendela "
-    "...</code>, atau berkas JSON dengan keterangan <code>/tahapan impor</code>."
+    "&lt;nilai&gt;</code>, atau berkas JSON dengan keterangan <code>/tahapan impor</code>."
 )
 
 CHANGE_ERRORS = {
-    ChangeError.USAGE: "Format: <code>/tahapan ubah 4 | 2024-11-27 | 2024-11-27</code> atau "
-    "<code>/tahapan atur 4 rekap 07:00,19:00</code>.",
+    ChangeError.USAGE: "Format: <code>/tahapan ubah 4 | 27-11-2024 | 27-11-2024</code> atau "
+    "<code>/tahapan atur 4 rekap 07.00,19.00</code>.",
     ChangeError.STAGE: "Nomor tahapan tidak ada. Lihat daftarnya dengan /tahapan.",
-    ChangeError.DATE: "Tanggal tidak dikenal. Gunakan <code>2024-11-27</code>, "
-    "<code>27-11-2024</code>, <code>hari ini</code>, atau <code>besok</code>.",
-    ChangeError.FIELD: "Yang dapat diatur: <code>rekap</code>, <code>pengingat</code>, atau "
-    "<code>jendela</code>.",
+    ChangeError.DATE: "Tanggal tidak dikenal. Gunakan <code>27-11-2024</code>, "
+    "<code>2024-11-27</code>, <code>hari ini</code>, atau <code>besok</code>.",
+    ChangeError.FIELD: "Bagian tidak dikenal. Tulis <code>rekap</code>, <code>pengingat</code>, "
+    "atau <code>jendela</code> setelah nomor tahapan.",
     ChangeError.TIMES: "Jam tidak dikenal. Tulis jam 24 jam dipisah koma, misalnya "
-    "<code>07:00,12:00</code> atau <code>07.00</code>.",
+    "<code>07.00,12.00</code> (<code>07:00,12:00</code> juga diterima).",
     ChangeError.WINDOW: "Jendela tidak dikenal. Tulis menit lalu jam mulai dan selesai, misalnya "
-    "<code>jendela 180 06:00-24:00</code>, atau <code>jendela harian</code>.",
+    "<code>jendela 180 06.00-24.00</code> atau <code>jendela harian</code>.",
 }
 
+# HTML; {detail} (escaped by calendar_problem) is a field, a value, a name, or a line. The
+# file's own keys are shown in <code> as they must be written.
 _PROBLEMS = {
-    Problem.NOT_JSON: "bukan JSON yang sah ({detail})",
-    Problem.NOT_CALENDAR: 'isi berkas harus berupa objek dengan daftar "stages"',
+    Problem.UNREADABLE: "berkas tidak dapat dibaca sebagai teks UTF-8; simpan ulang sebagai "
+    "UTF-8 lalu kirim lagi",
+    Problem.NOT_JSON: "bukan JSON yang sah; periksa tanda kutip, koma, dan kurung di baris "
+    "{detail}",
+    Problem.NOT_CALENDAR: "isi berkas harus berupa objek dengan daftar <code>stages</code>",
     Problem.TOO_MANY_STAGES: "paling banyak 40 tahapan",
     Problem.NOT_STAGE: "tahapan harus berupa objek",
-    Problem.UNKNOWN_FIELD: "kolom tidak dikenal: {detail}",
-    Problem.MISSING_FIELD: "kolom wajib tidak ada: {detail}",
+    Problem.UNKNOWN_FIELD: "kolom tidak dikenal: <code>{detail}</code>",
+    Problem.MISSING_FIELD: "kolom wajib tidak ada: <code>{detail}</code>",
     Problem.BAD_NAME: "nama harus 1–60 karakter",
     Problem.DUPLICATE_NAME: "nama sudah dipakai tahapan lain: {detail}",
-    Problem.BAD_DATE: "tanggal tidak sah, gunakan YYYY-MM-DD ({detail})",
+    Problem.BAD_DATE: "tanggal tidak sah; tulis seperti <code>2024-11-27</code> "
+    "(<code>{detail}</code>)",
     Problem.DATES_REVERSED: "tanggal selesai sebelum tanggal mulai",
-    Problem.BAD_TIMES: '{detail} harus berupa daftar jam "HH:MM" (paling banyak 48)',
-    Problem.BAD_REMINDERS: "reminders harus true atau false",
-    Problem.REMINDERS_OFF_WITH_TIMES: "reminders bernilai false, tetapi reminder_times diisi",
-    Problem.BAD_WINDOW: "window harus berisi every_minutes, from, dan until",
-    Problem.BAD_EVERY: "every_minutes harus bilangan bulat 1 sampai 1440 ({detail})",
-    Problem.BAD_WINDOW_TIME: 'jam jendela tidak sah, gunakan "HH:MM"; until boleh "24:00" '
-    "({detail})",
+    Problem.BAD_TIMES: "<code>{detail}</code> harus berupa daftar jam, misalnya "
+    '<code>["07.00", "19.00"]</code> (paling banyak 48)',
+    Problem.BAD_REMINDERS: "<code>reminders</code> harus <code>true</code> atau "
+    "<code>false</code>",
+    Problem.REMINDERS_OFF_WITH_TIMES: "<code>reminders</code> bernilai <code>false</code>, "
+    "tetapi <code>reminder_times</code> diisi",
+    Problem.BAD_WINDOW: "<code>window</code> harus berisi <code>every_minutes</code>, "
+    "<code>from</code>, dan <code>until</code>",
+    Problem.BAD_EVERY: "<code>every_minutes</code> harus bilangan bulat 1 sampai 1440 "
+    "(<code>{detail}</code>)",
+    Problem.BAD_WINDOW_TIME: 'jam jendela tidak sah; tulis seperti <code>"06.00"</code>, '
+    '<code>until</code> boleh <code>"24.00"</code> (<code>{detail}</code>)',
     Problem.REMINDER_OUTSIDE_WINDOW: "jam pengingat {detail} di luar jendela lapor (di luar "
     "jendela tidak ada pengingat)",
     Problem.SAME_LENGTH_OVERLAP: "bertumpang tindih dengan tahapan {detail} yang sama panjangnya "
     "(tidak jelas mana yang berlaku)",
 }
+# Keys of the calendar file (README, "The election calendar"), named in the problems above:
+# a file format, so they stay as the file spells them.
+CALENDAR_FILE_KEYS = (
+    "stages", "name", "start", "end", "digest_times", "reminder_times", "reminders", "window",
+    "every_minutes", "from", "until", "true", "false",
+)  # fmt: skip
 
 
 def calendar_problem(finding: Finding) -> str:
-    """One problem of a calendar, in words (escaped)."""
-    text = escape(_PROBLEMS[finding.problem].format(detail=finding.detail))
+    """One problem of a calendar, in words (the detail escaped)."""
+    text = _PROBLEMS[finding.problem].format(detail=escape(finding.detail))
     return f"Tahap {finding.stage}: {text}" if finding.stage is not None else text
 
 
@@ -320,6 +344,7 @@ def calendar_refused(findings: Sequence[Finding], limit: int = 40) -> str:
     lines += [f"• {calendar_problem(f)}" for f in findings[:limit]]
     if len(findings) > limit:
         lines.append(f"... dan {len(findings) - limit} kesalahan lain.")
+    lines.append("Perbaiki kesalahan di atas, lalu kirim lagi.")
     return "\n".join(lines)
 
 
@@ -384,13 +409,15 @@ CALENDAR_STALE = (
     "⚠️ Tidak disimpan: kalender sudah berubah sejak perubahan ini diusulkan. Lihat /tahapan, "
     "lalu kirim perintahnya lagi."
 )
-CALENDAR_NOT_YOURS = "Perubahan ini diusulkan admin lain."
+CALENDAR_NOT_YOURS = (
+    "Perubahan ini diusulkan admin lain; hanya admin itu yang dapat menyimpannya. Lihat /tahapan."
+)
 TAHAPAN_IMPOR_HELP = (
     "Kirim berkas kalender (JSON, paling besar 256 KB) dengan keterangan "
     "<code>/tahapan impor</code>, atau balas berkasnya dengan <code>/tahapan impor</code>. "
     "Formatnya ada di README (bagian kalender pemilihan)."
 )
-TAHAPAN_IMPOR_TOO_BIG = "Berkas terlalu besar (paling besar 256 KB)."
+TAHAPAN_IMPOR_TOO_BIG = "Berkas terlalu besar (paling besar 256 KB). Perkecil lalu kirim lagi."
 TAHAPAN_IMPOR_DOWNLOAD_FAILED = "Berkas tidak dapat diunduh dari Telegram. Coba kirim lagi."
 
 
@@ -411,8 +438,7 @@ def jadwal_view(
         return "diubah di bot" if changed else "pengaturan awal"
 
     usage = (
-        "Ubah: <code>/jadwal digest 07:00,12:00,19:00</code> · "
-        "<code>/jadwal pengingat 15:00</code>"
+        "Ubah: <code>/jadwal rekap 07.00,12.00,19.00</code> · <code>/jadwal pengingat 15.00</code>"
     )
     if today.stage is None or today.number is None:
         return "\n".join(
@@ -449,8 +475,8 @@ def jadwal_view(
 
 
 JADWAL_USAGE = (
-    "Format: <code>/jadwal digest 07:00,19:00</code> atau <code>/jadwal pengingat 16:00</code> "
-    "(jam 24 jam, HH:MM, dipisah koma)."
+    "Format: <code>/jadwal rekap 07.00,19.00</code> atau <code>/jadwal pengingat 16.00</code> "
+    "(jam 24 jam dipisah koma; <code>07:00</code> juga diterima)."
 )
 
 

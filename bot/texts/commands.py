@@ -12,7 +12,9 @@ class CommandText(NamedTuple):
     help: str
 
 
-START = CommandText("mulai dan lihat ID Anda", "/start — sapaan, status, dan ID Telegram Anda")
+START = CommandText(
+    "mulai dan lihat ID Telegram", "/start — sapaan, status, dan ID Telegram Bapak/Ibu"
+)
 BANTUAN = CommandText("petunjuk penggunaan", "/bantuan — daftar perintah ini")
 DAFTAR = CommandText(
     "daftar sebagai petugas", "/daftar — daftar sebagai petugas (Camat, Kapolsek, Danramil)"
@@ -25,9 +27,11 @@ LAPOR = CommandText(
     "keterangan foto). Tingkat: aman, waspada, rawan, dan darurat; rawan dan darurat langsung "
     "diteruskan ke grup koordinasi.",
 )
-RIWAYAT = CommandText("10 laporan terakhir Anda", "/riwayat — 10 laporan terakhir Anda")
+RIWAYAT = CommandText(
+    "laporan terakhir Bapak/Ibu", "/riwayat — laporan terakhir Bapak/Ibu, per halaman"
+)
 RALAT = CommandText(
-    "ralat laporan Anda (24 jam)", "<code>/ralat 12 teks</code> — ralat laporan #12 (24 jam)"
+    "ralat laporan Bapak/Ibu (24 jam)", "<code>/ralat 12 teks</code> — ralat laporan #12 (24 jam)"
 )
 REKAP = CommandText(
     "rekap kondisi hari ini atau tanggal tertentu",
@@ -50,7 +54,7 @@ EKSPOR = CommandText(
 GRAFIK = CommandText("grafik laporan", "<code>/grafik 14</code> — grafik 14 hari terakhir")
 KINERJA = CommandText(
     "waktu tanggap dan penyelesaian insiden",
-    "<code>/kinerja 2024-11-20 2024-11-27</code> — waktu tanggap dan penyelesaian insiden "
+    "<code>/kinerja 20-11-2024 27-11-2024</code> — waktu tanggap dan penyelesaian insiden "
     "(bawaan 7 hari terakhir)",
 )
 PETUGAS = CommandText("daftar pengguna", "/petugas [kecamatan] — daftar pengguna")

@@ -17,14 +17,17 @@ LEVEL_LABEL = {
 ROLE_LABEL = {Role.CAMAT: "Camat", Role.KAPOLSEK: "Kapolsek", Role.DANRAMIL: "Danramil"}
 CATEGORY_LABEL = {
     Category.KAMTIBMAS: "Kamtibmas",
-    Category.LOGISTIK: "Logistik Pemilu",
+    Category.LOGISTIK: "Logistik Pilkada",
     Category.NETRALITAS: "Netralitas ASN/TNI/Polri",
     Category.POLITIK_UANG: "Politik Uang",
-    Category.HOAKS_SARA: "Hoaks/SARA",
+    Category.HOAKS_SARA: "Hoaks/SARA/Ujaran Kebencian",
     Category.KAMPANYE_APK: "Kampanye/APK",
     Category.BENCANA_CUACA: "Bencana/Cuaca",
     Category.LAINNYA: "Lainnya",
 }
+# The pager of every paged answer (bot/keyboards.py).
+PREV_BUTTON = "⬅️"
+NEXT_BUTTON = "➡️"
 DAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 MONTH_NAMES = (
     "Januari",
@@ -53,12 +56,8 @@ def long_date(day: date) -> str:
 
 
 def clock_time(moment: datetime) -> str:
-    """ "14:05 WITA" (the zone's abbreviation, from the aware datetime)."""
-    return f"{moment:%H:%M} {moment.tzname()}"
-
-
-def clock_dot(moment: datetime) -> str:
-    """ "14.05 WITA": the time of day as EYD V and the naskah dinas write it."""
+    """ "14.05 WITA": the time of day as EYD V and the naskah dinas write it (the zone's
+    abbreviation from the aware datetime). Typed times may use a dot or a colon."""
     return f"{moment:%H.%M} {moment.tzname()}"
 
 
@@ -78,27 +77,42 @@ def duration(span: timedelta) -> str:
 
 
 def date_time(moment: datetime) -> str:
-    """ "27/11/2024 14:05 WITA"."""
+    """ "27/11/2024 14.05 WITA"."""
     return f"{moment:%d/%m/%Y} {clock_time(moment)}"
 
 
+# Refusals and errors: what happened, then what to do next, in one line each.
 NOT_REGISTERED = (
-    "Anda belum terdaftar. Daftar dengan /daftar, atau kirim ID Telegram Anda (lihat /start) "
-    "ke operator Kesbangpol."
+    "Bapak/Ibu belum terdaftar. Daftar dengan /daftar atau kirim ID Telegram Bapak/Ibu "
+    "(lihat /start) kepada operator Kesbangpol."
 )
-INACTIVE = "Akun Anda sedang nonaktif. Hubungi operator Kesbangpol."
-PENDING_WAIT = "Pendaftaran Anda masih menunggu persetujuan admin. Mohon tunggu."
-ADMIN_ONLY = "Perintah ini hanya untuk admin."
-ROLE_REFUSED = "Perintah ini tidak tersedia untuk peran Anda. Lihat /bantuan."
-GROUP_ONLY = "Perintah ini dijalankan di dalam grup."
+INACTIVE = (
+    "Akun Bapak/Ibu sedang nonaktif. Hubungi operator Kesbangpol untuk mengaktifkannya kembali."
+)
+PENDING_WAIT = (
+    "Pendaftaran Bapak/Ibu masih menunggu persetujuan admin. Bapak/Ibu akan diberi tahu "
+    "setelah admin memutuskan."
+)
+ADMIN_ONLY = "Perintah ini hanya untuk admin. Perintah untuk Bapak/Ibu ada di /bantuan."
+ROLE_REFUSED = (
+    "Perintah ini tidak tersedia untuk jabatan Bapak/Ibu. Perintah untuk Bapak/Ibu ada di "
+    "/bantuan."
+)
+GROUP_ONLY = "Perintah ini hanya berlaku di dalam grup. Kirim perintahnya di grup yang dimaksud."
 COORDINATION_ONLY = (
-    "Perintah ini hanya dapat dipakai di grup koordinasi atau di chat pribadi dengan bot."
+    "Perintah ini hanya berlaku di grup koordinasi atau di obrolan pribadi dengan bot. Kirim "
+    "perintahnya di salah satu tempat itu."
 )
-CALLBACK_REFUSED = "Anda tidak berwenang memakai tombol ini."
-STALE_BUTTON = "Tombol ini sudah tidak berlaku."
+CALLBACK_REFUSED = "Tombol ini bukan untuk Bapak/Ibu. Perintah untuk Bapak/Ibu ada di /bantuan."
+STALE_BUTTON = "Tombol ini sudah tidak berlaku. Ketik ulang perintahnya untuk tampilan terbaru."
 FORWARDED_COMMAND = "Pesan terusan tidak diproses. Ketik perintahnya sendiri, misalnya /lapor."
-ANONYMOUS = "Perintah tidak dapat dipakai atas nama grup atau kanal. Kirim dari akun pribadi."
-PRIVATE_ONLY = "Perintah ini dipakai di chat pribadi dengan bot."
+ANONYMOUS = (
+    "Perintah tidak dapat dipakai atas nama grup atau kanal. Kirim dari akun pribadi Bapak/Ibu."
+)
+PRIVATE_ONLY = (
+    "Perintah ini hanya berlaku di obrolan pribadi dengan bot. Buka obrolan dengan bot, lalu "
+    "kirim perintahnya di sana."
+)
 UNKNOWN_COMMAND = "Perintah tidak dikenal. Ketik /bantuan untuk daftar perintah."
 PLAIN_TEXT_HINT = (
     "⚠️ Pesan ini <b>tidak tercatat</b> sebagai laporan.\n"
@@ -109,10 +123,17 @@ SAVE_FAILED = (
     "⚠️ Laporan <b>belum tercatat</b> karena penyimpanan sedang terganggu. "
     "Kirim ulang laporan yang sama sebentar lagi."
 )
-INTERNAL_ERROR = "⚠️ Maaf, terjadi gangguan. Silakan coba lagi."
-STORAGE_ERROR = "⚠️ Gagal menyimpan, coba lagi sebentar lagi."
+INTERNAL_ERROR = (
+    "⚠️ Maaf, terjadi gangguan. Coba lagi sebentar lagi; jika masih gagal, hubungi operator "
+    "Kesbangpol."
+)
+STORAGE_ERROR = "⚠️ Gagal menyimpan karena penyimpanan sedang terganggu. Coba lagi sebentar lagi."
 
 
 def error_alert(kind: str, detail: str) -> str:
-    """To admins: an error the bot logged (at most once a minute per kind)."""
-    return f"⚠️ Galat pada bot: <code>{escape(kind)}</code>\n{escape(detail)}"
+    """To admins: an error the bot logged (at most once a minute per kind); its name and
+    message are the program's own words, shown as they are."""
+    return (
+        f"⚠️ Galat pada bot: <code>{escape(kind)}</code>\n<code>{escape(detail)}</code>\n"
+        "Rinciannya ada di catatan galat bot; periksa jika galat ini berulang."
+    )

@@ -37,7 +37,7 @@ DASBOR = CommandText(
 OPEN_IN_TELEGRAM = "📱 Buka di Telegram"
 OPEN_IN_BROWSER = "🌐 Buka di peramban"
 DASHBOARD_OFF = (
-    "⚠️ Dasbor tidak aktif di server ini: alamatnya tidak dapat dipakai saat bot dijalankan. "
+    "⚠️ Dasbor tidak aktif pada bot ini: alamatnya tidak dapat dipakai saat bot dijalankan. "
     "Hubungi operator Kesbangpol."
 )
 
@@ -46,7 +46,7 @@ def signin_link(url: str, minutes: int, *, loopback: bool, mini_app: bool) -> st
     """The answer to /dasbor: a personal link, usable once, valid for `minutes`."""
     lines = [
         "🖥 <b>Dasbor Posko</b>",
-        f"Tautan masuk pribadi Anda, sekali pakai dan berlaku {minutes} menit:",
+        f"Tautan masuk pribadi Bapak/Ibu, sekali pakai dan berlaku {minutes} menit:",
         f'<a href="{escape(url)}">{escape(url)}</a>',
         "",
         "Jangan teruskan tautan ini. Sekali dibuka, layar itu tetap masuk paling lama 12 jam.",
@@ -72,7 +72,7 @@ SIGN_OUT = "Keluar"
 SIGNED_IN_AS = "Masuk sebagai"
 SIGNING_IN = "Sedang masuk…"
 NOT_SIGNED_IN = (
-    "Anda belum masuk. Kirim /dasbor ke bot Posko di Telegram untuk mendapat tautan masuk."
+    "Bapak/Ibu belum masuk. Kirim /dasbor ke bot Posko di Telegram untuk mendapat tautan masuk."
 )
 LINK_INCOMPLETE = "Tautan masuk tidak lengkap. Salin seluruh tautan dari pesan bot."
 LINK_REFUSED = (
@@ -83,7 +83,7 @@ MINIAPP_REFUSED = (
     "Tidak dapat masuk dari Telegram. Tutup dasbor ini, lalu buka lagi dengan /dasbor di bot."
 )
 SIGNED_OUT = "Sesi dasbor berakhir. Kirim /dasbor ke bot untuk masuk lagi."
-OFFLINE = "Koneksi ke server terputus, mencoba lagi…"
+OFFLINE = "Koneksi ke peladen terputus, mencoba lagi…"
 UPDATED_AT = "Diperbarui"
 
 TILES_TITLE = "Kondisi kecamatan"

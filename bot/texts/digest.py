@@ -34,7 +34,10 @@ REKAP_BAD_DATE = (
     "<code>/rekap 27 Nov 2024</code>, <code>/rekap kemarin</code>, atau <code>/rekap</code> "
     "saja untuk hari ini."
 )
-REKAP_FUTURE = "Tanggal itu belum tiba. Rekap tersedia sampai hari ini."
+REKAP_FUTURE = (
+    "Tanggal itu belum tiba. Rekap tersedia sampai hari ini; tulis tanggal hari ini atau "
+    "sebelumnya."
+)
 
 
 # --- reminders (/jadwal is in bot/texts/calendar.py) ------------------------------------------
@@ -98,7 +101,7 @@ def _resolved_line(brief: IncidentBrief) -> str:
 
 
 def _category(category: str | None) -> str:
-    """ " · Logistik Pemilu", or nothing for a report without a category."""
+    """ " · Logistik Pilkada", or nothing for a report without a category."""
     return f" · {category_label(category)}" if category else ""
 
 
@@ -110,10 +113,10 @@ def render_digest(snapshot: DigestSnapshot, limit: int = MESSAGE_LIMIT) -> list[
     reported (the coverage, once).
     """
     whole_day = snapshot.end.date() > snapshot.start.date() and snapshot.end.time() == time(0)
-    end_label = "24:00" if whole_day else f"{snapshot.end:%H:%M}"
+    end_label = "24.00" if whole_day else f"{snapshot.end:%H.%M}"
     header = [
         f"📋 <b>Rekap Kondisi Wilayah</b> · {escape(snapshot.district)}",
-        f"{long_date(snapshot.start.date())} · {snapshot.start:%H:%M}–{end_label} "
+        f"{long_date(snapshot.start.date())} · {snapshot.start:%H.%M}–{end_label} "
         f"{snapshot.start.tzname()}",
     ]
     stage_line = digest_stage_line(snapshot.period)
@@ -173,7 +176,7 @@ def render_digest(snapshot: DigestSnapshot, limit: int = MESSAGE_LIMIT) -> list[
 
 
 def _since_label(snapshot: DigestSnapshot) -> str:
-    """ "pada periode ini", "sejak rekap 12:00 WITA", "sejak rekap kemarin 19:00 WITA"."""
+    """ "pada periode ini", "sejak rekap 12.00 WITA", "sejak rekap kemarin 19.00 WITA"."""
     since = snapshot.resolved_since
     if since is None or since == snapshot.start:
         return "pada periode ini"

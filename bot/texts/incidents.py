@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from html import escape
 
-from bot.texts.common import LEVEL_EMOJI, ROLE_LABEL, duration, level_badge
+from bot.texts.common import LEVEL_EMOJI, ROLE_LABEL, clock_time, duration, level_badge
 from bot.texts.layout import MESSAGE_LIMIT, clipped, visible_len
 from domain.enums import Level, Role
 from domain.incidents import EventKind, IncidentEvent, IncidentState
@@ -21,7 +21,7 @@ PERKEMBANGAN_BUTTON = "➕ Perkembangan"
 
 def wita(moment: datetime) -> str:
     """ "14.05 WITA"."""
-    return f"{moment:%H.%M} {moment.tzname()}"
+    return clock_time(moment)
 
 
 def day_wita(moment: datetime) -> str:
@@ -98,8 +98,8 @@ SELESAI_USAGE = (
 )
 BUKA_USAGE = "Tulis nomor laporan, misalnya <code>/buka 12</code>."
 NOT_YOUR_KECAMATAN = (
-    "Insiden ini bukan di kecamatan Bapak/Ibu. Perkembangannya dapat dikirim petugas "
-    "kecamatan tersebut atau koordinator."
+    "Insiden ini bukan di kecamatan Bapak/Ibu; perkembangannya dikirim petugas kecamatan itu "
+    "atau koordinator. Kejadian di kecamatan Bapak/Ibu dilaporkan dengan /lapor."
 )
 
 
@@ -127,7 +127,10 @@ def incident_closed(number: int, *, staff: bool) -> str:
 
 def incident_still_open(number: int) -> str:
     """/buka of an incident that is open."""
-    return f"Insiden #{number} masih terbuka; tidak perlu dibuka kembali."
+    return (
+        f"Insiden #{number} masih terbuka; tidak perlu dibuka kembali. Perkembangannya: "
+        f"<code>/perkembangan {number} teks</code>."
+    )
 
 
 def update_saved(number: int, level: Level) -> str:
@@ -301,7 +304,7 @@ def stale_question(
 
 def stale_already_closed(number: int) -> str:
     """Button answer (plain text): the incident was resolved meanwhile."""
-    return f"Insiden #{number} sudah selesai."
+    return f"Insiden #{number} sudah selesai. Jika ada kejadian baru, laporkan dengan /lapor."
 
 
 def stale_reopened(number: int) -> str:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from html import escape
 
 from bot.texts.commands import CommandText
-from bot.texts.common import LEVEL_EMOJI, LEVEL_LABEL, ROLE_LABEL, clock_dot, duration, long_date
+from bot.texts.common import LEVEL_EMOJI, LEVEL_LABEL, ROLE_LABEL, clock_time, duration, long_date
 from bot.texts.registry import roster_problem
 from bot.texts.reports import REMINDER_NIHIL_BUTTON, REMINDER_REPORT_BUTTON
 from domain.digest import DigestSnapshot
@@ -57,7 +57,7 @@ def _factors(factors: Sequence[str]) -> str:
 
 _COLUMNS = ";".join((*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS))
 KERAWANAN_IMPOR_HELP = (
-    "Kirim berkas CSV dengan keterangan (caption) <code>/kerawanan impor</code> atau balas "
+    "Kirim berkas CSV dengan keterangan <code>/kerawanan impor</code> atau balas "
     "berkasnya dengan <code>/kerawanan impor</code>. Peta yang lama diganti seluruhnya.\n"
     f"Kolom: <code>{_COLUMNS}</code> (baris judul, UTF-8, pemisah koma atau titik koma).\n"
     "• jenis <code>kecamatan</code>: tingkat rendah, sedang, atau tinggi, dan faktornya "
@@ -69,7 +69,7 @@ KERAWANAN_IMPOR_HELP = (
     "tps;Busang;;;12;Long Lees;akses sungai, rawan banjir</code>"
 )
 KERAWANAN_ADMIN_ONLY = (
-    "Impor peta kerawanan hanya untuk admin, di chat pribadi dengan bot. Peta dapat dilihat "
+    "Impor peta kerawanan hanya untuk admin, di obrolan pribadi dengan bot. Peta dapat dilihat "
     "dengan /kerawanan."
 )
 KERAWANAN_USAGE = (
@@ -122,7 +122,7 @@ def kerawanan_file_error(finding: FileFinding) -> str:
     """The file is not a CSV table, or lacks a column (worded as /impor words it)."""
     return (
         f"❌ <b>Impor peta kerawanan dibatalkan</b>: {roster_problem(finding)}. Peta tidak "
-        f"diubah.\n\n{KERAWANAN_IMPOR_HELP}"
+        f"diubah. Perbaiki berkasnya, lalu kirim lagi.\n\n{KERAWANAN_IMPOR_HELP}"
     )
 
 
@@ -183,9 +183,9 @@ def kerawanan_view(
     flagged = [i for i in items if i.flagged]
     header = [
         f"🗺 <b>Peta kerawanan</b> · {escape(district)}",
-        f"Versi {version}, diimpor {imported_at:%d/%m/%Y} {clock_dot(imported_at)} · "
+        f"Versi {version}, diimpor {imported_at:%d/%m/%Y} {clock_time(imported_at)} · "
         f"{len(mapped)} kecamatan dipetakan · {tps_total} TPS rawan",
-        period_note or f"Kondisi hari ini sampai pukul {clock_dot(now)}",
+        period_note or f"Kondisi hari ini sampai pukul {clock_time(now)}",
     ]
     if flagged:
         names = ", ".join(f"<b>{escape(i.name)}</b>" for i in flagged)
@@ -280,8 +280,8 @@ def silent_tinggi_notice(
     reached them)."""
     lines = [
         "⚠️ <b>Kecamatan rawan tinggi belum lapor</b>",
-        f"Belum ada laporan sejak pengingat pukul {clock_dot(first)}; petugasnya diingatkan "
-        f"lagi pukul {clock_dot(second)}.",
+        f"Belum ada laporan sejak pengingat pukul {clock_time(first)}; petugasnya diingatkan "
+        f"lagi pukul {clock_time(second)}.",
     ]
     for name, officers in silent:
         names = ", ".join(

@@ -11,9 +11,9 @@ from bot.texts.layout import split_messages
 from domain.kinerja import KinerjaReport, Performance, Spread
 
 KINERJA_USAGE = (
-    "Format: <code>/kinerja [dari] [sampai]</code>, tanggal <code>YYYY-MM-DD</code>, "
-    "<code>hari ini</code>, atau <code>kemarin</code>; bawaan 7 hari terakhir, paling panjang "
-    "366 hari."
+    "Format: <code>/kinerja [dari] [sampai]</code>, misalnya "
+    "<code>/kinerja 20-11-2024 27-11-2024</code>; juga <code>hari ini</code> dan "
+    "<code>kemarin</code>. Bawaan 7 hari terakhir, paling panjang 366 hari."
 )
 
 

@@ -28,8 +28,8 @@ from domain.logistics import (
 from domain.parsing import utf16_len
 
 LOGISTIK = CommandText(
-    "logistik pemilu per tahap",
-    "/logistik — logistik pemilu per tahap: konfirmasi ✅ Sudah dan ⚠️ Ada kendala (petugas), "
+    "logistik Pilkada per tahap",
+    "/logistik — logistik Pilkada per tahap: konfirmasi ✅ Sudah dan ⚠️ Ada kendala (petugas), "
     "tabel semua kecamatan (koordinator, admin)",
 )
 LOGISTIK_MARK = {
@@ -107,9 +107,7 @@ def _confirmed_line(status: StageStatus, tz: tzinfo) -> str:
     return line
 
 
-def _stage_lines(
-    status: StageStatus, now: datetime, tz: tzinfo, *, officer: bool = False
-) -> list[str]:
+def _stage_lines(status: StageStatus, now: datetime, tz: tzinfo) -> list[str]:
     stage = status.stage
     lines = [f"{LOGISTIK_MARK[status.state]} {stage.number}. {escape(_capital(stage.name))}"]
     if status.state is StageState.DONE:
@@ -120,41 +118,63 @@ def _stage_lines(
     else:
         lines.append("    belum ada tenggat")
     for kendala in status.open_kendala:
-        # Officers cannot read reports with /lihat; they can add to their kecamatan's incident.
         number = kendala.report
-        follow = f"/perkembangan {number} &lt;teks&gt;" if officer else f"/lihat {number}"
         lines.append(
-            f"    🚧 kendala #{number} {level_badge(kendala.level)} — <code>{follow}</code>"
+            f"    🚧 kendala #{number} {level_badge(kendala.level)} — <code>/lihat {number}</code>"
         )
     return lines
 
 
-def logistik_chain(chain: Chain, now: datetime, tz: tzinfo, *, officer: bool = False) -> str:
-    """One kecamatan's chain: each stage ✅ (when, by whom), ⏳ (deadline), ⚠️ (late); for an
-    `officer`, an open kendala points to /perkembangan rather than /lihat."""
-    lines = [f"🚚 <b>Logistik Pemilu — {escape(chain.kecamatan)}</b>"]
+def logistik_chain(chain: Chain, now: datetime, tz: tzinfo) -> str:
+    """One kecamatan's chain for koordinators and admins: each stage ✅ (when, by whom),
+    ⏳ (deadline), ⚠️ (late), and its open kendala (read with /lihat)."""
+    lines = [f"🚚 <b>Logistik Pilkada — {escape(chain.kecamatan)}</b>"]
     if chain.tps is not None:
         lines.append(f"Jumlah TPS: {chain.tps}")
     lines.append("")
     for status in chain.stages:
-        lines += _stage_lines(status, now, tz, officer=officer)
+        lines += _stage_lines(status, now, tz)
     return "\n".join(lines)
 
 
+def _officer_stage_line(status: StageStatus, now: datetime, tz: tzinfo) -> str:
+    """One stage on one line (the officer's view fits one phone screen)."""
+    stage = status.stage
+    line = f"{LOGISTIK_MARK[status.state]} {stage.number}. {escape(_capital(stage.name))}"
+    if status.state is StageState.DONE:
+        return f"{line} · {_confirmed_line(status, tz)}"
+    if status.deadline is not None:
+        due = day_wita(status.deadline.astimezone(tz))
+        return f"{line} · tenggat {due} ({_relative(status.deadline, now)})"
+    return line
+
+
 def logistik_officer_view(chain: Chain, now: datetime, tz: tzinfo, offer: int | None) -> str:
-    """The officer's view: their chain and what the buttons below do."""
-    lines = [logistik_chain(chain, now, tz, officer=True), ""]
+    """The officer's view: their chain, one line a stage, the open kendala on one line (officers
+    cannot read reports with /lihat; they add to their kecamatan's incident), and what the
+    buttons below do."""
+    tps = f" · {chain.tps} TPS" if chain.tps is not None else ""
+    lines = [f"🚚 <b>Logistik Pilkada — {escape(chain.kecamatan)}</b>{tps}", ""]
+    lines += [_officer_stage_line(status, now, tz) for status in chain.stages]
+    kendala = [k for status in chain.stages for k in status.open_kendala]
+    if kendala:
+        shown = ", ".join(f"#{k.report} {level_badge(k.level)}" for k in kendala)
+        number = str(kendala[0].report) if len(kendala) == 1 else "&lt;nomor&gt;"
+        lines.append(
+            f"🚧 Kendala terbuka: {shown} — <code>/perkembangan {number} &lt;teks&gt;</code>"
+        )
+    lines.append("")
     following = chain.next
     if following is None:
         lines.append("✅ Semua tahap sudah dikonfirmasi. Terima kasih.")
     else:
         lines.append(
             f"Berikutnya: <b>{logistik_stage(following.stage)}</b>. Tekan "
-            f"<b>{LOGISTIK_DONE_BUTTON}</b> bila sudah atau <b>{LOGISTIK_KENDALA_BUTTON}</b>."
+            f"<b>{LOGISTIK_DONE_BUTTON}</b> jika sudah atau <b>{LOGISTIK_KENDALA_BUTTON}</b>."
         )
     if offer is not None:
         lines.append(
-            f"Tahap {offer} sudah dikonfirmasi petugas lain; bila Bapak/Ibu menyaksikannya, "
+            f"Tahap {offer} sudah dikonfirmasi petugas lain; jika Bapak/Ibu menyaksikannya, "
             f"tekan <b>{logistik_corroborate_button(offer)}</b>."
         )
     lines.append(
@@ -210,7 +230,7 @@ def logistik_grid(board: Board, district: str, tz: tzinfo, *, admin: bool) -> st
     tally = " · ".join(f"{LOGISTIK_MARK[state]} {counts[state]}" for state in StageState)
     order = " · ".join(f"{s.number} {escape(s.name)}" for s in board.stages)
     head = [
-        f"🚚 <b>Logistik Pemilu</b> · {escape(district)}",
+        f"🚚 <b>Logistik Pilkada</b> · {escape(district)}",
         f"Per {day_wita(now.astimezone(tz))} · {tally}",
         f"Tahap: {order}",
         LOGISTIK_LEGEND,
@@ -319,13 +339,16 @@ def logistik_out_of_order(stage: Stage, blocking: Stage) -> str:
     """A stage pressed before the one in front of it (at most 200 characters)."""
     return (
         f"Tahap {stage.number} belum dapat dikonfirmasi: tahap {blocking.number} belum "
-        "dikonfirmasi. Buka lagi /logistik."
+        "dikonfirmasi. Konfirmasi dulu tahap itu lewat /logistik."
     )
 
 
 def logistik_already(stage: Stage, moment: datetime) -> str:
     """The officer confirmed this stage before (at most 200 characters)."""
-    return f"Bapak/Ibu sudah mengonfirmasi tahap {stage.number} pukul {wita(moment)}."
+    return (
+        f"Bapak/Ibu sudah mengonfirmasi tahap {stage.number} pukul {wita(moment)}; tidak perlu "
+        "dikonfirmasi lagi. Lihat /logistik."
+    )
 
 
 def logistik_confirmed(
@@ -425,7 +448,7 @@ def logistik_plan_error(reason: PlanError, stages: Sequence[Stage]) -> str:
     """Why `/logistik rencana` was refused, and the format."""
     problem = {
         PlanError.USAGE: "",
-        PlanError.STAGE: f"Nomor tahap harus 1 sampai {len(stages)}:\n"
+        PlanError.STAGE: f"Nomor tahap harus 1 sampai {len(stages)}; pilih salah satu:\n"
         f"{logistik_stages_list(stages)}\n\n",
         PlanError.KECAMATAN: "Kecamatan tidak dikenal. Tulis nama kecamatan (misalnya "
         "<code>Muara Wahau</code>) atau <code>semua</code>.\n\n",
@@ -473,8 +496,8 @@ def logistik_withdraw_error(reason: WithdrawError, stages: Sequence[Stage]) -> s
     """Why `/logistik tarik` was refused, and the format."""
     if reason is WithdrawError.STAGE:
         return (
-            f"Nomor tahap harus 1 sampai {len(stages)}:\n{logistik_stages_list(stages)}\n\n"
-            + LOGISTIK_TARIK_USAGE
+            f"Nomor tahap harus 1 sampai {len(stages)}; pilih salah satu:\n"
+            f"{logistik_stages_list(stages)}\n\n" + LOGISTIK_TARIK_USAGE
         )
     if reason is WithdrawError.REASON:
         return "Tulis alasannya (paling banyak 500 huruf).\n\n" + LOGISTIK_TARIK_USAGE
@@ -484,7 +507,8 @@ def logistik_withdraw_error(reason: WithdrawError, stages: Sequence[Stage]) -> s
 def logistik_nothing_to_withdraw(stage: Stage, kecamatan: str) -> str:
     """No standing confirmation to withdraw."""
     return (
-        f"Tidak ada konfirmasi {logistik_stage(stage)} di {escape(kecamatan)} yang dapat ditarik."
+        f"Tidak ada konfirmasi {logistik_stage(stage)} di {escape(kecamatan)} yang dapat "
+        "ditarik. Periksa nomor tahapnya di /logistik."
     )
 
 
@@ -501,7 +525,7 @@ def logistik_withdrawn_notice(stage: Stage, kecamatan: str, admin: str, reason: 
     """To the officer whose confirmation an admin withdrew."""
     return (
         f"↩️ Konfirmasi Bapak/Ibu untuk <b>{logistik_stage(stage)}</b> — {escape(kecamatan)} "
-        f"ditarik oleh {escape(admin)}: {escape(reason)}. Konfirmasi lagi lewat /logistik bila "
+        f"ditarik oleh {escape(admin)}: {escape(reason)}. Konfirmasi lagi lewat /logistik jika "
         "sudah."
     )
 
@@ -563,7 +587,7 @@ def logistik_digest_blocks(due: LogisticsDue | None, tz: tzinfo) -> list[str]:
             f"{LOGISTIK_MARK[StageState.DUE]} Tahap {number}, tenggat "
             f"{day_wita(deadline.astimezone(tz))}: {', '.join(names)}"
         )
-    return [f"\n<b>🚚 Logistik pemilu</b>\n{' · '.join(counts)}", *lines]
+    return [f"\n<b>🚚 Logistik Pilkada</b>\n{' · '.join(counts)}", *lines]
 
 
 # --- /ekspor: the Logistik sheet --------------------------------------------------------------

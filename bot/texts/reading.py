@@ -52,7 +52,7 @@ def report_line(number: int, moment: datetime, level: Level, kecamatan: str, rol
     short = " ".join(words[:10]) + (" …" if len(words) > 10 else "") if words else "nihil"
     mark = " ✏️" if corrections else ""
     return (
-        f"#{number} · {moment:%d/%m %H:%M} · {LEVEL_EMOJI[level]} {escape(kecamatan)} · "
+        f"#{number} · {moment:%d/%m %H.%M} · {LEVEL_EMOJI[level]} {escape(kecamatan)} · "
         f"{ROLE_LABEL[role]} — {escape(short)}{mark}"
     )
 
@@ -73,7 +73,7 @@ def laporan_title(kecamatan: str | None, day: date | None) -> str:
     return " — ".join(parts)
 
 
-LAPORAN_EMPTY = "Tidak ada laporan yang cocok."
+LAPORAN_EMPTY = "Tidak ada laporan yang cocok. Coba kecamatan atau tanggal lain."
 LAPORAN_USAGE = (
     "Format: <code>/laporan [kecamatan] [tanggal]</code>, misalnya "
     "<code>/laporan bengalon kemarin</code> atau <code>/laporan 27-11-2024</code>."
@@ -83,7 +83,7 @@ LIHAT_USAGE = "Tulis nomor laporan, misalnya <code>/lihat 12</code>."
 
 def lihat_missing(number: int) -> str:
     """No such report."""
-    return f"Laporan #{number} tidak ditemukan."
+    return f"Laporan #{number} tidak ditemukan. Periksa nomornya di /laporan atau /cari."
 
 
 def report_detail(
@@ -138,7 +138,7 @@ def cari_title(words: str) -> str:
 
 def cari_empty(words: str) -> str:
     """Nothing found."""
-    return f"Tidak ada laporan yang memuat “{escape(words)}”."
+    return f"Tidak ada laporan yang memuat “{escape(words)}”. Coba kata kunci lain."
 
 
 EKSPOR_USAGE = (
@@ -151,7 +151,7 @@ EKSPOR_WORKING = "⏳ Menyiapkan berkas ekspor..."
 
 def ekspor_empty(first: date, last: date) -> str:
     """Nothing to export."""
-    return f"Tidak ada laporan pada {first:%d/%m/%Y}–{last:%d/%m/%Y}."
+    return f"Tidak ada laporan pada {first:%d/%m/%Y}–{last:%d/%m/%Y}. Coba rentang tanggal lain."
 
 
 def ekspor_caption(first: date, last: date, count: int, kind: str) -> str:
@@ -159,12 +159,18 @@ def ekspor_caption(first: date, last: date, count: int, kind: str) -> str:
     return f"{kind}: {count} laporan, {first:%d/%m/%Y}–{last:%d/%m/%Y}"
 
 
-GRAFIK_USAGE = "Format: <code>/grafik [hari]</code>, 1 sampai 90 hari (default 7)."
+GRAFIK_USAGE = (
+    "Format: <code>/grafik [hari]</code>, 1 sampai 90 hari (bawaan 7), misalnya "
+    "<code>/grafik 14</code>."
+)
 
 
 def grafik_empty(days: int) -> str:
     """Nothing to chart."""
-    return f"Belum ada laporan dalam {days} hari terakhir."
+    return (
+        f"Belum ada laporan dalam {days} hari terakhir. Coba rentang yang lebih panjang, "
+        "misalnya <code>/grafik 30</code>."
+    )
 
 
 def grafik_caption(days: int, last: date) -> str:
@@ -186,7 +192,7 @@ def chart_bars_title(district: str) -> str:
 SHEET_REPORTS, SHEET_MEMBERS, SHEET_DAILY = "Laporan", "Petugas", "Ringkasan Harian"
 SHEET_INCIDENTS, SHEET_KINERJA = "Insiden", "Kinerja"
 REPORT_COLUMNS = (
-    "nomor", "waktu", "kecamatan", "peran", "petugas", "user_id", "tingkat", "kategori",
+    "nomor", "waktu", "kecamatan", "jabatan", "petugas", "user_id", "tingkat", "kategori",
     "keterangan", "ralat", "foto", "lintang", "bujur", "diterima_oleh", "diterima_pada",
     "waktu_respons_detik",
 )  # fmt: skip
@@ -212,5 +218,5 @@ KINERJA_ALL = "Semua kecamatan"
 def search_hit(number: int, moment: datetime, level: Level, kecamatan: str, snippet: str) -> str:
     """One /cari result; `snippet` is already escaped HTML with the matches in bold."""
     return (
-        f"#{number} · {moment:%d/%m %H:%M} · {LEVEL_EMOJI[level]} {escape(kecamatan)} — {snippet}"
+        f"#{number} · {moment:%d/%m %H.%M} · {LEVEL_EMOJI[level]} {escape(kecamatan)} — {snippet}"
     )

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from html import escape
 
-from bot.texts.common import ROLE_LABEL, clock_time, date_time, duration
+from bot.texts.common import NEXT_BUTTON, ROLE_LABEL, clock_time, date_time, duration
 from domain.enums import MemberState, Role
 from domain.roster import Finding, Problem
 
@@ -14,43 +14,66 @@ from domain.roster import Finding, Problem
 
 LAPOR_HELP = (
     "<b>Cara melapor</b>\n"
-    "/lapor — formulir dengan tombol (tingkat, kategori, keterangan, foto, lokasi)\n"
+    "/lapor — formulir dengan tombol (tingkat, kategori, keterangan, foto, dan lokasi)\n"
     "<code>/lapor aman</code> — nihil, tidak ada kejadian\n"
     "<code>/lapor waspada ada kerumunan di depan kantor desa</code> — laporan cepat\n"
     "Foto dengan keterangan <code>/lapor rawan ...</code> juga bisa.\n"
-    "Tingkat: aman, waspada, rawan, darurat. "
+    "Tingkat: aman, waspada, rawan, dan darurat. "
     "Laporan rawan dan darurat langsung diteruskan ke grup koordinasi.\n"
-    "/riwayat — laporan Anda · <code>/ralat 12 teks</code> — ralat laporan #12"
+    "/riwayat — laporan Bapak/Ibu · <code>/ralat 12 teks</code> — ralat laporan #12"
 )
 TAMBAH_HELP = (
     "<b>Mendaftarkan pengguna</b>\n"
     "<code>/tambah 123456789 | camat | Bengalon | Nama Lengkap</code>\n"
-    "Peran: camat, kapolsek, danramil; koordinator dan admin dengan kecamatan <code>-</code>."
+    "Jabatan: camat, kapolsek, danramil, koordinator, atau admin; koordinator dan admin dengan "
+    "kecamatan <code>-</code>."
 )
 
 
-def welcome(first_name: str, status: str | None, help_lines: list[str]) -> str:
-    """Greeting, registration status and the commands this user may use."""
+def welcome(title: str | None, status: str | None) -> str:
+    """Greeting and registration status; a registered person is addressed by jabatan and
+    kecamatan (`title`, e.g. "Camat Bengalon"), never by their Telegram name."""
+    greeting = (
+        f"Selamat datang di <b>Posko</b>, Bapak/Ibu {title}."
+        if title
+        else "Selamat datang di <b>Posko</b>."
+    )
+    if title:  # registered: they know what the bot is for
+        return "\n".join([greeting, *([status] if status else [])])
     lines = [
-        f"Selamat datang di <b>Posko</b>, {escape(first_name)}!",
+        greeting,
         "Bot ini menerima laporan situasi kamtibmas selama Pilkada dari Forkopimcam "
         "dan meneruskannya ke Forkopimda.",
     ]
     if status:
         lines += ["", status]
-    if help_lines:
-        lines += ["", "<b>Perintah untuk Anda</b>", *help_lines]
     return "\n".join(lines)
 
 
-def registered_as(name: str, role: Role, kecamatan: str | None) -> str:
-    """ "Anda terdaftar sebagai Camat Bengalon (Nama)."."""
-    return f"Anda terdaftar sebagai <b>{member_title(role, kecamatan)}</b> ({escape(name)})."
+def help_page(
+    greeting: str | None, help_lines: list[str], ids: str, page: int = 0, pages: int = 1
+) -> str:
+    """/start and /bantuan: the greeting (first page), the commands this person may use (one
+    page of them), and the Telegram ids (last page)."""
+    blocks = [greeting] if greeting and page == 0 else []
+    if help_lines:
+        part = f" ({page + 1}/{pages})" if pages > 1 else ""
+        blocks.append("\n".join([f"<b>Perintah untuk Bapak/Ibu</b>{part}", *help_lines]))
+    if page == pages - 1:
+        blocks.append(ids)
+    elif pages > 1:
+        blocks.append(f"Perintah lain: tekan {NEXT_BUTTON}")
+    return "\n\n".join(blocks)
+
+
+def registered_as(name: str) -> str:
+    """ "Terdaftar di Posko atas nama Budi." (the greeting names the jabatan)."""
+    return f"Terdaftar di Posko atas nama <b>{escape(name)}</b>."
 
 
 def your_id(user_id: int) -> str:
     """Tells a user their numeric id (admins need it to register them)."""
-    return f"ID Telegram Anda: <code>{user_id}</code>"
+    return f"ID Telegram Bapak/Ibu: <code>{user_id}</code>"
 
 
 def group_id(chat_id: int) -> str:
@@ -60,12 +83,18 @@ def group_id(chat_id: int) -> str:
 
 # --- /tambah -------------------------------------------------------------------------------
 
-TAMBAH_USAGE = "Format belum tepat.\n\n" + TAMBAH_HELP
-TAMBAH_BAD_USER_ID = "ID pengguna harus angka ID Telegram (bukan @username).\n\n" + TAMBAH_HELP
-TAMBAH_BAD_ROLE = (
-    "Peran harus camat, kapolsek, danramil, koordinator atau admin.\n\n" + TAMBAH_HELP
+TAMBAH_USAGE = "Format belum tepat. Tulis sesuai contoh berikut.\n\n" + TAMBAH_HELP
+TAMBAH_BAD_USER_ID = (
+    "ID pengguna harus angka ID Telegram, bukan nama @pengguna. Tulis ulang sesuai contoh.\n\n"
+    + TAMBAH_HELP
 )
-TAMBAH_BAD_NAME = "Nama wajib diisi (maksimal 200 karakter).\n\n" + TAMBAH_HELP
+TAMBAH_BAD_ROLE = (
+    "Jabatan harus camat, kapolsek, danramil, koordinator, atau admin. Tulis ulang sesuai "
+    "contoh.\n\n" + TAMBAH_HELP
+)
+TAMBAH_BAD_NAME = (
+    "Nama wajib diisi, paling banyak 200 karakter. Tulis ulang sesuai contoh.\n\n" + TAMBAH_HELP
+)
 
 
 def tambah_bad_kecamatan(valid: Iterable[str]) -> str:
@@ -83,7 +112,7 @@ def officer_saved(
     """Reply to `/tambah`."""
     verb = "didaftarkan" if added else "diperbarui"
     return (
-        f"✅ Anggota {verb}: <b>{escape(name)}</b>, {member_title(role, kecamatan)} "
+        f"✅ Pengguna {verb}: <b>{escape(name)}</b>, {member_title(role, kecamatan)} "
         f"(ID <code>{user_id}</code>)."
     )
 
@@ -113,14 +142,11 @@ DAFTAR_ASK_NAME = (
     "<i>Drs. Budi Santoso, M.Si.</i>"
 )
 DAFTAR_BAD_NAME = "Pangkat dan nama wajib diisi, paling banyak 200 karakter. Ketik lagi."
-DAFTAR_ASK_NRP = (
-    "Ketik NRP (Polri, TNI) atau NIP Bapak/Ibu, atau tekan <b>Lewati</b> bila tidak ada."
-)
-DAFTAR_BAD_NRP = "NRP atau NIP berisi 6 sampai 20 angka. Ketik lagi, atau tekan <b>Lewati</b>."
+DAFTAR_ASK_NRP = "Ketik NRP (Polri, TNI) atau NIP Bapak/Ibu. Jika tidak ada, tekan <b>Lewati</b>."
+DAFTAR_BAD_NRP = "NRP atau NIP berisi 6 sampai 20 angka. Ketik lagi atau tekan <b>Lewati</b>."
 DAFTAR_SKIP_BUTTON = "⏭ Lewati"
 DAFTAR_ASK_PHONE = (
-    "Kirim nomor telepon Bapak/Ibu dengan tombol di bawah atau ketik nomornya, "
-    'atau tekan "Lewati".'
+    'Kirim nomor telepon Bapak/Ibu dengan tombol di bawah, ketik nomornya, atau tekan "Lewati".'
 )
 DAFTAR_PHONE_BUTTON = "📱 Kirim nomor telepon"
 DAFTAR_SKIP = "Lewati"
@@ -155,7 +181,7 @@ def daftar_summary(
     )
 
 
-DAFTAR_USE_BUTTONS = "Pilih dengan tombol pada pesan di atas, atau /batal untuk berhenti."
+DAFTAR_USE_BUTTONS = "Pilih dengan tombol pada pesan di atas atau ketik /batal untuk berhenti."
 DAFTAR_CANCELLED = "Pendaftaran dibatalkan. Ketik /daftar untuk mulai lagi."
 DAFTAR_ENDED = "⌛ Formulir pendaftaran sudah ditutup. Ketik /daftar untuk mulai lagi."
 
@@ -172,9 +198,17 @@ def daftar_expired(idle: timedelta, name: str | None) -> str:
     return "\n".join(lines)
 
 
-NOTHING_TO_CANCEL = "Tidak ada proses yang sedang berjalan."
-DAFTAR_ALREADY_ACTIVE = "Anda sudah terdaftar sebagai <b>{title}</b>. Tidak perlu mendaftar lagi."
-DAFTAR_ADMIN = "Anda admin; admin tidak perlu mendaftar."
+NOTHING_TO_CANCEL = (
+    "Tidak ada formulir yang sedang diisi. Perintah untuk Bapak/Ibu ada di /bantuan."
+)
+DAFTAR_ALREADY_ACTIVE = (
+    "Bapak/Ibu sudah terdaftar sebagai <b>{title}</b>; tidak perlu mendaftar lagi. Perintah "
+    "untuk Bapak/Ibu ada di /bantuan."
+)
+DAFTAR_ADMIN = (
+    "Bapak/Ibu terdaftar sebagai admin; admin tidak perlu mendaftar. Perintah admin ada di "
+    "/bantuan."
+)
 
 
 def daftar_sent(role: Role, kecamatan: str, name: str) -> str:
@@ -233,25 +267,25 @@ def decided_answer(approved: bool) -> str:
     return "Pendaftaran disetujui." if approved else "Pendaftaran ditolak."
 
 
-ALREADY_DECIDED = "Permohonan ini sudah diputuskan (atau tidak ada)."
+ALREADY_DECIDED = "Permohonan ini sudah diputuskan atau tidak ada. Lihat /petugas."
 
 
 def approved_for_member(role: Role, kecamatan: str | None) -> str:
     """Told to the applicant when approved."""
     title = member_title(role, kecamatan)
     follow = "\n\n" + LAPOR_HELP if role.is_field else ""
-    return f"✅ Pendaftaran disetujui. Anda terdaftar sebagai <b>{title}</b>.{follow}"
+    return f"✅ Pendaftaran disetujui. Bapak/Ibu terdaftar sebagai <b>{title}</b>.{follow}"
 
 
 def added_for_member(role: Role, kecamatan: str | None) -> str:
     """Told to someone an admin registered with /tambah."""
     title = member_title(role, kecamatan)
     follow = "\n\n" + LAPOR_HELP if role.is_field else "\n\nLihat /bantuan."
-    return f"Anda didaftarkan sebagai <b>{title}</b> di Posko.{follow}"
+    return f"Bapak/Ibu didaftarkan sebagai <b>{title}</b> di Posko.{follow}"
 
 
 REJECTED_FOR_MEMBER = (
-    "❌ Pendaftaran Anda ditolak. Hubungi operator Kesbangpol bila ada kekeliruan."
+    "❌ Pendaftaran Bapak/Ibu ditolak. Jika ada kekeliruan, hubungi operator Kesbangpol."
 )
 USER_ID_USAGE = "Tulis ID pengguna (angka), misalnya <code>/{command} 123456789</code>."
 
@@ -264,7 +298,10 @@ def decided_reply(approved: bool, name: str, user_id: int) -> str:
 
 def no_pending(user_id: int) -> str:
     """Nothing to decide for that id."""
-    return f"Tidak ada permohonan yang menunggu untuk ID <code>{user_id}</code>."
+    return (
+        f"Tidak ada permohonan yang menunggu untuk ID <code>{user_id}</code>. Periksa ID-nya "
+        "pada pemberitahuan pendaftaran atau di /petugas."
+    )
 
 
 def activation_reply(active: bool, name: str, user_id: int) -> str:
@@ -275,14 +312,22 @@ def activation_reply(active: bool, name: str, user_id: int) -> str:
 
 def no_member(user_id: int) -> str:
     """No approved member with that id."""
-    return f"Tidak ada pengguna terdaftar (aktif/nonaktif) dengan ID <code>{user_id}</code>."
+    return (
+        f"Tidak ada pengguna terdaftar (aktif atau nonaktif) dengan ID <code>{user_id}</code>. "
+        "Periksa ID-nya di /petugas."
+    )
 
 
 BOOTSTRAP_ADMIN_FIXED = (
-    "ID ini admin utama dari pengaturan ADMIN_IDS dan tidak dapat diubah dari dalam bot."
+    "ID ini admin utama dari pengaturan ADMIN_IDS dan tidak dapat diubah dari dalam bot. "
+    "Untuk mengubahnya, ganti ADMIN_IDS di berkas .env lalu jalankan ulang bot."
 )
-DEACTIVATED_FOR_MEMBER = "Akun Anda dinonaktifkan oleh admin. Hubungi operator Kesbangpol."
-ACTIVATED_FOR_MEMBER = "Akun Anda diaktifkan kembali. Lihat /bantuan."
+DEACTIVATED_FOR_MEMBER = (
+    "Akun Bapak/Ibu dinonaktifkan oleh admin. Jika ada kekeliruan, hubungi operator Kesbangpol."
+)
+ACTIVATED_FOR_MEMBER = (
+    "Akun Bapak/Ibu diaktifkan kembali. Perintah untuk Bapak/Ibu ada di /bantuan."
+)
 
 
 def directory_page(
@@ -316,14 +361,13 @@ def directory_line(
 
 
 DIRECTORY_EMPTY = "Belum ada pengguna terdaftar."
-PREV_BUTTON = "⬅️"
-NEXT_BUTTON = "➡️"
 
 IMPOR_HELP = (
-    "Kirim berkas CSV dengan keterangan (caption) <code>/impor</code>, atau balas berkasnya "
-    "dengan <code>/impor</code>.\nKolom: <code>user_id,peran,kecamatan,nama[,telepon]</code> "
-    "(baris judul, UTF-8, pemisah koma atau titik koma). Peran: camat, kapolsek, danramil, "
-    "koordinator (kecamatan diisi - untuk koordinator)."
+    "Kirim berkas CSV dengan keterangan <code>/impor</code> atau balas berkasnya dengan "
+    "<code>/impor</code>.\nKolom: <code>user_id,peran,kecamatan,nama[,telepon]</code> "
+    "(baris judul, UTF-8, pemisah koma atau titik koma). Kolom <code>peran</code> berisi "
+    "jabatan: camat, kapolsek, danramil, atau koordinator (kecamatan koordinator diisi "
+    "<code>-</code>)."
 )
 IMPOR_TOO_BIG = "Berkas terlalu besar (maksimal 1 MB). Pecah menjadi beberapa berkas."
 IMPOR_NOT_CSV = 'Berkas harus CSV (.csv). Simpan dari Excel sebagai "CSV UTF-8".'
@@ -334,11 +378,11 @@ ROSTER_PROBLEMS = {
     Problem.NOT_UTF8: 'berkas bukan UTF-8; simpan sebagai "CSV UTF-8"',
     Problem.NOT_TEXT: "berkas bukan teks CSV",
     Problem.EMPTY: "berkas kosong atau tanpa baris judul",
-    Problem.BAD_CSV: "format CSV rusak: {detail}",
+    Problem.BAD_CSV: "format CSV rusak di baris {detail}; periksa tanda kutipnya",
     Problem.MISSING_COLUMNS: "kolom tidak ada: {detail}",
     Problem.NO_ROWS: "tidak ada baris data",
     Problem.BAD_USER_ID: "user_id harus angka ID Telegram",
-    Problem.BAD_ROLE: "peran harus camat, kapolsek, danramil, atau koordinator",
+    Problem.BAD_ROLE: "peran (jabatan) harus camat, kapolsek, danramil, atau koordinator",
     Problem.UNKNOWN_KECAMATAN: "kecamatan tidak dikenal: {detail}",
     Problem.KOORDINATOR_KECAMATAN: "koordinator tanpa kecamatan (isi -)",
     Problem.BAD_NAME: "nama kosong atau lebih dari 200 karakter",
@@ -365,7 +409,10 @@ def impor_failed(problems: list[tuple[int, Finding]], limit: int = 40) -> str:
 
 def impor_file_error(finding: Finding) -> str:
     """The file as a whole is unusable."""
-    return f"❌ <b>Impor dibatalkan</b>: {roster_problem(finding)}\n\n{IMPOR_HELP}"
+    return (
+        f"❌ <b>Impor dibatalkan</b>: {roster_problem(finding)}. Perbaiki berkasnya, lalu kirim "
+        f"lagi.\n\n{IMPOR_HELP}"
+    )
 
 
 def impor_done(added: int, updated: int) -> str:

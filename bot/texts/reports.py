@@ -10,7 +10,6 @@ from bot.texts.common import (
     LEVEL_EMOJI,
     LEVEL_LABEL,
     ROLE_LABEL,
-    clock_dot,
     clock_time,
     date_time,
     duration,
@@ -27,18 +26,20 @@ from domain.reports import MediaKind
 
 LAPOR_EMPTY = "Tulis tingkat dan isi laporan.\n\n" + LAPOR_HELP
 LAPOR_UNKNOWN_LEVEL = (
-    "Tingkat tidak dikenal. Pilih salah satu: aman, waspada, rawan, darurat.\n"
+    "Tingkat tidak dikenal. Pilih salah satu: aman, waspada, rawan, atau darurat.\n"
     "Contoh: <code>/lapor waspada ada kerumunan di pasar</code>"
 )
 LAPOR_TEXT_REQUIRED = (
-    "Laporan waspada, rawan dan darurat perlu keterangan.\n"
+    "Laporan waspada, rawan, dan darurat perlu keterangan. Tulis keterangannya setelah "
+    "tingkat.\n"
     "Contoh: <code>/lapor rawan massa memblokade jalan menuju gudang logistik</code>"
 )
 
 
 def lapor_too_long(limit: int) -> str:
     """The narrative is over the limit."""
-    return f"Keterangan terlalu panjang (maksimal {limit} karakter). Ringkas lalu kirim lagi."
+    shown = f"{limit:,}".replace(",", ".")  # 3.000, as Indonesian writes thousands
+    return f"Keterangan terlalu panjang (maksimal {shown} karakter). Ringkas lalu kirim lagi."
 
 
 def quick_report_error(reason: QuickReportError) -> str:
@@ -56,7 +57,7 @@ def receipt(number: int, level: Level, kecamatan: str, moment: datetime, *, nihi
     Forkopimda's word for taking a report up)."""
     what = "nihil (tidak ada kejadian)" if nihil else level_badge(level)
     lines = [
-        f"✅ <b>Laporan #{number} tercatat</b> pukul {clock_dot(moment)}.",
+        f"✅ <b>Laporan #{number} tercatat</b> pukul {clock_time(moment)}.",
         f"{escape(kecamatan)} · {what}",
     ]
     if level.escalates:
@@ -139,7 +140,7 @@ def ack_note(name: str, moment: datetime, seconds: int) -> str:
 def ack_for_officer(number: int, name: str, moment: datetime) -> str:
     """Tells the reporting officer who took their report."""
     who = f"<b>{escape(name)}</b>"
-    return f"✅ Laporan #{number} Anda sudah diterima oleh {who} pukul {clock_time(moment)}."
+    return f"✅ Laporan #{number} Bapak/Ibu sudah diterima oleh {who} pukul {clock_time(moment)}."
 
 
 def ack_done(number: int) -> str:
@@ -256,7 +257,7 @@ MORE_BUTTON = "Ada catatan ➡️"
 FORM_CATEGORY = "📝 Tingkat: {level}\nPilih kategori:"
 FORM_TEXT = (
     "📝 Tingkat: {level} · Kategori: <b>{category}</b>\n"
-    "Tulis keterangan kejadian (apa, di mana, berapa orang, tindakan), maksimal 3000 karakter. "
+    "Tulis keterangan kejadian (apa, di mana, berapa orang, tindakan), maksimal 3.000 karakter. "
     "Foto, rekaman suara, atau video boleh dikirim juga."
 )
 FORM_TEXT_EMPTY = "Keterangan kosong. Tulis keterangan kejadian atau ketik /batal."
@@ -470,12 +471,15 @@ RALAT_USAGE = (
     "Tulis nomor laporan dan ralatnya, misalnya "
     "<code>/ralat 12 jumlah massa sekitar 50 orang, bukan 500</code>."
 )
-RALAT_TOO_OLD = "Ralat hanya dapat dibuat dalam 24 jam setelah laporan dikirim."
+RALAT_TOO_OLD = (
+    "Ralat hanya dapat dibuat dalam 24 jam setelah laporan dikirim. Untuk keterangan baru, "
+    "kirim laporan baru dengan /lapor."
+)
 
 
 def ralat_not_found(number: int) -> str:
     """The report is not one of the officer's."""
-    return f"Laporan #{number} tidak ada di riwayat Anda. Lihat /riwayat."
+    return f"Laporan #{number} tidak ada di riwayat Bapak/Ibu. Periksa nomornya di /riwayat."
 
 
 def ralat_saved(number: int) -> str:
@@ -491,12 +495,15 @@ def ralat_for_group(number: int, role: Role, kecamatan: str, name: str, text: st
     )
 
 
-RIWAYAT_EMPTY = "Anda belum pernah mengirim laporan. Kirim dengan /lapor."
+RIWAYAT_EMPTY = "Bapak/Ibu belum pernah mengirim laporan. Kirim dengan /lapor."
 
 
-def riwayat(lines: list[str]) -> str:
-    """The officer's recent reports."""
-    return "\n".join(["🗂 <b>10 laporan terakhir Anda</b>", "", *lines])
+def riwayat_page(lines: list[str], page: int, pages: int, total: int) -> str:
+    """One page of the officer's recent reports (`total`: how many the pages hold)."""
+    footer = [f"Halaman {page + 1}/{pages} · ⬅️/➡️ untuk halaman lain"] if pages > 1 else []
+    return "\n".join(
+        [f"🗂 <b>Laporan terakhir Bapak/Ibu</b> ({total} laporan)", "", *lines, *footer]
+    )
 
 
 def riwayat_line(number: int, moment: datetime, level: Level, text: str, corrections: int) -> str:
@@ -505,6 +512,6 @@ def riwayat_line(number: int, moment: datetime, level: Level, text: str, correct
     snippet = " ".join(words[:8]) + (" …" if len(words) > 8 else "") if words else "nihil"
     tail = f" · ✏️ {corrections} ralat" if corrections else ""
     return (
-        f"#{number} · {moment:%d/%m %H:%M} · {LEVEL_EMOJI[level]} {LEVEL_LABEL[level]}"
+        f"#{number} · {moment:%d/%m %H.%M} · {LEVEL_EMOJI[level]} {LEVEL_LABEL[level]}"
         f" · {escape(snippet)}{tail}"
     )

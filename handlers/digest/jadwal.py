@@ -26,7 +26,8 @@ from handlers.digest.tahapan import adopt_calendar, reply_parts
 from storage.config import DIGEST_TIMES, DIGESTS_CHANGED_AT, REMINDER_TIMES
 from storage.db import to_sql_time
 
-KINDS = {"digest": DIGEST_TIMES, "rekap": DIGEST_TIMES, "pengingat": REMINDER_TIMES}
+# "rekap" is the word the bot shows; "digest", its earlier name, is still understood.
+KINDS = {"rekap": DIGEST_TIMES, "digest": DIGEST_TIMES, "pengingat": REMINDER_TIMES}
 
 
 async def jadwal_cmd(update: Update, context: PoskoContext) -> None:
@@ -107,10 +108,11 @@ COMMANDS = (
         help_texts.JADWAL.menu,
         help_texts.JADWAL.help,
         "shows the rhythm in force (digest and reminder times, reporting window) and the "
-        "election stage it comes from; `/jadwal digest 07:00,12:00,19:00` and `/jadwal "
-        "pengingat 15:00` change them at once: during a stage until that stage ends, outside "
-        "every stage for as long as no stage is in force (stored; they win over the environment)",
-        usage="[digest | pengingat <jam,...>]",
+        "election stage it comes from; `/jadwal rekap 07.00,12.00,19.00` and `/jadwal "
+        "pengingat 15.00` (`14:05` and the older `digest` are understood too) change them at "
+        "once: during a stage until that stage ends, outside every stage for as long as no stage "
+        "is in force (stored; they win over the environment)",
+        usage="[rekap | pengingat <jam,...>]",
         menu=ADMIN_MENU,
         rank=70,
     ),

@@ -163,6 +163,7 @@ async def _show(context: PoskoContext, message: Message) -> None:
         admin=context.actor.is_admin and message.chat.type == Chat.PRIVATE,
         file_set_aside=stored is not None
         and admin_settings.file_calendar not in (None, admin_settings.calendar),
+        officer=context.actor.access is Access.PETUGAS,
     )
     await reply_parts(message, text)
 
@@ -228,7 +229,7 @@ async def _import(context: PoskoContext, message: Message) -> None:
     try:
         calendar = parse_calendar(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        finding = Finding(Problem.NOT_JSON, None, "bukan teks UTF-8")
+        finding = Finding(Problem.UNREADABLE)
         await reply_parts(message, texts.calendar_refused([finding]))
         return
     except CalendarInvalid as exc:
@@ -298,7 +299,8 @@ COMMANDS = (
         texts.TAHAPAN.menu,
         texts.TAHAPAN.help,
         "the election stage in force, its rhythm (digest and reminder times, reporting "
-        "window), the window now and the next stage, and the calendar; admins (private chat): "
+        "window), the window now and the next stage, and (for koordinators and admins) the "
+        "calendar; admins (private chat): "
         "`ubah <nomor> | <dari> | <sampai>` changes a stage's dates, `atur <nomor> rekap|"
         "pengingat|jendela ...` its rhythm, a JSON file with caption `/tahapan impor` replaces "
         "the calendar (all or nothing); each with ✅ Simpan, stored, audited, in force at once",

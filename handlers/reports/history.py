@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 import sqlite3
 from datetime import timedelta
 
-from telegram import ReplyParameters, Update
+from telegram import InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler
 
 from bot import texts
 from bot.access import Access, Rule
 from bot.commands import PETUGAS_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
+from bot.keyboards import answer, pager
 from bot.notify import send_group
 from bot.texts import commands as help_texts
 from domain.parsing import MAX_REPORT_TEXT, command_args, is_blank, utf16_len
@@ -72,26 +75,63 @@ async def ralat_cmd(update: Update, context: PoskoContext) -> None:
         logger.warning("Correction of report #%s stored, not confirmed: %s", number, exc)
 
 
-async def riwayat_cmd(update: Update, context: PoskoContext) -> None:
-    """Lists the officer's last 10 reports."""
-    message = update.effective_message
-    officer = context.actor.officer
-    if message is None or officer is None:
-        return
+# /riwayat: the officer's last RIWAYAT_TOTAL reports, RIWAYAT_PAGE a page, so each page fits
+# one phone screen (issue 18).
+RIWAYAT_TOTAL, RIWAYAT_PAGE = 30, 5
+
+
+async def riwayat_view(
+    context: PoskoContext, officer_id: int, page: int, up_to: int | None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of the officer's reports numbered `up_to` or lower (None: the newest)."""
     services = context.services
-    reports = await services.reports.recent_by_officer(officer.user_id, 10)
+    reports = await services.reports.recent_by_officer(officer_id, RIWAYAT_TOTAL, up_to)
     if not reports:
-        await message.reply_text(texts.RIWAYAT_EMPTY)
-        return
-    corrections = await services.reports.corrections([r.number for r in reports])
+        return texts.RIWAYAT_EMPTY, None
+    pages = math.ceil(len(reports) / RIWAYAT_PAGE)
+    page = min(max(page, 0), pages - 1)
+    shown = reports[page * RIWAYAT_PAGE : (page + 1) * RIWAYAT_PAGE]
+    corrections = await services.reports.corrections([r.number for r in shown])
     tz = services.settings.timezone
     lines = [
         texts.riwayat_line(
             r.number, r.created_at.astimezone(tz), r.level, r.text, len(corrections[r.number])
         )
-        for r in reports
+        for r in shown
     ]
-    await message.reply_text(texts.riwayat(lines))
+    text = texts.riwayat_page(lines, page, pages, len(reports))
+    return text, pager("rw", page, pages, f":{reports[0].number}")
+
+
+async def riwayat_cmd(update: Update, context: PoskoContext) -> None:
+    """Lists the officer's last reports, a page at a time."""
+    message = update.effective_message
+    officer = context.actor.officer
+    if message is None or officer is None:
+        return
+    text, markup = await riwayat_view(context, officer.user_id, 0, None)
+    await message.reply_text(text, reply_markup=markup)
+
+
+async def riwayat_page_cb(update: Update, context: PoskoContext) -> None:
+    """Turns a /riwayat page in place ("rw:<page>:<newest number>"); always the presser's own
+    reports."""
+    query = update.callback_query
+    officer = context.actor.officer
+    if query is None or officer is None:
+        return
+    try:
+        _, page_text, up_to_text = (query.data or "").split(":")
+        page, up_to = int(page_text), int(up_to_text)
+    except ValueError:
+        await answer(query, texts.STALE_BUTTON)
+        return
+    text, markup = await riwayat_view(context, officer.user_id, page, up_to)
+    await answer(query)
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except TelegramError as exc:
+        logger.info("History page not updated: %s", exc)
 
 
 _PETUGAS = Rule(private=frozenset({Access.PETUGAS}))
@@ -102,7 +142,8 @@ COMMANDS = (
         _PETUGAS,
         help_texts.RIWAYAT.menu,
         help_texts.RIWAYAT.help,
-        "your last 10 reports with number, time, level, first words and corrections",
+        "your last 30 reports with number, time, level, first words and corrections, 5 a page "
+        "with ⬅️/➡️",
         menu=PETUGAS_MENU,
     ),
     Command(
@@ -120,5 +161,6 @@ COMMANDS = (
 
 
 def register(app: PoskoApp) -> None:
-    """Adds `/ralat` and `/riwayat`."""
+    """Adds `/ralat` and `/riwayat` (with its pages)."""
     add_commands(app, COMMANDS)
+    app.add_handler(CallbackQueryHandler(riwayat_page_cb, pattern=r"^rw:"))

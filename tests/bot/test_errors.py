@@ -39,7 +39,11 @@ async def test_a_crashing_handler_apologises_and_alerts_admins_once(
     user = fake.add_user(3001)
     await user.send("/start")
     await user.send("/start")
-    assert user.texts() == ["⚠️ Maaf, terjadi gangguan. Silakan coba lagi."] * 2
+    apology = (
+        "⚠️ Maaf, terjadi gangguan. Coba lagi sebentar lagi; jika masih gagal, hubungi operator "
+        "Kesbangpol."
+    )
+    assert user.texts() == [apology] * 2
     [alert] = admin.messages
     assert alert.text.startswith("⚠️ Galat pada bot: RuntimeError")
     assert fake.token not in alert.text

@@ -261,6 +261,14 @@ def test_bad_files(text: str, finding: Problem) -> None:
     assert [f.problem for f in caught.value.findings] == [finding]
 
 
+def test_a_file_that_is_not_json_names_the_line() -> None:
+    """People read the line; the decoder's English message is left to the start-up log."""
+    with pytest.raises(CalendarInvalid) as caught:
+        parse_calendar('{\n  "stages": [\n    {"name": "Kampanye",,}\n  ]\n}')
+    assert caught.value.findings == [Finding(Problem.NOT_JSON, None, "3")]
+    assert str(caught.value) == "not valid JSON (line 3)"
+
+
 def test_stages_of_the_same_length_may_not_overlap() -> None:
     a = Stage("A", date(2024, 11, 1), date(2024, 11, 3))
     b = Stage("B", date(2024, 11, 3), date(2024, 11, 5))

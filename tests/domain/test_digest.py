@@ -90,7 +90,7 @@ def test_header_opens_with_the_count_of_kecamatan_per_condition() -> None:
                                          OfficerStatus("Eko", C, "Busang", None)]))  # fmt: skip
     assert text.splitlines()[:6] == [
         "📋 Rekap Kondisi Wilayah · Kabupaten Kutai Timur",
-        "Rabu, 27 November 2024 · 00:00–19:00 WITA",
+        "Rabu, 27 November 2024 · 00.00–19.00 WITA",
         "",
         "🔴 0 · 🟠 1 · 🟡 0 · 🟢 1 · ⚪ 16 belum lapor",
         "3 laporan · 1 dari 2 petugas melapor",
@@ -184,11 +184,11 @@ def test_open_incidents_worst_then_oldest_with_age_state_and_staleness() -> None
     ]  # fmt: skip
     text = text_of(snapshot_at(19, [], incidents=open_now, incidents_total=20))
     assert section(text, "🚨 Insiden terbuka (20)") == [
-        "#7 🔴 Telen · Logistik Pemilu · 2 jam · 🆕 Baru, belum diterima",
+        "#7 🔴 Telen · Logistik Pilkada · 2 jam · 🆕 Baru, belum diterima",
         "    Kotak <suara> & surat suara terbakar di gudang 🔥 kata …",
-        "#3 🟡 Busang · Logistik Pemilu · 17 jam · 👁 Ditangani · 💤 17 jam tanpa perkembangan",
+        "#3 🟡 Busang · Logistik Pilkada · 17 jam · 👁 Ditangani · 💤 17 jam tanpa perkembangan",
         "    isu hoaks",
-        "#5 🟠 Bengalon · Logistik Pemilu · 3 jam · 👁 Ditangani",
+        "#5 🟠 Bengalon · Logistik Pilkada · 3 jam · 👁 Ditangani",
         "    massa bubar",
         "… dan 17 insiden lain. Daftar lengkap: /insiden",
     ]
@@ -201,8 +201,8 @@ def test_incidents_resolved_since_the_previous_digest_with_time_to_resolve() -> 
     previous = START - timedelta(hours=5)  # yesterday's 19:00 digest
     text = text_of(snapshot_at(12, [], resolved=[IncidentBrief(closed, "blokade")],
                                resolved_since=previous))  # fmt: skip
-    assert section(text, "✅ Selesai sejak rekap kemarin 19:00 WITA (1)") == [
-        "#9 🟠 Kaliorang · Logistik Pemilu · selesai dalam 2 jam 5 menit: Massa sudah <bubar>"
+    assert section(text, "✅ Selesai sejak rekap kemarin 19.00 WITA (1)") == [
+        "#9 🟠 Kaliorang · Logistik Pilkada · selesai dalam 2 jam 5 menit: Massa sudah <bubar>"
     ]
     quiet = text_of(snapshot_at(12, []))
     assert "Insiden terbuka" not in quiet
@@ -244,7 +244,7 @@ def test_whole_past_day_and_all_reported() -> None:
     snapshot = build_snapshot(region, [GroupCount("Satu", C, Level.AMAN, 1, 1)], start, end,
                               officers=[OfficerStatus("A", C, "Satu", Level.AMAN)])  # fmt: skip
     text = text_of(snapshot)
-    assert "Rabu, 27 November 2024 · 00:00–24:00 WITA" in text.splitlines()
+    assert "Rabu, 27 November 2024 · 00.00–24.00 WITA" in text.splitlines()
     assert "Semua kecamatan dan petugas sudah melapor" in text
     assert "Belum lapor" not in text
 
@@ -252,7 +252,7 @@ def test_whole_past_day_and_all_reported() -> None:
 def test_a_late_digest_is_marked() -> None:
     slot = START + timedelta(hours=7)
     snapshot = build_snapshot(load_region(), [], START, slot, late_slot=slot)
-    assert "⏰ Terlambat — jadwal 07:00 WITA" in text_of(snapshot)
+    assert "⏰ Terlambat — jadwal 07.00 WITA" in text_of(snapshot)
 
 
 def test_names_and_texts_are_escaped() -> None:

@@ -79,6 +79,13 @@ def test_unusable_files(data: bytes, reason: Problem) -> None:
     assert caught.value.finding.problem is reason
 
 
+def test_a_broken_csv_names_its_line_not_the_csv_modules_english() -> None:
+    data = b'user_id,peran,kecamatan,nama\n1,camat,Telen,Budi\n2,camat,Telen,"Ani\n'
+    with pytest.raises(RosterFileError) as caught:
+        parse_roster(data, REGION)
+    assert caught.value.finding == Finding(Problem.BAD_CSV, "3")
+
+
 @given(st.binary(max_size=2000))
 def test_any_bytes_give_rows_or_the_intended_errors(data: bytes) -> None:
     try:

@@ -130,6 +130,21 @@ async def test_report_numbers_and_redelivery(db: Database) -> None:
     assert await reports.get(2) == second
 
 
+async def test_an_officers_recent_reports_up_to_a_number(db: Database) -> None:
+    """/riwayat's pages: the officer's own reports, newest first, numbered up to the newest one
+    the first page showed."""
+    await enlist(db, 7)
+    await enlist(db, 8)
+    reports = ReportRepo(db)
+    for message_id in range(1, 6):
+        await reports.add(new_report(message_id, officer=7 if message_id != 3 else 8))
+    newest = await reports.recent_by_officer(7, 10)
+    assert [r.number for r in newest] == [5, 4, 2, 1]
+    assert [r.number for r in await reports.recent_by_officer(7, 2)] == [5, 4]
+    assert [r.number for r in await reports.recent_by_officer(7, 10, up_to=4)] == [4, 2, 1]
+    assert await reports.recent_by_officer(8, 10, up_to=2) == []
+
+
 async def test_report_needs_a_known_officer(db: Database) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         await ReportRepo(db).add(new_report(1, officer=99))

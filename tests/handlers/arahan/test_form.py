@@ -172,7 +172,10 @@ async def test_the_one_line_form_and_its_errors(
     update = await kasat.press_data(preview.params["reply_markup"]["inline_keyboard"][-1][0][
         "callback_data"], preview)  # fmt: skip
     answers = posko.fake.callback_answers[update["callback_query"]["id"]]
-    assert answers["text"] == "Tombol ini sudah tidak berlaku.", "a second Kirim sends nothing"
+    assert (
+        answers["text"]
+        == "Tombol ini sudah tidak berlaku. Ketik ulang perintahnya untuk tampilan terbaru."
+    ), "a second Kirim sends nothing"
     assert len(officer.messages) == 1
     assert len(await posko.services.arahan.recent()) == 1
     assert tally_line(tally_of(kasat)) == "📊 Dipahami 0/1 · belum 1"
@@ -187,7 +190,7 @@ async def test_an_old_form_button_does_nothing(
     await kasat.send("/arahan")  # a new form replaces it
     update = await kasat.press("👥 Semua petugas", first)
     assert posko.fake.callback_answers[update["callback_query"]["id"]]["text"] == (
-        "Tombol ini sudah tidak berlaku."
+        "Tombol ini sudah tidak berlaku. Ketik ulang perintahnya untuk tampilan terbaru."
     )
     draft = await posko.services.drafts.get(kasat.id)
     assert draft is not None

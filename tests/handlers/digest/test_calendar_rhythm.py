@@ -185,18 +185,18 @@ async def test_the_2024_calendar_from_the_last_day_of_kampanye_to_rekapitulasi(
     assert len(group.messages) == len(digests), "one message per digest"
     by_slot = dict(zip(digests, (m.text for m in group.messages), strict=True))
     assert header(by_slot["2024-11-23 19:00"]) == (
-        "Sabtu, 23 November 2024 · 00:00–19:00 WITA",
+        "Sabtu, 23 November 2024 · 00.00–19.00 WITA",
         "🗳 Tahapan Kampanye · lapor harian",
     )
     assert header(by_slot["2024-11-24 06:00"]) == (
-        "Minggu, 24 November 2024 · 00:00–06:00 WITA",
+        "Minggu, 24 November 2024 · 00.00–06.00 WITA",
         "🗳 Tahapan Masa tenang · di luar jendela lapor: dihitung sejak 00.00 WITA; "
         "jendela berikutnya mulai 06.00 WITA",
     )
     # The night window crosses midnight and belongs to the day it started.
     night = by_slot["2024-11-25 06:00"]
     assert header(night) == (
-        "Minggu, 24 November 2024 · 18:00–06:00 WITA",
+        "Minggu, 24 November 2024 · 18.00–06.00 WITA",
         "🗳 Tahapan Masa tenang · jendela lapor 24/11 18.00–25/11 06.00 WITA",
     )
     assert "2 laporan · 2 dari 3 petugas melapor" in night
@@ -207,25 +207,25 @@ async def test_the_2024_calendar_from_the_last_day_of_kampanye_to_rekapitulasi(
     # Voting day's first digest closes masa tenang's last night; the bot was down at 06.00.
     late = by_slot["2024-11-27 06:00"].splitlines()
     assert late[1:4] == [
-        "Selasa, 26 November 2024 · 18:00–06:00 WITA",
+        "Selasa, 26 November 2024 · 18.00–06.00 WITA",
         "🗳 Tahapan Masa tenang · jendela lapor 26/11 18.00–27/11 06.00 WITA",
-        "⏰ Terlambat — jadwal 06:00 WITA",
+        "⏰ Terlambat — jadwal 06.00 WITA",
     ]
     assert header(by_slot["2024-11-27 08:30"]) == (
-        "Rabu, 27 November 2024 · 06:00–08:30 WITA",
+        "Rabu, 27 November 2024 · 06.00–08.30 WITA",
         "🗳 Tahapan Pemungutan suara · jendela lapor 06.00–09.00 WITA",
     )
     assert header(by_slot["2024-11-27 12:00"]) == (
-        "Rabu, 27 November 2024 · 09:00–12:00 WITA",
+        "Rabu, 27 November 2024 · 09.00–12.00 WITA",
         "🗳 Tahapan Pemungutan suara · jendela lapor 09.00–12.00 WITA",
     )
     assert "0 dari 3 petugas melapor" in by_slot["2024-11-27 12:00"]
     assert header(by_slot["2024-11-28 00:00"]) == (  # 24.00: the last window has its digest
-        "Rabu, 27 November 2024 · 21:00–24:00 WITA",
+        "Rabu, 27 November 2024 · 21.00–24.00 WITA",
         "🗳 Tahapan Pemungutan suara · jendela lapor 21.00–24.00 WITA",
     )
     assert header(by_slot["2024-11-28 19:00"]) == (
-        "Kamis, 28 November 2024 · 00:00–19:00 WITA",
+        "Kamis, 28 November 2024 · 00.00–19.00 WITA",
         "🗳 Tahapan Penghitungan dan rekapitulasi · lapor harian",
     )
     # Reminders name the window; the daily one stays as it was.
@@ -260,12 +260,12 @@ async def test_status_and_belum_count_the_window_across_midnight(
     assert "Bengalon" not in belum
     await admin.send("/rekap")  # as a digest now: the night window so far
     assert header(admin.last_message().text) == (
-        "Senin, 25 November 2024 · 18:00–01:30 WITA",
+        "Senin, 25 November 2024 · 18.00–01.30 WITA",
         "🗳 Tahapan Masa tenang · jendela lapor 25/11 18.00–26/11 06.00 WITA",
     )
     await admin.send("/rekap hari ini")  # the WITA day
     assert admin.last_message().text.splitlines()[1] == (
-        "Selasa, 26 November 2024 · 00:00–01:30 WITA"
+        "Selasa, 26 November 2024 · 00.00–01.30 WITA"
     )
     clock.set(wita(26, 6, 30))  # a new window: nobody reported in it
     await admin.send("/belum")
@@ -325,7 +325,7 @@ async def test_an_admin_sets_a_stage_for_today_with_windows_of_a_few_minutes(
         await scheduler.run_until(wita(20, 10, 11, month=12))
         [digest] = group.messages
         assert header(digest.text) == (
-            "Jumat, 20 Desember 2024 · 10:05–10:10 WITA",
+            "Jumat, 20 Desember 2024 · 10.05–10.10 WITA",
             "🗳 Tahapan Pemungutan suara · jendela lapor 10.05–10.10 WITA",
         )
         assert "2 laporan · 2 dari 2 petugas melapor" in digest.text
@@ -469,7 +469,7 @@ async def test_an_unrelated_calendar_edit_leaves_a_failed_digest_to_the_catch_up
     record = await services.slots.get("digest 2024-11-27 09:00")
     assert record is not None
     assert record.state == "sent"
-    assert "⏰ Terlambat — jadwal 09:00 WITA" in group.messages[-1].text
+    assert "⏰ Terlambat — jadwal 09.00 WITA" in group.messages[-1].text
     # An edit that adds a digest time already past: that slot never existed.
     await admin.send("/tahapan atur 4 rekap 06:00,09:00,09:02,12:00,15:00,18:00,21:00,24:00")
     await admin.press(texts.SAVE_BUTTON)

@@ -21,7 +21,7 @@ async def test_show_and_change_the_schedule(posko: Posko, admin: FakeUser) -> No
     assert text.startswith("🗓 Jadwal — di luar tahapan pemilihan")
     assert "Rekap ke grup koordinasi: 07.00, 19.00 (pengaturan awal)" in text
     assert "Pengingat petugas: 16.00 (pengaturan awal)" in text
-    await admin.send("/jadwal digest 19.00,07:00, 12.00")  # EYD's dot or a colon
+    await admin.send("/jadwal rekap 19.00,07:00, 12.00")  # EYD's dot or a colon
     assert admin.last_message().text == (
         "✅ Jadwal rekap sekarang: 07.00, 12.00, 19.00 (berlaku mulai sekarang)."
     )
@@ -38,9 +38,9 @@ async def test_show_and_change_the_schedule(posko: Posko, admin: FakeUser) -> No
 
 
 async def test_bad_times_are_refused_with_an_example(posko: Posko, admin: FakeUser) -> None:
-    for args in ("digest 7 pagi", "digest 25:00", "pengingat", "libur 07:00", "digest ,"):
+    for args in ("rekap 7 pagi", "digest 25:00", "pengingat", "libur 07:00", "rekap ,"):
         await admin.send(f"/jadwal {args}")
-        assert admin.last_message().text.startswith("Format: /jadwal digest 07:00,19:00")
+        assert admin.last_message().text.startswith("Format: /jadwal rekap 07.00,19.00")
     assert job_times(posko, "digest ") == [time(7), time(19)]
 
 
@@ -65,7 +65,7 @@ async def test_during_a_stage_jadwal_shows_and_changes_the_stage_until_it_ends(
             "Perubahan sekarang berlaku untuk tahapan Kampanye sampai tahapan itu berakhir "
             "(23 November 2024)."
         )
-        await admin.send("/jadwal digest 06:00,18:00")
+        await admin.send("/jadwal digest 06:00,18:00")  # the older word is still understood
         assert admin.last_message().text == (
             "✅ Jadwal rekap tahapan Kampanye sekarang: 06.00, 18.00, berlaku mulai sekarang "
             "sampai tahapan itu berakhir (23 November 2024). Sesudahnya berlaku irama tahapan "

@@ -23,7 +23,7 @@ async def test_admin_gets_todays_digest(posko: Posko, enlist: Enlist, admin: Fak
     await file_reports(enlist)
     await admin.send("/rekap")
     text = admin.last_message().text
-    assert "· 00:00–10:00 WITA" in text
+    assert "· 00.00–10.00 WITA" in text
     assert "3 laporan · " in text
     assert "🔴 0 · 🟠 1 · 🟡 1 · 🟢 0 · ⚪ 16 belum lapor" in text
     assert "🟠 Bengalon — Rawan (2 laporan)" in text
@@ -35,11 +35,11 @@ async def test_digest_of_a_past_day(
     posko: Posko, enlist: Enlist, admin: FakeUser, clock: FakeClock
 ) -> None:
     await file_reports(enlist)
-    clock.set(datetime(2024, 11, 28, 1, 0, tzinfo=UTC))  # next day, 09:00 WITA
+    clock.set(datetime(2024, 11, 28, 1, 0, tzinfo=UTC))  # next day, 09.00 WITA
     await admin.send("/rekap kemarin")
     yesterday = admin.last_message().text
     assert "Rabu, 27 November 2024" in yesterday
-    assert "· 00:00–24:00 WITA" in yesterday
+    assert "· 00.00–24.00 WITA" in yesterday
     assert "3 laporan · " in yesterday
     await admin.send("/rekap 2024-11-28")
     assert "0 laporan · " in admin.last_message().text
@@ -63,10 +63,14 @@ async def test_anyone_in_the_coordination_group_may_ask(
 async def test_others_are_refused(posko: Posko, enlist: Enlist, fake: FakeTelegram) -> None:
     officer = await enlist(2001)
     await officer.send("/rekap")
-    assert officer.last_message().text.startswith("Perintah ini tidak tersedia untuk peran Anda")
+    assert officer.last_message().text.startswith(
+        "Perintah ini tidak tersedia untuk jabatan Bapak/Ibu"
+    )
     other_group = fake.add_group(-100777, "Grup Lain")
     await officer.send("/rekap", chat=other_group)
-    assert other_group.last_message().text.startswith("Perintah ini hanya dapat dipakai di grup")
+    assert other_group.last_message().text.startswith(
+        "Perintah ini hanya berlaku di grup koordinasi"
+    )
 
 
 async def test_long_digest_arrives_in_numbered_parts(

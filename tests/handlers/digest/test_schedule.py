@@ -46,7 +46,7 @@ async def test_a_slot_is_posted_once(posko: Posko, enlist: Enlist, group: FakeCh
     assert await post_digest(posko.app.bot, posko.services, wita(19), late=False)
     assert not await post_digest(posko.app.bot, posko.services, wita(19), late=False)
     [digest] = group.messages
-    assert "· 00:00–19:00 WITA" in digest.text
+    assert "· 00.00–19.00 WITA" in digest.text
     assert "🟡 Kaubun — Waspada (1 laporan)" in digest.text
     assert "Terlambat" not in digest.text
 
@@ -115,8 +115,8 @@ async def test_a_missed_slot_is_posted_once_marked_late(
     with caplog.at_level(logging.WARNING):
         await catch_up(posko.app.bot, posko.services)
     [late] = group.messages
-    assert "⏰ Terlambat — jadwal 07:00 WITA" in late.text
-    assert "· 00:00–07:00 WITA" in late.text
+    assert "⏰ Terlambat — jadwal 07.00 WITA" in late.text
+    assert "· 00.00–07.00 WITA" in late.text
     assert "digest 2024-11-26 19:00 was missed by more than 12 hours; skipped" in caplog.text
     await posko.restart()
     await catch_up(posko.app.bot, posko.services)
@@ -210,7 +210,7 @@ async def test_reminders_reach_exactly_who_has_not_reported(
             "🟢 Nihil (tidak ada kejadian)", "📝 Lapor kejadian"]  # fmt: skip
     assert not any("Pengingat" in t for t in reported.texts() + kasat.texts() + blocked.texts())
     assert admin.last_message().text == (
-        "⏰ Pengingat 16:00 WITA: 2 petugas diingatkan (1 memblokir bot)."
+        "⏰ Pengingat 16.00 WITA: 2 petugas diingatkan (1 memblokir bot)."
     )
     member = await posko.services.members.get(2003)
     assert member is not None
@@ -243,7 +243,7 @@ async def test_the_digest_follows_incidents_since_the_previous_digest(
     assert digest[opened + 1] == (
         "#2 🟡 Kaubun · 13 jam · 🆕 Baru · 💤 13 jam tanpa perkembangan"
     ), "open for longer than INCIDENT_STALE_HOURS without an update"
-    resolved = digest.index("✅ Selesai sejak rekap 07:00 WITA (1)")
+    resolved = digest.index("✅ Selesai sejak rekap 07.00 WITA (1)")
     assert digest[resolved + 1] == "#3 🟠 Kaubun · selesai dalam 1 jam 5 menit: massa sudah bubar"
     assert not any(line.startswith("#1 ") for line in digest)
     assert "🟡 Kaubun — Waspada (3 laporan)" in digest

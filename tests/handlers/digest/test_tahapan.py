@@ -64,16 +64,19 @@ async def test_everyone_registered_sees_the_stage_its_rhythm_and_the_next(
         "Jendela lapor sekarang: 09.00–12.00 WITA",
         "Berikutnya: 5. Penghitungan dan rekapitulasi, mulai 28 November 2024",
     ]
-    assert view[9:] == [
+    assert len(view) == 8, "an officer's answer fits one screen: no calendar, no changes"
+    await admin.send("/tahapan")
+    staff_view = admin.last_message().text.splitlines()
+    assert staff_view[:8] == view
+    assert staff_view[9:15] == [
         "Kalender (bawaan Pilkada 2024, PKPU 2/2024)",
         "1. Penetapan pasangan calon — 22 September 2024",
         "2. Kampanye — 25 September–23 November 2024",
         "3. Masa tenang — 24–26 November 2024",
         "4. Pemungutan suara — 27 November 2024",
         "5. Penghitungan dan rekapitulasi — 27 November–16 Desember 2024",
-    ], "officers do not see how to change it"
-    await admin.send("/tahapan")
-    assert "/tahapan ubah 4 | 2024-11-27 | 2024-11-27" in admin.last_message().text
+    ]
+    assert "/tahapan ubah 4 | 27-11-2024 | 27-11-2024" in admin.last_message().text
     await officer.send("/tahapan ubah 4 | besok | besok")
     assert officer.last_message().text == texts.TAHAPAN_ADMIN_ONLY
 
@@ -150,8 +153,9 @@ async def test_bad_changes_are_refused_with_every_problem(
     await admin.send("/tahapan atur 4 pengingat 05:00")  # voting day's windows start at 06.00
     assert admin.last_message().text.splitlines() == [
         "❌ Tidak disimpan: 1 kesalahan, kalender tidak berubah.",
-        "• Tahap 4: jam pengingat 05:00 di luar jendela lapor (di luar jendela tidak ada "
+        "• Tahap 4: jam pengingat 05.00 di luar jendela lapor (di luar jendela tidak ada "
         "pengingat)",
+        "Perbaiki kesalahan di atas, lalu kirim lagi.",
     ]
     await admin.send("/tahapan ubah 5 | 2024-11-27 | 2024-11-27")  # one day, as hari H
     assert "• Tahap 5: bertumpang tindih dengan tahapan 4 yang sama panjangnya" in (
@@ -167,6 +171,26 @@ async def test_bad_changes_are_refused_with_every_problem(
     assert await election.services.calendars.versions() == []
 
 
+async def test_an_unreadable_or_broken_file_says_what_to_fix(
+    election: Posko, admin: FakeUser
+) -> None:
+    """In Indonesian, with the line to look at: never the decoder's English message."""
+    await admin.send_document("{\"stages\": []}  # Pemilihan".encode("utf-16"), "tahapan.json",
+                              caption="/tahapan impor", mime_type="application/json")  # fmt: skip
+    assert admin.last_message().text.splitlines() == [
+        "❌ Tidak disimpan: 1 kesalahan, kalender tidak berubah.",
+        "• berkas tidak dapat dibaca sebagai teks UTF-8; simpan ulang sebagai UTF-8 lalu kirim "
+        "lagi",
+        "Perbaiki kesalahan di atas, lalu kirim lagi.",
+    ]
+    await admin.send_document(b'{"stages": [\n  {"name": "x",}\n]}', "tahapan.json",
+                              caption="/tahapan impor", mime_type="application/json")  # fmt: skip
+    assert admin.last_message().text.splitlines()[1] == (
+        "• bukan JSON yang sah; periksa tanda kutip, koma, dan kurung di baris 2"
+    )
+    assert await election.services.calendars.versions() == []
+
+
 async def test_import_is_all_or_nothing_with_every_problem_listed(
     election: Posko, admin: FakeUser
 ) -> None:
@@ -179,6 +203,7 @@ async def test_import_is_all_or_nothing_with_every_problem_listed(
         "• Tahap 1: tanggal selesai sebelum tanggal mulai",
         "• Tahap 1: reminders harus true atau false",
         "• Tahap 2: tahapan harus berupa objek",
+        "Perbaiki kesalahan di atas, lalu kirim lagi.",
     ]
     pilkada_2029 = {
         "stages": [
@@ -282,7 +307,8 @@ async def test_a_calendar_file_of_huge_values_is_refused_in_one_short_message(
     assert refusal.text.splitlines() == [
         "❌ Tidak disimpan: 2 kesalahan, kalender tidak berubah.",
         f"• Tahap 1: kolom tidak dikenal: {'<' * 39}…",
-        f"• Tahap 1: tanggal tidak sah, gunakan YYYY-MM-DD (start {'<' * 33}…)",
+        f"• Tahap 1: tanggal tidak sah; tulis seperti 2024-11-27 (start {'<' * 33}…)",
+        "Perbaiki kesalahan di atas, lalu kirim lagi.",
     ]
 
 
@@ -293,7 +319,8 @@ async def test_a_deeply_nested_calendar_file_is_refused_as_not_json(
                               mime_type="application/json")  # fmt: skip
     assert admin.last_message().text.splitlines() == [
         "❌ Tidak disimpan: 1 kesalahan, kalender tidak berubah.",
-        "• bukan JSON yang sah (nesting too deep)",
+        "• bukan JSON yang sah; periksa tanda kutip, koma, dan kurung di baris 1",
+        "Perbaiki kesalahan di atas, lalu kirim lagi.",
     ]
     assert await election.services.calendars.versions() == []
 

@@ -68,7 +68,9 @@ async def test_only_admins_import_in_their_private_chat(
 
 async def test_files_that_are_not_a_map(posko: Posko, admin: FakeUser) -> None:
     await admin.send("/kerawanan impor")
-    assert admin.last_message().text.startswith("Kirim berkas CSV dengan keterangan (caption)")
+    assert admin.last_message().text.startswith(
+        "Kirim berkas CSV dengan keterangan /kerawanan impor"
+    )
     assert "jenis;kecamatan;tingkat;faktor;tps;desa;alasan" in admin.last_message().text
     await admin.send_document(b"%PDF-1.4", "peta.pdf", caption="/kerawanan impor",
                               mime_type="application/pdf")  # fmt: skip

@@ -74,11 +74,12 @@ async def test_the_logistics_story(
     # The Camat confirms stage 1 with a photo.
     await camat.send("/logistik")
     view = camat.last_message()
-    assert view.text.startswith("🚚 Logistik Pemilu — Bengalon")
-    assert "⏳ 1. Tiba di gudang PPK\n    tenggat 27/11 18.00 WITA (8 jam lagi)" in view.text
-    assert "⏳ 2. Didistribusikan ke PPS/TPS\n    tenggat 27/11 12.00 WITA (2 jam lagi)" in (
+    assert view.text.startswith("🚚 Logistik Pilkada — Bengalon")
+    assert "⏳ 1. Tiba di gudang PPK · tenggat 27/11 18.00 WITA (8 jam lagi)" in view.text
+    assert "⏳ 2. Didistribusikan ke PPS/TPS · tenggat 27/11 12.00 WITA (2 jam lagi)" in (
         view.text
     )
+    assert len(view.text.splitlines()) <= 12, "an officer's view fits one phone screen"
     assert view.button_texts() == ["✅ Sudah", "⚠️ Ada kendala"]
     await camat.press("✅ Sudah", view)
     assert camat.last_message().text.startswith("✅ Konfirmasi Tahap 1 · tiba di gudang PPK")
@@ -93,7 +94,7 @@ async def test_the_logistics_story(
     await kapolsek.send("/logistik")
     view = kapolsek.last_message()
     assert view.button_texts() == ["✅ Sudah", "⚠️ Ada kendala", "👍 Benarkan tahap 1"]
-    assert "✅ 1. Tiba di gudang PPK\n    27/11 10.05 WITA · Camat Budi Santoso · 📷" in view.text
+    assert "✅ 1. Tiba di gudang PPK · 27/11 10.05 WITA · Camat Budi Santoso · 📷" in view.text
     await kapolsek.press("👍 Benarkan tahap 1", view)
     assert kapolsek.last_message().text.startswith("👍 Membenarkan Tahap 1")
     await kapolsek.press("💾 Simpan tanpa foto")
@@ -142,7 +143,7 @@ async def test_the_logistics_story(
     await kasat.send("/logistik")
     grid = kasat.last_message()
     lines = grid.text.splitlines()
-    assert lines[0] == "🚚 Logistik Pemilu · Kabupaten Kutai Timur"
+    assert lines[0] == "🚚 Logistik Pilkada · Kabupaten Kutai Timur"
     assert lines[1] == "Per 27/11 12.01 WITA · ✅ 1 · ⚠️ 1 · ⏳ 17 · ▫️ 71"
     assert lines[5] == "✅⚠️▫️▫️▫️ Bengalon", "the kecamatan with a late stage first"
     assert "⚠️ Bengalon — tahap 2, tenggat 27/11 12.00 WITA (terlambat 1 menit)" in lines
@@ -183,7 +184,7 @@ async def test_the_logistics_story(
     detail = kasat.messages[-2].text
     assert "    🚧 kendala #1 🟠 Rawan — /lihat 1" in detail
     await camat.send("/logistik")  # officers cannot use /lihat: they are shown what they can
-    assert "    🚧 kendala #1 🟠 Rawan — /perkembangan 1 <teks>" in camat.last_message().text
+    assert "🚧 Kendala terbuka: #1 🟠 Rawan — /perkembangan 1 <teks>" in camat.last_message().text
     assert kasat.last_message().kind == "photo", "the photo of the confirmation follows"
     assert await posko.services.drafts.get(2001) is None
 
@@ -270,7 +271,10 @@ async def test_confirmation_input_is_checked(
     )
     # The stage just confirmed is not confirmed twice by the same officer.
     await officer.press_data(f"lg:ok:distribusi:{place(posko, 'Telen')}", officer.last_message())
-    assert last_answer(fake) == "Bapak/Ibu sudah mengonfirmasi tahap 2 pukul 10.00 WITA."
+    assert last_answer(fake) == (
+        "Bapak/Ibu sudah mengonfirmasi tahap 2 pukul 10.00 WITA; tidak perlu dikonfirmasi lagi. "
+        "Lihat /logistik."
+    )
     # Old or forged dialog buttons do nothing.
     await officer.press_data("lg:sv:deadbeef", officer.last_message())
     assert last_answer(fake) == texts.STALE_BUTTON
@@ -293,7 +297,7 @@ async def test_the_tps_count_of_the_file_is_enforced(
     try:
         officer = await Enlist(bot, fake)(2001, "camat", "Telen", "Budi")
         await officer.send("/logistik")
-        assert "Jumlah TPS: 14" in officer.last_message().text
+        assert officer.last_message().text.startswith("🚚 Logistik Pilkada — Telen · 14 TPS")
         await officer.press("✅ Sudah")
         await officer.press("💾 Simpan tanpa foto")
         await officer.send("/logistik")
@@ -329,7 +333,9 @@ async def test_the_kendala_dialog(posko: Posko, enlist: Enlist, group: FakeChat)
     assert (report.level.value, report.category, report.incident) == (1, "logistik", 1)
     assert len(await posko.services.reports.photos(1)) == 1
     await officer.send("/logistik")
-    assert "🚧 kendala #1 🟡 Waspada" in officer.last_message().text
+    assert "🚧 Kendala terbuka: #1 🟡 Waspada — /perkembangan 1 <teks>" in (
+        officer.last_message().text
+    )
     await officer.send("/selesai 1 kotak sudah diganti")
     await officer.send("/logistik")
     assert "🚧" not in officer.last_message().text, "a resolved kendala is history"
@@ -388,7 +394,7 @@ async def test_bad_commands_say_what_to_do(posko: Posko, enlist: Enlist, admin: 
     assert officer.last_message().text.startswith("Ketik /logistik untuk tahapan logistik")
     for args, start in (
         ("rencana", "Format: /logistik rencana"),
-        ("rencana 7 semua 27-11-2024 18.00", "Nomor tahap harus 1 sampai 5:"),
+        ("rencana 7 semua 27-11-2024 18.00", "Nomor tahap harus 1 sampai 5; pilih salah satu:"),
         ("rencana 2 Atlantis 27-11-2024 18.00", "Kecamatan tidak dikenal."),
         ("rencana 2 semua 31-02-2024 18.00", "Tanggal tidak dikenal."),
         ("rencana 2 semua 27-11-2024 25.00", "Jam tidak dikenal."),
@@ -421,7 +427,7 @@ async def test_the_digest_lists_only_the_kecamatan_behind(
     await officer.press("💾 Simpan tanpa foto")
     await admin.send("/rekap")
     text = admin.last_message().text
-    section = text[text.index("🚚 Logistik pemilu") :].split("\n\n")[0].splitlines()
+    section = text[text.index("🚚 Logistik Pilkada") :].split("\n\n")[0].splitlines()
     assert section[1:3] == [
         "⚠️ 1 terlambat · ⏳ 16 tenggat ≤ 48 jam · 17 dari 18 kecamatan perlu perhatian",
         "⚠️ Busang: tahap 1 terlambat 2 jam",
@@ -533,7 +539,7 @@ async def test_the_logistics_buttons_keep_a_half_filled_report_form(
     officer = await enlist(2001, "kapolsek", "Busang", "Agus")
     await officer.send("/lapor")
     await officer.press("🟠 Rawan")
-    await officer.press("Logistik Pemilu")
+    await officer.press("Logistik Pilkada")
     await officer.send("truk logistik dihadang massa di km 12")
     form = await posko.services.drafts.get(officer.id)
     assert form is not None

@@ -64,7 +64,9 @@ async def test_export_csv_and_xlsx(
 
 async def test_export_arguments(posko: Posko, admin: FakeUser) -> None:
     await admin.send("/ekspor")
-    assert admin.last_message().text == "Tidak ada laporan pada 27/11/2024–27/11/2024."
+    assert admin.last_message().text == (
+        "Tidak ada laporan pada 27/11/2024–27/11/2024. Coba rentang tanggal lain."
+    )
     for args in ("2024-11-27 2024-11-01", "besok", "2024-11-28", "2023-01-01 2024-11-27", "a b c"):
         await admin.send(f"/ekspor {args}")
         assert admin.last_message().text.startswith("Format: /ekspor"), args
@@ -75,7 +77,10 @@ async def test_chart_is_a_png_of_sensible_size(
 ) -> None:
     officer = await enlist(2001, "camat", "Sangkulirang")
     await admin.send("/grafik")
-    assert admin.last_message().text == "Belum ada laporan dalam 7 hari terakhir."
+    assert admin.last_message().text == (
+        "Belum ada laporan dalam 7 hari terakhir. Coba rentang yang lebih panjang, misalnya "
+        "/grafik 30."
+    )
     for day in range(5):
         await officer.send(f"/lapor {('aman', 'waspada', 'rawan', 'darurat', 'aman')[day]} x{day}")
         clock.advance(days=1)

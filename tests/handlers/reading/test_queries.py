@@ -23,7 +23,7 @@ async def test_status_and_belum(posko: Posko, enlist: Enlist, admin: FakeUser) -
     await c.send("/lapor waspada isu")
     await admin.send("/status")
     lines = admin.last_message().text.splitlines()
-    assert lines[0] == "📍 Status kecamatan — Rabu, 27 November 2024, pukul 10:00 WITA"
+    assert lines[0] == "📍 Status kecamatan — Rabu, 27 November 2024, pukul 10.00 WITA"
     assert lines[1] == "🔴 0 · 🟠 1 · 🟡 1 · 🟢 0 · ⚪ 16 belum lapor"
     assert lines[3:6] == [
         "🟠 Bengalon — Rawan (2 laporan)",
@@ -56,7 +56,7 @@ async def test_laporan_pages_to_the_end_and_back(
     await admin.send("/laporan")
     listing = admin.last_message()
     assert listing.text.splitlines()[0] == "🗂 Laporan terbaru (23 laporan)"
-    assert listing.text.splitlines()[2].startswith("#23 · 27/11 10:23 · 🟡 Busang · Camat")
+    assert listing.text.splitlines()[2].startswith("#23 · 27/11 10.23 · 🟡 Busang · Camat")
     assert listing.button_texts() == ["➡️"]
     await admin.press("➡️", listing)
     await admin.press("➡️", listing)
@@ -71,7 +71,9 @@ async def test_laporan_pages_to_the_end_and_back(
     await admin.send("/laporan bengalon")
     assert admin.last_message().text.splitlines()[0] == "🗂 Laporan terbaru — Bengalon (11 laporan)"
     await admin.send("/laporan Bengalon kemarin")
-    assert admin.last_message().text == "Tidak ada laporan yang cocok."
+    assert admin.last_message().text == (
+        "Tidak ada laporan yang cocok. Coba kecamatan atau tanggal lain."
+    )
     await admin.send("/laporan hari ini")
     assert "Rabu, 27 November 2024 (24 laporan)" in admin.last_message().text
     await admin.send("/laporan Samarinda")
@@ -101,15 +103,15 @@ async def test_lihat_shows_everything(
         "🔴 Laporan #1 · Darurat",
         "Kecamatan: Bengalon",
         "Pelapor: Kapolsek — AKP <Agus> (2001)",
-        "Waktu: 27/11/2024 10:00 WITA",
+        "Waktu: 27/11/2024 10.00 WITA",
         "Kategori: Kamtibmas",
         "Lokasi: 0.50000, 117.25000 (peta di bawah)",
         "Foto: 2 (di bawah)",
-        "✅ Diterima oleh Kasat Intelkam pukul 10:03 WITA (3 menit)",
+        "✅ Diterima oleh Kasat Intelkam pukul 10.03 WITA (3 menit)",
         "",
         "Massa <b>membakar</b> & merusak",
         "",
-        "✏️ Ralat 27/11/2024 10:03 WITA:",
+        "✏️ Ralat 27/11/2024 10.03 WITA:",
         "yang dibakar ban bekas",
         "",
         "📌 Insiden #1 · Bengalon · 🔴 Darurat · 👁 Ditangani",
@@ -119,7 +121,9 @@ async def test_lihat_shows_everything(
     ]
     assert (album_1.kind, album_2.kind, location.kind) == ("photo", "photo", "location")
     await kasat.send("/lihat 99")
-    assert kasat.last_message().text == "Laporan #99 tidak ditemukan."
+    assert kasat.last_message().text == (
+        "Laporan #99 tidak ditemukan. Periksa nomornya di /laporan atau /cari."
+    )
     await kasat.send("/lihat satu")
     assert kasat.last_message().text.startswith("Tulis nomor laporan")
 
@@ -155,7 +159,9 @@ async def test_cari_is_safe_with_anything_typed(
     await admin.send("/cari ***")
     assert admin.last_message().text.startswith("Tulis kata kunci")
     await admin.send("/cari gempa")
-    assert admin.last_message().text == "Tidak ada laporan yang memuat “gempa”."
+    assert admin.last_message().text == (
+        "Tidak ada laporan yang memuat “gempa”. Coba kata kunci lain."
+    )
 
 
 async def test_cari_pages(posko: Posko, enlist: Enlist, admin: FakeUser) -> None:
@@ -202,6 +208,9 @@ async def test_saved_listings_are_pruned_after_a_week(
     rows = await posko.services.db.fetchall("SELECT kind FROM views")
     assert [row["kind"] for row in rows] == ["cari"], "the week-old listing is forgotten"
     await admin.press("➡️", old)
-    assert list(fake.callback_answers.values())[-1]["text"] == "Tombol ini sudah tidak berlaku."
+    assert (
+        list(fake.callback_answers.values())[-1]["text"]
+        == "Tombol ini sudah tidak berlaku. Ketik ulang perintahnya untuk tampilan terbaru."
+    )
     await admin.press("➡️", recent)
     assert "Halaman 2/2" in recent.text

@@ -75,7 +75,7 @@ async def test_register_and_get_approved(
     assert "Pendaftaran disetujui" in user.last_message().text
     for copy in (admin.last_message(), second_admin.last_message()):
         assert copy.buttons() == []
-        assert "✅ Disetujui oleh Operator Kesbangpol pukul 10:00 WITA." in copy.text
+        assert "✅ Disetujui oleh Operator Kesbangpol pukul 10.00 WITA." in copy.text
     menu = fake.commands['{"chat_id": 3001, "type": "chat"}']
     assert [c["command"] for c in menu] == [
         "lapor", "riwayat", "ralat", "perkembangan", "selesai", "logistik", "tahapan", "batal",
@@ -117,7 +117,7 @@ async def test_rejection_and_racing_admins(
     assert member is not None
     assert member.state is MemberState.REJECTED
     assert "❌ Ditolak oleh Operator Dua" in admin.messages[-1].text
-    assert user.last_message().text.startswith("❌ Pendaftaran Anda ditolak")
+    assert user.last_message().text.startswith("❌ Pendaftaran Bapak/Ibu ditolak")
     # a rejected user may try again
     await user.send("/daftar")
     assert user.last_message().button_texts() == ["Camat", "Kapolsek", "Danramil"]
@@ -134,11 +134,16 @@ async def test_cancel_midway_and_stale_buttons(
     assert user.last_message().text.startswith("Pendaftaran dibatalkan")
     assert await posko.services.drafts.get(3001) is None
     await user.press("Bengalon", form)  # the old keyboard no longer does anything
-    assert list(fake.callback_answers.values())[-1]["text"] == "Tombol ini sudah tidak berlaku."
+    assert (
+        list(fake.callback_answers.values())[-1]["text"]
+        == "Tombol ini sudah tidak berlaku. Ketik ulang perintahnya untuk tampilan terbaru."
+    )
     assert await posko.services.members.get(3001) is None
     clock.advance(minutes=1)  # outside a form, a stranger is answered once a minute
     await user.send("/batal")
-    assert user.last_message().text == "Tidak ada proses yang sedang berjalan."
+    assert user.last_message().text == (
+        "Tidak ada formulir yang sedang diisi. Perintah untuk Bapak/Ibu ada di /bantuan."
+    )
 
 
 async def test_no_duplicate_requests(posko: Posko, fake: FakeTelegram, admin: FakeUser) -> None:
@@ -255,7 +260,10 @@ async def test_nonaktifkan_ends_an_open_form(
     assert await posko.services.drafts.get(3001) is None
     await admin.send("/aktifkan 3001")
     await officer.press("Kamtibmas", officer.messages[0])  # the old form's button
-    assert list(fake.callback_answers.values())[-1]["text"] == "Tombol ini sudah tidak berlaku."
+    assert (
+        list(fake.callback_answers.values())[-1]["text"]
+        == "Tombol ini sudah tidak berlaku. Ketik ulang perintahnya untuk tampilan terbaru."
+    )
 
 
 async def test_an_idle_registration_form_expires(

@@ -66,5 +66,5 @@ async def test_unusable_files_are_refused(posko: Posko, admin: FakeUser) -> None
 async def test_import_is_for_admins_only(posko: Posko, fake: FakeTelegram) -> None:
     stranger = fake.add_user(3001)
     await stranger.send_document(GOOD, "petugas.csv", caption="/impor")
-    assert stranger.last_message().text.startswith("Anda belum terdaftar")
+    assert stranger.last_message().text.startswith("Bapak/Ibu belum terdaftar")
     assert await posko.services.members.active() == []

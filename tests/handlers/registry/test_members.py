@@ -33,7 +33,7 @@ async def test_deactivated_officer_cannot_report_but_reports_stay(
     assert "dinonaktifkan oleh admin" in officer.last_message().text
     assert '{"chat_id": 2001, "type": "chat"}' not in fake.commands
     await officer.send("/lapor waspada ada isu")
-    assert officer.last_message().text.startswith("Akun Anda sedang nonaktif")
+    assert officer.last_message().text.startswith("Akun Bapak/Ibu sedang nonaktif")
     assert await posko.services.reports.count() == 1
     await admin.send("/aktifkan 2001")
     assert admin.last_message().text == "Budi (ID 2001) diaktifkan."
@@ -57,12 +57,14 @@ async def test_promoted_koordinator_and_admin(
     kasat = fake.add_user(5001, "Kasat")
     await admin.send("/tambah 5001 | Koordinator | - | Kasat Intelkam")
     assert admin.last_message().text.startswith(
-        "✅ Anggota didaftarkan: Kasat Intelkam, Koordinator"
+        "✅ Pengguna didaftarkan: Kasat Intelkam, Koordinator"
     )
     await kasat.send("/rekap")
     assert "Rekap Kondisi Wilayah" in kasat.last_message().text
     await kasat.send("/petugas")
-    assert kasat.last_message().text == "Perintah ini hanya untuk admin."
+    assert kasat.last_message().text == (
+        "Perintah ini hanya untuk admin. Perintah untuk Bapak/Ibu ada di /bantuan."
+    )
     await admin.send("/tambah 5002 | admin | Bengalon | Salah")
     assert admin.last_message().text.startswith("Kecamatan tidak dikenal")
     deputy = fake.add_user(5002, "Wakil")

@@ -16,19 +16,60 @@ async def test_stranger_learns_their_id_and_how_to_register(
     stranger = fake.add_user(3001, "Rina<&>")
     await stranger.send("/start")
     text = stranger.last_message().text
-    assert text.startswith("Selamat datang di Posko, Rina<&>!")
+    assert text.startswith("Selamat datang di Posko.\n"), "never the Telegram nickname"
+    assert "Rina" not in text
     assert "belum terdaftar" in text
-    assert "ID Telegram Anda: 3001" in text
+    assert "ID Telegram Bapak/Ibu: 3001" in text
     assert "/lapor" not in text
+
+
+async def test_greeting_names_the_jabatan_and_kecamatan(
+    posko: Posko, enlist: Enlist, admin: FakeUser
+) -> None:
+    officer = await enlist(2001, "kapolsek", "Muara Wahau", "AKP Agus Salim")
+    await officer.send("/start")
+    assert "!" not in officer.last_message().text
+    lines = officer.last_message().text.splitlines()
+    assert lines[:2] == [
+        "Selamat datang di Posko, Bapak/Ibu Kapolsek Muara Wahau.",
+        "Terdaftar di Posko atas nama AKP Agus Salim.",
+    ]
+    await admin.send("/start")
+    assert admin.last_message().text.startswith("Selamat datang di Posko, Bapak/Ibu Admin.")
 
 
 async def test_officer_sees_their_role_and_how_to_report(posko: Posko, enlist: Enlist) -> None:
     officer = await enlist(2001, "danramil", "Telen", "Kapten Inf Joko")
     await officer.send("/bantuan")
     text = officer.last_message().text
-    assert "Anda terdaftar sebagai Danramil Telen (Kapten Inf Joko)." in text
+    assert text.startswith("Selamat datang di Posko, Bapak/Ibu Danramil Telen.")
     assert "/lapor aman" in text
     assert "/tambah" not in text
+
+
+async def test_an_officers_help_is_paged_to_fit_one_screen(
+    posko: Posko, enlist: Enlist, group: FakeChat
+) -> None:
+    officer = await enlist(2001, "danramil", "Telen", "Kapten Inf Joko")
+    await officer.send("/bantuan")
+    help_message = officer.last_message()
+    first = help_message.text
+    assert len(first.splitlines()) <= 12
+    assert "Perintah untuk Bapak/Ibu (1/2)" in first
+    assert first.endswith("Perintah lain: tekan ➡️")
+    assert "ID Telegram" not in first
+    assert help_message.button_texts() == ["➡️"]
+    await officer.press("➡️", help_message)
+    second = help_message.text
+    assert second.startswith("Perintah untuk Bapak/Ibu (2/2)"), "the greeting stays on page 1"
+    assert "/bantuan — daftar perintah ini" in second
+    assert second.endswith("ID Telegram Bapak/Ibu: 2001")
+    assert help_message.button_texts() == ["⬅️"]
+    await officer.press("⬅️", help_message)
+    assert help_message.text == first
+    assert len(officer.messages) == 1, "pages are edited in place"
+    await officer.press_data("bantuan:x", help_message)
+    assert help_message.text == first, "a broken button changes nothing"
 
 
 async def test_admin_sees_admin_commands(posko: Posko, admin: FakeUser) -> None:
@@ -90,9 +131,14 @@ async def test_help_is_the_menu_of_the_role(posko: Posko, enlist: Enlist, admin:
     table = command_table()
     officer = await enlist(2001)
     await officer.send("/bantuan")
+    pages = officer.last_message()
+    shown = pages.text
+    while "➡️" in pages.button_texts():
+        await officer.press("➡️", pages)
+        shown += "\n" + pages.text
     for command in table.commands:
         line = parse_html(command.help)
-        assert (line in officer.last_message().text) == (Access.PETUGAS in command.menu)
+        assert (line in shown) == (Access.PETUGAS in command.menu)
     await admin.send("/bantuan")
     for command in table.menu(Access.ADMIN):
         assert parse_html(command.help) in admin.last_message().text

@@ -11,14 +11,14 @@ async def test_admin_registers_an_officer(
     officer = fake.add_user(2001, "Budi")
     await admin.send("/tambah 2001 | Camat | sangatta utara | Budi Santoso, S.Sos")
     assert admin.last_message().text == (
-        "✅ Anggota didaftarkan: Budi Santoso, S.Sos, Camat Sangatta Utara (ID 2001)."
+        "✅ Pengguna didaftarkan: Budi Santoso, S.Sos, Camat Sangatta Utara (ID 2001)."
     )
     stored = await posko.services.members.get(2001)
     assert stored is not None
     assert (stored.role, stored.kecamatan, stored.state) == (
         Role.CAMAT, "Sangatta Utara", MemberState.ACTIVE,
     )  # fmt: skip
-    assert "Anda didaftarkan sebagai Camat Sangatta Utara" in officer.last_message().text
+    assert "Bapak/Ibu didaftarkan sebagai Camat Sangatta Utara" in officer.last_message().text
     await officer.send("/lapor aman")
     assert "Laporan #1 tercatat" in officer.last_message().text
 
@@ -26,7 +26,7 @@ async def test_admin_registers_an_officer(
 async def test_re_adding_updates_the_officer(posko: Posko, admin: FakeUser) -> None:
     await admin.send("/tambah 2001 | camat | Bengalon | Budi")
     await admin.send("/tambah 2001 | KAPOLSEK | Busang | AKP Budi")
-    assert "Anggota diperbarui: AKP Budi, Kapolsek Busang" in admin.last_message().text
+    assert "Pengguna diperbarui: AKP Budi, Kapolsek Busang" in admin.last_message().text
     stored = await posko.services.members.get(2001)
     assert stored is not None
     assert (stored.role, stored.kecamatan, stored.name) == (Role.KAPOLSEK, "Busang", "AKP Budi")
@@ -46,7 +46,7 @@ async def test_officer_without_a_chat_is_still_registered(posko: Posko, admin: F
         ("@budi | camat | Bengalon | Budi", "harus angka ID Telegram"),
         (
             "2001 | lurah | Bengalon | Budi",
-            "Peran harus camat, kapolsek, danramil, koordinator atau admin",
+            "Jabatan harus camat, kapolsek, danramil, koordinator, atau admin",
         ),
         ("2001 | camat | Bengalon |   ", "Nama wajib diisi"),
     ],
@@ -72,7 +72,7 @@ async def test_unknown_kecamatan_lists_the_valid_ones(posko: Posko, admin: FakeU
 async def test_only_admins_may_register(posko: Posko, enlist: object, fake: FakeTelegram) -> None:
     stranger = fake.add_user(3001)
     await stranger.send("/tambah 3001 | camat | Bengalon | Saya Sendiri")
-    assert stranger.last_message().text.startswith("Anda belum terdaftar.")
+    assert stranger.last_message().text.startswith("Bapak/Ibu belum terdaftar.")
     assert await posko.services.members.get(3001) is None
 
 
@@ -80,5 +80,5 @@ async def test_tambah_in_a_group_points_to_the_private_chat(
     posko: Posko, admin: FakeUser, group: FakeChat
 ) -> None:
     await admin.send("/tambah 2001 | camat | Bengalon | Budi", chat=group)
-    assert "chat pribadi" in group.last_message().text
+    assert "obrolan pribadi" in group.last_message().text
     assert await posko.services.members.get(2001) is None

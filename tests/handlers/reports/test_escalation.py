@@ -62,9 +62,9 @@ async def test_first_acknowledgement_wins(
     clock.advance(minutes=4)
     await kasat.press("✅ Diterima", alert)
     assert alert.button_texts() == ["➕ Perkembangan"], "taken up: only the update link stays"
-    assert alert.text.endswith("✅ Diterima oleh Kasat Intelkam pukul 10:04 WITA (4 menit).")
+    assert alert.text.endswith("✅ Diterima oleh Kasat Intelkam pukul 10.04 WITA (4 menit).")
     assert officer.last_message().text == (
-        "✅ Laporan #1 Anda sudah diterima oleh Kasat Intelkam pukul 10:04 WITA."
+        "✅ Laporan #1 Bapak/Ibu sudah diterima oleh Kasat Intelkam pukul 10.04 WITA."
     )
     report = await posko.services.reports.get(1)
     assert report is not None
@@ -88,7 +88,9 @@ async def test_others_cannot_acknowledge(
     stranger = fake.add_user(3001)
     for user in (other_officer, stranger, officer):
         await user.press("✅ Diterima", alert)
-        assert list(fake.callback_answers.values())[-1]["text"].startswith("Anda tidak berwenang")
+        assert list(fake.callback_answers.values())[-1]["text"].startswith(
+            "Tombol ini bukan untuk Bapak/Ibu"
+        )
     report = await posko.services.reports.get(1)
     assert report is not None
     assert report.acked_at is None
@@ -221,7 +223,7 @@ async def test_a_take_up_committed_before_a_crash_still_updates_the_alert(
     assert "Status insiden: 👁 Ditangani" in alert.text
     assert "✅ Diterima" not in alert.button_texts()
     told = [t for t in officer.texts() if "sudah diterima oleh" in t]
-    assert told == ["✅ Laporan #1 Anda sudah diterima oleh Kasat Intelkam pukul 10:00 WITA."]
+    assert told == ["✅ Laporan #1 Bapak/Ibu sudah diterima oleh Kasat Intelkam pukul 10.00 WITA."]
 
     await replay_after_crash(posko, press)  # told: not again
     assert len([t for t in officer.texts() if "sudah diterima oleh" in t]) == 1

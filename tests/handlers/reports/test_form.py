@@ -125,7 +125,7 @@ async def test_edit_a_step_then_send(posko: Posko, enlist: Enlist) -> None:
     officer = await enlist(2001)
     await officer.send("/lapor")
     await officer.press("🟡 Waspada")
-    await officer.press("Hoaks/SARA")
+    await officer.press("Hoaks/SARA/Ujaran Kebencian")
     await officer.send("teks lama")
     await officer.press("⏭ Lewati")
     await officer.send("Lewati")
@@ -173,7 +173,7 @@ async def test_bad_narratives_are_explained(posko: Posko, enlist: Enlist) -> Non
     await officer.press("🟡 Waspada")
     await officer.press("Lainnya")
     await officer.send("x" * 3001)
-    assert "maksimal 3000 karakter" in officer.last_message().text
+    assert "maksimal 3.000 karakter" in officer.last_message().text
     await officer.send("\u200b")
     assert "Keterangan kosong" in officer.last_message().text
     await officer.send("🔥" * 1500)  # 3000 UTF-16 units: accepted
@@ -295,7 +295,9 @@ async def test_form_buttons_are_for_the_officer_only(
     stranger = fake.add_user(3001)
     await stranger.press_data(f"lapor:{_nonce(officer.last_message())}:lvl:3",
                               officer.last_message())  # fmt: skip
-    assert list(fake.callback_answers.values())[-1]["text"].startswith("Anda tidak berwenang")
+    assert list(fake.callback_answers.values())[-1]["text"].startswith(
+        "Tombol ini bukan untuk Bapak/Ibu"
+    )
     draft = await posko.services.drafts.get(2001)
     assert draft is not None
     assert draft.step == "level"

@@ -54,7 +54,7 @@ async def test_muara_wahau_story(
     clock.advance(minutes=2)  # 10:12
     await kasat.press("✅ Diterima", alert)
     assert "Status insiden: 👁 Ditangani" in alert.text
-    assert alert.text.endswith("✅ Diterima oleh Kasat Intelkam pukul 10:12 WITA (12 menit).")
+    assert alert.text.endswith("✅ Diterima oleh Kasat Intelkam pukul 10.12 WITA (12 menit).")
     assert alert.button_texts() == ["➕ Perkembangan"]
 
     clock.advance(minutes=8)  # 10:20
@@ -130,9 +130,9 @@ async def test_only_that_kecamatan_updates_and_closes(
     assert colleague.last_message().text.startswith("➕ Perkembangan insiden #1 tercatat")
     assert group.messages == [], "a Waspada incident is not posted"
     await colleague.send("/buka 1")
-    assert (
-        colleague.last_message().text
-        == "Perintah ini tidak tersedia untuk peran Anda. Lihat /bantuan."
+    assert colleague.last_message().text == (
+        "Perintah ini tidak tersedia untuk jabatan Bapak/Ibu. Perintah untuk Bapak/Ibu ada di "
+        "/bantuan."
     )
     await colleague.send("/selesai 1 isu tidak terbukti")
     incident = await posko.services.incidents.get(1)
@@ -143,7 +143,10 @@ async def test_only_that_kecamatan_updates_and_closes(
     await admin.send("/buka 1")
     assert admin.last_message().text == "↩️ Insiden #1 dibuka kembali (🆕 Baru)."
     await admin.send("/buka 1")
-    assert admin.last_message().text == "Insiden #1 masih terbuka; tidak perlu dibuka kembali."
+    assert admin.last_message().text == (
+        "Insiden #1 masih terbuka; tidak perlu dibuka kembali. Perkembangannya: "
+        "/perkembangan 1 teks."
+    )
     await admin.send("/perkembangan 7 teks")
     assert admin.last_message().text.startswith("Laporan #7 tidak termasuk insiden")
 
@@ -346,7 +349,7 @@ async def test_the_update_button_keeps_a_half_filled_report_form(
     receipt = officer.last_message()
     await officer.send("/lapor")
     await officer.press("🟠 Rawan")
-    await officer.press("Logistik Pemilu")
+    await officer.press("Logistik Pilkada")
     await officer.send("truk logistik dihadang massa di km 12")
     photos = officer.last_message()
     assert photos.text.startswith("📷 Kirim foto")

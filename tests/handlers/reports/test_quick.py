@@ -51,7 +51,7 @@ async def test_urgent_reports_reach_the_group_escaped(
         "🟠 RAWAN · Laporan #1",
         "Kecamatan: Muara Wahau",
         "Pelapor: Kapolsek — AKP <Agus> & Co",
-        "Waktu: 27/11/2024 10:00 WITA",
+        "Waktu: 27/11/2024 10.00 WITA",
         "",
         "massa <b>blokade</b> jalan & bakar ban",
         "baris kedua",
@@ -98,12 +98,12 @@ async def test_bad_input_gets_an_example_and_stores_nothing(posko: Posko, enlist
         "/lapor \u200b": "Tulis tingkat dan isi laporan",
         "/lapor banjir besar": "Tingkat tidak dikenal",
         "/lapor rawan": "perlu keterangan",
-        "/lapor waspada " + "x" * 3001: "maksimal 3000 karakter",
+        "/lapor waspada " + "x" * 3001: "maksimal 3.000 karakter",
     }
     for text, expected in cases.items():
         await officer.send(text)
         assert expected in officer.last_message().text
-        assert "<code>/lapor" in (officer.last_message().html or "") or "3000" in expected
+        assert "<code>/lapor" in (officer.last_message().html or "") or "3.000" in expected
     assert await posko.services.reports.count() == 0
 
 
@@ -138,7 +138,7 @@ async def test_lapor_in_a_group_points_to_the_private_chat(
 ) -> None:
     officer = await enlist(2001)
     await officer.send("/lapor@PoskoTestBot rawan ribut", chat=group)
-    assert "chat pribadi" in group.last_message().text
+    assert "obrolan pribadi" in group.last_message().text
     assert await posko.services.reports.count() == 0
 
 

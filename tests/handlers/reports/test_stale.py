@@ -180,7 +180,9 @@ async def test_a_forged_answer_changes_nothing(
     assert incident is not None
     assert (incident.state, incident.closed_by) == (IncidentState.SELESAI, kasat.id)
     await officer.press_data(done, question)  # a stale copy of the button
-    assert last_answer(fake) == "Insiden #1 sudah selesai."
+    assert last_answer(fake) == (
+        "Insiden #1 sudah selesai. Jika ada kejadian baru, laporkan dengan /lapor."
+    )
 
 
 async def test_colleagues_are_asked_when_the_reporter_cannot_be_reached(
