@@ -150,45 +150,22 @@ class Settings:
         if calendar_file is not None and not calendar_file.is_file():
             raise SettingsError("CALENDAR_FILE", f"file not found: {calendar_file}")
 
-        ack_text = get("ESCALATION_ACK_MINUTES") or "15"
-        try:
-            ack_minutes = float(ack_text)
-        except ValueError:
-            ack_minutes = -1.0
-        if not 0 < ack_minutes <= 24 * 60:
-            raise SettingsError(
-                "ESCALATION_ACK_MINUTES", "expected minutes between 0 and 1440, e.g. 15 or 0.5"
-            )
+        def positive(name: str, default: str, most: float, unit: str, example: str) -> float:
+            """A number above 0 and at most `most` (decimals allowed), e.g. minutes or hours."""
+            try:
+                value = float(get(name) or default)
+            except ValueError:
+                value = -1.0
+            if not 0 < value <= most:
+                raise SettingsError(
+                    name, f"expected {unit} between 0 and {most:g}, e.g. {default} or {example}"
+                )
+            return value
 
-        stale_text = get("INCIDENT_STALE_HOURS") or "6"
-        try:
-            stale_hours = float(stale_text)
-        except ValueError:
-            stale_hours = -1.0
-        if not 0 < stale_hours <= 7 * 24:
-            raise SettingsError(
-                "INCIDENT_STALE_HOURS", "expected hours between 0 and 168, e.g. 6 or 1.5"
-            )
-
-        repeat_text = get("REMINDER_REPEAT_MINUTES") or "60"
-        try:
-            repeat_minutes = float(repeat_text)
-        except ValueError:
-            repeat_minutes = -1.0
-        if not 0 < repeat_minutes <= 12 * 60:
-            raise SettingsError(
-                "REMINDER_REPEAT_MINUTES", "expected minutes between 0 and 720, e.g. 60 or 30"
-            )
-
-        idle_text = get("FORM_IDLE_HOURS") or "4"
-        try:
-            idle_hours = float(idle_text)
-        except ValueError:
-            idle_hours = -1.0
-        if not 0 < idle_hours <= 72:
-            raise SettingsError(
-                "FORM_IDLE_HOURS", "expected hours between 0 and 72, e.g. 4 or 0.5"
-            )
+        ack_minutes = positive("ESCALATION_ACK_MINUTES", "15", 24 * 60, "minutes", "0.5")
+        stale_hours = positive("INCIDENT_STALE_HOURS", "6", 7 * 24, "hours", "1.5")
+        repeat_minutes = positive("REMINDER_REPEAT_MINUTES", "60", 12 * 60, "minutes", "30")
+        idle_hours = positive("FORM_IDLE_HOURS", "4", 72, "hours", "0.5")
 
         keep_text = get("BACKUP_KEEP") or "14"
         if not keep_text.isascii() or not keep_text.isdigit() or not 1 <= int(keep_text) <= 1000:
