@@ -89,7 +89,7 @@ async def test_at_info_no_report_text_or_phone_number_is_logged(
         await applicant.press("Camat", form)
         await fake.wait_until(lambda: "Busang" in form.button_texts())
         await applicant.press("Busang", form)
-        await fake.wait_until(lambda: "Ketik pangkat dan nama" in form.text)
+        await fake.wait_until(lambda: "Ketik pangkat (jika ada) dan nama" in form.text)
         await applicant.send("Rina Wati")
         await applicant.chat.wait_for_messages(2)  # NRP/NIP
         await applicant.send("197001011995031001")

@@ -67,7 +67,7 @@ def audience_label(audience: Audience) -> str:
         if not roles
         else roles[0]
         if len(roles) == 1
-        else ", ".join(roles[:-1]) + " dan " + roles[-1]
+        else ", ".join(roles[:-1]) + (", dan " if len(roles) > 2 else " dan ") + roles[-1]
     )
     if not audience.kecamatan:
         return who
@@ -123,7 +123,7 @@ ARAHAN_FORM_TEXT = (
     "atau foto, kirim berkasnya; keterangannya menjadi teks arahan."
 )
 ARAHAN_FORM_TEXT_AFTER_FILE = (
-    f"📎 Lampiran diterima. Sekarang ketik teks arahan (maks. {_n(MAX_ARAHAN_TEXT)} karakter)."
+    f"📎 Lampiran tersimpan. Sekarang ketik teks arahan (maks. {_n(MAX_ARAHAN_TEXT)} karakter)."
 )
 ARAHAN_FORM_ATTACHMENT = (
     "📎 Lampirkan foto atau dokumen (misalnya surat edaran PDF). Tanpa lampiran: tekan Lewati."
@@ -253,7 +253,7 @@ ARAHAN_ANSWER_BUTTON = "💬 Tanggapi"
 
 def confirmed_button(moment: datetime) -> str:
     """The button once pressed: "Dipahami pukul 14.05"."""
-    return f"✅ Dipahami pukul {moment:%H.%M}"
+    return f"✅ Dipahami pukul {moment:%H.%M} {moment.tzname()}"
 
 
 def arahan_address(role: Role, kecamatan: str) -> str:
@@ -333,7 +333,7 @@ def answer_limit_reached(number: int) -> str:
     """💬 Tanggapi (or an answer) after the officer's last allowed answer to this arahan."""
     return (
         f"Bapak/Ibu sudah mengirim {MAX_ANSWERS} tanggapan untuk Arahan #{number}, batas "
-        "untuk satu arahan, agar grup koordinasi tidak dibanjiri. Hal lain mohon disampaikan "
+        "untuk satu arahan. Hal lain mohon disampaikan "
         "langsung kepada pengirim arahan."
     )
 

@@ -49,7 +49,8 @@ def signin_link(url: str, minutes: int, *, loopback: bool, mini_app: bool) -> st
         f"Tautan masuk pribadi Bapak/Ibu, sekali pakai dan berlaku {minutes} menit:",
         f'<a href="{escape(url)}">{escape(url)}</a>',
         "",
-        "Jangan teruskan tautan ini. Sekali dibuka, layar itu tetap masuk paling lama 12 jam.",
+        "Jangan teruskan tautan ini. Setelah dibuka, perangkat itu tetap masuk paling lama "
+        "12 jam.",
     ]
     if mini_app:
         lines.append(f"Di ponsel, tekan <b>{OPEN_IN_TELEGRAM}</b> untuk membukanya di Telegram.")
@@ -83,7 +84,7 @@ MINIAPP_REFUSED = (
     "Tidak dapat masuk dari Telegram. Tutup dasbor ini, lalu buka lagi dengan /dasbor di bot."
 )
 SIGNED_OUT = "Sesi dasbor berakhir. Kirim /dasbor ke bot untuk masuk lagi."
-OFFLINE = "Koneksi ke peladen terputus, mencoba lagi…"
+OFFLINE = "Koneksi ke Posko terputus, mencoba lagi…"
 UPDATED_AT = "Diperbarui"
 
 TILES_TITLE = "Kondisi kecamatan"

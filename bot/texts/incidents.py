@@ -172,7 +172,7 @@ def finish_form_first(number: int) -> str:
 
 def ack_incident_closed(number: int) -> str:
     """Button answer: "✅ Diterima" pressed after the incident was resolved."""
-    return f"Insiden #{number} sudah selesai; tidak perlu diterima lagi."
+    return f"Insiden #{number} sudah selesai; tombol ✅ Diterima tidak perlu ditekan lagi."
 
 
 UPDATE_CANCELLED = "❌ Perkembangan dibatalkan, tidak ada yang dicatat."
@@ -290,8 +290,8 @@ def stale_question(
         lines.append(f"<i>{escape(shown)}</i>")
     if not reporter:
         lines.append(
-            "Pelapor tidak dapat dihubungi, sehingga pertanyaan ini dikirim kepada Bapak/Ibu "
-            "sebagai petugas kecamatan yang sama."
+            "Bot tidak dapat mengirim pesan kepada pelapor, sehingga pertanyaan ini dikirim "
+            "kepada Bapak/Ibu sebagai petugas kecamatan yang sama."
         )
     lines += [
         "",

@@ -500,7 +500,7 @@ def logistik_withdraw_error(reason: WithdrawError, stages: Sequence[Stage]) -> s
             f"{logistik_stages_list(stages)}\n\n" + LOGISTIK_TARIK_USAGE
         )
     if reason is WithdrawError.REASON:
-        return "Tulis alasannya (paling banyak 500 huruf).\n\n" + LOGISTIK_TARIK_USAGE
+        return "Tulis alasannya (paling banyak 500 karakter).\n\n" + LOGISTIK_TARIK_USAGE
     return LOGISTIK_TARIK_USAGE
 
 

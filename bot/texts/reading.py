@@ -118,8 +118,10 @@ def report_detail(
 
 def ack_line(name: str, moment: datetime, seconds: int) -> str:
     """Acknowledgement in /lihat."""
+    minutes = round(seconds / 60)
     return (
-        f"✅ Diterima oleh {escape(name)} pukul {clock_time(moment)} ({round(seconds / 60)} menit)"
+        f"✅ Diterima oleh {escape(name)} pukul {clock_time(moment)} "
+        f"({minutes} menit setelah laporan masuk)"
     )
 
 

@@ -138,7 +138,7 @@ DAFTAR_CHOOSE_ROLE = "📝 <b>Pendaftaran petugas</b>\nPilih jabatan Bapak/Ibu:"
 DAFTAR_CHOOSE_KECAMATAN = "📝 Jabatan: <b>{role}</b>\nPilih kecamatan tempat Bapak/Ibu bertugas:"
 DAFTAR_ASK_NAME = (
     "📝 <b>{role} {kecamatan}</b>\n"
-    "Ketik pangkat dan nama lengkap Bapak/Ibu, misalnya <i>AKP Agus Salim</i> atau "
+    "Ketik pangkat (jika ada) dan nama lengkap Bapak/Ibu, misalnya <i>AKP Agus Salim</i> atau "
     "<i>Drs. Budi Santoso, M.Si.</i>"
 )
 DAFTAR_BAD_NAME = "Pangkat dan nama wajib diisi, paling banyak 200 karakter. Ketik lagi."

@@ -484,7 +484,7 @@ def ralat_not_found(number: int) -> str:
 
 def ralat_saved(number: int) -> str:
     """Confirmation of a correction."""
-    return f"✏️ Ralat untuk laporan #{number} disimpan."
+    return f"✏️ Ralat untuk laporan #{number} tercatat."
 
 
 def ralat_for_group(number: int, role: Role, kecamatan: str, name: str, text: str) -> str:

@@ -46,7 +46,7 @@ async def test_the_guided_form_with_a_document(
 
     await kasat.send_document(b"%PDF-1.4 surat edaran", "se-kesbangpol.pdf",
                               mime_type="application/pdf")  # fmt: skip
-    assert kasat.last_message().text.startswith("📎 Lampiran diterima. Sekarang ketik teks")
+    assert kasat.last_message().text.startswith("📎 Lampiran tersimpan. Sekarang ketik teks")
     await kasat.send("Netralitas ASN: laporkan setiap camat yang hadir di kampanye.")
     urgency = kasat.last_message()
     assert urgency.button_texts() == ["Biasa", "⚡ Segera", "❌ Batal"]

@@ -124,7 +124,7 @@ async def test_a_forged_press_does_not_act_on_the_copy_of_another_arahan(
     assert toast(fake, update) == texts.ARAHAN_NOT_FOR_YOU
     assert await posko.services.drafts.get(officer.id) is None
     await officer.press("✅ Dipahami", second)
-    assert second.button_texts() == ["✅ Dipahami pukul 10.00", "💬 Tanggapi"]
+    assert second.button_texts() == ["✅ Dipahami pukul 10.00 WITA", "💬 Tanggapi"]
     assert first.button_texts() == ["✅ Dipahami", "💬 Tanggapi"]
 
 
@@ -149,7 +149,7 @@ async def test_an_officer_whose_copy_was_recorded_unreachable_can_still_confirm(
     assert (row.state.value, row.confirmed_at is not None) == ("delivered", True)
     assert (row.message_id, row.error) == (officer.messages[0].message_id, None)
     assert tally_line(tally) == "📊 Dipahami 1/1 · belum 0"
-    assert officer.messages[0].button_texts() == ["✅ Dipahami pukul 10.00", "💬 Tanggapi"]
+    assert officer.messages[0].button_texts() == ["✅ Dipahami pukul 10.00 WITA", "💬 Tanggapi"]
 
 
 async def test_tanggapi_does_not_replace_a_half_filled_lapor_form(

@@ -83,7 +83,7 @@ async def test_the_story_of_the_issue(
     update = await ani.press("✅ Dipahami", ani.messages[0])
     toast = fake.callback_answers[update["callback_query"]["id"]]["text"]
     assert toast == "Terima kasih. Tercatat: dipahami pukul 10.05 WITA."
-    assert ani.messages[0].button_texts() == ["✅ Dipahami pukul 10.05", "💬 Tanggapi"]
+    assert ani.messages[0].button_texts() == ["✅ Dipahami pukul 10.05 WITA", "💬 Tanggapi"]
     assert tally_line(tally) == "📊 Dipahami 1/3 · belum 2"
     edits_after_one = tally.edits
 
@@ -105,7 +105,7 @@ async def test_the_story_of_the_issue(
     under = group.last_message()
     assert under.text == relay.text
     assert reply_to(under) == group_copy.message_id
-    assert budi.messages[0].button_texts() == ["✅ Dipahami pukul 10.09", "💬 Tanggapi"]
+    assert budi.messages[0].button_texts() == ["✅ Dipahami pukul 10.09 WITA", "💬 Tanggapi"]
     assert tally_line(tally) == "📊 Dipahami 2/3 · belum 1"
     assert tally.edits > edits_after_one
 
@@ -149,7 +149,7 @@ async def test_the_story_of_the_issue(
     assert (
         toast == "Terima kasih. Tercatat: dipahami pukul 11.18 WITA (melewati batas konfirmasi)."
     )
-    assert copy.button_texts() == ["✅ Dipahami pukul 11.18", "💬 Tanggapi"]
+    assert copy.button_texts() == ["✅ Dipahami pukul 11.18 WITA", "💬 Tanggapi"]
     assert tally_line(tally) == "📊 Dipahami 3/3 (1 terlambat) · belum 0"
 
     await kasat.send("/status_arahan 1")

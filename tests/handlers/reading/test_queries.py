@@ -107,7 +107,7 @@ async def test_lihat_shows_everything(
         "Kategori: Kamtibmas",
         "Lokasi: 0.50000, 117.25000 (peta di bawah)",
         "Foto: 2 (di bawah)",
-        "✅ Diterima oleh Kasat Intelkam pukul 10.03 WITA (3 menit)",
+        "✅ Diterima oleh Kasat Intelkam pukul 10.03 WITA (3 menit setelah laporan masuk)",
         "",
         "Massa <b>membakar</b> & merusak",
         "",

@@ -14,7 +14,7 @@ async def fill_form(
     await user.press("Kapolsek")
     assert "Bengalon" in user.last_message().button_texts()
     await user.press("Muara Wahau")
-    assert "Ketik pangkat dan nama lengkap Bapak/Ibu" in user.last_message().text
+    assert "Ketik pangkat (jika ada) dan nama lengkap Bapak/Ibu" in user.last_message().text
     await user.send("AKP <Budi> & Santoso")
     assert user.last_message().text.startswith("Ketik NRP (Polri, TNI) atau NIP Bapak/Ibu")
     if nrp is None:

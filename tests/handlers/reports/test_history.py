@@ -9,7 +9,7 @@ async def test_ralat_on_own_report_reaches_the_group(
     officer = await enlist(2001, "camat", "Kaliorang", "Budi")
     await officer.send("/lapor rawan massa 500 orang")
     await officer.send("/ralat 1 massa sekitar 50 orang, bukan 500 <koreksi>")
-    assert officer.last_message().text == "✏️ Ralat untuk laporan #1 disimpan."
+    assert officer.last_message().text == "✏️ Ralat untuk laporan #1 tercatat."
     assert group.last_message().text == (
         "✏️ Ralat laporan #1 dari Camat Kaliorang (Budi):\nmassa sekitar 50 orang, bukan 500 "
         "<koreksi>"

@@ -382,7 +382,7 @@ async def test_a_late_acknowledgement_of_a_resolved_incident_changes_nothing(
     told = len(officer.messages)
     await admin.press_data("ack:1", alert)  # the button on a phone that did not refresh
     assert list(fake.callback_answers.values())[-1]["text"] == (
-        "Insiden #1 sudah selesai; tidak perlu diterima lagi."
+        "Insiden #1 sudah selesai; tombol ✅ Diterima tidak perlu ditekan lagi."
     )
     report = await posko.services.reports.get(1)
     assert report is not None

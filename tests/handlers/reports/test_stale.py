@@ -203,7 +203,7 @@ async def test_colleagues_are_asked_when_the_reporter_cannot_be_reached(
     assert member.blocked_at is not None, "marked blocked, as reminders do"
     for officer in (colleague, other):
         [question] = questions(officer)
-        assert "Pelapor tidak dapat dihubungi" in question.text
+        assert "Bot tidak dapat mengirim pesan kepada pelapor" in question.text
     assert questions(elsewhere) == []
     states = {c.user_id: c.state for c in await posko.services.incidents.chases(1)}
     assert states == {2001: "failed", 2002: SENT, 2003: SENT}
