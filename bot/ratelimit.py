@@ -6,23 +6,35 @@ Telegram allows. This limiter counts real sliding windows instead: never more th
 minute to a group and 30 a second overall, messages to one chat strictly in order, and a 429 that
 slips through anyway is waited out (its retry_after) and retried.
 
-Telegram counts a message when it arrives, somewhere between our sending it and its answer. A
-window that counted messages from the moment they were let through would therefore be fooled by
-network jitter: when the first message of a second took longer to arrive than the 31st, Telegram
-would see 31 within one second and answer 429. So each message holds its place in the window
-while its request is in flight and is counted from the moment the request completed, which is
-never earlier than Telegram's own count.
+Telegram counts a message when it arrives, somewhere between our sending it and its answer. The
+limiter dates each message by the moment its request leaves: the transport (bot.transport) marks
+it when the request gets a connection, after any wait in the queue. A request arrives some time
+later: half a round trip, give or take the network's jitter. So each window is `MARGIN` longer
+than Telegram's: two messages 31 apart in our count arrive at least a second apart in Telegram's
+as long as their trips to Telegram differ by less than `MARGIN`. A 429 beyond that is waited out.
+
+History (BENCHMARKS.md, sections 4 and 6). The first version dated a message when it was let
+through: one reminder in 30 was answered 429 on the loopback, because a queue or a thread hop
+could delay the first of a second more than the 31st. The second dated it when its request
+completed, never earlier than Telegram's count and so never a 429, but then each window of 30
+lasted a second plus a whole round trip: about 23 messages a second with Telegram 300 ms away.
+Dating by departure, after the transport's queue, keeps the first version's speed and the second
+one's safety up to `MARGIN` of jitter: 30 in 1.05 s, 28.6 a second at any distance. A message
+whose request never reached the transport (or did not say so) is dated at its completion, as
+before. While a request is on its way its message holds its place in the window.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import logging
 import time
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -56,6 +68,44 @@ SENDING = frozenset(
 )
 # Requests whose callers retry them with their own pace and logging.
 RETRIED_BY_CALLER = frozenset({"getUpdates", "getMe"})
+# Seconds added to every window: the spread of trips to Telegram the windows absorb (jitter,
+# a busy event loop between the mark and the socket). 30 in 1.05 s is 28.6 a second, 0.95 of
+# Telegram's 30; a larger spread costs a 429 and its retry_after, never a lost message.
+MARGIN = 0.05
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[object]]
+
+
+class Departure:
+    """When one message's request left for Telegram (None until the transport says so)."""
+
+    __slots__ = ("at",)
+
+    def __init__(self) -> None:
+        self.at: float | None = None
+
+
+# The message the current task is sending, set by the limiter around Telegram's call.
+_departure: ContextVar[Departure | None] = ContextVar("departure", default=None)
+
+
+@contextmanager
+def sending(departure: Departure) -> Iterator[Departure]:
+    """Makes `departure` the message this task is sending, for the transport to mark."""
+    token = _departure.set(departure)
+    try:
+        yield departure
+    finally:
+        _departure.reset(token)
+
+
+def mark_departure() -> None:
+    """Dates the message being sent in this task by now (called by the transport as the
+    request leaves; the last attempt counts when a request is retried)."""
+    departure = _departure.get()
+    if departure is not None:
+        departure.at = time.monotonic()
 
 
 @dataclass(frozen=True)
@@ -66,42 +116,56 @@ class RateLimits:
     group_window: float = 60.0
     overall_messages: int = 30
     overall_window: float = 1.0
+    margin: float = MARGIN
     max_retries: int = 5
     backoff: float = 0.5
     backoff_cap: float = 8.0
 
 
 class SlidingWindow:
-    """At most `limit` messages in any `window` seconds; waiters are served in order.
+    """At most `limit` messages in any `window` + `margin` seconds; waiters served in order.
 
-    A message occupies the window from the moment it is let through (in flight) and is dated by
-    the moment its request completed, so the window can only over-estimate Telegram's count.
+    A message occupies the window from the moment it is let through (in flight) and, once its
+    request has completed, is dated by its departure (or, unknown, by the completion).
     """
 
-    def __init__(self, limit: int, window: float) -> None:
+    def __init__(
+        self,
+        limit: int,
+        window: float,
+        *,
+        margin: float = 0.0,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
         self._limit = limit
-        self._window = window
-        self._times: deque[float] = deque()  # completion times, oldest first
+        self._span = window + margin
+        self._clock, self._sleep = clock, sleep
+        self._times: deque[float] = deque()  # dates of completed messages, oldest first
         self._in_flight = 0
         self._lock = asyncio.Lock()
         self._completed = asyncio.Event()
 
     @asynccontextmanager
-    async def slot(self, count: int = 1) -> AsyncIterator[None]:
-        """Holds room for `count` messages while the body sends them; counts them at its end."""
+    async def slot(
+        self, count: int = 1, departure: Departure | None = None
+    ) -> AsyncIterator[Departure]:
+        """Holds room for `count` messages while the body sends them; dates them at its end by
+        `departure` (the one yielded unless given), or by the end when it was never marked."""
         count = min(count, self._limit)
+        departure = departure or Departure()
         await self._acquire(count)
         try:
-            yield
+            yield departure
         finally:
-            self._release(count)
+            self._release(count, departure.at)
 
     async def _acquire(self, count: int) -> None:
         """Waits until `count` more messages fit in the window, then marks them in flight."""
         async with self._lock:  # asyncio.Lock is FIFO: first come, first served
             while True:
-                now = time.monotonic()
-                while self._times and self._times[0] <= now - self._window:
+                now = self._clock()
+                while self._times and self._times[0] <= now - self._span:
                     self._times.popleft()
                 excess = len(self._times) + self._in_flight + count - self._limit
                 if excess <= 0:
@@ -112,19 +176,21 @@ class SlidingWindow:
                     self._completed.clear()
                     await self._completed.wait()
                     continue
-                wait_until = self._times[excess - 1] + self._window
-                await asyncio.sleep(max(0.001, wait_until - now))
+                wait_until = self._times[excess - 1] + self._span
+                await self._sleep(max(0.001, wait_until - now))
 
-    def _release(self, count: int) -> None:
-        """Dates `count` messages in flight by now (their request has completed)."""
+    def _release(self, count: int, departed: float | None) -> None:
+        """Dates `count` messages in flight (their request has completed)."""
         self._in_flight -= count
-        self._times.extend([time.monotonic()] * count)
+        at = self._clock() if departed is None else min(departed, self._clock())
+        for _ in range(count):
+            bisect.insort(self._times, at)  # requests complete out of order
         self._completed.set()
 
     def idle(self) -> bool:
         """Whether nothing is in flight or waiting and every message has left the window."""
         newest = self._times[-1] if self._times else None
-        recent = newest is not None and newest > time.monotonic() - self._window
+        recent = newest is not None and newest > self._clock() - self._span
         return not (self._in_flight or self._lock.locked() or recent)
 
 
@@ -133,7 +199,9 @@ class PoskoRateLimiter(BaseRateLimiter[int]):
 
     def __init__(self, limits: RateLimits | None = None) -> None:
         self.limits = limits or RateLimits()
-        self._overall = SlidingWindow(self.limits.overall_messages, self.limits.overall_window)
+        self._overall = SlidingWindow(
+            self.limits.overall_messages, self.limits.overall_window, margin=self.limits.margin
+        )
         # Per-chat state lives only while it matters: a chat's lock while a message to it is
         # on its way (kept alive by its users), a group's window while it counts anything.
         self._groups: dict[int | str, SlidingWindow] = {}
@@ -152,7 +220,7 @@ class PoskoRateLimiter(BaseRateLimiter[int]):
             for idle in [key for key, window in self._groups.items() if window.idle()]:
                 del self._groups[idle]
             self._groups[chat_id] = SlidingWindow(
-                self.limits.group_messages, self.limits.group_window
+                self.limits.group_messages, self.limits.group_window, margin=self.limits.margin
             )
         return self._groups[chat_id]
 
@@ -177,13 +245,16 @@ class PoskoRateLimiter(BaseRateLimiter[int]):
             return await self._with_retries(callback, args, kwargs, endpoint)
         messages = len(data.get("media") or ()) or 1  # an album counts each photo
         is_group = isinstance(chat_id, str) or int(chat_id) < 0
+        departure = Departure()
         async with self._chat_lock(chat_id), AsyncExitStack() as windows:
             # One chat's messages leave in order; each holds its place in the windows that
-            # apply until Telegram has answered it (retries included).
+            # apply until Telegram has answered it (retries included), and is then dated by
+            # the departure the transport marked.
             if is_group:
-                await windows.enter_async_context(self._group(chat_id).slot(messages))
-            await windows.enter_async_context(self._overall.slot(messages))
-            return await self._with_retries(callback, args, kwargs, endpoint)
+                await windows.enter_async_context(self._group(chat_id).slot(messages, departure))
+            await windows.enter_async_context(self._overall.slot(messages, departure))
+            with sending(departure):
+                return await self._with_retries(callback, args, kwargs, endpoint)
 
     async def _with_retries(
         self,
