@@ -6,22 +6,27 @@ Telegram allows. This limiter counts real sliding windows instead: never more th
 minute to a group and 30 a second overall, messages to one chat strictly in order, and a 429 that
 slips through anyway is waited out (its retry_after) and retried.
 
-Telegram counts a message when it arrives, somewhere between our sending it and its answer. The
-limiter dates each message by the moment its request leaves: the transport (bot.transport) marks
-it when the request gets a connection, after any wait in the queue. A request arrives some time
-later: half a round trip, give or take the network's jitter. So each window is `MARGIN` longer
-than Telegram's: two messages 31 apart in our count arrive at least a second apart in Telegram's
-as long as their trips to Telegram differ by less than `MARGIN`. A 429 beyond that is waited out.
+When is a message counted? Telegram counts it when it arrives, somewhere between our sending it
+and its answer, and neither end sees that moment. What the bot sees is when the request left
+(the transport marks it once httpcore has written it: `mark_departure`) and when the answer came
+back. A message that was slow to arrive (a lost packet, a busy Telegram frontend) comes back
+late too, so each message is counted from its answer minus the fastest round trip seen so far
+(`Trips`): a message as fast as the fastest is counted from its departure, a slower one later by
+whatever it took beyond that. Two messages 31 apart then arrive at least a second apart at
+Telegram, whatever the distance, as long as the fastest trip's two legs are both as short as
+they get, up to `MARGIN`, which each window adds to its length. A 429 beyond that is waited out
+(its retry_after). A message whose request never said when it left is counted from its answer.
+While a request is on its way its message holds its place in the window.
 
-History (BENCHMARKS.md, sections 4 and 6). The first version dated a message when it was let
-through: one reminder in 30 was answered 429 on the loopback, because a queue or a thread hop
-could delay the first of a second more than the 31st. The second dated it when its request
-completed, never earlier than Telegram's count and so never a 429, but then each window of 30
-lasted a second plus a whole round trip: about 23 messages a second with Telegram 300 ms away.
-Dating by departure, after the transport's queue, keeps the first version's speed and the second
-one's safety up to `MARGIN` of jitter: 30 in 1.05 s, 28.6 a second at any distance. A message
-whose request never reached the transport (or did not say so) is dated at its completion, as
-before. While a request is on its way its message holds its place in the window.
+History (BENCHMARKS.md, sections 4, 6 and 7). The first version counted a message from when it
+was let through: one reminder in 30 was answered 429 on the loopback, because a queue or a
+thread hop could delay the first of a second more than the 31st. The second counted it from its
+answer, never earlier than Telegram and so never a 429, but then each window of 30 lasted a
+second plus a whole round trip: about 23 messages a second with Telegram 300 ms away. Counting
+from the departure alone (plus the margin) was fast but trusted every trip to take the same
+time: on a busy machine the emulator, stalled for 100 ms, counted a burst later than sent and
+answered 429. The rule above keeps the speed of the one and the safety of the other: 30 in
+1.05 s plus the jitter of the trips, 28.6 a second when they do not vary.
 """
 
 from __future__ import annotations
@@ -68,9 +73,10 @@ SENDING = frozenset(
 )
 # Requests whose callers retry them with their own pace and logging.
 RETRIED_BY_CALLER = frozenset({"getUpdates", "getMe"})
-# Seconds added to every window: the spread of trips to Telegram the windows absorb (jitter,
-# a busy event loop between the mark and the socket). 30 in 1.05 s is 28.6 a second, 0.95 of
-# Telegram's 30; a larger spread costs a 429 and its retry_after, never a lost message.
+# Seconds added to every window, for what counting from the fastest trip cannot see (the legs
+# of that trip not both at their shortest, a busy event loop between the mark and the socket).
+# 30 in 1.05 s is 28.6 a second, 0.95 of Telegram's 30; more costs a 429 and its retry_after,
+# never a lost message.
 MARGIN = 0.05
 
 Clock = Callable[[], float]
@@ -78,12 +84,31 @@ Sleep = Callable[[float], Awaitable[object]]
 
 
 class Departure:
-    """When one message's request left for Telegram (None until the transport says so)."""
+    """One message's times: when its request left (marked by the transport) and the moment
+    the windows count it from (set by the limiter once the request completed)."""
 
-    __slots__ = ("at",)
+    __slots__ = ("counted", "left")
 
     def __init__(self) -> None:
-        self.at: float | None = None
+        self.left: float | None = None
+        self.counted: float | None = None
+
+
+class Trips:
+    """The fastest round trip seen, and the moment a message is counted from."""
+
+    def __init__(self) -> None:
+        self.fastest: float | None = None
+
+    def count_from(self, left: float | None, answered: float) -> float:
+        """The moment to count a message from: its answer less the fastest round trip seen
+        (its departure if it was the fastest), or its answer when its departure is unknown."""
+        if left is None:
+            return answered
+        trip = max(0.0, answered - left)
+        if self.fastest is None or trip < self.fastest:
+            self.fastest = trip
+        return answered - self.fastest
 
 
 # The message the current task is sending, set by the limiter around Telegram's call.
@@ -105,7 +130,7 @@ def mark_departure() -> None:
     request leaves; the last attempt counts when a request is retried)."""
     departure = _departure.get()
     if departure is not None:
-        departure.at = time.monotonic()
+        departure.left = time.monotonic()
 
 
 @dataclass(frozen=True)
@@ -126,7 +151,7 @@ class SlidingWindow:
     """At most `limit` messages in any `window` + `margin` seconds; waiters served in order.
 
     A message occupies the window from the moment it is let through (in flight) and, once its
-    request has completed, is dated by its departure (or, unknown, by the completion).
+    request has completed, is dated by its `Departure.counted` (unknown: by the completion).
     """
 
     def __init__(
@@ -151,14 +176,14 @@ class SlidingWindow:
         self, count: int = 1, departure: Departure | None = None
     ) -> AsyncIterator[Departure]:
         """Holds room for `count` messages while the body sends them; dates them at its end by
-        `departure` (the one yielded unless given), or by the end when it was never marked."""
+        `departure.counted` (the departure yielded unless one is given), or by the end."""
         count = min(count, self._limit)
         departure = departure or Departure()
         await self._acquire(count)
         try:
             yield departure
         finally:
-            self._release(count, departure.at)
+            self._release(count, departure.counted)
 
     async def _acquire(self, count: int) -> None:
         """Waits until `count` more messages fit in the window, then marks them in flight."""
@@ -179,10 +204,10 @@ class SlidingWindow:
                 wait_until = self._times[excess - 1] + self._span
                 await self._sleep(max(0.001, wait_until - now))
 
-    def _release(self, count: int, departed: float | None) -> None:
+    def _release(self, count: int, counted: float | None) -> None:
         """Dates `count` messages in flight (their request has completed)."""
         self._in_flight -= count
-        at = self._clock() if departed is None else min(departed, self._clock())
+        at = self._clock() if counted is None else min(counted, self._clock())
         for _ in range(count):
             bisect.insort(self._times, at)  # requests complete out of order
         self._completed.set()
@@ -208,6 +233,7 @@ class PoskoRateLimiter(BaseRateLimiter[int]):
         self._chat_locks: weakref.WeakValueDictionary[int | str, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
+        self.trips = Trips()
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -253,8 +279,11 @@ class PoskoRateLimiter(BaseRateLimiter[int]):
             if is_group:
                 await windows.enter_async_context(self._group(chat_id).slot(messages, departure))
             await windows.enter_async_context(self._overall.slot(messages, departure))
-            with sending(departure):
-                return await self._with_retries(callback, args, kwargs, endpoint)
+            try:
+                with sending(departure):
+                    return await self._with_retries(callback, args, kwargs, endpoint)
+            finally:
+                departure.counted = self.trips.count_from(departure.left, time.monotonic())
 
     async def _with_retries(
         self,

@@ -13,14 +13,15 @@ whose record failed is remembered in memory and only recorded later, never sent 
 from __future__ import annotations
 
 import logging
-import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta, tzinfo
 
-from telegram import Bot
+from telegram import Bot, Message
 from telegram.error import Forbidden, TelegramError
 
 from bot import texts
+from bot.broadcast import Delivery, Outcome, always, blocked_the_bot, broadcast
 from bot.context import PoskoApp, PoskoContext
 from bot.notify import admin_ids, send_group, tell
 from bot.services import Services
@@ -35,6 +36,7 @@ from domain.digest import (
     day_bounds,
 )
 from domain.logistics import due_for_digest
+from domain.members import Member
 
 logger = logging.getLogger(__name__)
 
@@ -249,13 +251,16 @@ async def catch_up_job(context: PoskoContext) -> None:
     await catch_up(context.bot, context.services)
 
 
-async def send_reminders(bot: Bot, services: Services, slot: datetime) -> tuple[int, int, int]:
+async def send_reminders(
+    bot: Bot, services: Services, slot: datetime, keep_going: Callable[[], bool] = always
+) -> tuple[int, int, int]:
     """Reminds each active officer who has not reported today; returns (sent, blocked, failed).
 
     One round reminds an officer at most once: the round is not run twice side by side (the
     catch-up leaves a running round alone), and each reminder is claimed in the database
-    before it is sent. A crash between the claim and the send costs that one reminder; a
-    claim the database refuses (locked, full) leaves the officer for the resumed round.
+    before it is sent (bot.broadcast, `IN_FLIGHT` at a time). A crash between a claim and its
+    send costs that reminder; a claim the database refuses (locked, full) leaves the officer
+    for the resumed round, as does a stop (`keep_going`) for those not yet started.
     """
     key = slot_key(REMINDER, slot)
     rounds = services.runtime.reminder_rounds
@@ -263,13 +268,37 @@ async def send_reminders(bot: Bot, services: Services, slot: datetime) -> tuple[
         return 0, 0, 0
     rounds.add(key)
     try:
-        return await _reminder_round(bot, services, slot, key)
+        return await _reminder_round(bot, services, slot, key, keep_going)
     finally:
         rounds.discard(key)
 
 
+class _Reminders(Delivery[Member, Message]):
+    """A reminder to one officer: claimed in the round, then sent."""
+
+    def __init__(self, bot: Bot, services: Services, key: str, now: datetime) -> None:
+        self.bot, self.services, self.key, self.now = bot, services, key, now
+
+    def who(self, recipient: Member) -> object:
+        return recipient.user_id
+
+    async def claim(self, recipient: Member) -> bool:
+        return await self.services.slots.add_reminded(self.key, recipient.user_id)
+
+    async def send(self, recipient: Member) -> Message:
+        return await self.bot.send_message(recipient.user_id, texts.REMINDER)
+
+    async def refused(self, recipient: Member, exc: TelegramError) -> Outcome:
+        if blocked_the_bot(exc):
+            await self.services.members.set_blocked(recipient.user_id, self.now)
+            return Outcome.BLOCKED
+        if not isinstance(exc, Forbidden):  # never pressed Start: nothing worth a log line
+            logger.info("Reminder to %s failed: %s", recipient.user_id, type(exc).__name__)
+        return Outcome.FAILED
+
+
 async def _reminder_round(
-    bot: Bot, services: Services, slot: datetime, key: str
+    bot: Bot, services: Services, slot: datetime, key: str, keep_going: Callable[[], bool]
 ) -> tuple[int, int, int]:
     record = await services.slots.get(key)
     if record is not None and record.state != "sending":
@@ -281,36 +310,22 @@ async def _reminder_round(
     until = services.now().replace(microsecond=0) + timedelta(seconds=1)
     reported = {entry.officer_id for entry in await services.reports.officer_latest(start, until)}
     done = await services.slots.reminded(key)
-    sent = blocked = failed = unclaimed = 0
-    for member in await services.members.active():
-        if not member.role.is_field or member.user_id in reported | done:
-            continue
-        if member.blocked_at is not None:
-            blocked += 1
-            continue
-        try:
-            if not await services.slots.add_reminded(key, member.user_id):
-                continue  # reminded meanwhile
-        except sqlite3.Error as exc:
-            logger.warning("Reminder to %s not claimed: %s", member.user_id, exc)
-            unclaimed += 1
-            continue
-        try:
-            await bot.send_message(member.user_id, texts.REMINDER)
-        except Forbidden as exc:
-            if "blocked" not in str(exc).casefold():  # never pressed Start: nothing to mark
-                failed += 1
-                continue
-            await services.members.set_blocked(member.user_id, now)
-            blocked += 1
-            continue
-        except TelegramError as exc:
-            logger.info("Reminder to %s failed: %s", member.user_id, type(exc).__name__)
-            failed += 1
-            continue
-        sent += 1
-    if unclaimed:
-        logger.warning("%s: %s officers left for the resumed round", key, unclaimed)
+    due = [
+        member
+        for member in await services.members.active()
+        if member.role.is_field and member.user_id not in reported | done
+    ]
+    known_blocked = sum(1 for member in due if member.blocked_at is not None)
+    result = await broadcast(
+        (member for member in due if member.blocked_at is None),
+        _Reminders(bot, services, key, now),
+        keep_going=keep_going,
+    )
+    sent, failed = result[Outcome.SENT], result[Outcome.FAILED]
+    blocked = known_blocked + result[Outcome.BLOCKED]
+    if result[Outcome.UNCLAIMED] or not result.finished:
+        left = result[Outcome.UNCLAIMED] or "the rest of the"
+        logger.warning("%s: %s officers left for the resumed round", key, left)
         return sent, blocked, failed
     await services.slots.mark(key, "sent", services.clock())
     summary = texts.reminder_summary(slot, sent, blocked, failed)
@@ -327,7 +342,8 @@ async def reminder_job(context: PoskoContext) -> None:
         raise RuntimeError("reminder job without a slot time")
     services = context.services
     slot = latest_slot(services.now() + SLOT_TOLERANCE, job.data)
-    await send_reminders(context.bot, services, slot)
+    app = context.application
+    await send_reminders(context.bot, services, slot, lambda: app.running)
 
 
 def schedule_jobs(app: PoskoApp, services: Services) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from telegram.ext import ExtBot
 
-from bot.ratelimit import PoskoRateLimiter, RateLimits, SlidingWindow
+from bot.ratelimit import PoskoRateLimiter, RateLimits, SlidingWindow, Trips
 from bot.transport import PooledRequest
 from emulator import FakeTelegram
 from emulator.server import FloodLimits, _FloodControl
@@ -50,7 +50,7 @@ class VirtualTime:
         await task
 
 
-async def test_a_message_is_counted_from_its_departure_plus_the_margin() -> None:
+async def test_a_message_counted_from_its_departure_makes_room_a_window_and_margin_later() -> None:
     """30 a second: the 31st may leave 1.05 s after the first left, whatever its round trip
     (counted from the completion, it would wait 1.35 s at a 300 ms round trip)."""
     time_ = VirtualTime()
@@ -59,7 +59,7 @@ async def test_a_message_is_counted_from_its_departure_plus_the_margin() -> None
 
     async def send() -> None:
         async with window.slot() as departure:
-            departure.at = time_.now
+            departure.counted = time_.now  # as fast as the fastest trip: from its departure
             departed.append(time_.now)
             await time_.sleep(0.3)
 
@@ -96,7 +96,7 @@ async def test_messages_completing_out_of_order_keep_the_window_in_departure_ord
     async def send(leaves: float, takes: float) -> None:
         await time_.sleep(leaves)
         async with window.slot() as departure:
-            departure.at = time_.now
+            departure.counted = time_.now
             await time_.sleep(takes)
 
     async def third() -> None:
@@ -112,12 +112,30 @@ async def test_messages_completing_out_of_order_keep_the_window_in_departure_ord
     assert started == [pytest.approx(1.0)], "room when the first departure ages out"
 
 
-@pytest.mark.parametrize("jitter", [0.0, 0.04])
-async def test_a_broadcast_at_300_ms_reaches_the_limit_without_a_429(jitter: float) -> None:
-    """Telegram 300 ms away, 12 messages in flight, each trip to Telegram 150 ms plus up to
-    `jitter`: Telegram never counts 31 in a second, and the pace is 30 in 1.05 s."""
+def test_a_message_is_counted_from_its_answer_less_the_fastest_trip() -> None:
+    trips = Trips()
+    assert trips.count_from(None, 5.0) == 5.0, "never said when it left: from its answer"
+    assert trips.count_from(10.0, 10.3) == pytest.approx(10.0), "the fastest: its departure"
+    assert trips.count_from(11.0, 11.5) == pytest.approx(11.2), "0.2 s slower: 0.2 s later"
+    assert trips.count_from(12.0, 12.25) == pytest.approx(12.0), "a faster trip is the new bar"
+    assert trips.count_from(13.0, 13.3) == pytest.approx(13.05)
+
+
+@pytest.mark.parametrize(
+    ("jitter", "stalls"),
+    [(0.0, 0.0), (0.02, 0.0), (0.02, 0.3)],
+    ids=["steady", "jitter", "stalls"],
+)
+async def test_a_broadcast_at_300_ms_never_gets_31_into_telegrams_second(
+    jitter: float, stalls: float
+) -> None:
+    """Telegram 300 ms away, 12 messages in flight, each leg 150 ms plus up to `jitter`, and
+    with `stalls` one message in ten held up to that long before Telegram counts it (a busy
+    frontend, a lost packet): Telegram never counts 31 in a second, and without stalls the
+    pace is at least 0.9 of its 30 a second."""
     time_ = VirtualTime()
     window = SlidingWindow(30, 1.0, margin=0.05, clock=time_.clock, sleep=time_.sleep)
+    trips = Trips()
     rng = random.Random(7)
     arrivals: list[float] = []
     queue = list(range(600))
@@ -126,11 +144,14 @@ async def test_a_broadcast_at_300_ms_reaches_the_limit_without_a_429(jitter: flo
         while queue:
             queue.pop()
             async with window.slot() as departure:
-                departure.at = time_.now
-                there, back = 0.15 + rng.uniform(0, jitter), 0.15 + rng.uniform(0, jitter)
+                left = time_.now
+                there = 0.15 + rng.uniform(0, jitter)
+                if stalls and rng.random() < 0.1:
+                    there += rng.uniform(0, stalls)
                 await time_.sleep(there)
                 arrivals.append(time_.now)
-                await time_.sleep(back)
+                await time_.sleep(0.15 + rng.uniform(0, jitter))
+                departure.counted = trips.count_from(left, time_.now)
 
     async def main() -> None:
         await asyncio.gather(*(worker() for _ in range(12)))
@@ -142,8 +163,8 @@ async def test_a_broadcast_at_300_ms_reaches_the_limit_without_a_429(jitter: flo
     )
     assert most_in_a_second <= 30, "Telegram would answer 429"
     rate = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
-    assert rate >= 0.9 * 30
-    assert rate == pytest.approx(30 / 1.05, rel=0.03)
+    if not stalls:
+        assert rate >= 0.9 * 30
 
 
 async def test_a_late_arrival_never_lets_one_message_too_many_into_telegrams_second() -> None:

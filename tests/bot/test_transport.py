@@ -88,10 +88,12 @@ async def test_a_message_is_dated_when_its_request_has_left(fake: FakeTelegram) 
     finally:
         await request.shutdown()
     for user, departure in zip(users, (first, second), strict=True):
-        assert departure.at is not None
-        assert 0.09 <= arrived[user.id] - departure.at <= 0.15, "one leg from leaving to arriving"
-    assert second.at is not None
-    assert second.at >= completed[users[0].id], "queued for the connection: left after the first"
+        assert departure.left is not None
+        assert 0.09 <= arrived[user.id] - departure.left <= 0.15, (
+            "one leg from leaving to arriving"
+        )
+    assert second.left is not None
+    assert second.left >= completed[users[0].id], "queued for the connection: left after the first"
 
 
 async def test_fetched_updates_keep_telegrams_json(monkeypatch: pytest.MonkeyPatch) -> None:
