@@ -95,10 +95,23 @@ class Departure:
 
 
 class Trips:
-    """The fastest round trip seen, and the moment a message is counted from."""
+    """The fastest round trip of the last `memory` seconds, and the moment a message is
+    counted from.
 
-    def __init__(self) -> None:
-        self.fastest: float | None = None
+    A minute's memory: when the way to Telegram gets longer for good (another route), the
+    old, shorter bar only makes the count later than needed (safe) until it is forgotten;
+    when it gets shorter, the first faster trip lowers the bar at once.
+    """
+
+    def __init__(self, memory: float = 60.0) -> None:
+        self.memory = memory
+        # (answered, trip), trips increasing: the fastest of the last `memory` seconds first.
+        self._fastest: deque[tuple[float, float]] = deque()
+
+    @property
+    def fastest(self) -> float | None:
+        """The fastest round trip remembered (None before the first)."""
+        return self._fastest[0][1] if self._fastest else None
 
     def count_from(self, left: float | None, answered: float) -> float:
         """The moment to count a message from: its answer less the fastest round trip seen
@@ -106,9 +119,13 @@ class Trips:
         if left is None:
             return answered
         trip = max(0.0, answered - left)
-        if self.fastest is None or trip < self.fastest:
-            self.fastest = trip
-        return answered - self.fastest
+        trips = self._fastest
+        while trips and trips[-1][1] >= trip:
+            trips.pop()
+        trips.append((answered, trip))
+        while trips[0][0] < answered - self.memory:
+            trips.popleft()
+        return answered - trips[0][1]
 
 
 # The message the current task is sending, set by the limiter around Telegram's call.

@@ -121,6 +121,17 @@ def test_a_message_is_counted_from_its_answer_less_the_fastest_trip() -> None:
     assert trips.count_from(13.0, 13.3) == pytest.approx(13.05)
 
 
+def test_the_fastest_trip_is_forgotten_after_a_minute() -> None:
+    """Telegram further away for good: the old bar counts messages later than needed (safe)
+    for a minute, then the new trips set it."""
+    trips = Trips(memory=60.0)
+    assert trips.count_from(0.0, 0.1) == pytest.approx(0.0)
+    for second in range(1, 60):
+        assert trips.count_from(second, second + 0.3) == pytest.approx(second + 0.2)
+    assert trips.count_from(70.0, 70.3) == pytest.approx(70.0), "0.3 s is the fastest now"
+    assert trips.fastest == pytest.approx(0.3)
+
+
 @pytest.mark.parametrize(
     ("jitter", "stalls"),
     [(0.0, 0.0), (0.02, 0.0), (0.02, 0.3)],
