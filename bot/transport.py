@@ -68,6 +68,8 @@ class PooledRequest(BaseRequest):
 
     def __init__(self, pools: int = POOLS, per_pool: int = PER_POOL, **kwargs: Any) -> None:
         httpx_kwargs = dict(kwargs.pop("httpx_kwargs", None) or {})
+        # One TLS context (its CA store: 36 ms of CPU and memory to load) for every pool.
+        httpx_kwargs.setdefault("verify", httpx.create_ssl_context())
         hooks = dict(httpx_kwargs.get("event_hooks") or {})
         hooks["request"] = [*hooks.get("request", ()), _trace_departure]
         httpx_kwargs["event_hooks"] = hooks
