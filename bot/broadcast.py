@@ -94,6 +94,9 @@ class Delivery(ABC, Generic[Recipient, Sent]):
         """Records a refusal; default: BLOCKED when they blocked the bot, else FAILED."""
         return Outcome.BLOCKED if blocked_the_bot(exc) else Outcome.FAILED
 
+    def settled(self, recipient: Recipient) -> None:
+        """Called once a claimed recipient's send is over and recorded, whatever happened."""
+
 
 @dataclass
 class Result:
@@ -151,12 +154,16 @@ async def _deliver(delivery: Delivery[Recipient, Sent], recipient: Recipient) ->
         logger.warning("Broadcast to %s not claimed: %s", delivery.who(recipient), exc)
         return Outcome.UNCLAIMED
     try:
-        sent = await delivery.send(recipient)
-    except TelegramError as exc:
-        return await delivery.refused(recipient, exc)
-    try:
-        await delivery.record(recipient, sent)
-    except sqlite3.Error as exc:
-        logger.warning("Broadcast to %s sent but not recorded: %s", delivery.who(recipient), exc)
-        return Outcome.UNRECORDED
-    return Outcome.SENT
+        try:
+            sent = await delivery.send(recipient)
+        except TelegramError as exc:
+            return await delivery.refused(recipient, exc)
+        try:
+            await delivery.record(recipient, sent)
+        except sqlite3.Error as exc:
+            who = delivery.who(recipient)
+            logger.warning("Broadcast to %s sent but not recorded: %s", who, exc)
+            return Outcome.UNRECORDED
+        return Outcome.SENT
+    finally:
+        delivery.settled(recipient)

@@ -10,6 +10,7 @@ and the broadcasts carried before.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -111,3 +112,37 @@ async def test_receipts_at_telegrams_pace_each_officer_in_order(
     stored = await posko.services.db.fetchone("SELECT COUNT(*) AS n FROM reports")
     assert stored is not None
     assert stored["n"] == 150, "a receipt only for a stored report"
+
+
+@pytest.mark.timeout(60)
+async def test_a_press_on_a_copy_before_the_bot_heard_it_was_taken_counts(
+    posko: Posko, fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram shows the officer the copy half a round trip before the bot hears it was
+    taken: a press at once waits for the copy's record instead of being refused."""
+    kasat = await add_coordinator(posko, fake)
+    [officer] = await officers(posko, fake, 1)
+    fake.set_latency(0.3)
+    repo = posko.services.arahan
+    record = repo.delivered
+
+    async def slow_record(*args: Any) -> bool:
+        await asyncio.sleep(1.0)  # the answer still on its way, or the disk slow
+        return await record(*args)
+
+    monkeypatch.setattr(repo, "delivered", slow_record)
+    await kasat.send("/arahan semua | Apel siaga pukul 19.00 WITA")
+    await kasat.press("✅ Kirim", kasat.last_message(), wait=False)
+    await fake.wait_until(lambda: copies(officer) == 1, timeout=20)
+    copy = next(m for m in officer.messages if m.text.startswith("📢 ARAHAN #"))
+    recipient = await posko.services.arahan.recipient(1, officer.id)
+    assert recipient is not None
+    assert recipient.confirmed_at is None
+    assert recipient.message_id is None, "the bot has not heard yet that Telegram took it"
+    pressed = time.monotonic()
+    await officer.press_data("arh:ok:1", copy)
+    await posko.settle()
+    recipient = await posko.services.arahan.recipient(1, officer.id)
+    assert recipient is not None
+    assert recipient.confirmed_at is not None, "the press counted"
+    assert time.monotonic() - pressed < 5, "as soon as the copy was recorded, not on a timeout"

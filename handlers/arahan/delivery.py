@@ -19,6 +19,7 @@ record is retried.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -137,6 +138,7 @@ class _Copies(Delivery[Recipient, int]):
         number, user_id = self.arahan.number, recipient.user_id
         message_id = self.state.unrecorded.get((number, user_id))
         if message_id is None:
+            self.state.sending[(number, user_id)] = asyncio.Event()
             return True
         if await self.services.arahan.delivered(number, user_id, message_id, self.clock()):
             logger.info("Arahan #%s to %s recorded late", number, user_id)
@@ -177,6 +179,11 @@ class _Copies(Delivery[Recipient, int]):
             return Outcome.FAILED
         tally_changed(self.bot, self.services, self.state, self.arahan.number)
         return Outcome.BLOCKED if blocked_the_bot(exc) else Outcome.FAILED
+
+    def settled(self, recipient: Recipient) -> None:
+        event = self.state.sending.pop((self.arahan.number, recipient.user_id), None)
+        if event is not None:
+            event.set()
 
     def clock(self) -> datetime:
         return self.services.clock()

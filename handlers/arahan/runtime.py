@@ -8,6 +8,7 @@ the database refused (recorded later, never sent again).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,9 @@ class ArahanRuntime:
     tallies: dict[int, TallyEdits] = field(default_factory=dict)
     # (arahan, user id) -> message id of a copy Telegram took but the database did not record.
     unrecorded: dict[tuple[int, int], int] = field(default_factory=dict)
+    # (arahan, user id) -> set once the copy on its way to them is recorded (or refused): an
+    # officer can press ✅ Dipahami before the bot has Telegram's answer (a round trip).
+    sending: dict[tuple[int, int], asyncio.Event] = field(default_factory=dict)
 
 
 def runtime_of(bot_data: dict[Any, Any]) -> ArahanRuntime:

@@ -128,3 +128,20 @@ def test_blocked_is_told_from_never_started_and_other_refusals() -> None:
     assert blocked_the_bot(Forbidden("Forbidden: bot was blocked by the user"))
     assert not blocked_the_bot(Forbidden("Forbidden: bot can't initiate conversation"))
     assert not blocked_the_bot(BadRequest("chat not found"))
+
+
+async def test_every_claimed_recipient_is_settled_whatever_happened() -> None:
+    class Settling(Recorder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.settled_ones: list[int] = []
+
+        def settled(self, recipient: int) -> None:
+            self.settled_ones.append(recipient)
+
+    delivery = Settling()
+    delivery.already = {1}
+    delivery.refuse = {2: NetworkError("Bad Gateway")}
+    delivery.record_fails = {3}
+    await broadcast(range(5), delivery)
+    assert sorted(delivery.settled_ones) == [0, 2, 3, 4], "claimed ones only, each once"
