@@ -3,7 +3,7 @@ and arahan go out well above what one call at a time (3 a second) or four connec
 second) could carry, without a single 429, each exactly once and each chat in order.
 
 These are not the benchmarks (benchmarks/broadcast.py, arahan.py and ingest.py measure the
-rate at 0, 100 and 300 ms): the bound checked here, 20 a second, is far below the 28.6 the
+rate at 0, 100 and 300 ms): the bound checked here, 20 a second, is far below the 29.4 the
 limiter allows, so a busy machine does not make them fail, and far above what the transport
 and the broadcasts carried before.
 """
