@@ -96,11 +96,12 @@ class StreamedRows:
             ) as target,
         ):
             for info in source.infolist():
-                data = source.read(info)
                 if info.filename != sheet:
-                    target.writestr(info, data, compresslevel=6)
+                    # Streamed, at zlib's default level as XlsxWriter wrote it.
+                    with source.open(info) as part, target.open(info, "w") as out:
+                        shutil.copyfileobj(part, out, 1 << 20)
                     continue
-                head, tail = self._open_sheet(data.decode("utf-8"))
+                head, tail = self._open_sheet(source.read(info).decode("utf-8"))
                 with target.open(info.filename, "w", force_zip64=True) as out:
                     out.write(head.encode("utf-8"))
                     # One pass over the rows, re-encoded in blocks (the file is text).
