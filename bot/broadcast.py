@@ -3,10 +3,12 @@
 Telegram accepts about 30 messages a second from a bot, and a call takes a round trip: about
 300 ms from a server in Indonesia. One call at a time carries about 3 messages a second there
 (a reminder round to 5,000 officers took 25 minutes), so a broadcast keeps `IN_FLIGHT`
-recipients under way at once: 12 in flight cover 30 a second up to a 400 ms round trip. The rate
-limiter (bot.ratelimit) keeps them within Telegram's 30 a second and the transport
-(bot.transport, 16 connections) carries them; the bound is what the broadcast may have started
-and not finished at any moment.
+recipients under way at once. Each takes a claim in the database, a round trip and a record:
+30 a second at 400 ms needs 12 sending at every moment and a few more claiming or recording,
+so 16 (12 fell to 26 a second at 300 ms on a loaded machine, where claims waited for the disk).
+The rate limiter (bot.ratelimit) keeps them within Telegram's 30 a second and the transport
+(bot.transport, 24 connections) carries them with room for replies to officers; the bound is
+what the broadcast may have started and not finished at any moment.
 
 Each recipient goes through the same steps (a `Delivery` says what each one is):
 1. `claim`, recorded in the database before anything is sent: a recipient claimed is never sent
@@ -21,10 +23,11 @@ Stopping (SIGTERM): `keep_going()` is asked before each recipient is started; on
 no new recipient is started, those in flight finish and are recorded, and the result says the
 round did not finish (the next start resumes it from the database). So a stop never cuts a
 message off between Telegram and its record. A kill -9 can: the recipients in flight at that
-moment, at most `IN_FLIGHT` (about round trip x 30 a second: 9 at 300 ms, 1 or 2 on a near
-server), were perhaps taken by Telegram and not recorded. For a claim-before-send delivery
-(reminders) they are lost, never repeated; for a send-then-record delivery (arahan copies,
-recorded as pending before) they are sent again by the resumed round.
+moment, at most `IN_FLIGHT`: the claimed ones waiting for the rate limiter, and those Telegram
+perhaps took and the bot did not record (about 30 a second times the round trip: 9 at 300 ms,
+1 or 2 on a near server). For a claim-before-send delivery (reminders) they are lost, never
+repeated; for a send-then-record delivery (arahan copies, recorded as pending before) those
+Telegram took are sent again by the resumed round.
 
 An unexpected error in one recipient stops the round like a stop does (those in flight finish)
 and is raised once they have.
@@ -46,10 +49,11 @@ from telegram.error import Forbidden, TelegramError
 
 logger = logging.getLogger(__name__)
 
-# Recipients a broadcast has under way at once: Telegram's 30 a second over a 400 ms round trip,
-# the most a kill -9 can leave unrecorded. The transport has 16 connections, so replies to
-# officers still find free ones while a broadcast runs.
-IN_FLIGHT = 12
+# Recipients a broadcast has under way at once (claimed, sending, recording): Telegram's 30 a
+# second over a 400 ms round trip with room for the claims and records; the most a kill -9 can
+# leave unrecorded. The transport has 24 connections, so replies to officers still find free
+# ones while a broadcast runs.
+IN_FLIGHT = 16
 
 Recipient = TypeVar("Recipient")
 Sent = TypeVar("Sent")

@@ -3,7 +3,7 @@
 How many requests must be in flight. Telegram accepts about 30 messages a second in all; a
 request carries one message and takes a round trip, about 300 ms from a server in Indonesia
 (200-400 ms with TLS and Telegram's own processing). 30 a second at 300 ms is 9 requests in
-flight at every moment, more at 400 ms, plus the button answers and edits that travel beside
+flight at every moment, 12 at 400 ms, plus the button answers and edits that travel beside
 the messages. Four connections (the previous choice) carried about 13 messages a second there.
 
 What more connections cost. httpcore's pool looks at every connection it holds on every request
@@ -11,10 +11,11 @@ What more connections cost. httpcore's pool looks at every connection it holds o
 on the ingest benchmark (loopback, many updates at once) the bot used 3.8 ms of CPU per update
 with one pool of 2 connections, 4.4-4.6 ms with 4, 4.8 ms with 8, and PTB's default pool of 256
 10.6 ms. Hence several small pools instead of one large one: `POOLS` httpx clients of
-`PER_POOL` connections each (16 in all), and a request takes a free connection in the first
-pool that has one. Each request then pays for the scan of 2 connections, whatever the total;
-at a low rate the traffic stays on the first pool and the others are not even opened, and idle
-connections close after httpx's keep-alive expiry (5 s). Requests beyond the 16 wait their turn
+`PER_POOL` connections each (24 in all: a broadcast's 16 under way, bot.broadcast, and room for
+receipts beside it), and a request takes a free connection in the first pool that has one.
+Each request then pays for the scan of 2 connections, whatever the total; at a low rate the
+traffic stays on the first pool and the others are not even opened, and idle connections close
+after httpx's keep-alive expiry (5 s). Requests beyond the 24 wait their turn
 here, first come first served, instead of failing with a pool timeout.
 
 Why not HTTP/2, which would multiplex every request over one connection. api.telegram.org
@@ -47,7 +48,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.ratelimit import mark_departure
 
-POOLS = 8
+POOLS = 12
 PER_POOL = 2
 CONNECTIONS = POOLS * PER_POOL
 
