@@ -309,11 +309,11 @@ async def _reminder_round(
     start, _ = day_bounds(slot.date(), services.settings.timezone)
     until = services.now().replace(microsecond=0) + timedelta(seconds=1)
     reported = {entry.officer_id for entry in await services.reports.officer_latest(start, until)}
-    done = await services.slots.reminded(key)
+    skip = reported | await services.slots.reminded(key)
     due = [
         member
         for member in await services.members.active()
-        if member.role.is_field and member.user_id not in reported | done
+        if member.role.is_field and member.user_id not in skip
     ]
     known_blocked = sum(1 for member in due if member.blocked_at is not None)
     result = await broadcast(
