@@ -7,7 +7,7 @@ recipients under way at once. Each takes a claim in the database, a round trip a
 30 a second at 400 ms needs 12 sending at every moment and a few more claiming or recording,
 so 16 (12 fell to 26 a second at 300 ms on a loaded machine, where claims waited for the disk).
 The rate limiter (bot.ratelimit) keeps them within Telegram's 30 a second and the transport
-(bot.transport, 24 connections) carries them with room for replies to officers; the bound is
+(bot.transport, 48 connections) carries them with room for replies to officers; the bound is
 what the broadcast may have started and not finished at any moment.
 
 Each recipient goes through the same steps (a `Delivery` says what each one is):
@@ -51,7 +51,7 @@ logger = logging.getLogger(__name__)
 
 # Recipients a broadcast has under way at once (claimed, sending, recording): Telegram's 30 a
 # second over a 400 ms round trip with room for the claims and records; the most a kill -9 can
-# leave unrecorded. The transport has 24 connections, so replies to officers still find free
+# leave unrecorded. The transport has 48 connections, so replies to officers still find free
 # ones while a broadcast runs.
 IN_FLIGHT = 16
 
