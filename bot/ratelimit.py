@@ -10,8 +10,8 @@ When is a message counted? Telegram counts it when it arrives, somewhere between
 and its answer, and neither end sees that moment. What the bot sees is when the request left
 (the transport marks it once httpcore has written it: `mark_departure`) and when the answer came
 back. A message that was slow to arrive (a lost packet, a busy Telegram frontend) comes back
-late too, so each message is counted from its answer minus the fastest round trip seen so far
-(`Trips`): a message as fast as the fastest is counted from its departure, a slower one later by
+late too, so each message is counted from its answer minus the fastest round trip of the last
+minute (`Trips`): a message as fast as the fastest is counted from its departure, a slower one later by
 whatever it took beyond that. Two messages 31 apart then arrive at least a second apart at
 Telegram, whatever the distance, as long as the fastest trip's two legs are both as short as
 they get, up to `MARGIN`, which each window adds to its length. A 429 beyond that is waited out
