@@ -11,8 +11,8 @@ and its answer, and neither end sees that moment. What the bot sees is when the 
 (the transport marks it once httpcore has written it: `mark_departure`) and when the answer came
 back. A message that was slow to arrive (a lost packet, a busy Telegram frontend) comes back
 late too, so each message is counted from its answer minus the fastest round trip of the last
-minute (`Trips`): a message as fast as the fastest is counted from its departure, a slower one later by
-whatever it took beyond that. Two messages 31 apart then arrive at least a second apart at
+minute (`Trips`): a message as fast as the fastest is counted from its departure, a slower one
+later by whatever it took beyond that. Two messages 31 apart then arrive at least a second apart at
 Telegram, whatever the distance, as long as the fastest trip's two legs are both as short as
 they get, up to `MARGIN`, which each window adds to its length. A 429 beyond that is waited out
 (its retry_after). A message whose request never said when it left is counted from its answer.
