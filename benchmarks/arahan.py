@@ -1,6 +1,7 @@
 """Arahan broadcast: one arahan to thousands of officers under Telegram's flood limits.
 
     python -m benchmarks.arahan [--officers 5000] [--runs 1] [--confirm all|first]
+        [--latency MS [MS ...]] [--jitter MS]
 
 Modelled on benchmarks/broadcast.py (the reminder round). Each run registers the officers
 (camat, kapolsek and danramil spread over the 18 kecamatan) in a fresh database, starts the real
@@ -12,6 +13,9 @@ private chat, 20 a minute per group), and lets the admin send `/arahan semua | .
 Each officer presses ✅ Dipahami as soon as their copy arrives (`--confirm all`, the default: the
 sender's tally then takes thousands of confirmations while the broadcast goes on), or only the
 first officer does (`--confirm first`).
+
+`--latency 0 100 300` runs it with Telegram that many milliseconds away (every Bot API call of
+the emulator takes that round trip, half each way, each leg up to `--jitter` ms longer).
 
 Measured: copies per second from the first copy to the last (and after the first second), the
 ratio to Telegram's 30/s, every 429 answer, whether every officer got exactly one copy, the time
@@ -100,9 +104,11 @@ class Presser:
         await user.press_data("arh:ok:1", message, wait=False)
 
 
-async def run_once(officers: int, everyone: bool) -> RunResult:
+async def run_once(
+    officers: int, everyone: bool, latency: float = 0.0, jitter: float = 0.0
+) -> RunResult:
     """Starts the bot on a fresh database, sends one arahan to everyone and measures it."""
-    fake = FakeTelegram()
+    fake = FakeTelegram(latency=latency, jitter=jitter)
     await fake.start()
     fake.enable_flood_limits(FloodLimits(private_per_second=1))
     folder = Path(tempfile.mkdtemp(prefix="bench-arahan-"))
@@ -235,13 +241,21 @@ async def main() -> None:
     parser.add_argument("--officers", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--confirm", choices=("all", "first"), default="all")
+    parser.add_argument("--latency", nargs="+", type=float, default=[0.0], metavar="MS")
+    parser.add_argument("--jitter", type=float, default=0.0, metavar="MS")
     args = parser.parse_args()
-    results = []
-    for run in range(args.runs):
-        result = await run_once(args.officers, args.confirm == "all")
-        print(f"run {run + 1}: {describe(result)}", flush=True)
-        results.append(result)
-    report(results)
+    print(f"load average before: {os.getloadavg()}", flush=True)
+    for latency in args.latency:
+        print(f"Telegram {latency:g} ms away (jitter {args.jitter:g} ms)", flush=True)
+        results = []
+        for run in range(args.runs):
+            result = await run_once(
+                args.officers, args.confirm == "all", latency / 1000, args.jitter / 1000
+            )
+            print(f"run {run + 1}: {describe(result)}", flush=True)
+            results.append(result)
+        report(results)
+    print(f"load average after: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

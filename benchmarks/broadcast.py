@@ -1,6 +1,7 @@
 """Broadcast: a reminder round to thousands of officers under Telegram's flood limits.
 
     python -m benchmarks.broadcast [--officers 5000] [--runs 3] [--profile FILE]
+        [--latency MS [MS ...]] [--jitter MS]
 
 Each run registers the officers (camat, kapolsek and danramil spread over the 18 kecamatan) in a
 fresh database, starts the real bot (`main.py`, production settings; only the API URL, database
@@ -8,6 +9,10 @@ and admin id are set) against the emulator with Telegram's flood limits on (30 m
 overall, 1 a second per private chat, 20 a minute per group), and lets an admin move the reminder
 time to a few seconds from now with `/jadwal pengingat HH:MM:SS`, as an operator would. Nobody
 has reported, so every officer is due a reminder.
+
+`--latency 0 100 300` runs the benchmark with Telegram that many milliseconds away (every Bot
+API call of the emulator takes that round trip, half each way, each leg up to `--jitter` ms
+longer), one set of runs per latency.
 
 Measured, median of the runs: reminders per second from the first reminder to the last (and in
 the steady state, after the first second), its ratio to Telegram's 30/s (target >= 0.9), the 429
@@ -110,9 +115,11 @@ async def admin_says(fake: FakeTelegram, admin: FakeUser, text: str, within: flo
     await fake.wait_until(lambda: len(admin.messages) > answered, timeout=within)
 
 
-async def run_once(officers: int, profile: str | None) -> RunResult:
+async def run_once(
+    officers: int, profile: str | None, latency: float = 0.0, jitter: float = 0.0
+) -> RunResult:
     """Starts the bot on a fresh database, triggers one reminder round and measures it."""
-    fake = FakeTelegram()
+    fake = FakeTelegram(latency=latency, jitter=jitter)
     await fake.start()
     fake.enable_flood_limits(FloodLimits(private_per_second=1))
     folder = Path(tempfile.mkdtemp(prefix="bench-broadcast-"))
@@ -153,13 +160,14 @@ async def run_once(officers: int, profile: str | None) -> RunResult:
         async with asyncio.timeout(600):
             await polling.wait()
         startup = time.perf_counter() - started
-        slot = next_whole_second(datetime.now(WITA) + timedelta(seconds=SLOT_LEAD))
+        lead = SLOT_LEAD + 4 * (latency + 2 * jitter)  # the command's and answer's trips
+        slot = next_whole_second(datetime.now(WITA) + timedelta(seconds=lead))
         await admin_says(fake, admin, f"/jadwal pengingat {slot:%H:%M:%S}", within=60)
         summary = "petugas diingatkan"
         # The admin's summary line comes after the last reminder.
         await fake.wait_until(
             lambda: any(summary in text for text in admin.texts()),
-            timeout=SLOT_LEAD + 60 + officers / TELEGRAM_LIMIT * 3,
+            timeout=lead + 60 + officers / TELEGRAM_LIMIT * 3,
         )
     finally:
         process.send_signal(signal.SIGTERM)
@@ -216,13 +224,21 @@ async def main() -> None:
     parser.add_argument("--officers", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", help="run the bot under cProfile, written to this file")
+    parser.add_argument("--latency", nargs="+", type=float, default=[0.0], metavar="MS")
+    parser.add_argument("--jitter", type=float, default=0.0, metavar="MS")
     args = parser.parse_args()
-    results = []
-    for run in range(args.runs):
-        result = await run_once(args.officers, args.profile)
-        print(f"run {run + 1}: {describe(result)}", flush=True)
-        results.append(result)
-    report(results)
+    print(f"load average before: {os.getloadavg()}", flush=True)
+    for latency in args.latency:
+        print(f"Telegram {latency:g} ms away (jitter {args.jitter:g} ms)", flush=True)
+        results = []
+        for run in range(args.runs):
+            result = await run_once(
+                args.officers, args.profile, latency / 1000, args.jitter / 1000
+            )
+            print(f"run {run + 1}: {describe(result)}", flush=True)
+            results.append(result)
+        report(results)
+    print(f"load average after: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,19 @@
 """Ingest: quick /lapor from 50 officers through the full stack, next to a bare echo bot.
 
     python -m benchmarks.ingest [--reports 1000] [--runs 3] [--kinds echo posko-unlimited]
+        [--latency MS [MS ...]] [--jitter MS] [--flood]
 
 The bots run as real processes against the same emulator in the same run, interleaved; printed
 are the medians of the runs: throughput (reports, or echoes, per second from the first update to
 the last answer), p50/p99 latency from an update becoming available to its answer, and the CPU
 time per update of the bot process and of the emulator.
+
+At a distance: `--latency 0 100 300` runs every kind with each Bot API call taking that many
+milliseconds (the emulator's latency, half each way, each leg up to `--jitter` ms longer), and
+`--flood` turns on Telegram's flood limits (30 a second overall, 20 a minute per group; not the
+emulator's optional 1 a second per private chat: each officer's reports are answered in a burst,
+which Telegram tolerates) and counts the 429 answers. E.g. receipts of Posko as deployed, Telegram
+300 ms away: `--kinds posko --reports 300 --latency 300 --jitter 20 --flood`.
 
 Profiling: BENCH_PYARGS is put between the interpreter and the bot's script, e.g.
 BENCH_PYARGS="-m cProfile -o /tmp/profile.{kind}"; BENCH_PYSPY=/tmp/spy samples each bot with
@@ -30,7 +38,7 @@ from typing import Any
 
 from domain.enums import Role
 from domain.members import RosterRow
-from emulator.server import FakeTelegram
+from emulator.server import FakeTelegram, FloodLimits
 from storage.db import Database
 from storage.members import MemberRepo
 
@@ -57,6 +65,8 @@ class Run:
     p99: float
     bot_cpu: float  # CPU milliseconds the bot process spent per update
     emulator_cpu: float  # CPU milliseconds this process (emulator and driver) spent per update
+    rejected_429: int = 0  # flood-limit answers (with --flood)
+    in_order: bool = True  # every officer's receipts in the order of their reports
 
 
 def cpu_seconds(pid: int) -> float:
@@ -65,9 +75,13 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def run_once(kind: str, reports: int) -> Run:
-    """One run of `kind` (a key of KINDS)."""
-    fake = FakeTelegram()
+async def run_once(
+    kind: str, reports: int, latency: float = 0.0, jitter: float = 0.0, flood: bool = False
+) -> Run:
+    """One run of `kind` (a key of KINDS), Telegram `latency` seconds away."""
+    fake = FakeTelegram(latency=latency, jitter=jitter)
+    if flood:
+        fake.enable_flood_limits(FloodLimits())
     await fake.start()
     folder = Path(tempfile.mkdtemp(prefix=f"bench-{kind}-"))
     db_path = folder / "posko.db"
@@ -107,13 +121,15 @@ async def run_once(kind: str, reports: int) -> Run:
         )
     pushed: dict[tuple[int, int], float] = {}
     answered: dict[tuple[int, int], float] = {}
+    order: dict[int, list[int]] = {}
 
     def on_call(method: str, params: dict[str, Any]) -> None:
         reply = params.get("reply_parameters")
         if method == "sendMessage" and isinstance(reply, dict):
-            answered.setdefault(
-                (int(params["chat_id"]), int(reply["message_id"])), time.perf_counter()
-            )
+            key = (int(params["chat_id"]), int(reply["message_id"]))
+            if key not in answered:
+                answered[key] = time.perf_counter()
+                order.setdefault(key[0], []).append(key[1])
 
     fake.observers.append(on_call)
     try:
@@ -121,6 +137,7 @@ async def run_once(kind: str, reports: int) -> Run:
         await warm.send("/lapor aman", wait=False)
         await fake.wait_until(lambda: len(answered) == 1, timeout=60)
         answered.clear()
+        order.clear()
         bot_cpu, own_cpu = cpu_seconds(process.pid), time.process_time()
         started = time.perf_counter()
         for i in range(reports):
@@ -143,12 +160,17 @@ async def run_once(kind: str, reports: int) -> Run:
         shutil.rmtree(folder, ignore_errors=True)
     latencies = sorted((answered[key] - pushed[key]) * 1000 for key in pushed)
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    sent_order: dict[int, list[int]] = {}
+    for chat_id, message_id in pushed:  # insertion order: the order they were sent
+        sent_order.setdefault(chat_id, []).append(message_id)
     return Run(
         reports / elapsed,
         statistics.median(latencies),
         p99,
         bot_cpu * 1000 / reports,
         own_cpu * 1000 / reports,
+        fake.rejected_429,
+        all(order.get(chat) == ids for chat, ids in sent_order.items()),
     )
 
 
@@ -158,13 +180,33 @@ async def main() -> None:
     parser.add_argument("--reports", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
+    parser.add_argument("--latency", nargs="+", type=float, default=[0.0], metavar="MS")
+    parser.add_argument("--jitter", type=float, default=0.0, metavar="MS")
+    parser.add_argument("--flood", action="store_true", help="Telegram's flood limits on")
     args = parser.parse_args()
-    results: dict[str, list[Run]] = {kind: [] for kind in args.kinds}
-    for _ in range(args.runs):
-        for kind in results:  # interleaved, so machine noise hits all alike
-            results[kind].append(await run_once(kind, args.reports))
+    print(f"load average before: {os.getloadavg()}")
+    for latency in args.latency:
+        print(
+            f"\nTelegram {latency:g} ms away (jitter {args.jitter:g} ms), flood limits "
+            f"{'on' if args.flood else 'off'}, {args.reports} reports from {OFFICERS} officers"
+        )
+        results: dict[str, list[Run]] = {kind: [] for kind in args.kinds}
+        for _ in range(args.runs):
+            for kind in results:  # interleaved, so machine noise hits all alike
+                results[kind].append(
+                    await run_once(
+                        kind, args.reports, latency / 1000, args.jitter / 1000, args.flood
+                    )
+                )
+        report(results)
+    print(f"load average after: {os.getloadavg()}")
+
+
+def report(results: dict[str, list[Run]]) -> None:
+    """Prints the medians of each kind, and each kind's ratio to the bare echo bot."""
     print(
         f"{'bot':16s} {'msg/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'bot CPU':>8s} {'emu CPU':>8s}"
+        f" {'429':>4s} {'order':>5s}"
     )
     for kind, runs in results.items():
         figures = [
@@ -172,9 +214,13 @@ async def main() -> None:
             for f in ("rate", "p50", "p99", "bot_cpu", "emulator_cpu")
         ]
         rates = [f"{r.rate:.1f}" for r in runs]
+        cpus = [f"{r.bot_cpu:.2f}" for r in runs]
+        rejected = max(r.rejected_429 for r in runs)
+        in_order = "yes" if all(r.in_order for r in runs) else "NO"
         print(
             f"{kind:16s} {figures[0]:8.1f} {figures[1]:8.0f} {figures[2]:8.0f} "
-            f"{figures[3]:6.2f}ms {figures[4]:6.2f}ms  (runs: {', '.join(rates)})"
+            f"{figures[3]:6.2f}ms {figures[4]:6.2f}ms {rejected:4d} {in_order:>5s}"
+            f"  (runs: {', '.join(rates)}; bot CPU {', '.join(cpus)} ms)"
         )
     if "echo" not in results:
         return

@@ -6,23 +6,40 @@ Telegram allows. This limiter counts real sliding windows instead: never more th
 minute to a group and 30 a second overall, messages to one chat strictly in order, and a 429 that
 slips through anyway is waited out (its retry_after) and retried.
 
-Telegram counts a message when it arrives, somewhere between our sending it and its answer. A
-window that counted messages from the moment they were let through would therefore be fooled by
-network jitter: when the first message of a second took longer to arrive than the 31st, Telegram
-would see 31 within one second and answer 429. So each message holds its place in the window
-while its request is in flight and is counted from the moment the request completed, which is
-never earlier than Telegram's own count.
+When is a message counted? Telegram counts it when it arrives, somewhere between our sending it
+and its answer, and neither end sees that moment. What the bot sees is when the request left
+(the transport marks it once httpcore has written it: `mark_departure`) and when the answer came
+back. A message that was slow to arrive (a lost packet, a busy Telegram frontend) comes back
+late too, so each message is counted from its answer minus the fastest round trip of the last
+minute (`Trips`): a message as fast as the fastest is counted from its departure, a slower one
+later by whatever it took beyond that. Two messages 31 apart then arrive at least a second apart at
+Telegram, whatever the distance, as long as the fastest trip's two legs are both as short as
+they get, up to `MARGIN`, which each window adds to its length. A 429 beyond that is waited out
+(its retry_after). A message whose request never said when it left is counted from its answer.
+While a request is on its way its message holds its place in the window.
+
+History (BENCHMARKS.md, sections 4, 6 and 7). The first version counted a message from when it
+was let through: one reminder in 30 was answered 429 on the loopback, because a queue or a
+thread hop could delay the first of a second more than the 31st. The second counted it from its
+answer, never earlier than Telegram and so never a 429, but then each window of 30 lasted a
+second plus a whole round trip: about 23 messages a second with Telegram 300 ms away. Counting
+from the departure alone (plus the margin) was fast but trusted every trip to take the same
+time: on a busy machine the emulator, stalled for 100 ms, counted a burst later than sent and
+answered 429. The rule above keeps the speed of the one and the safety of the other: 30 in
+1.02 s plus the jitter of the trips, 29.4 a second when they do not vary.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import logging
 import time
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -56,6 +73,81 @@ SENDING = frozenset(
 )
 # Requests whose callers retry them with their own pace and logging.
 RETRIED_BY_CALLER = frozenset({"getUpdates", "getMe"})
+# Seconds added to every window, for what counting from the fastest trip cannot see (the legs
+# of that trip not both at their shortest). Slow trips need none: they show in their round
+# trip. 30 in 1.02 s is 29.4 a second; a larger error costs a 429 and its retry_after, never a
+# lost message. (0.05 cost receipts at 300 ms a tenth of a second in every ten.)
+MARGIN = 0.02
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[object]]
+
+
+class Departure:
+    """One message's times: when its request left (marked by the transport) and the moment
+    the windows count it from (set by the limiter once the request completed)."""
+
+    __slots__ = ("counted", "left")
+
+    def __init__(self) -> None:
+        self.left: float | None = None
+        self.counted: float | None = None
+
+
+class Trips:
+    """The fastest round trip of the last `memory` seconds, and the moment a message is
+    counted from.
+
+    A minute's memory: when the way to Telegram gets longer for good (another route), the
+    old, shorter bar only makes the count later than needed (safe) until it is forgotten;
+    when it gets shorter, the first faster trip lowers the bar at once.
+    """
+
+    def __init__(self, memory: float = 60.0) -> None:
+        self.memory = memory
+        # (answered, trip), trips increasing: the fastest of the last `memory` seconds first.
+        self._fastest: deque[tuple[float, float]] = deque()
+
+    @property
+    def fastest(self) -> float | None:
+        """The fastest round trip remembered (None before the first)."""
+        return self._fastest[0][1] if self._fastest else None
+
+    def count_from(self, left: float | None, answered: float) -> float:
+        """The moment to count a message from: its answer less the fastest round trip seen
+        (its departure if it was the fastest), or its answer when its departure is unknown."""
+        if left is None:
+            return answered
+        trip = max(0.0, answered - left)
+        trips = self._fastest
+        while trips and trips[-1][1] >= trip:
+            trips.pop()
+        trips.append((answered, trip))
+        while trips[0][0] < answered - self.memory:
+            trips.popleft()
+        return answered - trips[0][1]
+
+
+# The message the current task is sending, set by the limiter around Telegram's call.
+_departure: ContextVar[Departure | None] = ContextVar("departure", default=None)
+
+
+@contextmanager
+def sending(departure: Departure) -> Iterator[Departure]:
+    """Makes `departure` the message this task is sending, for the transport to mark."""
+    token = _departure.set(departure)
+    try:
+        yield departure
+    finally:
+        _departure.reset(token)
+
+
+def mark_departure() -> None:
+    """Dates the message being sent in this task by now (called by the transport as the
+    request leaves; the last attempt counts when a request is retried)."""
+    departure = _departure.get()
+    if departure is not None:
+        departure.left = time.monotonic()
 
 
 @dataclass(frozen=True)
@@ -66,42 +158,56 @@ class RateLimits:
     group_window: float = 60.0
     overall_messages: int = 30
     overall_window: float = 1.0
+    margin: float = MARGIN
     max_retries: int = 5
     backoff: float = 0.5
     backoff_cap: float = 8.0
 
 
 class SlidingWindow:
-    """At most `limit` messages in any `window` seconds; waiters are served in order.
+    """At most `limit` messages in any `window` + `margin` seconds; waiters served in order.
 
-    A message occupies the window from the moment it is let through (in flight) and is dated by
-    the moment its request completed, so the window can only over-estimate Telegram's count.
+    A message occupies the window from the moment it is let through (in flight) and, once its
+    request has completed, is dated by its `Departure.counted` (unknown: by the completion).
     """
 
-    def __init__(self, limit: int, window: float) -> None:
+    def __init__(
+        self,
+        limit: int,
+        window: float,
+        *,
+        margin: float = 0.0,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
         self._limit = limit
-        self._window = window
-        self._times: deque[float] = deque()  # completion times, oldest first
+        self._span = window + margin
+        self._clock, self._sleep = clock, sleep
+        self._times: deque[float] = deque()  # dates of completed messages, oldest first
         self._in_flight = 0
         self._lock = asyncio.Lock()
         self._completed = asyncio.Event()
 
     @asynccontextmanager
-    async def slot(self, count: int = 1) -> AsyncIterator[None]:
-        """Holds room for `count` messages while the body sends them; counts them at its end."""
+    async def slot(
+        self, count: int = 1, departure: Departure | None = None
+    ) -> AsyncIterator[Departure]:
+        """Holds room for `count` messages while the body sends them; dates them at its end by
+        `departure.counted` (the departure yielded unless one is given), or by the end."""
         count = min(count, self._limit)
+        departure = departure or Departure()
         await self._acquire(count)
         try:
-            yield
+            yield departure
         finally:
-            self._release(count)
+            self._release(count, departure.counted)
 
     async def _acquire(self, count: int) -> None:
         """Waits until `count` more messages fit in the window, then marks them in flight."""
         async with self._lock:  # asyncio.Lock is FIFO: first come, first served
             while True:
-                now = time.monotonic()
-                while self._times and self._times[0] <= now - self._window:
+                now = self._clock()
+                while self._times and self._times[0] <= now - self._span:
                     self._times.popleft()
                 excess = len(self._times) + self._in_flight + count - self._limit
                 if excess <= 0:
@@ -112,19 +218,21 @@ class SlidingWindow:
                     self._completed.clear()
                     await self._completed.wait()
                     continue
-                wait_until = self._times[excess - 1] + self._window
-                await asyncio.sleep(max(0.001, wait_until - now))
+                wait_until = self._times[excess - 1] + self._span
+                await self._sleep(max(0.001, wait_until - now))
 
-    def _release(self, count: int) -> None:
-        """Dates `count` messages in flight by now (their request has completed)."""
+    def _release(self, count: int, counted: float | None) -> None:
+        """Dates `count` messages in flight (their request has completed)."""
         self._in_flight -= count
-        self._times.extend([time.monotonic()] * count)
+        at = self._clock() if counted is None else min(counted, self._clock())
+        for _ in range(count):
+            bisect.insort(self._times, at)  # requests complete out of order
         self._completed.set()
 
     def idle(self) -> bool:
         """Whether nothing is in flight or waiting and every message has left the window."""
         newest = self._times[-1] if self._times else None
-        recent = newest is not None and newest > time.monotonic() - self._window
+        recent = newest is not None and newest > self._clock() - self._span
         return not (self._in_flight or self._lock.locked() or recent)
 
 
@@ -133,13 +241,16 @@ class PoskoRateLimiter(BaseRateLimiter[int]):
 
     def __init__(self, limits: RateLimits | None = None) -> None:
         self.limits = limits or RateLimits()
-        self._overall = SlidingWindow(self.limits.overall_messages, self.limits.overall_window)
+        self._overall = SlidingWindow(
+            self.limits.overall_messages, self.limits.overall_window, margin=self.limits.margin
+        )
         # Per-chat state lives only while it matters: a chat's lock while a message to it is
         # on its way (kept alive by its users), a group's window while it counts anything.
         self._groups: dict[int | str, SlidingWindow] = {}
         self._chat_locks: weakref.WeakValueDictionary[int | str, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
+        self.trips = Trips()
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -152,7 +263,7 @@ class PoskoRateLimiter(BaseRateLimiter[int]):
             for idle in [key for key, window in self._groups.items() if window.idle()]:
                 del self._groups[idle]
             self._groups[chat_id] = SlidingWindow(
-                self.limits.group_messages, self.limits.group_window
+                self.limits.group_messages, self.limits.group_window, margin=self.limits.margin
             )
         return self._groups[chat_id]
 
@@ -177,13 +288,19 @@ class PoskoRateLimiter(BaseRateLimiter[int]):
             return await self._with_retries(callback, args, kwargs, endpoint)
         messages = len(data.get("media") or ()) or 1  # an album counts each photo
         is_group = isinstance(chat_id, str) or int(chat_id) < 0
+        departure = Departure()
         async with self._chat_lock(chat_id), AsyncExitStack() as windows:
             # One chat's messages leave in order; each holds its place in the windows that
-            # apply until Telegram has answered it (retries included).
+            # apply until Telegram has answered it (retries included), and is then dated by
+            # the departure the transport marked.
             if is_group:
-                await windows.enter_async_context(self._group(chat_id).slot(messages))
-            await windows.enter_async_context(self._overall.slot(messages))
-            return await self._with_retries(callback, args, kwargs, endpoint)
+                await windows.enter_async_context(self._group(chat_id).slot(messages, departure))
+            await windows.enter_async_context(self._overall.slot(messages, departure))
+            try:
+                with sending(departure):
+                    return await self._with_retries(callback, args, kwargs, endpoint)
+            finally:
+                departure.counted = self.trips.count_from(departure.left, time.monotonic())
 
     async def _with_retries(
         self,

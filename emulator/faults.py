@@ -1,10 +1,15 @@
-"""Fault injection: Telegram's flood limits, scheduled and random failures, a hung API.
+"""Fault injection: distance, Telegram's flood limits, scheduled and random failures, a hung API.
 
 The second layer of FakeTelegram (see emulator/server.py): on top of Telegram's state it keeps
-what makes calls fail. The HTTP layer asks it, per request, whether to hang
-(`_hold_if_hanging`), to fail at random (`_chaos_fault`) or to fail as scheduled
-(`_injected_failure`); the Bot API methods ask it whether a send is over a flood limit
-(`_flood_check`).
+what makes calls slow or fail. The HTTP layer asks it, per request, to cover the distance to
+Telegram and back (`_travel`), whether to hang (`_hold_if_hanging`), to fail at random
+(`_chaos_fault`) or to fail as scheduled (`_injected_failure`); the Bot API methods ask it
+whether a send is over a flood limit (`_flood_check`).
+
+Distance. A Bot API call from a server in Indonesia takes 200-400 ms. With `latency` set, each
+request waits half of it before Telegram handles it (and counts it against the flood limits)
+and half before its answer leaves, as a request travels there and back; `jitter` adds a random
+0..jitter seconds to each leg, so a message sent later may arrive first.
 """
 
 from __future__ import annotations
@@ -59,10 +64,13 @@ class _FloodControl:
 
 
 class FaultInjection(TelegramState):
-    """Telegram's state plus the ways its API fails."""
+    """Telegram's state plus the ways its API is slow or fails."""
 
     def __init__(self, token: str = DEFAULT_TOKEN) -> None:
         super().__init__(token)
+        self.latency = 0.0
+        self.jitter = 0.0
+        self._distance_rng = random.Random(0)
         self.rejected_429 = 0
         # [method, status, description, count, skip, retry_after]
         self._failures: list[list[Any]] = []
@@ -71,6 +79,25 @@ class FaultInjection(TelegramState):
         self.flood: _FloodControl | None = None
         self._hanging = False
         self._released = asyncio.Event()
+
+    def set_latency(self, latency: float, jitter: float = 0.0, *, seed: int = 0) -> None:
+        """Places Telegram `latency` seconds away (a round trip), each leg up to `jitter` longer.
+
+        Half the round trip passes before the request is handled, so the flood limits count it
+        where Telegram does: after it travelled, before the answer travels back.
+        """
+        if latency < 0 or jitter < 0:
+            raise ValueError("latency and jitter are durations")
+        self.latency, self.jitter = latency, jitter
+        self._distance_rng = random.Random(seed)
+
+    async def _travel(self) -> None:
+        """One leg of the round trip: half the latency, plus up to `jitter`."""
+        leg = self.latency / 2
+        if self.jitter:
+            leg += self._distance_rng.uniform(0.0, self.jitter)
+        if leg > 0:
+            await asyncio.sleep(leg)
 
     def hang(self) -> None:
         """Stops answering, like an API whose network went away without closing connections.

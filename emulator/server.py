@@ -70,8 +70,12 @@ _STRING_PARAMS = {
 class FakeTelegram(BotApiMethods):
     """The fake Bot API server and the state of its little Telegram world."""
 
-    def __init__(self, token: str = DEFAULT_TOKEN) -> None:
+    def __init__(
+        self, token: str = DEFAULT_TOKEN, *, latency: float = 0.0, jitter: float = 0.0
+    ) -> None:
+        """`latency`: seconds of every call's round trip (see `set_latency`)."""
         super().__init__(token)
+        self.set_latency(latency, jitter)
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -111,9 +115,17 @@ class FakeTelegram(BotApiMethods):
     # --- the HTTP API -----------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
+        far = bool(self.latency or self.jitter)  # on the loopback, not even an extra await
+        if far:
+            await self._travel()  # on its way to Telegram
         await self._hold_if_hanging(request)
-        response = await self._answer(request)
+        try:
+            response = await self._answer(request)
+        except ConnectionResetError:  # the bot went away while its request travelled
+            return web.Response(status=499)
         await self._hold_if_hanging(request)  # a request under way when the API stopped answering
+        if far:
+            await self._travel()  # the answer on its way back
         return response
 
     async def _answer(self, request: web.Request) -> web.Response:
@@ -151,11 +163,13 @@ class FakeTelegram(BotApiMethods):
         return web.json_response({"ok": True, "result": result})
 
     async def _download(self, request: web.Request) -> web.Response:
+        await self._travel()
         if request.match_info["token"] != self.token:
             return web.Response(status=401)
         file_id = request.match_info["path"].rsplit("/", 1)[-1]
         if file_id not in self.files:
             return web.Response(status=404)
+        await self._travel()
         return web.Response(body=self.files[file_id])
 
     @staticmethod

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.broadcast import IN_FLIGHT
 from domain.enums import Role
 from domain.members import RosterRow
 from emulator import FakeTelegram, FakeUser
 from emulator.server import FloodLimits
-from handlers.arahan.runtime import WORKERS
 from storage.db import Database
 from storage.members import MemberRepo
 from tests.harness import COORDINATION_CHAT_ID
@@ -157,6 +157,6 @@ async def test_kill_9_repeats_at_most_the_copies_in_flight(
     after = copies(officers)
     assert len(after) == 200, "none never"
     repeated = [user_id for user_id, count in after.items() if count > 1]
-    assert len(repeated) <= WORKERS, f"only the copies in flight may repeat: {repeated}"
+    assert len(repeated) <= IN_FLIGHT, f"only the copies in flight may repeat: {repeated}"
     assert max(after.values()) <= 2
     assert recorded(db_path) == {"delivered": 200}

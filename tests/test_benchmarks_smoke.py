@@ -69,6 +69,8 @@ def test_the_export_benchmark_runs(dataset: Path) -> None:
     result = child(dataset, first, last)
     assert result["reports"] == count >= 50
     assert result["peak_kib"] > 0
+    assert 0 < result["csv_seconds"] <= result["seconds"]
+    assert 0 <= result["new_sheets"] <= result["seconds"]
 
 
 async def test_the_footprint_benchmark_runs(dataset: Path) -> None:

@@ -10,3 +10,10 @@ async def test_broadcast_benchmark_smoke() -> None:
     assert result.delivered == 30
     assert result.exactly_once
     assert result.rejected_429 == 0
+
+
+async def test_broadcast_benchmark_smoke_at_a_distance() -> None:
+    result = await run_once(30, None, latency=0.1, jitter=0.01)
+    assert result.delivered == 30
+    assert result.exactly_once
+    assert result.rejected_429 == 0

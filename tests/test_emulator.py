@@ -1,5 +1,7 @@
 """The fake Bot API must reject what Telegram rejects, or tests would hide field bugs."""
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -179,3 +181,46 @@ async def test_private_flood_limit_when_enabled(fake: FakeTelegram, bot: Bot) ->
         await bot.send_message(first.id, "dua")
     await bot.send_message(second.id, "satu")
     assert [len(first.messages), len(second.messages)] == [1, 1]
+
+
+async def test_latency_places_telegram_at_a_distance(fake: FakeTelegram, bot: Bot) -> None:
+    user = fake.add_user(10)
+    arrived: list[float] = []
+    fake.observers.append(lambda method, params: arrived.append(time.monotonic()))
+    fake.set_latency(0.2)
+    started = time.monotonic()
+    await bot.send_message(user.id, "jauh")
+    answered = time.monotonic()
+    assert answered - started >= 0.2, "a whole round trip"
+    assert 0.1 <= arrived[-1] - started < answered - started - 0.09, "received half-way"
+    fake.set_latency(0.0)
+    started = time.monotonic()
+    await bot.send_message(user.id, "dekat")
+    assert time.monotonic() - started < 0.1
+
+
+async def test_jitter_lets_a_later_request_arrive_first(fake: FakeTelegram, bot: Bot) -> None:
+    user = fake.add_user(10)
+    fake.set_latency(0.02, jitter=0.2, seed=3)
+    texts = [f"pesan {i}" for i in range(8)]
+    for text in texts:  # one after another in time, a few milliseconds apart
+        asyncio.get_running_loop().create_task(bot.send_message(user.id, text))
+        await asyncio.sleep(0.005)
+    await fake.wait_until(lambda: len(user.messages) == len(texts), timeout=5)
+    assert [m.text for m in user.messages] != texts, "arrival order is not sending order"
+
+
+async def test_flood_limits_count_on_arrival_at_a_distance(fake: FakeTelegram, bot: Bot) -> None:
+    users = [fake.add_user(10 + i) for i in range(4)]
+    fake.enable_flood_limits(FloodLimits(global_per_second=3))
+    fake.set_latency(0.3)
+    started = time.monotonic()
+    await asyncio.gather(*(bot.send_message(user.id, "x") for user in users[:3]))
+    # Sent 0.55 s after the first three, counted on arrival: 0.55 s after theirs, inside
+    # their second. Sent later, it arrives when their second is over.
+    await asyncio.sleep(max(0.0, started + 0.55 - time.monotonic()))
+    with pytest.raises(RetryAfter):
+        await bot.send_message(users[3].id, "terlalu cepat")
+    await asyncio.sleep(max(0.0, started + 1.05 - time.monotonic()))
+    await bot.send_message(users[3].id, "sudah boleh")
+    assert [len(user.messages) for user in users] == [1, 1, 1, 1]

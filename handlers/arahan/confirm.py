@@ -11,6 +11,7 @@ that failed is recorded as not done and retried by the catch-up, and the officer
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import sqlite3
@@ -47,6 +48,9 @@ ANSWER_FLOW = "tanggapan"
 # answers younger than RELAY_SETTLE to the handler that is relaying them.
 RELAY_ATTEMPTS = 30
 RELAY_SETTLE = timedelta(minutes=1)
+# Seconds a press waits for its copy's record (a round trip, the rate limiter's queue): within
+# the 15 seconds Telegram gives a button's answer.
+SETTLE_WAIT = 10.0
 
 
 def confirmed_markup(
@@ -96,6 +100,7 @@ async def _confirm(
 ) -> None:
     services = context.services
     state = runtime_of(context.bot_data)
+    await copy_settled(state, number, user_id)
     await record_unrecorded(services, state, number, user_id)
     now = services.clock()
     # A press proves the copy arrived, even one recorded unreachable (storage marks it).
@@ -125,6 +130,17 @@ async def _confirm(
             )
 
 
+async def copy_settled(state: ArahanRuntime, number: int, user_id: int) -> None:
+    """Waits until the copy on its way to `user_id`, if any, is recorded: Telegram shows the
+    officer their copy half a round trip before the bot hears that it was taken, and a press in
+    between would otherwise find it not yet delivered."""
+    event = state.sending.get((number, user_id))
+    if event is not None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(SETTLE_WAIT):
+                await event.wait()
+
+
 async def record_unrecorded(
     services: Services, state: ArahanRuntime, number: int, user_id: int
 ) -> None:
@@ -144,6 +160,7 @@ async def _ask_answer(
     context: PoskoContext, query: CallbackQuery, number: int, user_id: int
 ) -> None:
     services = context.services
+    await copy_settled(runtime_of(context.bot_data), number, user_id)
     recipient = await services.arahan.recipient(number, user_id)
     if recipient is None:
         await keyboards.answer(query, texts.ARAHAN_NOT_FOR_YOU)

@@ -7,29 +7,34 @@ state the sender sees, not an error, and the round goes on. A round therefore ne
 recorded copy again, and one that was interrupted (a stop, a crash, a database fault) is taken up
 by the catch-up from its first pending recipient.
 
-A stop (SIGTERM) starts no new copy and lets those in flight finish and be recorded, so after a
-restart each officer has exactly one. The only window no bot can close is a kill -9 between
-Telegram taking a copy and the database recording it: the copies in flight at that moment (at
-most `WORKERS`) are sent again, as the README documents for digests. A copy Telegram took whose
-record the database refused is remembered by the running bot, and only its record is retried.
+Copies go out through the shared broadcaster (bot.broadcast): `IN_FLIGHT` recipients under way
+at once, paced by the rate limiter at Telegram's 30 a second. A stop (SIGTERM) starts no new
+copy and lets those in flight finish and be recorded, so after a restart each officer has
+exactly one. The only window no bot can close is a kill -9 between Telegram taking a copy and
+the database recording it: the copies in flight at that moment (at most `IN_FLIGHT`, about
+30 a second times the round trip) are sent again, as the README documents for digests. A copy
+Telegram took whose record the database refused is remembered by the running bot, and only its
+record is retried.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.error import ChatMigrated, Forbidden, TelegramError
+from telegram.error import ChatMigrated, TelegramError
 
 from bot import texts
+from bot.broadcast import Delivery, Outcome, blocked_the_bot, broadcast
 from bot.context import PoskoApp
 from bot.delivery import is_permanent
 from bot.notify import follow_migration, send_group
 from bot.services import Services
-from handlers.arahan.runtime import ArahanRuntime, paced, start_round
+from handlers.arahan.runtime import ArahanRuntime, start_round
 from handlers.arahan.tally import header_of, send_tally, tally_changed
 from storage.arahan import Arahan, Recipient
 
@@ -100,55 +105,89 @@ async def deliver(
         if arahan.copy_group:
             await post_group_copy(bot, services, arahan)
         pending = await services.arahan.pending(number)
-
-        async def one(recipient: Recipient) -> None:
-            await _deliver_one(bot, services, state, arahan, recipient)
-
-        finished = await paced(pending, one, keep_going, state.workers)
-        if finished and await services.arahan.finish(number, services.clock()):
+        result = await broadcast(
+            pending,
+            _Copies(bot, services, state, arahan),
+            keep_going=keep_going,
+            in_flight=state.in_flight,
+        )
+        if result.finished and await services.arahan.finish(number, services.clock()):
             logger.info("Arahan #%s delivered to %s recipients", number, arahan.recipients)
-        elif not finished:
+        elif not result.finished:
             logger.info("Arahan #%s: delivery paused by a stop; resumed at the next start", number)
         tally_changed(bot, services, state, number)
     finally:
         state.rounds.discard(number)
 
 
-async def _deliver_one(
-    bot: Bot, services: Services, state: ArahanRuntime, arahan: Arahan, recipient: Recipient
-) -> None:
-    """Sends one recipient their copy (attachment first) and records what Telegram answered."""
-    repo, number, user_id = services.arahan, arahan.number, recipient.user_id
-    key = (number, user_id)
-    try:
-        if key in state.unrecorded:  # Telegram took it before; only the record is missing
-            if await repo.delivered(number, user_id, state.unrecorded[key], services.clock()):
-                logger.info("Arahan #%s to %s recorded late", number, user_id)
-            state.unrecorded.pop(key, None)
-            return
+class _Copies(Delivery[Recipient, int]):
+    """One recipient's copy (attachment first), recorded as delivered once Telegram took it.
+
+    The recipient was recorded pending with the arahan, before anything was sent: that is the
+    claim. Telegram's message id waits in `state.unrecorded` until the record is written.
+    """
+
+    def __init__(self, bot: Bot, services: Services, state: ArahanRuntime, arahan: Arahan):
+        self.bot, self.services, self.state, self.arahan = bot, services, state, arahan
+
+    def who(self, recipient: Recipient) -> object:
+        return recipient.user_id
+
+    async def claim(self, recipient: Recipient) -> bool:
+        """False when Telegram took the copy before and only its record was missing (recorded
+        now, never sent again)."""
+        number, user_id = self.arahan.number, recipient.user_id
+        message_id = self.state.unrecorded.get((number, user_id))
+        if message_id is None:
+            self.state.sending[(number, user_id)] = asyncio.Event()
+            return True
+        if await self.services.arahan.delivered(number, user_id, message_id, self.clock()):
+            logger.info("Arahan #%s to %s recorded late", number, user_id)
+        self.state.unrecorded.pop((number, user_id), None)
+        tally_changed(self.bot, self.services, self.state, number)
+        return False
+
+    async def send(self, recipient: Recipient) -> int:
+        arahan, user_id, repo = self.arahan, recipient.user_id, self.services.arahan
+        if arahan.attachment is not None and recipient.file_message_id is None:
+            sent_file = await send_attachment(self.bot, user_id, arahan)
+            try:
+                await repo.file_sent(arahan.number, user_id, sent_file.message_id)
+            except sqlite3.Error as exc:  # the text follows all the same, and is recorded
+                logger.warning("Attachment of #%s to %s not recorded: %s", arahan.number,
+                               user_id, exc)  # fmt: skip
+        sent = await self.bot.send_message(
+            user_id,
+            copy_text(self.services, arahan, recipient),
+            reply_markup=copy_markup(arahan.number),
+        )
+        # Until its record is written: a resumed round records it instead of sending again.
+        self.state.unrecorded[(arahan.number, user_id)] = sent.message_id
+        return sent.message_id
+
+    async def record(self, recipient: Recipient, sent: int) -> None:
+        number, user_id = self.arahan.number, recipient.user_id
+        await self.services.arahan.delivered(number, user_id, sent, self.clock())
+        self.state.unrecorded.pop((number, user_id), None)
+        tally_changed(self.bot, self.services, self.state, number)
+
+    async def refused(self, recipient: Recipient, exc: TelegramError) -> Outcome:
         try:
-            if arahan.attachment is not None and recipient.file_message_id is None:
-                sent_file = await send_attachment(bot, user_id, arahan)
-                try:
-                    await repo.file_sent(number, user_id, sent_file.message_id)
-                except sqlite3.Error as exc:  # the text follows all the same, and is recorded
-                    logger.warning("Attachment of #%s to %s not recorded: %s", number, user_id,
-                                   exc)  # fmt: skip
-            sent = await bot.send_message(
-                user_id, copy_text(services, arahan, recipient), reply_markup=copy_markup(number)
-            )
-        except TelegramError as exc:
-            await _failed(services, arahan, recipient, exc)
-        else:
-            state.unrecorded[key] = sent.message_id
-            await repo.delivered(number, user_id, sent.message_id, services.clock())
-            state.unrecorded.pop(key, None)
-    except sqlite3.Error as exc:
-        # The recipient stays pending; a copy Telegram took stays in `unrecorded` and is only
-        # recorded when the round is resumed, never sent a second time.
-        logger.warning("Arahan #%s to %s not recorded: %s", number, user_id, exc)
-        return
-    tally_changed(bot, services, state, number)
+            await _failed(self.services, self.arahan, recipient, exc)
+        except sqlite3.Error as exc2:  # stays pending: the resumed round tries again
+            logger.warning("Arahan #%s to %s not recorded: %s", self.arahan.number,
+                           recipient.user_id, exc2)  # fmt: skip
+            return Outcome.FAILED
+        tally_changed(self.bot, self.services, self.state, self.arahan.number)
+        return Outcome.BLOCKED if blocked_the_bot(exc) else Outcome.FAILED
+
+    def settled(self, recipient: Recipient) -> None:
+        event = self.state.sending.pop((self.arahan.number, recipient.user_id), None)
+        if event is not None:
+            event.set()
+
+    def clock(self) -> datetime:
+        return self.services.clock()
 
 
 async def _failed(
@@ -159,7 +198,7 @@ async def _failed(
     reason = exc.message
     if is_permanent(exc):
         await repo.unreachable(number, user_id, reason, services.clock())
-        if isinstance(exc, Forbidden) and "blocked" in exc.message.casefold():
+        if blocked_the_bot(exc):
             await services.members.set_blocked(user_id, services.clock())
         logger.info("Arahan #%s: %s unreachable (%s)", number, user_id, type(exc).__name__)
         return

@@ -24,10 +24,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import cast
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
-from telegram.error import Forbidden, TelegramError
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram.error import TelegramError
 
 from bot import texts
+from bot.broadcast import Delivery, Outcome, blocked_the_bot, broadcast
 from bot.context import PoskoApp, PoskoContext
 from bot.delivery import is_permanent
 from bot.notify import admin_ids
@@ -35,7 +36,7 @@ from bot.services import Services
 from domain.arahan import FINAL_LIST_AFTER, reminder_due, round_to_run
 from handlers.arahan import delivery
 from handlers.arahan.confirm import relay_left_answers
-from handlers.arahan.runtime import ArahanRuntime, paced, runtime_of, start_round
+from handlers.arahan.runtime import ArahanRuntime, runtime_of, start_round
 from handlers.arahan.tally import page_markup, refresh_stale_tallies, unconfirmed_pages
 from storage.arahan import Arahan, Recipient
 
@@ -140,50 +141,67 @@ async def remind(
 async def _finish_round(
     bot: Bot, services: Services, state: ArahanRuntime, arahan: Arahan, keep_going: KeepGoing
 ) -> bool:
-    """Reminds whoever this round has not reached yet; False when a stop cut it short."""
+    """Reminds whoever this round has not reached yet; False when a stop cut it short (or the
+    database refused a claim): the catch-up finishes the round."""
     round_ = arahan.reminders_done
     people = await services.arahan.to_remind(arahan.number, round_)
-
-    async def one(recipient: Recipient) -> None:
-        await _remind_one(bot, services, arahan, recipient, round_)
-
-    return await paced(people, one, keep_going, state.workers)
-
-
-async def _remind_one(
-    bot: Bot, services: Services, arahan: Arahan, recipient: Recipient, round_: int
-) -> None:
-    if not await services.arahan.claim_reminder(arahan.number, recipient.user_id, round_):
-        return  # confirmed or reminded meanwhile
-    text = texts.arahan_reminder(
-        arahan.number,
-        round_,
-        arahan.urgency.reminders,
-        arahan.sender_name,
-        arahan.deadline_at.astimezone(services.settings.timezone),
-        services.now(),
+    result = await broadcast(
+        people,
+        _Reminders(bot, services, arahan, round_),
+        keep_going=keep_going,
+        in_flight=state.in_flight,
     )
-    below = (
-        ReplyParameters(recipient.message_id, allow_sending_without_reply=True)
-        if recipient.message_id
-        else None
-    )
-    try:
-        await bot.send_message(
+    return result.finished and not result[Outcome.UNCLAIMED]
+
+
+class _Reminders(Delivery[Recipient, Message]):
+    """A reminder under one recipient's copy: claimed for the round, then sent."""
+
+    def __init__(self, bot: Bot, services: Services, arahan: Arahan, round_: int) -> None:
+        self.bot, self.services, self.arahan, self.round = bot, services, arahan, round_
+
+    def who(self, recipient: Recipient) -> object:
+        return recipient.user_id
+
+    async def claim(self, recipient: Recipient) -> bool:
+        """False when confirmed or reminded meanwhile."""
+        return await self.services.arahan.claim_reminder(
+            self.arahan.number, recipient.user_id, self.round
+        )
+
+    async def send(self, recipient: Recipient) -> Message:
+        arahan = self.arahan
+        text = texts.arahan_reminder(
+            arahan.number,
+            self.round,
+            arahan.urgency.reminders,
+            arahan.sender_name,
+            arahan.deadline_at.astimezone(self.services.settings.timezone),
+            self.services.now(),
+        )
+        below = (
+            ReplyParameters(recipient.message_id, allow_sending_without_reply=True)
+            if recipient.message_id
+            else None
+        )
+        return await self.bot.send_message(
             recipient.user_id,
             text,
             reply_markup=confirm_only_markup(arahan.number),
             reply_parameters=below,
         )
-    except TelegramError as exc:
+
+    async def refused(self, recipient: Recipient, exc: TelegramError) -> Outcome:
         logger.info(
             "Reminder of arahan #%s to %s failed: %s",
-            arahan.number,
+            self.arahan.number,
             recipient.user_id,
             type(exc).__name__,
         )
-        if isinstance(exc, Forbidden) and "blocked" in exc.message.casefold():
-            await services.members.set_blocked(recipient.user_id, services.clock())
+        if blocked_the_bot(exc):
+            await self.services.members.set_blocked(recipient.user_id, self.services.clock())
+            return Outcome.BLOCKED
+        return Outcome.FAILED
 
 
 async def _final_list(bot: Bot, services: Services, arahan: Arahan) -> bool:

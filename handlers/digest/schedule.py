@@ -21,15 +21,16 @@ whose record failed is remembered in memory and only recorded later, never sent 
 from __future__ import annotations
 
 import logging
-import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta, tzinfo
 from typing import cast
 
-from telegram import Bot
+from telegram import Bot, Message
 from telegram.error import Forbidden, TelegramError
 
 from bot import texts
+from bot.broadcast import Delivery, Outcome, always, blocked_the_bot, broadcast
 from bot.context import PoskoApp, PoskoContext
 from bot.notify import admin_ids, send_group, tell
 from bot.services import Services
@@ -44,6 +45,7 @@ from domain.digest import (
     build_snapshot,
 )
 from domain.logistics import due_for_digest
+from domain.members import Member
 from domain.parsing import parse_time_of_day
 from handlers.reports.quick import reminder_markup
 
@@ -299,15 +301,18 @@ async def catch_up_job(context: PoskoContext) -> None:
     await catch_up(context.bot, context.services)
 
 
-async def send_reminders(bot: Bot, services: Services, slot: datetime) -> tuple[int, int, int]:
+async def send_reminders(
+    bot: Bot, services: Services, slot: datetime, keep_going: Callable[[], bool] = always
+) -> tuple[int, int, int]:
     """Reminds each active officer who has not reported in the reporting window of `slot` (the
     WITA day where no stage sets windows); returns (sent, blocked, failed). Outside every window
     no reminder goes out.
 
     One round reminds an officer at most once: the round is not run twice side by side (the
     catch-up leaves a running round alone), and each reminder is claimed in the database
-    before it is sent. A crash between the claim and the send costs that one reminder; a
-    claim the database refuses (locked, full) leaves the officer for the resumed round.
+    before it is sent (bot.broadcast, `IN_FLIGHT` at a time). A crash between a claim and its
+    send costs that reminder; a claim the database refuses (locked, full) leaves the officer
+    for the resumed round, as does a stop (`keep_going`) for those not yet started.
     """
     key = slot_key(REMINDER, slot)
     rounds = services.runtime.reminder_rounds
@@ -315,13 +320,46 @@ async def send_reminders(bot: Bot, services: Services, slot: datetime) -> tuple[
         return 0, 0, 0
     rounds.add(key)
     try:
-        return await _reminder_round(bot, services, slot, key)
+        return await _reminder_round(bot, services, slot, key, keep_going)
     finally:
         rounds.discard(key)
 
 
+class _Reminders(Delivery[Member, Message]):
+    """A reminder to one officer: claimed in the round, then sent."""
+
+    def __init__(self, bot: Bot, services: Services, key: str, slot: datetime, period: Period):
+        if period.window is None:
+            raise ValueError("no reminders outside the reporting windows")
+        self.bot, self.services, self.key = bot, services, key
+        self.day, self.window_phrase = slot.date(), texts.window_phrase(period)
+        self.markup = reminder_markup(period.window.start)
+
+    def who(self, recipient: Member) -> object:
+        return recipient.user_id
+
+    async def claim(self, recipient: Member) -> bool:
+        return await self.services.slots.add_reminded(self.key, recipient.user_id)
+
+    async def send(self, recipient: Member) -> Message:
+        title = texts.member_title(recipient.role, recipient.kecamatan)
+        return await self.bot.send_message(
+            recipient.user_id,
+            texts.reminder(title, self.day, self.window_phrase),
+            reply_markup=self.markup,
+        )
+
+    async def refused(self, recipient: Member, exc: TelegramError) -> Outcome:
+        if blocked_the_bot(exc):
+            await self.services.members.set_blocked(recipient.user_id, self.services.clock())
+            return Outcome.BLOCKED
+        if not isinstance(exc, Forbidden):  # never pressed Start: nothing worth a log line
+            logger.info("Reminder to %s failed: %s", recipient.user_id, type(exc).__name__)
+        return Outcome.FAILED
+
+
 async def _reminder_round(
-    bot: Bot, services: Services, slot: datetime, key: str
+    bot: Bot, services: Services, slot: datetime, key: str, keep_going: Callable[[], bool]
 ) -> tuple[int, int, int]:
     record = await services.slots.get(key)
     if record is not None and record.state != "sending":
@@ -339,44 +377,22 @@ async def _reminder_round(
     reported = {
         entry.officer_id for entry in await services.reports.officer_latest(window.start, until)
     }
-    window_phrase = texts.window_phrase(period)
-    done = await services.slots.reminded(key)
-    sent = blocked = failed = unclaimed = 0
-    for member in await services.members.active():
-        if not member.role.is_field or member.user_id in reported | done:
-            continue
-        if member.blocked_at is not None:
-            blocked += 1
-            continue
-        try:
-            if not await services.slots.add_reminded(key, member.user_id):
-                continue  # reminded meanwhile
-        except sqlite3.Error as exc:
-            logger.warning("Reminder to %s not claimed: %s", member.user_id, exc)
-            unclaimed += 1
-            continue
-        try:
-            await bot.send_message(
-                member.user_id,
-                texts.reminder(
-                    texts.member_title(member.role, member.kecamatan), slot.date(), window_phrase
-                ),
-                reply_markup=reminder_markup(window.start),
-            )
-        except Forbidden as exc:
-            if "blocked" not in str(exc).casefold():  # never pressed Start: nothing to mark
-                failed += 1
-                continue
-            await services.members.set_blocked(member.user_id, now)
-            blocked += 1
-            continue
-        except TelegramError as exc:
-            logger.info("Reminder to %s failed: %s", member.user_id, type(exc).__name__)
-            failed += 1
-            continue
-        sent += 1
-    if unclaimed:
-        logger.warning("%s: %s officers left for the resumed round", key, unclaimed)
+    skip = reported | await services.slots.reminded(key)
+    due = [
+        member
+        for member in await services.members.active()
+        if member.role.is_field and member.user_id not in skip
+    ]
+    known_blocked = sum(1 for member in due if member.blocked_at is not None)
+    reminders = _Reminders(bot, services, key, slot, period)
+    result = await broadcast(
+        (member for member in due if member.blocked_at is None), reminders, keep_going=keep_going
+    )
+    sent, failed = result[Outcome.SENT], result[Outcome.FAILED]
+    blocked = known_blocked + result[Outcome.BLOCKED]
+    if result[Outcome.UNCLAIMED] or not result.finished:
+        left = result[Outcome.UNCLAIMED] or "the rest of the"
+        logger.warning("%s: %s officers left for the resumed round", key, left)
         return sent, blocked, failed
     await services.slots.mark(key, "sent", services.clock())
     summary = texts.reminder_summary(slot, sent, blocked, failed)
@@ -396,7 +412,8 @@ async def reminder_job(context: PoskoContext) -> None:
     if not services.rhythm().is_slot(REMINDER, slot):
         logger.debug("%s is not a reminder slot today", slot_key(REMINDER, slot))
         return
-    await send_reminders(context.bot, services, slot)
+    app = context.application
+    await send_reminders(context.bot, services, slot, lambda: app.running)
 
 
 _JOB_LABELS = {DIGEST: "digest", REMINDER: "pengingat"}

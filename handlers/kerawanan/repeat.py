@@ -9,7 +9,9 @@ A sweep every minute finds the rounds whose second reminder is due. Like the fir
 (handlers.digest.schedule), a second round is recorded (`kerawanan_rounds`, keyed by the first
 round's slot) and each officer's reminder and each admin's notice is claimed in the database
 before it is sent: across restarts nobody gets it twice (a crash between a claim and its send
-costs that one message), and an interrupted round is finished by the next sweep. A round is
+costs that message: at most the `IN_FLIGHT` under way, bot.broadcast), and an interrupted round
+(a stop, a database fault) is finished by the next sweep. The officers' reminders go out through
+the shared broadcaster, at Telegram's pace even when it is far away. A round is
 started or finished only while its reporting window lasts and at most two hours after it was
 due (after downtime); a reminder round that did not reach every officer (it never ran, or is
 still being finished) has no second round.
@@ -18,14 +20,15 @@ still being finished) has no second round.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from telegram import Bot
+from telegram import Bot, Message
 from telegram.error import Forbidden, TelegramError
 
 from bot import texts
+from bot.broadcast import Delivery, Outcome, always, blocked_the_bot, broadcast
 from bot.context import PoskoApp, PoskoContext
 from bot.notify import admin_ids, tell
 from bot.services import Services
@@ -48,7 +51,9 @@ def _round_key(first: str) -> str:
     return f"ulang {first}"
 
 
-async def repeat_reminders(bot: Bot, services: Services) -> int:
+async def repeat_reminders(
+    bot: Bot, services: Services, keep_going: Callable[[], bool] = always
+) -> int:
     """Runs the second rounds that are due; returns how many it finished."""
     vmap = services.admin_settings.vulnerability
     if not vmap.tinggi:
@@ -78,15 +83,63 @@ async def repeat_reminders(bot: Bot, services: Services) -> int:
             continue
         running.add(key)
         try:
-            if await _second_round(bot, services, first, slot, due, window):
+            if await _second_round(bot, services, first, slot, due, window, keep_going):
                 finished += 1
         finally:
             running.discard(key)
     return finished
 
 
+class _SecondReminders(Delivery[tuple[str, Member], Message]):
+    """A second reminder to one officer of a `tinggi` kecamatan: claimed, then sent."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        services: Services,
+        first: str,
+        slot: datetime,
+        window_start: datetime,
+        phrase: str | None,
+    ) -> None:
+        self.bot, self.services, self.first = bot, services, first
+        self.day, self.phrase = slot.date(), phrase
+        self.markup = reminder_markup(window_start)
+        self.failed: set[int] = set()
+
+    def who(self, recipient: tuple[str, Member]) -> object:
+        return recipient[1].user_id
+
+    async def claim(self, recipient: tuple[str, Member]) -> bool:
+        """False when reminded meanwhile."""
+        user_id = recipient[1].user_id
+        return await self.services.kerawanan.claim_reminded(self.first, OFFICER, user_id)
+
+    async def send(self, recipient: tuple[str, Member]) -> Message:
+        kecamatan, member = recipient
+        title = texts.member_title(member.role, kecamatan)
+        text = texts.second_reminder(title, kecamatan, self.day, self.phrase)
+        return await self.bot.send_message(member.user_id, text, reply_markup=self.markup)
+
+    async def refused(self, recipient: tuple[str, Member], exc: TelegramError) -> Outcome:
+        user_id = recipient[1].user_id
+        self.failed.add(user_id)
+        if blocked_the_bot(exc):
+            await self.services.members.set_blocked(user_id, self.services.clock())
+            return Outcome.BLOCKED
+        if not isinstance(exc, Forbidden):  # never pressed Start: nothing worth a log line
+            logger.info("Second reminder to %s failed: %s", user_id, type(exc).__name__)
+        return Outcome.FAILED
+
+
 async def _second_round(
-    bot: Bot, services: Services, first: str, slot: datetime, due: datetime, window: Window
+    bot: Bot,
+    services: Services,
+    first: str,
+    slot: datetime,
+    due: datetime,
+    window: Window,
+    keep_going: Callable[[], bool],
 ) -> bool:
     """Reminds the silent officers of the `tinggi` kecamatan again, then tells the admins
     which of those kecamatan sent nothing; False when it must be finished later."""
@@ -102,37 +155,23 @@ async def _second_round(
     for member in await services.members.active():
         if member.role.is_field and member.kecamatan in tinggi:
             officers[member.kecamatan].append(member)
-    period = services.rhythm().period_at(slot)
-    phrase = texts.window_phrase(period)
-    failed: set[int] = set()
-    unclaimed = 0
-    for kecamatan, members in officers.items():
-        for member in members:
-            if member.user_id in reported or member.user_id in done:
-                continue
-            if member.user_id not in reminded_first or member.blocked_at is not None:
-                continue  # no first reminder (registered since, blocked): no second one
-            try:
-                if not await repo.claim_reminded(first, OFFICER, member.user_id):
-                    continue  # reminded meanwhile
-            except sqlite3.Error as exc:
-                logger.warning("Second reminder to %s not claimed: %s", member.user_id, exc)
-                unclaimed += 1
-                continue
-            text = texts.second_reminder(
-                texts.member_title(member.role, kecamatan), kecamatan, slot.date(), phrase
-            )
-            try:
-                await bot.send_message(
-                    member.user_id, text, reply_markup=reminder_markup(window.start)
-                )
-            except Forbidden as exc:
-                failed.add(member.user_id)
-                if "blocked" in str(exc).casefold():
-                    await services.members.set_blocked(member.user_id, services.clock())
-            except TelegramError as exc:
-                logger.info("Second reminder to %s failed: %s", member.user_id, type(exc).__name__)
-                failed.add(member.user_id)
+    phrase = texts.window_phrase(services.rhythm().period_at(slot))
+    due_now = [
+        (kecamatan, member)
+        for kecamatan, members in officers.items()
+        for member in members
+        if member.user_id not in reported | done
+        # no first reminder (registered since) or blocked: no second one
+        and member.user_id in reminded_first
+        and member.blocked_at is None
+    ]
+    second = _SecondReminders(bot, services, first, slot, window.start, phrase)
+    result = await broadcast(due_now, second, keep_going=keep_going)
+    failed = second.failed
+    unclaimed = result[Outcome.UNCLAIMED]
+    if not result.finished:
+        logger.info("%s: second reminders stopped; the next sweep finishes them", first)
+        return False
     if unclaimed:
         logger.warning("%s: %s second reminders left for the next sweep", first, unclaimed)
         return False
@@ -162,7 +201,8 @@ async def _second_round(
 
 async def repeat_job(context: PoskoContext) -> None:
     """Runs the second reminders that are due."""
-    await repeat_reminders(context.bot, context.services)
+    app = context.application
+    await repeat_reminders(context.bot, context.services, lambda: app.running)
 
 
 def register(app: PoskoApp) -> None:

@@ -24,6 +24,7 @@ from domain.enums import Level, Role
 from domain.kinerja import kinerja, resolve_seconds, take_up_seconds
 from handlers.arahan.sheet import write_arahan_sheets
 from handlers.kerawanan.sheet import write_kerawanan_sheet
+from handlers.reading.streamsheet import StreamedRows
 from storage.db import private_file, to_sql_time
 from storage.export import (
     daily_levels,
@@ -131,29 +132,31 @@ def build_export(
     options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     with (
         closing(open_reader(db_path)) as conn,
-        xlsxwriter.Workbook(str(xlsx_path), options) as workbook,
+        StreamedRows(len(REPORT_COLUMNS), folder) as rows,
     ):
-        bold = workbook.add_format({"bold": True})
-        sheet = workbook.add_worksheet(texts.SHEET_REPORTS)
-        sheet.write_row(0, 0, REPORT_COLUMNS, bold)
-        sheet.set_column(1, 1, 19)
-        sheet.set_column(8, 9, 60)
-        count = 0
-        # UTF-8 with BOM so Excel opens Indonesian text correctly.
-        private_file(csv_path)
-        with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(REPORT_COLUMNS)
-            for count, row in enumerate(report_rows(conn, *span), start=1):
-                values = _report_values(row, tz)
-                writer.writerow([_csv_safe(value) for value in values])
-                _write_cells(sheet, count, values)
-        _members_sheet(workbook, conn, tz, bold, directory=directory)
-        _summary_sheet(workbook, conn, span, tz, first, last, bold)
-        _incident_sheets(workbook, conn, span, tz, bold)
-        _logistics_sheet(workbook, logistics, bold)
-        write_arahan_sheets(workbook, conn, span, tz, bold)
-        write_kerawanan_sheet(workbook, conn, bold)
+        with xlsxwriter.Workbook(str(xlsx_path), options) as workbook:
+            bold = workbook.add_format({"bold": True})
+            sheet = workbook.add_worksheet(texts.SHEET_REPORTS)  # the first: sheet1.xml
+            sheet.write_row(0, 0, REPORT_COLUMNS, bold)
+            sheet.set_column(1, 1, 19)
+            sheet.set_column(8, 9, 60)
+            count = 0
+            # UTF-8 with BOM so Excel opens Indonesian text correctly.
+            private_file(csv_path)
+            with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(REPORT_COLUMNS)
+                for count, row in enumerate(report_rows(conn, *span), start=1):
+                    values = _report_values(row, tz)
+                    writer.writerow([_csv_safe(value) for value in values])
+                    rows.write(count, values)  # the cells XlsxWriter would write, faster
+            _members_sheet(workbook, conn, tz, bold, directory=directory)
+            _summary_sheet(workbook, conn, span, tz, first, last, bold)
+            _incident_sheets(workbook, conn, span, tz, bold)
+            _logistics_sheet(workbook, logistics, bold)
+            write_arahan_sheets(workbook, conn, span, tz, bold)
+            write_kerawanan_sheet(workbook, conn, bold)
+        rows.splice(xlsx_path)
     private_file(xlsx_path)  # written by XlsxWriter with the default mode
     return ExportFiles(csv_path, xlsx_path, count)
 

@@ -247,3 +247,29 @@ async def test_the_digest_follows_incidents_since_the_previous_digest(
     assert digest[resolved + 1] == "#3 🟠 Kaubun · selesai dalam 1 jam 5 menit: massa sudah bubar"
     assert not any(line.startswith("#1 ") for line in digest)
     assert "🟡 Kaubun — Waspada (3 laporan)" in digest
+
+
+async def test_a_stopping_bot_leaves_the_rest_of_the_round_to_the_catch_up(
+    posko: Posko, enlist: Enlist, fake: FakeTelegram, clock: FakeClock, admin: FakeUser
+) -> None:
+    """A stop starts no new reminder, lets those under way finish, and leaves the round
+    unfinished; the catch-up reminds the others, nobody twice."""
+    officers = [await enlist(3000 + i, "camat", f"Kecamatan {i}") for i in range(40)]
+    clock.set(wita(16))
+    started = 0
+
+    def keep_going() -> bool:
+        nonlocal started
+        started += 1
+        return started <= 15
+
+    sent = await send_reminders(posko.app.bot, posko.services, wita(16), keep_going)
+    assert sent == (15, 0, 0), "the 15 started, under way at the stop, were sent"
+    record = await posko.services.slots.get("reminder 2024-11-27 16:00")
+    assert record is not None
+    assert record.state == "sending"
+    assert not any("diingatkan" in text for text in admin.texts()), "no summary yet"
+    clock.set(wita(16, 5))
+    await catch_up(posko.app.bot, posko.services)
+    assert [len(officer.messages) for officer in officers] == [1] * 40
+    assert "25 petugas diingatkan" in admin.last_message().text
