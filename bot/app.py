@@ -32,7 +32,7 @@ from bot.ordering import PerSenderUpdateProcessor
 from bot.ratelimit import PoskoRateLimiter, RateLimits
 from bot.services import Clock, Services, system_clock
 from bot.settings import Settings
-from bot.transport import PooledRequest, UpdatesRequest
+from bot.transport import AiohttpRequest, UpdatesRequest
 from domain.regions import Region
 from handlers import arahan, dialogs, fallback, kerawanan
 from handlers.admin import backup
@@ -165,7 +165,7 @@ def build_application(
         base_file_url=f"{settings.api_url}/file/bot",
         defaults=defaults,
         rate_limiter=PoskoRateLimiter(rate_limits),
-        request=PooledRequest(),
+        request=AiohttpRequest(),
         get_updates_request=UpdatesRequest(),
     )
     queue = InboxQueue()

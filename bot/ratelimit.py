@@ -60,6 +60,7 @@ SENDING = frozenset(
         "sendDocument",
         "sendVoice",
         "sendVideo",
+        "sendVideoNote",
         "sendAudio",
         "sendAnimation",
         "sendSticker",
@@ -68,7 +69,10 @@ SENDING = frozenset(
         "sendPoll",
         "sendDice",
         "copyMessage",
+        "copyMessages",
         "forwardMessage",
+        "forwardMessages",
+        "sendPaidMedia",
     }
 )
 # Requests whose callers retry them with their own pace and logging.

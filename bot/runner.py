@@ -328,6 +328,9 @@ class Runner:
             if pending:
                 logger.warning("%s updates wait in the inbox for the next start", pending)
         await _bounded("closing the Telegram connections", app.shutdown())
+        # After a failed start (a rejected token) the application was never initialized and
+        # its shutdown skips the bot, whose connections are open all the same.
+        await _bounded("closing the Telegram connections", app.bot.shutdown())
         if app.post_shutdown is not None:
             await _bounded("closing the database", app.post_shutdown(app))
         logger.info("Stopped")

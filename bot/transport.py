@@ -1,39 +1,46 @@
-"""The HTTP connections to the Bot API: several small pools, requests queued for them.
+"""The HTTP connections to the Bot API: one aiohttp session of 48 connections, a queue in front.
 
 How many requests must be in flight. Telegram accepts about 30 messages a second in all; a
 request carries one message and takes a round trip, about 300 ms from a server in Indonesia
 (200-400 ms with TLS and Telegram's own processing). 30 a second at 300 ms is 9 requests in
 flight at every moment, 12 at 400 ms, plus the button answers and edits that travel beside
-the messages. Four connections (the previous choice) carried about 13 messages a second there.
+the messages: an arahan to everyone at 300 ms keeps about 10 copies on the wire while the
+officers confirming it bring two calls each (the button's answer and the edit of their copy);
+with 24 connections the copies queued behind those calls and went out at 23.8 a second. Hence
+`CONNECTIONS` = 48. Requests beyond them wait their turn here, first come first served,
+instead of failing with a pool timeout.
 
-What more connections cost. httpcore's pool looks at every connection it holds on every request
-(`has_expired`, a system call, on each idle one), so the CPU of a request grows with the pool:
-on the ingest benchmark (loopback, many updates at once) the bot used 3.8 ms of CPU per update
-with one pool of 2 connections, 4.4-4.6 ms with 4, 4.8 ms with 8, and PTB's default pool of 256
-10.6 ms. Hence several small pools instead of one large one: `POOLS` httpx clients of
-`PER_POOL` connections each, 48 in all, and a request takes a free connection in the first pool
-that has one. 48, because an arahan to everyone at 300 ms keeps about 10 copies on the wire
-(30 a second) while the officers confirming it bring two calls each (the button's answer and
-the edit of their copy): with 24 connections the copies queued behind those calls and went out
-at 23.8 a second.
-Each request then pays for the scan of 2 connections, whatever the total; at a low rate the
-traffic stays on the first pool and the others are not even opened, and idle connections close
-after httpx's keep-alive expiry (5 s). Requests beyond the 48 wait their turn
-here, first come first served, instead of failing with a pool timeout.
+Why aiohttp and not httpx (python-telegram-bot's default). A request's CPU is what bounds the
+bot on a busy day, and httpx spends most of it in its own layers (request and response models,
+cookies, auth and redirect hooks) and in httpcore's pure-Python HTTP/1.1 (h11) under anyio.
+Measured on this machine, one client process posting Bot API calls to a local server, 2 in
+flight: httpx 0.70-0.81 ms of CPU per request, httpcore alone 0.48 ms, aiohttp (C HTTP parser,
+plain asyncio) 0.18 ms. On the ingest benchmark that was about 0.9 ms of Posko's 1.7 ms per
+update. httpcore's pool also looks at every connection it holds on every request
+(`has_expired`, a system call on each idle one), which is why the httpx transport had to be 24
+pools of 2; aiohttp's connector takes the idle connection at the head of its queue without
+looking at the others, so one pool of 48 costs what one of 2 does (idle connections close
+after `KEEPALIVE` seconds unused). aiohttp is a well-kept asyncio HTTP library
+(the project's Bot API emulator is built on its server side), and python-telegram-bot's
+`BaseRequest` is the documented way to give it another networking backend.
 
 Why not HTTP/2, which would multiplex every request over one connection. api.telegram.org
-answers HTTP/2 (clients whose HTTP library lacks it fail there with "invalid HTTP version
-parsed", telegram-rs/telegram-bot#246), but the self-hosted Bot API server (tdlib's
-telegram-bot-api, which `TELEGRAM_API_URL` is there for) speaks HTTP/1.0 and 1.1 only; PTB made
-HTTP/2 its default in 20.0 and went back to 1.1 in 20.2 because of that and of long polls that
-broke over HTTP/2 (python-telegram-bot#3556, #3576). It would also need the `h2` package, a pure
-Python framing layer (flow control, HPACK) on every request, a new dependency for the CPU this
-module tries to save, and one TCP connection whose one lost packet stalls every request on it.
-Several HTTP/1.1 pools work against both servers with the code PTB tests by default.
+answers HTTP/2, but the self-hosted Bot API server (tdlib's telegram-bot-api, which
+`TELEGRAM_API_URL` is there for) speaks HTTP/1.0 and 1.1 only; python-telegram-bot made HTTP/2
+its default in 20.0 and went back to 1.1 in 20.2 because of that and of long polls that broke
+over HTTP/2 (python-telegram-bot#3556, #3576). It would also need a pure-Python framing layer
+(h2) on every request, and one TCP connection whose one lost packet stalls every request on it.
+
+Timeouts follow python-telegram-bot's (connect, read and write 5 s, 20 s to write a file; the
+pool's wait is unbounded, see above). aiohttp has no timeout per write, so the write timeout
+bounds the whole request together with the connect and read ones: a stalled upload ends as
+`TimedOut` like any other. Failures become python-telegram-bot's `TimedOut` and
+`NetworkError`, as they were with httpx, so the rest of the bot (retries, the outbox) sees no
+difference.
 
 The transport also tells the rate limiter when a message has left (`mark_departure`): when
-httpcore has written the whole request to the socket (its `trace` extension), after any wait
-here and after opening the connection when there was none. Marked as the request got its
+aiohttp has written the request's last byte to the socket (its request tracing), after any
+wait here and after opening the connection when there was none. Marked as the request got its
 connection instead, the first messages of a burst, each opening a connection (a TCP and a TLS
 handshake, one to three round trips to Telegram), arrived at the emulator 80 ms later than the
 same messages over open connections, and the window took them for earlier than they were.
@@ -43,80 +50,154 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 from http import HTTPStatus
+from types import SimpleNamespace
 from typing import Any
 
-import httpx
-from telegram.request import BaseRequest, HTTPXRequest
+import aiohttp
+import certifi
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
 
 from bot.ratelimit import mark_departure
 
-POOLS = 24
-PER_POOL = 2
-CONNECTIONS = POOLS * PER_POOL
+CONNECTIONS = 48
+# Seconds an idle connection is kept open (httpx's default, which served the bot before).
+KEEPALIVE = 5.0
+USER_AGENT = "Posko (python-telegram-bot, aiohttp)"
 
 
-async def _trace_departure(request: httpx.Request) -> None:
-    """Asks httpcore to report the stages of `request` (an httpx request hook)."""
-    request.extensions["trace"] = _on_stage
+async def _left(session: aiohttp.ClientSession, context: SimpleNamespace, params: object) -> None:
+    """Dates the message being sent by now: its headers or a chunk of its body were written."""
+    mark_departure()
 
 
-async def _on_stage(stage: str, info: dict[str, Any]) -> None:
-    """Tells the rate limiter the request has left once its last byte is written."""
-    if stage == "http11.send_request_body.complete":
-        mark_departure()
+def _tracing() -> aiohttp.TraceConfig:
+    trace = aiohttp.TraceConfig()
+    trace.on_request_headers_sent.append(_left)
+    trace.on_request_chunk_sent.append(_left)  # the last chunk's mark stands
+    return trace
 
 
-class PooledRequest(BaseRequest):
-    """`pools` HTTPXRequest clients of `per_pool` connections each, a queue in front of them."""
+def tls_context() -> ssl.SSLContext:
+    """Certificate checks against certifi's CA bundle (as httpx did): a slim server image may
+    have no system CA store."""
+    return ssl.create_default_context(cafile=certifi.where())
 
-    def __init__(self, pools: int = POOLS, per_pool: int = PER_POOL, **kwargs: Any) -> None:
-        httpx_kwargs = dict(kwargs.pop("httpx_kwargs", None) or {})
-        # One TLS context (its CA store: 36 ms of CPU and memory to load) for every pool.
-        httpx_kwargs.setdefault("verify", httpx.create_ssl_context())
-        hooks = dict(httpx_kwargs.get("event_hooks") or {})
-        hooks["request"] = [*hooks.get("request", ()), _trace_departure]
-        httpx_kwargs["event_hooks"] = hooks
-        self._pools = [
-            HTTPXRequest(connection_pool_size=per_pool, httpx_kwargs=httpx_kwargs, **kwargs)
-            for _ in range(max(1, pools))
-        ]
-        self._per_pool = per_pool
-        self._free = [per_pool] * len(self._pools)  # free connections per pool
-        self._slots = asyncio.Semaphore(per_pool * len(self._pools))
+
+class AiohttpRequest(BaseRequest):
+    """Bot API calls over one aiohttp session of `connections` connections, queued in front."""
+
+    def __init__(
+        self,
+        connections: int = CONNECTIONS,
+        *,
+        connect_timeout: float | None = 5.0,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        media_write_timeout: float | None = 20.0,
+    ) -> None:
+        self._connections = max(1, connections)
+        self._timeouts = (connect_timeout, read_timeout, write_timeout, media_write_timeout)
+        self._session: aiohttp.ClientSession | None = None
+        self._slots = asyncio.Semaphore(self._connections)
+        self._busy = 0
 
     @property
     def read_timeout(self) -> float | None:
-        """The default read timeout (every pool has the same)."""
-        return self._pools[0].read_timeout
+        """The default read timeout."""
+        return self._timeouts[1]
 
     async def initialize(self) -> None:
-        """Opens every pool's client (connections open on first use)."""
-        for pool in self._pools:
-            await pool.initialize()
+        """Opens the session (connections open on first use)."""
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(
+                limit=self._connections,
+                limit_per_host=0,
+                keepalive_timeout=KEEPALIVE,
+                ssl=tls_context(),
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                headers={"User-Agent": USER_AGENT},
+                trace_configs=[_tracing()],
+                skip_auto_headers=("Accept-Encoding",),  # Bot API answers are small JSON
+                raise_for_status=False,
+            )
 
     async def shutdown(self) -> None:
-        """Closes every pool's client."""
-        for pool in self._pools:
-            await pool.shutdown()
+        """Closes the session and its connections."""
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
 
-    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        """Sends the request on a free connection of the first pool that has one."""
+    def in_use(self) -> int:
+        """Requests under way now (at most the connections)."""
+        return self._busy
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Sends the request on a free connection once there is one (`pool_timeout` is not
+        used: requests wait their turn); returns the status and the body."""
+        session = self._session
+        if session is None or session.closed:
+            raise RuntimeError("AiohttpRequest is not initialized")
+        connect_default, read_default, write_default, media_default = self._timeouts
+        files = request_data is not None and request_data.contains_files
+        connect = _given(connect_timeout, connect_default)
+        read = _given(read_timeout, read_default)
+        write = _given(write_timeout, media_default if files else write_default)
+        timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=read)
+        overall = (
+            None if connect is None or read is None or write is None else connect + read + write
+        )
         async with self._slots:
-            # The semaphore guarantees a free connection somewhere; taking it is synchronous.
-            index = next(i for i, free in enumerate(self._free) if free)
-            self._free[index] -= 1
+            self._busy += 1
             try:
-                return await self._pools[index].do_request(*args, **kwargs)
+                async with asyncio.timeout(overall):
+                    async with session.request(
+                        method, url, data=_body(request_data), timeout=timeout
+                    ) as response:
+                        return response.status, await response.read()
+            except TimeoutError as exc:  # aiohttp's own timeouts are TimeoutErrors too
+                raise TimedOut from exc
+            except aiohttp.ClientError as exc:
+                raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
             finally:
-                self._free[index] += 1
-
-    def in_use(self) -> list[int]:
-        """Connections taken now, per pool."""
-        return [self._per_pool - free for free in self._free]
+                self._busy -= 1
 
 
-class UpdatesRequest(HTTPXRequest):
+def _given(value: ODVInput[float], default: float | None) -> float | None:
+    """A timeout passed to a call, or this transport's default when none was."""
+    return default if isinstance(value, DefaultValue) else value
+
+
+def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:
+    """The parameters form-encoded, or as multipart with the files to upload."""
+    if request_data is None:
+        return None
+    fields = request_data.json_parameters
+    if not request_data.contains_files:
+        return fields
+    form = aiohttp.FormData(quote_fields=False)
+    for name, value in fields.items():
+        form.add_field(name, value)
+    for name, (filename, content, mimetype) in request_data.multipart_data.items():
+        form.add_field(name, content, filename=filename, content_type=mimetype)
+    return form
+
+
+class UpdatesRequest(AiohttpRequest):
     """The getUpdates connection; keeps each fetched update's JSON as Telegram sent it.
 
     The inbox stores updates before they are confirmed; taking Telegram's own JSON spares
@@ -124,7 +205,7 @@ class UpdatesRequest(HTTPXRequest):
     """
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(connection_pool_size=1, **kwargs)
+        super().__init__(connections=1, **kwargs)
         self._fetched: dict[int, str] = {}
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:

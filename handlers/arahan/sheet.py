@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import xlsxwriter
 
 from bot import texts
+from bot.sheets import write_cells
 from domain.arahan import Audience, DeliveryState, Urgency, recipient_status
 from domain.enums import Role
 from storage.arahan import export_arahan, export_recipients
@@ -29,14 +30,6 @@ def _local(text: str | None, tz: ZoneInfo) -> str | None:
         .astimezone(tz)
         .strftime("%Y-%m-%d %H:%M:%S")
     )
-
-
-def _write(sheet: xlsxwriter.worksheet.Worksheet, row: int, values: list[object]) -> None:
-    for col, value in enumerate(values):
-        if isinstance(value, str):
-            sheet.write_string(row, col, value)
-        elif isinstance(value, int | float):
-            sheet.write_number(row, col, value)
 
 
 def write_arahan_sheets(
@@ -59,7 +52,7 @@ def write_arahan_sheets(
             if row["attachment_kind"]
             else None
         )
-        _write(
+        write_cells(
             sheet,
             index,
             [
@@ -88,7 +81,7 @@ def write_arahan_sheets(
             DeliveryState(row["state"]), row["confirmed_at"] is not None, bool(row["late"])
         )
         delivered = row["delivered_at"] if row["state"] == DeliveryState.DELIVERED else None
-        _write(
+        write_cells(
             people,
             index,
             [

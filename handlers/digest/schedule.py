@@ -218,7 +218,7 @@ async def post_digest(bot: Bot, services: Services, slot: datetime, *, late: boo
         return True
 
 
-async def catch_up(bot: Bot, services: Services) -> None:
+async def catch_up(bot: Bot, services: Services, keep_going: Callable[[], bool] = always) -> None:
     """Finishes interrupted digests and posts missed ones (< 12 h late, marked late); finishes
     interrupted reminder rounds and runs missed ones while their window is open."""
     now = services.now()
@@ -239,7 +239,8 @@ async def catch_up(bot: Bot, services: Services) -> None:
     for record in await services.slots.unfinished(REMINDER):
         slot = slot_of(record.slot, tz)
         if _reminder_still_useful(rhythm, slot, now):
-            await send_reminders(bot, services, slot)  # skips officers already reminded
+            # skips officers already reminded
+            await send_reminders(bot, services, slot, keep_going)
         else:
             await services.slots.mark(record.slot, "skipped", services.clock())
     # Reminder slots that passed while the bot was not running (those that passed while it ran
@@ -253,7 +254,7 @@ async def catch_up(bot: Bot, services: Services) -> None:
             continue
         if _reminder_still_useful(rhythm, slot, now):
             logger.warning("%s was missed; sending it while its window is open", key)
-            await send_reminders(bot, services, slot)
+            await send_reminders(bot, services, slot, keep_going)
     first = max(
         (m for m in (admin_settings.first_started_at, admin_settings.digests_changed_at) if m),
         default=None,
@@ -297,8 +298,10 @@ async def daily_digest_job(context: PoskoContext) -> None:
 
 
 async def catch_up_job(context: PoskoContext) -> None:
-    """Runs the catch-up at start-up and every few minutes (retrying failed posts)."""
-    await catch_up(context.bot, context.services)
+    """Runs the catch-up at start-up and every few minutes (retrying failed posts); a stop
+    starts no new reminder of a round it resumes."""
+    app = context.application
+    await catch_up(context.bot, context.services, lambda: app.running)
 
 
 async def send_reminders(
@@ -395,6 +398,9 @@ async def _reminder_round(
         logger.warning("%s: %s officers left for the resumed round", key, left)
         return sent, blocked, failed
     await services.slots.mark(key, "sent", services.clock())
+    if record is not None:  # resumed: the earlier passes' reminders count too (each claimed;
+        # their refusals are not remembered, nor the sends a kill -9 cut off)
+        sent = len(await services.slots.reminded(key)) - failed - result[Outcome.BLOCKED]
     summary = texts.reminder_summary(slot, sent, blocked, failed)
     for admin_id in await admin_ids(services):
         await tell(bot, admin_id, summary)

@@ -156,11 +156,12 @@ async def _second_round(
         if member.role.is_field and member.kecamatan in tinggi:
             officers[member.kecamatan].append(member)
     phrase = texts.window_phrase(services.rhythm().period_at(slot))
+    skip = reported | done
     due_now = [
         (kecamatan, member)
         for kecamatan, members in officers.items()
         for member in members
-        if member.user_id not in reported | done
+        if member.user_id not in skip
         # no first reminder (registered since) or blocked: no second one
         and member.user_id in reminded_first
         and member.blocked_at is None

@@ -9,6 +9,7 @@ import sqlite3
 import xlsxwriter
 
 from bot import texts
+from bot.sheets import write_text
 from domain.kerawanan import map_rows
 from storage.kerawanan import export_map
 
@@ -29,4 +30,4 @@ def write_kerawanan_sheet(
             if value and col == TPS_COLUMN:
                 sheet.write_number(index, col, int(value))
             elif value:
-                sheet.write_string(index, col, value)
+                write_text(sheet, index, col, value)

@@ -8,8 +8,10 @@ ones on PyPI (`rustpy-xlsxwriter` and the like) are young single-maintainer bind
 makes the workbook, the Laporan sheet included (its header, column widths and styles), and only
 the data rows of that sheet are written here, one string per row, with XlsxWriter's own
 escaping rules and helpers, into a temporary file; `splice` then puts them into the finished
-workbook's sheet. `tests/handlers/reading/test_export.py` checks that the sheet is byte for byte
-what XlsxWriter writes cell by cell.
+workbook's sheet. `tests/handlers/reading/test_streamsheet.py` checks that the sheet is byte for
+byte what XlsxWriter writes cell by cell (bot.sheets), but for one deliberate difference: text
+shaped like XlsxWriter's rich markup (`<r>…</r>`) is escaped here like any text, where
+bot.sheets writes it as runs (XlsxWriter alone would write it unescaped: invalid XML).
 
 The rows are what XlsxWriter writes in `constant_memory` mode: inline strings (`t="inlineStr"`)
 with control characters as `_xHHHH_`, `xml:space="preserve"` for leading or trailing

@@ -14,7 +14,7 @@ import pytest
 from telegram.ext import ExtBot
 
 from bot.ratelimit import MARGIN, PoskoRateLimiter, RateLimits, SlidingWindow, Trips
-from bot.transport import PooledRequest
+from bot.transport import AiohttpRequest
 from emulator import FakeTelegram
 from emulator.server import FloodLimits, _FloodControl
 
@@ -231,7 +231,7 @@ async def test_telegram_300_ms_away_gets_its_30_a_second_and_never_a_429(
     bot = ExtBot(
         fake.token,
         base_url=f"{fake.url}/bot",
-        request=PooledRequest(),
+        request=AiohttpRequest(),
         rate_limiter=PoskoRateLimiter(),
     )
     async with bot:

@@ -1,4 +1,4 @@
-"""Bot API connections: small pools with a queue in front, departures marked for the rate
+"""Bot API connections: one aiohttp session with a queue in front, departures marked for the rate
 limiter, and Telegram's JSON kept for the inbox."""
 
 from __future__ import annotations
@@ -9,54 +9,83 @@ import time
 from typing import Any
 
 import pytest
-from telegram.request import HTTPXRequest, RequestData
+from telegram import InputFile
+from telegram.error import NetworkError, TimedOut
+from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.ratelimit import Departure, sending
-from bot.transport import PooledRequest, UpdatesRequest
+from bot.transport import AiohttpRequest, UpdatesRequest
 from emulator import FakeTelegram
 from tests.conftest import Enlist
 from tests.harness import Posko
 
 
-async def test_requests_beyond_the_connections_wait_their_turn(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    in_flight = peak = 0
-    pools_used: set[int] = set()
+async def test_requests_beyond_the_connections_wait_their_turn(fake: FakeTelegram) -> None:
+    """More requests than connections: the rest queue here (no pool timeout), never more
+    under way than there are connections, and every one is answered."""
+    user = fake.add_user(7100)
+    fake.set_latency(0.05)
+    request = AiohttpRequest(connections=3)
+    await request.initialize()
+    peak = 0
 
-    async def fake_request(self: HTTPXRequest, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        nonlocal in_flight, peak
-        in_flight += 1
-        peak = max(peak, in_flight)
-        pools_used.add(id(self))
-        await asyncio.sleep(0.01)
-        in_flight -= 1
-        return 200, b"{}"
+    def watch(method: str, params: dict[str, Any]) -> None:
+        nonlocal peak
+        peak = max(peak, request.in_use())
 
-    monkeypatch.setattr(HTTPXRequest, "do_request", fake_request)
-    request = PooledRequest(pools=3, per_pool=2)
-    answers = await asyncio.gather(*(request.do_request("u", "POST") for _ in range(17)))
-    assert answers == [(200, b"{}")] * 17
-    assert peak == 6, "every connection of every pool, never more"
-    assert len(pools_used) == 3
-    assert request.in_use() == [0, 0, 0]
+    fake.observers.append(watch)
+    try:
+        answers = await asyncio.gather(
+            *(send_text(request, fake, user.id, f"pesan {i}") for i in range(17))
+        )
+    finally:
+        await request.shutdown()
+    assert [code for code, _ in answers] == [200] * 17
+    assert peak == 3, "every connection in use, never more"
+    assert request.in_use() == 0
+    assert len(user.messages) == 17
 
 
-async def test_a_light_load_stays_on_the_first_pool(monkeypatch: pytest.MonkeyPatch) -> None:
-    pools_used: list[int] = []
+async def test_uploads_and_failures_reach_telegram_as_ptb_expects(fake: FakeTelegram) -> None:
+    """A file goes as multipart with its (non-ASCII) name; an unreachable server is a
+    NetworkError and a silent one a TimedOut, as with python-telegram-bot's own transport."""
+    user = fake.add_user(7101)
+    request = AiohttpRequest(connect_timeout=1, read_timeout=0.3, write_timeout=1)
+    await request.initialize()
+    try:
+        fields = {"chat_id": user.id, "caption": 'Rekap "harian"'}
+        document = InputFile(b"isi,berkas\n1,2\n", filename="rekap_27 Nov é.csv")
+        data = RequestData(
+            [RequestParameter.from_input(k, v) for k, v in fields.items()]
+            + [RequestParameter.from_input("document", document)]
+        )
+        url = f"{fake.url}/bot{fake.token}/sendDocument"
+        code, _ = await request.do_request(url, "POST", data)
+        assert code == 200
+        sent = user.messages[-1]
+        assert sent.params["caption"] == 'Rekap "harian"'
+        assert sent.params["document"] == {
+            "filename": "rekap_27 Nov é.csv",
+            "content": b"isi,berkas\n1,2\n",
+        }
 
-    async def fake_request(self: HTTPXRequest, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        pools_used.append(id(self))
-        await asyncio.sleep(0.001)
-        return 200, b"{}"
+        fake.set_latency(1.0)  # half a second before the answer: past the read timeout
+        with pytest.raises(TimedOut):
+            await send_text(request, fake, user.id, "lambat")
+        with pytest.raises(NetworkError):  # nothing listens there
+            await request.do_request("http://127.0.0.1:9/botX/getMe", "POST")
+    finally:
+        await request.shutdown()
 
-    monkeypatch.setattr(HTTPXRequest, "do_request", fake_request)
-    request = PooledRequest(pools=8, per_pool=2)
-    for _ in range(5):  # one after another, then two at a time
-        await request.do_request("u", "POST")
-    await asyncio.gather(*(request.do_request("u", "POST") for _ in range(2)))
-    assert len(set(pools_used)) == 1, "the other pools never open a connection"
+
+async def send_text(
+    request: AiohttpRequest, fake: FakeTelegram, chat_id: int, text: str
+) -> tuple[int, bytes]:
+    """One sendMessage straight through the transport."""
+    fields = {"chat_id": chat_id, "text": text}
+    data = RequestData([RequestParameter.from_input(k, v) for k, v in fields.items()])
+    return await request.do_request(f"{fake.url}/bot{fake.token}/sendMessage", "POST", data)
 
 
 async def test_a_message_is_dated_when_its_request_has_left(fake: FakeTelegram) -> None:
@@ -70,7 +99,7 @@ async def test_a_message_is_dated_when_its_request_has_left(fake: FakeTelegram) 
 
     fake.observers.append(arrival)
     fake.set_latency(0.2)  # 0.1 s each way
-    request = PooledRequest(pools=1, per_pool=1)
+    request = AiohttpRequest(connections=1)
     await request.initialize()
     completed: dict[int, float] = {}
 
@@ -100,10 +129,10 @@ async def test_fetched_updates_keep_telegrams_json(monkeypatch: pytest.MonkeyPat
     result = [{"update_id": 9, "message": {"message_id": 1, "text": "é", "extra": [1]}}]
     payload = json.dumps({"ok": True, "result": result}).encode()
 
-    async def fake_request(self: HTTPXRequest, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+    async def fake_request(self: AiohttpRequest, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         return 200, payload
 
-    monkeypatch.setattr(HTTPXRequest, "do_request", fake_request)
+    monkeypatch.setattr(AiohttpRequest, "do_request", fake_request)
     request = UpdatesRequest()
     assert await request.do_request("u", "POST") == (200, payload)
     kept = request.take_json(9)

@@ -14,8 +14,8 @@ import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.sheets import write_cells
 from handlers.reading.streamsheet import StreamedRows
-from handlers.reading.workbook import _write_cells
 
 HEADER = [f"kolom {i}" for i in range(16)]
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
@@ -53,7 +53,7 @@ def workbook_of(folder: Path, rows: Sequence[Sequence[object]], streamed: bool) 
                 if streamed:
                     streamed_rows.write(index, values)
                 else:
-                    _write_cells(sheet, index, values)
+                    write_cells(sheet, index, values)
             other = workbook.add_worksheet("Petugas")
             other.write_row(0, 0, ["a", "b"], bold)
         if streamed:
@@ -99,7 +99,11 @@ def test_a_header_alone_is_left_to_xlsxwriter(tmp_path: Path) -> None:
         st.lists(
             st.one_of(
                 st.none(),
-                st.text(max_size=40),
+                # (text shaped like XlsxWriter's rich markup is written as runs by write_cells
+                # and escaped here: the one deliberate difference, tests/bot/test_sheets.py)
+                st.text(max_size=40).filter(
+                    lambda t: not (t.startswith("<r>") and t.endswith("</r>"))
+                ),
                 st.integers(min_value=-(2**53), max_value=2**53),
                 st.floats(allow_nan=False, allow_infinity=False),
             ),
