@@ -23,6 +23,8 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
+from domain.parsing import DayInvalid, parse_day
+
 MINUTES_PER_DAY = 24 * 60
 # A digest time of "24:00": the next midnight, counted for the day it ends (a window that ends
 # at 24.00 gets its closing digest). As a `time` it is the last moment of the day, so it sorts
@@ -40,7 +42,6 @@ STAGE_FIELDS = ("name", "start", "end", "digest_times", "reminder_times", "remin
 WINDOW_FIELDS = ("every_minutes", "from", "until")
 _CLOCK = re.compile(r"^(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_LOCAL_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 
 
 class SlotKind(StrEnum):
@@ -733,27 +734,13 @@ class ChangeInvalid(ValueError):
         self.reason = reason
 
 
-def parse_day_word(text: str, today: date) -> date:
-    """ "2024-11-27", "27-11-2024", "27/11/2024", "hari ini" or "besok"; raises
+def _change_day(text: str, today: date) -> date:
+    """A date typed in `/tahapan ubah`, read by the one parser of typed dates; raises
     ChangeInvalid(DATE)."""
-    words = " ".join(text.casefold().split())
-    if words in ("hari ini", "hariini"):
-        return today
-    if words == "besok":
-        return today + timedelta(days=1)
-    if iso := _ISO_DATE.match(words):
-        parts = (int(iso[1]), int(iso[2]), int(iso[3]))
-    elif local := _LOCAL_DATE.match(words):
-        parts = (int(local[3]), int(local[2]), int(local[1]))
-    else:
-        raise ChangeInvalid(ChangeError.DATE)
     try:
-        day = date(*parts)
-    except ValueError:
+        return parse_day(text, today)
+    except DayInvalid:
         raise ChangeInvalid(ChangeError.DATE) from None
-    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-        raise ChangeInvalid(ChangeError.DATE)
-    return day
 
 
 def _stage_number(word: str, calendar: Calendar) -> int:
@@ -782,7 +769,7 @@ def parse_dates_change(args: str, calendar: Calendar, today: date) -> StageChang
     if len(fields) != 3 or not all(fields):
         raise ChangeInvalid(ChangeError.USAGE)
     number = _stage_number(fields[0], calendar)
-    first, last = parse_day_word(fields[1], today), parse_day_word(fields[2], today)
+    first, last = _change_day(fields[1], today), _change_day(fields[2], today)
     before = calendar.stages[number - 1]
     after = replace(before, first_day=first, last_day=last)
     return StageChange(number, before, after, f"stage {number} dates {first}..{last}")

@@ -11,11 +11,11 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from domain.enums import Level, Role
-from domain.parsing import is_blank
+from domain.parsing import EARLIEST_DAY, DayInvalid, is_blank, parse_day, parse_time_of_day
 from domain.regions import Region
 
 # The digest lists a stage from this long before its deadline (and while it is late).
@@ -31,11 +31,13 @@ _STAGE_KEY = re.compile(r"^[a-z0-9_]{1,24}$")
 _COUNT = re.compile(
     r"^\s*([0-9]{1,6})\s*(?:(?:dari|/)\s*([0-9]{1,6}))?\s*(?:tps)?\s*$", re.IGNORECASE
 )
-_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_TIME = re.compile(r"^(\d{1,2})[.:](\d{2})$")
 # Longest kecamatan name in words that a command may name before the rest of its arguments.
 _MAX_NAME_WORDS = 4
+# Longest typed date in words: "Rabu, 27 November 2024", as the bot writes dates.
+_MAX_DATE_WORDS = 4
+# The strict date shapes of the logistics file's "at" (day first as Indonesians write, or ISO).
+_FILE_DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d")
+_LATEST_FILE_YEAR = 2100
 
 
 class LogisticsFileError(Exception):
@@ -310,9 +312,8 @@ def _deadlines_from(
         if places is None:
             raise LogisticsFileError(f"deadline {index}: unknown kecamatan {place!r}")
         try:
-            date_text, time_text = str(at).split()
-            due = parse_local_datetime(date_text, time_text, tz)
-        except (ValueError, PlanInvalid):
+            due = parse_file_deadline(str(at), tz)
+        except ValueError:
             raise LogisticsFileError(
                 f"deadline {index}: at must look like '26-11-2024 18.00'"
             ) from None
@@ -541,31 +542,25 @@ class PlanArgs:
     everywhere: bool = False
 
 
-def parse_local_datetime(date_text: str, time_text: str, tz: tzinfo) -> datetime:
-    """ "26-11-2024" (also 26/11/2024 or 2024-11-26) and "18.00" (or 18:00) as an aware local
-    moment; raises PlanInvalid(DATE or TIME)."""
-    day = _parse_date(date_text)
-    match = _TIME.match(time_text.strip())
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise PlanInvalid(PlanError.TIME)
-    return datetime.combine(day, time(int(match[1]), int(match[2])), tzinfo=tz)
+def parse_file_deadline(text: str, tz: tzinfo) -> datetime:
+    """The logistics file's "at": "26-11-2024 18.00" (also 26/11/2024, 26.11.2024 or
+    2024-11-26, and 18:00) as an aware local moment; raises ValueError.
 
-
-def _parse_date(text: str) -> date:
-    text = text.strip()
-    if iso := _ISO_DATE.match(text):
-        parts = (int(iso[1]), int(iso[2]), int(iso[3]))
-    elif local := _DATE.match(text):
-        parts = (int(local[3]), int(local[2]), int(local[1]))
-    else:
-        raise PlanInvalid(PlanError.DATE)
-    try:
-        day = date(*parts)
-    except ValueError:
-        raise PlanInvalid(PlanError.DATE) from None
-    if not 2000 <= day.year <= 2100:
-        raise PlanInvalid(PlanError.DATE)
-    return day
+    A file is written once and read at every start, whatever the day, so its dates are not
+    read like typed ones (`parse_day` takes "besok" or "27 Nov" relative to today, and refuses
+    years after the next): only a full numeric date with its year, checked by `strptime`, no
+    regex of our own. The time is read by the one parser of typed times.
+    """
+    date_text, _, time_text = text.strip().partition(" ")
+    for form in _FILE_DATE_FORMATS:
+        try:
+            day = datetime.strptime(date_text, form).date()
+        except ValueError:
+            continue
+        if day >= EARLIEST_DAY and day.year <= _LATEST_FILE_YEAR:
+            return datetime.combine(day, parse_time_of_day(time_text), tzinfo=tz)
+        break
+    raise ValueError(text)
 
 
 def _stage_number(word: str, stage_count: int) -> int | None:
@@ -575,24 +570,62 @@ def _stage_number(word: str, stage_count: int) -> int | None:
     return number if 1 <= number <= stage_count else None
 
 
-def parse_plan_args(args: str, region: Region, stage_count: int, tz: tzinfo) -> PlanArgs:
-    """Parses what follows `/logistik rencana`."""
+def parse_plan_args(
+    args: str, region: Region, stage_count: int, tz: tzinfo, today: date
+) -> PlanArgs:
+    """Parses what follows `/logistik rencana`: `<tahap> <kecamatan|semua> <tanggal> <jam>` or
+    `<tahap> <kecamatan|semua> hapus`.
+
+    The time is the last word ("18.00", "18:00", also followed by "WITA"). The date is the
+    longest run of words before it (up to four: "Rabu, 27 November 2024") that `parse_day`
+    reads relative to `today` (the WITA day), so "besok", "27 Nov 2024" and "27-11-2024" all
+    work; the words before the date name the kecamatan, which may have several ("Sangatta
+    Utara"). Raises PlanInvalid for the first part that does not fit, checked in the order
+    stage, time, date, kecamatan.
+    """
     words = args.split()
     if len(words) < 3:
         raise PlanInvalid(PlanError.USAGE)
     stage = _stage_number(words[0], stage_count)
     if stage is None:
         raise PlanInvalid(PlanError.STAGE)
-    clearing = words[-1].casefold() == CLEAR_WORD
-    if not clearing and len(words) < 4:
+    if words[-1].casefold() == CLEAR_WORD:
+        place = " ".join(words[1:-1])
+        return PlanArgs(stage, _plan_targets(place, region), None, _everywhere(place))
+    time_words = 2 if words[-1].casefold() == "wita" else 1
+    rest = words[1:-time_words]
+    if len(rest) < 2:  # a kecamatan and a date at least
         raise PlanInvalid(PlanError.USAGE)
-    place = " ".join(words[1:-1] if clearing else words[1:-2])
+    try:
+        at = parse_time_of_day(" ".join(words[-time_words:]))
+    except ValueError:
+        raise PlanInvalid(PlanError.TIME) from None
+    day, place = _split_date(rest, today)
+    targets = _plan_targets(place, region)
+    return PlanArgs(stage, targets, datetime.combine(day, at, tzinfo=tz), _everywhere(place))
+
+
+def _split_date(words: Sequence[str], today: date) -> tuple[date, str]:
+    """The date at the end of `words` (the longest run `parse_day` reads, leaving at least one
+    word before it) and the words before it; raises PlanInvalid(DATE) when none reads."""
+    for size in range(min(_MAX_DATE_WORDS, len(words) - 1), 0, -1):
+        try:
+            day = parse_day(" ".join(words[-size:]), today)
+        except DayInvalid:
+            continue
+        return day, " ".join(words[:-size])
+    raise PlanInvalid(PlanError.DATE)
+
+
+def _plan_targets(place: str, region: Region) -> tuple[str, ...]:
     targets = kecamatan_targets(place, region)
     if targets is None:
         raise PlanInvalid(PlanError.KECAMATAN)
-    due = None if clearing else parse_local_datetime(words[-2], words[-1], tz)
-    everywhere = place.casefold() == ALL_WORD
-    return PlanArgs(stage, targets, due, everywhere)
+    return targets
+
+
+def _everywhere(place: str) -> bool:
+    return place.casefold() == ALL_WORD
 
 
 class WithdrawError(StrEnum):

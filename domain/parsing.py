@@ -184,7 +184,17 @@ for _number, _names in enumerate(
         _MONTHS[_name] = _number
 # "Rabu, 27 November 2024" (as the bot itself writes dates) may be typed back with its day name.
 _DAY_NAMES = ("senin", "selasa", "rabu", "kamis", "jumat", "jum'at", "sabtu", "minggu", "ahad")
-_RELATIVE = {"hari ini": 0, "hariini": 0, "sekarang": 0, "kemarin": 1, "kemarin lusa": 2}
+# Relative days, as days before today: planning commands (`/tahapan ubah`, `/logistik rencana`)
+# look ahead with "besok" and "lusa"; commands that read the past refuse a future day themselves.
+_RELATIVE = {
+    "hari ini": 0,
+    "hariini": 0,
+    "sekarang": 0,
+    "kemarin": 1,
+    "kemarin lusa": 2,
+    "besok": -1,
+    "lusa": -2,
+}
 _NUMERIC_DATE = re.compile(r"(\d{1,2})([-/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?")
 _ISO_DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
 _NAMED_DATE = re.compile(r"(\d{1,2})[\s\-/.]*([a-z']+)\.?(?:[\s\-/.,]*(\d{4}|\d{2}))?")
@@ -215,13 +225,15 @@ def _checked(year: int, month: int, day: int, today: date, original: str) -> dat
 def parse_day(text: str, today: date) -> date:
     """Reads a date as people type it, relative to `today` (the WITA day).
 
-    Accepted: nothing, `hari ini`, `kemarin`, `kemarin lusa`; `27-11-2024`, `27/11/2024`,
+    Accepted: nothing, `hari ini`, `kemarin`, `kemarin lusa` (two days ago), `besok` and
+    `lusa` (tomorrow and the day after); `27-11-2024`, `27/11/2024`,
     `27.11.2024` (day first, as Indonesians write; a 2-digit year is 20xx; without a year, this
     year); `27 Nov 2024`, `27 November 2024`, `27-Nov-2024`, with Indonesian month names in
     full or abbreviated (`Mei`, `Agu`/`Agt`, `Okt`, `Des`) or English ones (`Aug`, `Oct`,
     `Dec`), optionally after a day name ("Rabu, 27 November 2024"); and ISO `2024-11-27`.
     Raises DayInvalid for anything else, impossible dates, and dates before 2000 or after the
-    end of next year.
+    end of next year. A day after `today` is returned as such: callers that read the past
+    (`parse_day_range`, `/rekap`) refuse it with their own message.
     """
     words = " ".join(text.casefold().replace(",", " ").split())
     if words in ("",) or words in _RELATIVE:

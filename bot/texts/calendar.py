@@ -280,8 +280,8 @@ CHANGE_ERRORS = {
     ChangeError.USAGE: "Format: <code>/tahapan ubah 4 | 27-11-2024 | 27-11-2024</code> atau "
     "<code>/tahapan atur 4 rekap 07.00,19.00</code>.",
     ChangeError.STAGE: "Nomor tahapan tidak ada. Lihat daftarnya dengan /tahapan.",
-    ChangeError.DATE: "Tanggal tidak dikenal. Gunakan <code>27-11-2024</code>, "
-    "<code>2024-11-27</code>, <code>hari ini</code>, atau <code>besok</code>.",
+    ChangeError.DATE: "Tanggal tidak dikenal. Tulis misalnya <code>27-11-2024</code>, "
+    "<code>27 Nov 2024</code>, <code>hari ini</code>, <code>besok</code>, atau <code>lusa</code>.",
     ChangeError.FIELD: "Bagian tidak dikenal. Tulis <code>rekap</code>, <code>pengingat</code>, "
     "atau <code>jendela</code> setelah nomor tahapan.",
     ChangeError.TIMES: "Jam tidak dikenal. Tulis jam 24 jam dipisah koma, misalnya "

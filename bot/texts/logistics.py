@@ -432,7 +432,8 @@ def logistik_kendala_saved(stage: Stage, number: int) -> str:
 LOGISTIK_RENCANA_USAGE = (
     "Format: <code>/logistik rencana &lt;nomor tahap&gt; &lt;kecamatan atau semua&gt; "
     "&lt;tanggal&gt; &lt;jam&gt;</code>, misalnya <code>/logistik rencana 2 semua 26-11-2024 "
-    "18.00</code>. Menghapus tenggat: <code>/logistik rencana 2 semua hapus</code>."
+    "18.00</code> atau <code>/logistik rencana 2 Sangatta Utara 26 Nov 2024 18.00</code>. "
+    "Menghapus tenggat: <code>/logistik rencana 2 semua hapus</code>."
 )
 LOGISTIK_RENCANA_ADMIN_ONLY = (
     "Tenggat logistik hanya dapat diatur oleh admin Kesbangpol. Tenggat yang berlaku: /logistik."
@@ -452,7 +453,8 @@ def logistik_plan_error(reason: PlanError, stages: Sequence[Stage]) -> str:
         f"{logistik_stages_list(stages)}\n\n",
         PlanError.KECAMATAN: "Kecamatan tidak dikenal. Tulis nama kecamatan (misalnya "
         "<code>Muara Wahau</code>) atau <code>semua</code>.\n\n",
-        PlanError.DATE: "Tanggal tidak dikenal. Tulis misalnya <code>26-11-2024</code>.\n\n",
+        PlanError.DATE: "Tanggal tidak dikenal. Tulis misalnya <code>26-11-2024</code>, "
+        "<code>26 Nov 2024</code>, atau <code>besok</code>.\n\n",
         PlanError.TIME: "Jam tidak dikenal. Tulis misalnya <code>18.00</code> (pukul 00.00 "
         "sampai 23.59).\n\n",
     }[reason]

@@ -124,7 +124,7 @@ async def _plan(context: PoskoContext, message: Message, args: str) -> None:
     services = context.services
     plan, tz = services.logistics_plan, services.settings.timezone
     try:
-        parsed = parse_plan_args(args, services.region, len(plan.stages), tz)
+        parsed = parse_plan_args(args, services.region, len(plan.stages), tz, services.today())
     except PlanInvalid as exc:
         await message.reply_text(texts.logistik_plan_error(exc.reason, plan.stages))
         return

@@ -323,7 +323,11 @@ def test_admin_changes() -> None:
     assert digest.digest_times == (time(7), time(10, 10))
     for args, reason in (
         ("9 | hari ini | hari ini", ChangeError.STAGE),
-        ("4 | kemarin lusa | hari ini", ChangeError.DATE),
+        ("4 | minggu depan | hari ini", ChangeError.DATE),
+        ("4 | 31-11-2024 | hari ini", ChangeError.DATE),
+        ("4 | 21 Des 2024 | 32 Des 2024", ChangeError.DATE),
+        ("4 | besok lusa | lusa", ChangeError.DATE),
+        ("4 | 21-12-2024 | 1-1-2026", ChangeError.DATE),  # after the end of next year
         ("4 hari ini", ChangeError.USAGE),
     ):
         with pytest.raises(ChangeInvalid) as caught:
@@ -340,6 +344,25 @@ def test_admin_changes() -> None:
         with pytest.raises(ChangeInvalid) as caught:
             parse_rhythm_change(args, calendar)
         assert caught.value.reason is reason, args
+
+
+@pytest.mark.parametrize(
+    ("args", "first", "last"),
+    [
+        ("3 | 27 Nov 2024 | besok", date(2024, 11, 27), date(2024, 11, 28)),
+        ("3 | Rabu, 27 November 2024 | lusa", date(2024, 11, 27), date(2024, 11, 29)),
+        ("3 | kemarin lusa | 27/11/2024", date(2024, 11, 25), date(2024, 11, 27)),
+        ("3 | 1 Des | 2 Desember 2024", date(2024, 12, 1), date(2024, 12, 2)),
+        ("3 | 2024-11-27 | 28-11-24", date(2024, 11, 27), date(2024, 11, 28)),
+    ],
+)
+def test_a_change_of_dates_reads_dates_as_every_command_does(
+    args: str, first: date, last: date
+) -> None:
+    calendar = load_calendar(None)
+    change = parse_dates_change(args, calendar, date(2024, 11, 27))
+    assert (change.number, change.after.first_day, change.after.last_day) == (3, first, last)
+    assert change.after.name == change.before.name
 
 
 def test_a_digest_at_24_00_closes_the_day_and_is_one_slot_with_the_next_midnight() -> None:

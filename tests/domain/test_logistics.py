@@ -1,7 +1,7 @@
 """The logistics chain: the data file, states, ordering, the digest rule, and the parsers."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,7 @@ from domain.logistics import (
     due_for_digest,
     late_key,
     parse_count,
-    parse_local_datetime,
+    parse_file_deadline,
     parse_plan_args,
     parse_withdraw_args,
     split_kecamatan,
@@ -286,17 +286,56 @@ def test_a_count_is_either_in_range_or_refused(text: str, tps: int | None) -> No
         assert count.done <= count.total
 
 
+TODAY = date(2024, 11, 27)  # the WITA day the admin types on
+
+
 def test_plan_args() -> None:
-    parsed = parse_plan_args("2 semua 26-11-2024 18.00", REGION, 5, WITA)
+    parsed = parse_plan_args("2 semua 26-11-2024 18.00", REGION, 5, WITA, TODAY)
     assert (parsed.stage, len(parsed.kecamatan), parsed.everywhere) == (2, 18, True)
     assert parsed.due == datetime(2024, 11, 26, 18, 0, tzinfo=WITA)
-    one = parse_plan_args("3 muara  wahau 27/11/2024 6:30", REGION, 5, WITA)
+    one = parse_plan_args("3 muara  wahau 27/11/2024 6:30", REGION, 5, WITA, TODAY)
     assert (one.kecamatan, one.due) == (
         ("Muara Wahau",),
         datetime(2024, 11, 27, 6, 30, tzinfo=WITA),
     )
-    cleared = parse_plan_args("1 Telen hapus", REGION, 5, WITA)
+    cleared = parse_plan_args("1 Telen hapus", REGION, 5, WITA, TODAY)
     assert (cleared.kecamatan, cleared.due) == (("Telen",), None)
+    several = parse_plan_args("1 Sangatta Utara hapus", REGION, 5, WITA, TODAY)
+    assert (several.kecamatan, several.due) == (("Sangatta Utara",), None)
+    assert not several.everywhere
+
+
+@pytest.mark.parametrize(
+    ("args", "kecamatan", "due"),
+    [
+        ("2 Sangatta Utara 27 Nov 2024 18.00", "Sangatta Utara", datetime(2024, 11, 27, 18)),
+        ("2 semua besok 18:00", None, datetime(2024, 11, 28, 18)),
+        ("2 Bengalon 27-11-2024 18.00 WITA", "Bengalon", datetime(2024, 11, 27, 18)),
+        ("2 Bengalon 27-11-2024 18.00wita", "Bengalon", datetime(2024, 11, 27, 18)),
+        ("4 Muara Wahau Rabu, 27 November 2024 06.30", "Muara Wahau",
+         datetime(2024, 11, 27, 6, 30)),
+        ("1 Sangatta Selatan Kamis 28 Nov 2024 7:05 wita", "Sangatta Selatan",
+         datetime(2024, 11, 28, 7, 5)),
+        ("2 Bengalon Rabu 27 Nov 2024 18.00", "Bengalon", datetime(2024, 11, 27, 18)),
+        ("3 Teluk Pandan lusa 12.00", "Teluk Pandan", datetime(2024, 11, 29, 12)),
+        ("3 Telen hari ini 23.59", "Telen", datetime(2024, 11, 27, 23, 59)),
+        ("3 telen kemarin lusa 08.00", "Telen", datetime(2024, 11, 25, 8)),
+        ("5 Busang 1 Des 12.00", "Busang", datetime(2024, 12, 1, 12)),
+        ("5 Busang 1 Desember 2024 12.00", "Busang", datetime(2024, 12, 1, 12)),
+        ("5 semua 2024-12-01 12:00", None, datetime(2024, 12, 1, 12)),
+        ("5 semua 1-12-24 12.00", None, datetime(2024, 12, 1, 12)),
+    ],
+)  # fmt: skip
+def test_plan_args_read_dates_and_times_as_every_command_does(
+    args: str, kecamatan: str | None, due: datetime
+) -> None:
+    parsed = parse_plan_args(args, REGION, 5, WITA, TODAY)
+    assert parsed.due == due.replace(tzinfo=WITA)
+    assert parsed.everywhere is (kecamatan is None)
+    if kecamatan is None:
+        assert parsed.kecamatan == REGION.kecamatan
+    else:
+        assert parsed.kecamatan == (kecamatan,)
 
 
 @pytest.mark.parametrize(
@@ -308,23 +347,41 @@ def test_plan_args() -> None:
         ("6 semua 26-11-2024 18.00", PlanError.STAGE),
         ("dua semua 26-11-2024 18.00", PlanError.STAGE),
         ("2 Atlantis 26-11-2024 18.00", PlanError.KECAMATAN),
+        ("2 Sangatta Barat 27 Nov 2024 18.00", PlanError.KECAMATAN),
+        ("2 Bengalon Ulu 27 Nov 2024 18.00", PlanError.KECAMATAN),
         ("2 semua 31-11-2024 18.00", PlanError.DATE),
-        ("2 semua besok 18.00", PlanError.DATE),
+        ("2 Bengalon 32 Nov 2024 18.00", PlanError.DATE),
+        ("2 Sangatta Utara 27 Novem 2024 18.00", PlanError.DATE),
+        ("2 semua minggu depan 18.00", PlanError.DATE),
+        ("2 semua 1-1-2026 18.00", PlanError.DATE),  # after the end of next year
         ("2 semua 26-11-2024 24.00", PlanError.TIME),
         ("2 semua 26-11-2024 jam6", PlanError.TIME),
+        ("2 Bengalon 27 Nov 2024 18.60 WITA", PlanError.TIME),
+        ("2 Bengalon 27 Nov 2024", PlanError.TIME),  # the time forgotten
+        ("2 semua 18.00 WITA", PlanError.USAGE),
     ],
 )
 def test_plan_args_refused(args: str, reason: PlanError) -> None:
     with pytest.raises(PlanInvalid) as caught:
-        parse_plan_args(args, REGION, 5, WITA)
+        parse_plan_args(args, REGION, 5, WITA, TODAY)
     assert caught.value.reason is reason
 
 
-def test_local_datetime_reads_both_separators() -> None:
+def test_the_file_deadline_is_a_full_numeric_date_and_a_time() -> None:
     expected = datetime(2024, 11, 26, 18, 0, tzinfo=WITA)
-    assert parse_local_datetime("26-11-2024", "18.00", WITA) == expected
-    assert parse_local_datetime("26-11-2024", "18:00", WITA) == expected
-    assert parse_local_datetime("2024-11-26", "18:00", WITA) == expected
+    for text in ("26-11-2024 18.00", "26-11-2024 18:00", "2024-11-26 18:00", "26/11/2024 18.00",
+                 "26.11.2024 18.00", " 26-11-2024  18.00 WITA"):  # fmt: skip
+        assert parse_file_deadline(text, WITA) == expected, text
+    # A file is read at every start: nothing relative to the day, nothing without a year.
+    for text in ("besok 18.00", "26 Nov 2024 18.00", "26-11 18.00", "26-11-24 18.00",
+                 "26-11/2024 18.00", "31-11-2024 18.00", "26-11-1999 18.00", "26-11-2024",
+                 "26-11-2024 24.00", "18.00 26-11-2024", ""):  # fmt: skip
+        data = {
+            "stages": [{"key": "a", "name": "x"}],
+            "deadlines": [{"stage": 1, "kecamatan": "semua", "at": text}],
+        }
+        with pytest.raises(LogisticsFileError, match="at must look like"):
+            LogisticsPlan.from_json(json.dumps(data), REGION, WITA)
 
 
 def test_withdraw_args() -> None:

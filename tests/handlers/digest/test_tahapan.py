@@ -147,6 +147,30 @@ async def test_cancel_stale_and_someone_elses_proposal(
     assert len(await services.calendars.versions()) == 1
 
 
+async def test_a_change_of_dates_reads_dates_as_every_command_does(
+    election: Posko, admin: FakeUser
+) -> None:
+    services = election.services
+    await admin.send("/tahapan ubah 4 | 28 Novem 2024 | besok")
+    assert admin.last_message().html == texts.CHANGE_ERRORS[ChangeError.DATE]
+    await admin.send("/tahapan ubah 4 | Kamis, 28 Nov 2024 | besok")
+    question = admin.last_message()
+    assert question.text.splitlines()[:3] == [
+        "🗳 Ubah tanggal tahapan 4. Pemungutan suara",
+        "Sebelumnya: 27 November 2024",
+        "Menjadi: 28 November 2024",
+    ]
+    await admin.press(texts.SAVE_BUTTON, question)
+    assert services.rhythm().on(date(2024, 11, 28)).number == 4
+    await admin.send("/tahapan ubah 5 | lusa | 16 Des 2024")
+    question = admin.last_message()
+    assert "Menjadi: 29 November–16 Desember 2024" in question.text.splitlines()
+    await admin.press(texts.SAVE_BUTTON, question)
+    stage = services.admin_settings.calendar.stages[4]
+    assert (stage.first_day, stage.last_day) == (date(2024, 11, 29), date(2024, 12, 16))
+    assert len(await services.calendars.versions()) == 2
+
+
 async def test_bad_changes_are_refused_with_every_problem(
     election: Posko, admin: FakeUser
 ) -> None:

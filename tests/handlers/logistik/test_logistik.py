@@ -414,6 +414,39 @@ async def test_bad_commands_say_what_to_do(posko: Posko, enlist: Enlist, admin: 
     )
 
 
+async def test_deadlines_are_typed_as_dates_are_everywhere(
+    posko: Posko, admin: FakeUser, clock: FakeClock
+) -> None:
+    """A month name, a kecamatan of two words, "WITA" after the time, and "besok" of the WITA
+    day (not the UTC one) all reach the stored deadline."""
+    await admin.send("/logistik rencana 2 Sangatta Utara 28 Nov 2024 18.00 WITA")
+    assert admin.last_message().text == (
+        "🗓 Tenggat Tahap 2 · didistribusikan ke PPS/TPS untuk Kecamatan Sangatta Utara: "
+        "Kamis, 28 November 2024 pukul 18.00 WITA."
+    )
+    await admin.send("/logistik rencana 3 Muara Wahau Jumat, 29 November 2024 07:30")
+    assert "untuk Kecamatan Muara Wahau: Jumat, 29 November 2024 pukul 07.30 WITA." in (
+        admin.last_message().text
+    )
+    clock.set(datetime.fromisoformat("2024-11-28T01:30+08:00"))  # 27/11 17.30 UTC
+    await admin.send("/logistik rencana 1 semua besok 06.00")
+    assert admin.last_message().text == (
+        "🗓 Tenggat Tahap 1 · tiba di gudang PPK untuk semua kecamatan: "
+        "Jumat, 29 November 2024 pukul 06.00 WITA."
+    )
+    await admin.send("/logistik rencana 4 Bengalon 30 Novem 2024 18.00")
+    assert admin.last_message().text.startswith(
+        "Tanggal tidak dikenal. Tulis misalnya 26-11-2024, 26 Nov 2024, atau besok."
+    )
+    planned = await posko.services.logistics.planned()
+    wita = posko.services.settings.timezone
+    assert planned[("distribusi", "Sangatta Utara")] == datetime(2024, 11, 28, 18, tzinfo=wita)
+    assert planned[("seluruh_tps", "Muara Wahau")] == datetime(2024, 11, 29, 7, 30, tzinfo=wita)
+    assert planned[("gudang_ppk", "Bengalon")] == datetime(2024, 11, 29, 6, tzinfo=wita)
+    assert not any(stage == "kembali_ppk" for stage, _ in planned)
+    assert len(planned) == 2 + len(posko.services.region.kecamatan)
+
+
 async def test_the_digest_lists_only_the_kecamatan_behind(
     posko: Posko, enlist: Enlist, admin: FakeUser
 ) -> None:
