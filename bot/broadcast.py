@@ -27,7 +27,9 @@ moment, at most `IN_FLIGHT`: the claimed ones waiting for the rate limiter, and 
 perhaps took and the bot did not record (about 30 a second times the round trip: 9 at 300 ms,
 1 or 2 on a near server). For a claim-before-send delivery (reminders) they are lost, never
 repeated; for a send-then-record delivery (arahan copies, recorded as pending before) those
-Telegram took are sent again by the resumed round.
+Telegram took are sent again by the resumed round. The bound is per broadcast: rounds running
+side by side (an arahan's delivery beside a reminder round) each have their own `IN_FLIGHT`,
+and the rate limiter, not this module, keeps their sum within Telegram's 30 a second.
 
 An unexpected error in one recipient stops the round like a stop does (those in flight finish)
 and is raised once they have.

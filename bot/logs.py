@@ -67,7 +67,8 @@ class RedactingFormatter(logging.Formatter):
 
 
 def setup_logging(level: str, secrets: tuple[str, ...]) -> None:
-    """Logs to stderr at `level`; httpx (which logs URLs containing the token) at WARNING."""
+    """Logs to stderr at `level`; the HTTP libraries (httpx logs URLs containing the token) at
+    WARNING."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
@@ -77,5 +78,5 @@ def setup_logging(level: str, secrets: tuple[str, ...]) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler"):
+    for noisy in ("aiohttp", "httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

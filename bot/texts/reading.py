@@ -78,6 +78,10 @@ LAPORAN_USAGE = (
     "Format: <code>/laporan [kecamatan] [tanggal]</code>, misalnya "
     "<code>/laporan bengalon kemarin</code> atau <code>/laporan 27-11-2024</code>."
 )
+LAPORAN_FUTURE = (
+    "Tanggal itu belum tiba. Laporan tersedia sampai hari ini; tulis tanggal hari ini atau "
+    "sebelumnya, misalnya <code>/laporan kemarin</code>."
+)
 LIHAT_USAGE = "Tulis nomor laporan, misalnya <code>/lihat 12</code>."
 
 

@@ -137,6 +137,9 @@ async def laporan_cmd(update: Update, context: PoskoContext) -> None:
         await message.reply_text(texts.LAPORAN_USAGE)
         return
     kecamatan, day = parsed
+    if day is not None and day > services.today():  # "besok", "lusa": nothing filed yet
+        await message.reply_text(texts.LAPORAN_FUTURE)
+        return
     params = {"kecamatan": kecamatan, "day": day.isoformat() if day else None}
     await _open_view(message, services, "laporan", params)
 

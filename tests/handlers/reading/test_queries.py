@@ -78,6 +78,8 @@ async def test_laporan_pages_to_the_end_and_back(
     assert "Rabu, 27 November 2024 (24 laporan)" in admin.last_message().text
     await admin.send("/laporan Samarinda")
     assert admin.last_message().text.startswith("Format: /laporan")
+    await admin.send("/laporan bengalon besok")
+    assert admin.last_message().text.startswith("Tanggal itu belum tiba.")
 
 
 async def test_lihat_shows_everything(
