@@ -48,6 +48,7 @@ from benchmarks.broadcast import (
     rate_between,
     roster,
 )
+from benchmarks.distance import add_distance_arguments, distances
 from emulator.server import FakeTelegram, FakeUser, FloodLimits, SentMessage
 
 TALLY = re.compile(r"📊 <b>Dipahami ([\d.]+)/")
@@ -241,17 +242,12 @@ async def main() -> None:
     parser.add_argument("--officers", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--confirm", choices=("all", "first"), default="all")
-    parser.add_argument("--latency", nargs="+", type=float, default=[0.0], metavar="MS")
-    parser.add_argument("--jitter", type=float, default=0.0, metavar="MS")
+    add_distance_arguments(parser)
     args = parser.parse_args()
-    print(f"load average before: {os.getloadavg()}", flush=True)
-    for latency in args.latency:
-        print(f"Telegram {latency:g} ms away (jitter {args.jitter:g} ms)", flush=True)
+    for latency, jitter in distances(args):
         results = []
         for run in range(args.runs):
-            result = await run_once(
-                args.officers, args.confirm == "all", latency / 1000, args.jitter / 1000
-            )
+            result = await run_once(args.officers, args.confirm == "all", latency, jitter)
             print(f"run {run + 1}: {describe(result)}", flush=True)
             results.append(result)
         report(results)

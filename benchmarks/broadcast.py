@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from benchmarks.distance import add_distance_arguments, distances
 from bot.regions import load_region
 from domain.enums import Role
 from domain.members import RosterRow
@@ -224,17 +225,12 @@ async def main() -> None:
     parser.add_argument("--officers", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", help="run the bot under cProfile, written to this file")
-    parser.add_argument("--latency", nargs="+", type=float, default=[0.0], metavar="MS")
-    parser.add_argument("--jitter", type=float, default=0.0, metavar="MS")
+    add_distance_arguments(parser)
     args = parser.parse_args()
-    print(f"load average before: {os.getloadavg()}", flush=True)
-    for latency in args.latency:
-        print(f"Telegram {latency:g} ms away (jitter {args.jitter:g} ms)", flush=True)
+    for latency, jitter in distances(args):
         results = []
         for run in range(args.runs):
-            result = await run_once(
-                args.officers, args.profile, latency / 1000, args.jitter / 1000
-            )
+            result = await run_once(args.officers, args.profile, latency, jitter)
             print(f"run {run + 1}: {describe(result)}", flush=True)
             results.append(result)
         report(results)

@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.distance import add_distance_arguments, distances
 from domain.enums import Role
 from domain.members import RosterRow
 from emulator.server import FakeTelegram, FloodLimits
@@ -180,23 +181,17 @@ async def main() -> None:
     parser.add_argument("--reports", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
-    parser.add_argument("--latency", nargs="+", type=float, default=[0.0], metavar="MS")
-    parser.add_argument("--jitter", type=float, default=0.0, metavar="MS")
+    add_distance_arguments(parser)
     parser.add_argument("--flood", action="store_true", help="Telegram's flood limits on")
     args = parser.parse_args()
-    print(f"load average before: {os.getloadavg()}")
-    for latency in args.latency:
-        print(
-            f"\nTelegram {latency:g} ms away (jitter {args.jitter:g} ms), flood limits "
-            f"{'on' if args.flood else 'off'}, {args.reports} reports from {OFFICERS} officers"
-        )
+    flood = "on" if args.flood else "off"
+    heading = f", flood limits {flood}, {args.reports} reports from {OFFICERS} officers"
+    for latency, jitter in distances(args, heading):
         results: dict[str, list[Run]] = {kind: [] for kind in args.kinds}
         for _ in range(args.runs):
             for kind in results:  # interleaved, so machine noise hits all alike
                 results[kind].append(
-                    await run_once(
-                        kind, args.reports, latency / 1000, args.jitter / 1000, args.flood
-                    )
+                    await run_once(kind, args.reports, latency, jitter, args.flood)
                 )
         report(results)
     print(f"load average after: {os.getloadavg()}")
