@@ -8,6 +8,7 @@ masked wherever they appear. DEBUG lines are written as they are (README, Operat
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import sys
@@ -66,6 +67,21 @@ class RedactingFormatter(logging.Formatter):
         return _PHONE_PATTERN.sub("<telepon>", redact(text, self._secrets))
 
 
+class StoppedJobFilter(logging.Filter):
+    """A scheduled job cut off by the bot's stop is not an error: APScheduler logs the
+    cancellation with a traceback; this makes it one warning line (the job runs again at the
+    next start, as every job is written to)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, asyncio.CancelledError):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            job = record.args[0] if isinstance(record.args, tuple) and record.args else "?"
+            record.msg, record.args = 'Job "%s" interrupted by the stop', (job,)
+            record.exc_info = record.exc_text = None
+        return True
+
+
 def setup_logging(level: str, secrets: tuple[str, ...]) -> None:
     """Logs to stderr at `level`; the HTTP libraries (httpx logs URLs containing the token) at
     WARNING."""
@@ -80,3 +96,4 @@ def setup_logging(level: str, secrets: tuple[str, ...]) -> None:
     root.setLevel(level)
     for noisy in ("aiohttp", "httpx", "httpcore", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    logging.getLogger("apscheduler.executors.default").addFilter(StoppedJobFilter())

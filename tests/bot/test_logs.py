@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sys
 
 from telegram import Update
 
-from bot.logs import RedactingFormatter
+from bot.logs import RedactingFormatter, StoppedJobFilter
 
 TEXT = "massa membakar kantor PPK"
 PHONE = "+6281234567890"
@@ -56,3 +58,19 @@ def test_debug_lines_are_written_as_they_are() -> None:
     line = formatter.format(record(logging.DEBUG, "Processing update %s", TEXT + " " + PHONE))
     assert TEXT in line
     assert PHONE in line
+
+
+def test_a_job_cut_off_by_the_stop_is_one_warning_line() -> None:
+    """APScheduler logs a job cancelled by the stop as an error with a traceback."""
+    formatter = RedactingFormatter("%(levelname)s %(message)s", ())
+    lines = []
+    for error in (asyncio.CancelledError(), ValueError("rusak")):
+        try:
+            raise error
+        except (asyncio.CancelledError, ValueError):
+            line = record(logging.ERROR, 'Job "%s" raised an exception', "chase stale")
+            line.exc_info = sys.exc_info()
+        assert StoppedJobFilter().filter(line)
+        lines.append(formatter.format(line))
+    assert lines[0] == 'WARNING Job "chase stale" interrupted by the stop'
+    assert lines[1].startswith('ERROR Job "chase stale" raised an exception\nTraceback')
