@@ -36,7 +36,12 @@ pool's wait is unbounded, see above). aiohttp has no timeout per write, so the w
 bounds the whole request together with the connect and read ones: a stalled upload ends as
 `TimedOut` like any other. Failures become python-telegram-bot's `TimedOut` and
 `NetworkError`, as they were with httpx, so the rest of the bot (retries, the outbox) sees no
-difference.
+difference; their text never quotes the URL, which holds the bot token (some of aiohttp's
+errors do, and an arahan recipient's error is kept and exported). Like httpx under
+python-telegram-bot: redirects are not followed (a redirected POST would arrive as a bare GET,
+which Telegram answers with a 400 the bot would take for a refusal), and the proxy
+(`HTTPS_PROXY`, `NO_PROXY`) and CA (`SSL_CERT_FILE`, `SSL_CERT_DIR`) settings of the
+environment apply.
 
 The transport also tells the rate limiter when a message has left (`mark_departure`): when
 aiohttp has written the request's last byte to the socket (its request tracing), after any
@@ -49,7 +54,9 @@ same messages over open connections, and the window took them for earlier than t
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+import os
 import ssl
 from http import HTTPStatus
 from types import SimpleNamespace
@@ -59,9 +66,10 @@ import aiohttp
 import certifi
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.logs import redact
 from bot.ratelimit import mark_departure
 
 CONNECTIONS = 48
@@ -83,8 +91,12 @@ def _tracing() -> aiohttp.TraceConfig:
 
 
 def tls_context() -> ssl.SSLContext:
-    """Certificate checks against certifi's CA bundle (as httpx did): a slim server image may
-    have no system CA store."""
+    """Certificate checks as httpx made them: against `SSL_CERT_FILE` / `SSL_CERT_DIR` when set
+    (a private CA in front of a self-hosted Bot API server), else certifi's CA bundle (a slim
+    server image may have no system CA store)."""
+    cafile, capath = os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")
+    if cafile or capath:
+        return ssl.create_default_context(cafile=cafile or None, capath=capath or None)
     return ssl.create_default_context(cafile=certifi.where())
 
 
@@ -126,6 +138,7 @@ class AiohttpRequest(BaseRequest):
                 trace_configs=[_tracing()],
                 skip_auto_headers=("Accept-Encoding",),  # Bot API answers are small JSON
                 raise_for_status=False,
+                trust_env=True,  # HTTP(S)_PROXY and NO_PROXY, as httpx honoured them
             )
 
     async def shutdown(self) -> None:
@@ -166,13 +179,23 @@ class AiohttpRequest(BaseRequest):
             try:
                 async with asyncio.timeout(overall):
                     async with session.request(
-                        method, url, data=_body(request_data), timeout=timeout
+                        method,
+                        url,
+                        data=_body(request_data),
+                        timeout=timeout,
+                        allow_redirects=False,  # a POST redirected would arrive as a bare GET
                     ) as response:
                         return response.status, await response.read()
             except TimeoutError as exc:  # aiohttp's own timeouts are TimeoutErrors too
                 raise TimedOut from exc
+            except aiohttp.ClientResponseError as exc:  # its text quotes the URL: the token
+                raise NetworkError(
+                    f"aiohttp.{type(exc).__name__}: {exc.status} {redact(exc.message)}"
+                ) from exc
             except aiohttp.ClientError as exc:
-                raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+                raise NetworkError(f"aiohttp.{type(exc).__name__}: {redact(str(exc))}") from exc
+            except (ValueError, TypeError) as exc:  # a request aiohttp cannot send: no retry
+                raise TelegramError(f"Request not sent: {type(exc).__name__}") from exc
             finally:
                 self._busy -= 1
 
@@ -193,7 +216,9 @@ def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str]
     for name, value in fields.items():
         form.add_field(name, value)
     for name, (filename, content, mimetype) in request_data.multipart_data.items():
-        form.add_field(name, content, filename=filename, content_type=mimetype)
+        # Bytes as a stream: sent in chunks (aiohttp warns that a large bytes body blocks).
+        body = io.BytesIO(content) if isinstance(content, bytes) else content
+        form.add_field(name, body, filename=filename, content_type=mimetype)
     return form
 
 

@@ -60,6 +60,8 @@ __all__ = [
     "utf16_len",
 ]
 
+# The largest upload Telegram takes from a bot (sendDocument and the like).
+UPLOAD_LIMIT = 50 * 1024 * 1024
 # Parameters whose values are plain strings; every other form value is JSON (as PTB sends it).
 _STRING_PARAMS = {
     "text", "caption", "parse_mode", "callback_query_id", "url", "file_id", "description",
@@ -90,7 +92,8 @@ class FakeTelegram(BotApiMethods):
         """Starts listening on 127.0.0.1 (an ephemeral port unless given; the world is kept, so
         stop() then start(port) is a network outage)."""
         self._closing = False
-        app = web.Application()
+        # Telegram takes uploads of up to 50 MB from a bot (aiohttp's own default is 1 MB).
+        app = web.Application(client_max_size=UPLOAD_LIMIT)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)

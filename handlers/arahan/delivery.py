@@ -32,6 +32,7 @@ from bot import texts
 from bot.broadcast import Delivery, Outcome, blocked_the_bot, broadcast
 from bot.context import PoskoApp
 from bot.delivery import is_permanent
+from bot.logs import redact
 from bot.notify import follow_migration, send_group
 from bot.services import Services
 from handlers.arahan.runtime import ArahanRuntime, start_round
@@ -195,7 +196,7 @@ async def _failed(
 ) -> None:
     """Records a refused copy: unreachable when final, else one more attempt for later."""
     repo, number, user_id = services.arahan, arahan.number, recipient.user_id
-    reason = exc.message
+    reason = redact(exc.message)  # kept and exported: never the URL's token
     if is_permanent(exc):
         await repo.unreachable(number, user_id, reason, services.clock())
         if blocked_the_bot(exc):

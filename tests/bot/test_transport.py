@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.ratelimit import Departure, sending
-from bot.transport import AiohttpRequest, UpdatesRequest
+from bot.transport import AiohttpRequest, UpdatesRequest, tls_context
 from emulator import FakeTelegram
 from tests.conftest import Enlist
 from tests.harness import Posko
@@ -152,3 +153,108 @@ async def test_the_inbox_holds_what_telegram_sent(
     assert row is not None
     assert json.loads(row["payload"]) == update
     assert row["done_at"] is not None
+
+
+async def serve(answer: bytes) -> tuple[asyncio.Server, int, list[bytes]]:
+    """A raw HTTP server on 127.0.0.1 that records each request's head and sends `answer`."""
+    heads: list[bytes] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        heads.append(head)
+        length = next(
+            (int(line.split(b":")[1]) for line in head.split(b"\r\n")
+             if line.lower().startswith(b"content-length:")),
+            0,
+        )  # fmt: skip
+        await reader.readexactly(length)
+        writer.write(answer)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    return server, server.sockets[0].getsockname()[1], heads
+
+
+TOKEN = "123456789:AAE-secret-token-0123456789-abcdefghij"
+
+
+async def test_a_garbled_answer_never_quotes_the_token() -> None:
+    """aiohttp's text for a malformed answer (a captive portal, a broken proxy) holds the URL,
+    and with it the token; the error an arahan recipient keeps is exported."""
+    server, port, _ = await serve(b"HTTP/1.1 200 OK\r\nBad Header Line\r\n\r\n")
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError) as raised:
+            await request.do_request(f"http://127.0.0.1:{port}/bot{TOKEN}/sendMessage", "POST")
+    finally:
+        await request.shutdown()
+        server.close()
+    assert "aiohttp.ClientResponseError" in raised.value.message
+    assert "secret-token" not in raised.value.message
+
+
+async def test_a_redirect_is_answered_not_followed() -> None:
+    """Followed, a POST arrives as a bare GET: every call would fail as a refusal."""
+    moved = b"HTTP/1.1 301 Moved\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n"
+    server, port, heads = await serve(moved)
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        status, _ = await request.do_request(f"http://127.0.0.1:{port}/botX/getMe", "POST")
+    finally:
+        await request.shutdown()
+        server.close()
+    assert status == 301
+    assert len(heads) == 1
+
+
+async def test_the_proxy_of_the_environment_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A network where traffic must go through a proxy (HTTP_PROXY), as httpx honoured it."""
+    ok = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n"
+        b'{"ok":true}'
+    )
+    server, port, heads = await serve(ok)
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        status, body = await request.do_request("http://api.telegram.invalid/botX/getMe", "POST")
+    finally:
+        await request.shutdown()
+        server.close()
+    assert (status, body) == (200, b'{"ok":true}')
+    assert heads[0].startswith(b"POST http://api.telegram.invalid/botX/getMe HTTP/1.1")
+
+
+def test_a_ca_bundle_of_the_environment_is_used(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "tidak-ada.pem"))
+    with pytest.raises(FileNotFoundError):
+        tls_context()
+    monkeypatch.delenv("SSL_CERT_FILE")
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    assert tls_context().cert_store_stats()["x509_ca"] > 0, "certifi's bundle"
+
+
+async def test_a_large_file_goes_in_chunks(fake: FakeTelegram) -> None:
+    """A backup or an export of several MB: sent as a stream (aiohttp warns that a large
+    bytes body blocks the loop, and the tests make warnings errors)."""
+    user = fake.add_user(7102)
+    request = AiohttpRequest()
+    await request.initialize()
+    content = bytes(range(256)) * 12_000  # 3 MB
+    try:
+        fields = [RequestParameter.from_input("chat_id", user.id)]
+        document = RequestParameter.from_input("document", InputFile(content, filename="b.db"))
+        data = RequestData([*fields, document])
+        url = f"{fake.url}/bot{fake.token}/sendDocument"
+        assert (await request.do_request(url, "POST", data))[0] == 200
+    finally:
+        await request.shutdown()
+    assert user.messages[-1].params["document"]["content"] == content
