@@ -73,6 +73,10 @@ from bot.logs import redact
 from bot.ratelimit import mark_departure
 
 CONNECTIONS = 48
+# A file is given time to upload at this rate (a kecamatan office's slow uplink, 1 Mbit/s),
+# and never less than python-telegram-bot's 20 s for media.
+SLOW_UPLINK = 128 * 1024
+MEDIA_WRITE_TIMEOUT = 20.0
 # Seconds an idle connection is kept open (httpx's default, which served the bot before).
 KEEPALIVE = 5.0
 USER_AGENT = "Posko (python-telegram-bot, aiohttp)"
@@ -88,6 +92,12 @@ def _tracing() -> aiohttp.TraceConfig:
     trace.on_request_headers_sent.append(_left)
     trace.on_request_chunk_sent.append(_left)  # the last chunk's mark stands
     return trace
+
+
+def upload_timeout(size: int) -> float:
+    """Seconds to allow for writing a file of `size` bytes: a 40 MB backup takes 5 minutes at
+    1 Mbit/s, and a timeout cut at 20 s would send it again and again."""
+    return max(MEDIA_WRITE_TIMEOUT, size / SLOW_UPLINK)
 
 
 def tls_context() -> ssl.SSLContext:
@@ -110,7 +120,7 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: float | None = 5.0,
         read_timeout: float | None = 5.0,
         write_timeout: float | None = 5.0,
-        media_write_timeout: float | None = 20.0,
+        media_write_timeout: float | None = MEDIA_WRITE_TIMEOUT,
     ) -> None:
         self._connections = max(1, connections)
         self._timeouts = (connect_timeout, read_timeout, write_timeout, media_write_timeout)

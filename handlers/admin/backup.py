@@ -15,6 +15,7 @@ from bot.commands import ADMIN_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext, settings_of
 from bot.settings import Settings
 from bot.texts import commands as help_texts
+from bot.transport import upload_timeout
 from storage.backup import rotate_backup, snapshot
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,11 @@ async def cadangan_cmd(update: Update, context: PoskoContext) -> None:
             return
         with path.open("rb") as handle:
             await message.reply_document(
-                handle, filename=name, caption=texts.backup_caption(now), do_quote=False
+                handle,
+                filename=name,
+                caption=texts.backup_caption(now),
+                do_quote=False,
+                write_timeout=upload_timeout(path.stat().st_size),
             )
     logger.info("Backup sent to admin %s", context.actor.user_id)
 

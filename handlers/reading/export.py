@@ -15,6 +15,7 @@ from bot.access import READERS
 from bot.commands import STAFF_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
 from bot.texts import commands as help_texts
+from bot.transport import upload_timeout
 from domain.digest import day_bounds
 from domain.parsing import DayInvalid, command_args, parse_day_range
 from handlers.reading.charts import build_chart
@@ -71,6 +72,7 @@ async def ekspor_cmd(update: Update, context: PoskoContext) -> None:
                     filename=path.name,
                     caption=texts.ekspor_caption(first, last, files.reports, kind),
                     do_quote=False,
+                    write_timeout=upload_timeout(path.stat().st_size),
                 )
     logger.info(
         "Export %s..%s (%s reports) for %s", first, last, files.reports, context.actor.user_id

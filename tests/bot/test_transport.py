@@ -16,7 +16,7 @@ from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.ratelimit import Departure, sending
-from bot.transport import AiohttpRequest, UpdatesRequest, tls_context
+from bot.transport import AiohttpRequest, UpdatesRequest, tls_context, upload_timeout
 from emulator import FakeTelegram
 from tests.conftest import Enlist
 from tests.harness import Posko
@@ -258,3 +258,9 @@ async def test_a_large_file_goes_in_chunks(fake: FakeTelegram) -> None:
     finally:
         await request.shutdown()
     assert user.messages[-1].params["document"]["content"] == content
+
+
+def test_a_large_file_is_given_time_to_upload() -> None:
+    """A 40 MB backup over a 1 Mbit/s uplink: five minutes, not the 20 s of a photo."""
+    assert upload_timeout(300_000) == 20.0
+    assert 300 <= upload_timeout(40 * 1024 * 1024) <= 330
