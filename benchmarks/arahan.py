@@ -27,23 +27,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import statistics
 import time
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from benchmarks.broadcast import (
     ADMIN_ID,
-    TARGET_RATIO,
     TELEGRAM_LIMIT,
     flooded_bot,
+    print_rates,
     rate_between,
     roster,
+    run_sets,
 )
-from benchmarks.distance import add_distance_arguments, distances
+from benchmarks.distance import add_distance_arguments
 from emulator.server import FakeTelegram, FakeUser, SentMessage
 
 TALLY = re.compile(r"📊 <b>Dipahami ([\d.]+)/")
@@ -188,16 +189,8 @@ def describe(result: RunResult) -> str:
 
 def report(results: list[RunResult]) -> None:
     """Prints the medians and the comparison with Telegram's limit."""
-    rate = statistics.median(r.rate for r in results)
-    steady = statistics.median(r.steady_rate for r in results)
-    ratio = rate / TELEGRAM_LIMIT
     worst_429 = max(r.rejected_429 for r in results)
-    print(f"median of {len(results)} runs, {results[0].officers} officers:")
-    print(f"  copies/s, first to last: {rate:.2f}   steady state (after 1 s): {steady:.2f}")
-    print(
-        f"  ratio to Telegram's {TELEGRAM_LIMIT:.0f}/s: {ratio:.3f} (target >= {TARGET_RATIO}): "
-        f"{'met' if ratio >= TARGET_RATIO else 'MISSED'}"
-    )
+    print_rates(results, "copies")
     print(f"  429 answers: {worst_429} (target 0): {'met' if worst_429 == 0 else 'MISSED'}")
     once = all(r.exactly_once for r in results)
     print(f"  every officer exactly one copy, in every run: {'yes' if once else 'NO'}")
@@ -220,14 +213,8 @@ async def main() -> None:
     parser.add_argument("--confirm", choices=("all", "first"), default="all")
     add_distance_arguments(parser)
     args = parser.parse_args()
-    for latency, jitter in distances(args):
-        results = []
-        for run in range(args.runs):
-            result = await run_once(args.officers, args.confirm == "all", latency, jitter)
-            print(f"run {run + 1}: {describe(result)}", flush=True)
-            results.append(result)
-        report(results)
-    print(f"load average after: {os.getloadavg()}")
+    everyone = args.confirm == "all"
+    await run_sets(args, partial(run_once, args.officers, everyone), describe, report)
 
 
 if __name__ == "__main__":

@@ -30,12 +30,13 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from benchmarks.distance import add_distance_arguments, distances
@@ -239,19 +240,56 @@ def describe(result: RunResult) -> str:
     )
 
 
-def report(results: list[RunResult]) -> None:
-    """Prints the medians and the comparison with Telegram's limit."""
+class Rated(Protocol):
+    """A run's messages a second, first to last and after the first second."""
+
+    @property
+    def officers(self) -> int: ...
+    @property
+    def rate(self) -> float: ...
+    @property
+    def steady_rate(self) -> float: ...
+
+
+def print_rates(results: Sequence[Rated], noun: str) -> None:
+    """A report's first lines: the median rates of `noun` and their ratio to Telegram's limit."""
     rate = statistics.median(r.rate for r in results)
     steady = statistics.median(r.steady_rate for r in results)
-    rejected = statistics.median(r.rejected_429 for r in results)
     ratio = rate / TELEGRAM_LIMIT
-    once = all(r.exactly_once for r in results)
     print(f"median of {len(results)} runs, {results[0].officers} officers:")
-    print(f"  reminders/s, first to last: {rate:.2f}   steady state (after 1 s): {steady:.2f}")
+    print(f"  {noun}/s, first to last: {rate:.2f}   steady state (after 1 s): {steady:.2f}")
     print(
         f"  ratio to Telegram's {TELEGRAM_LIMIT:.0f}/s: {ratio:.3f} (target >= {TARGET_RATIO}): "
         f"{'met' if ratio >= TARGET_RATIO else 'MISSED'}"
     )
+
+
+Result = TypeVar("Result")
+
+
+async def run_sets(
+    args: argparse.Namespace,
+    run: Callable[[float, float], Awaitable[Result]],
+    describe: Callable[[Result], str],
+    report: Callable[[list[Result]], None],
+) -> None:
+    """`args.runs` runs of `run(latency, jitter)` at each distance asked (`--latency`,
+    `--jitter`), a line each as it ends, then their report; the machine's load after all."""
+    for latency, jitter in distances(args):
+        results = []
+        for number in range(args.runs):
+            result = await run(latency, jitter)
+            print(f"run {number + 1}: {describe(result)}", flush=True)
+            results.append(result)
+        report(results)
+    print(f"load average after: {os.getloadavg()}")
+
+
+def report(results: list[RunResult]) -> None:
+    """Prints the medians and the comparison with Telegram's limit."""
+    rejected = statistics.median(r.rejected_429 for r in results)
+    once = all(r.exactly_once for r in results)
+    print_rates(results, "reminders")
     print(
         f"  429 answers: {rejected:g} (max {max(r.rejected_429 for r in results)}; target 0): "
         f"{'met' if max(r.rejected_429 for r in results) == 0 else 'MISSED'}"
@@ -267,14 +305,7 @@ async def main() -> None:
     parser.add_argument("--profile", help="run the bot under cProfile, written to this file")
     add_distance_arguments(parser)
     args = parser.parse_args()
-    for latency, jitter in distances(args):
-        results = []
-        for run in range(args.runs):
-            result = await run_once(args.officers, args.profile, latency, jitter)
-            print(f"run {run + 1}: {describe(result)}", flush=True)
-            results.append(result)
-        report(results)
-    print(f"load average after: {os.getloadavg()}")
+    await run_sets(args, partial(run_once, args.officers, args.profile), describe, report)
 
 
 if __name__ == "__main__":
