@@ -38,6 +38,7 @@ from typing import Any
 from benchmarks.broadcast import (
     ADMIN_ID,
     TELEGRAM_LIMIT,
+    RoundResult,
     flooded_bot,
     print_rates,
     rate_between,
@@ -51,25 +52,13 @@ TALLY = re.compile(r"📊 <b>Dipahami ([\d.]+)/")
 
 
 @dataclass(frozen=True)
-class RunResult:
+class RunResult(RoundResult):
     """What one arahan broadcast achieved."""
 
-    officers: int
-    delivered: int
-    exactly_once: bool
-    rate: float
-    steady_rate: float
-    seconds: float
-    rejected_429: int
     kirim_to_first_copy: float
     press_to_shown: float
     tally_edits: int
     confirmed_shown: int
-
-    @property
-    def ratio(self) -> float:
-        """Achieved rate against Telegram's overall limit."""
-        return self.rate / TELEGRAM_LIMIT
 
 
 class Presser:

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from benchmarks.distance import add_distance_arguments, distances
@@ -59,8 +59,8 @@ SLOT_LEAD = 1.5
 
 
 @dataclass(frozen=True)
-class RunResult:
-    """What one reminder round achieved."""
+class RoundResult:
+    """What one round of messages to every officer achieved."""
 
     officers: int
     delivered: int
@@ -69,12 +69,18 @@ class RunResult:
     steady_rate: float
     seconds: float
     rejected_429: int
-    startup: float
 
     @property
     def ratio(self) -> float:
         """Achieved rate against Telegram's overall limit."""
         return self.rate / TELEGRAM_LIMIT
+
+
+@dataclass(frozen=True)
+class RunResult(RoundResult):
+    """What one reminder round achieved."""
+
+    startup: float
 
 
 def roster(officers: int) -> list[RosterRow]:
@@ -240,18 +246,7 @@ def describe(result: RunResult) -> str:
     )
 
 
-class Rated(Protocol):
-    """A run's messages a second, first to last and after the first second."""
-
-    @property
-    def officers(self) -> int: ...
-    @property
-    def rate(self) -> float: ...
-    @property
-    def steady_rate(self) -> float: ...
-
-
-def print_rates(results: Sequence[Rated], noun: str) -> None:
+def print_rates(results: Sequence[RoundResult], noun: str) -> None:
     """A report's first lines: the median rates of `noun` and their ratio to Telegram's limit."""
     rate = statistics.median(r.rate for r in results)
     steady = statistics.median(r.steady_rate for r in results)
