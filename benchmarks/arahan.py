@@ -27,53 +27,38 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
-import signal
 import statistics
-import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
+from functools import partial
 from typing import Any
 
 from benchmarks.broadcast import (
     ADMIN_ID,
-    ROOT,
-    TARGET_RATIO,
     TELEGRAM_LIMIT,
-    prepare_database,
+    RoundResult,
+    flooded_bot,
+    print_rates,
     rate_between,
     roster,
+    run_sets,
 )
-from benchmarks.distance import add_distance_arguments, distances
-from emulator.server import FakeTelegram, FakeUser, FloodLimits, SentMessage
+from benchmarks.distance import add_distance_arguments
+from emulator.server import FakeTelegram, FakeUser, SentMessage
 
 TALLY = re.compile(r"📊 <b>Dipahami ([\d.]+)/")
 
 
 @dataclass(frozen=True)
-class RunResult:
+class RunResult(RoundResult):
     """What one arahan broadcast achieved."""
 
-    officers: int
-    delivered: int
-    exactly_once: bool
-    rate: float
-    steady_rate: float
-    seconds: float
-    rejected_429: int
     kirim_to_first_copy: float
     press_to_shown: float
     tally_edits: int
     confirmed_shown: int
-
-    @property
-    def ratio(self) -> float:
-        """Achieved rate against Telegram's overall limit."""
-        return self.rate / TELEGRAM_LIMIT
 
 
 class Presser:
@@ -109,73 +94,54 @@ async def run_once(
     officers: int, everyone: bool, latency: float = 0.0, jitter: float = 0.0
 ) -> RunResult:
     """Starts the bot on a fresh database, sends one arahan to everyone and measures it."""
-    fake = FakeTelegram(latency=latency, jitter=jitter)
-    await fake.start()
-    fake.enable_flood_limits(FloodLimits(private_per_second=1))
-    folder = Path(tempfile.mkdtemp(prefix="bench-arahan-"))
     rows = roster(officers)
-    await prepare_database(folder / "posko.db", rows)
-    users = {row.user_id: fake.add_user(row.user_id, row.name) for row in rows}
-    admin = fake.add_user(ADMIN_ID, "Admin")
+    officer_ids = {row.user_id for row in rows}
     arrivals: dict[int, list[float]] = {}
     tally_edits: list[tuple[float, int]] = []
-    polling = asyncio.Event()
 
     def on_call(method: str, params: dict[str, Any]) -> None:
         now = time.perf_counter()
-        if method == "getUpdates":
-            polling.set()
         chat_id = int(params.get("chat_id") or 0)
         text = str(params.get("text") or "")
-        if method == "sendMessage" and chat_id in users and text.startswith("📢 <b>ARAHAN #"):
+        if (
+            method == "sendMessage"
+            and chat_id in officer_ids
+            and text.startswith("📢 <b>ARAHAN #")
+        ):
             arrivals.setdefault(chat_id, []).append(now)
         if method == "editMessageText" and chat_id == ADMIN_ID:
             match = TALLY.search(text)
             if match:
                 tally_edits.append((now, int(match[1].replace(".", ""))))
 
-    fake.observers.append(on_call)
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "TELEGRAM_API_URL": fake.url,
-        "DATABASE_PATH": str(folder / "posko.db"),
-        "ADMIN_IDS": str(ADMIN_ID),
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, str(ROOT / "main.py"), cwd=folder, env=env
-    )
-    presser = Presser(fake, users, everyone)
-    stop = asyncio.Event()
-    pressing = asyncio.create_task(presser.run(stop))
-    try:
-        async with asyncio.timeout(600):
-            await polling.wait()
-        await admin.send(
-            "/arahan semua | Apel siaga pukul 19.00 WITA di kantor camat.", wait=False
-        )
-        await fake.wait_until(lambda: any("Pratinjau" in t for t in admin.texts()), timeout=60)
-        preview = next(m for m in admin.messages if "Pratinjau" in m.text)
-        # An operator reads the preview first (the live tally then is not a second message
-        # to that chat within the emulator's 1 a second).
-        await asyncio.sleep(1.0)
-        kirim = time.perf_counter()
-        await admin.press("✅ Kirim", preview, wait=False)
-        expected = officers if everyone else 1
-        await fake.wait_until(
-            lambda: (
-                len(arrivals) == officers and any(count >= expected for _, count in tally_edits)
-            ),
-            timeout=120 + officers / TELEGRAM_LIMIT * 3,
-        )
-    finally:
-        stop.set()
-        await pressing
-        process.send_signal(signal.SIGTERM)
-        await process.wait()
-        await fake.stop()
+    async with flooded_bot(rows, "arahan", on_call, latency, jitter) as bot:
+        fake, admin, users = bot.fake, bot.admin, bot.users
+        presser = Presser(fake, users, everyone)
+        stop = asyncio.Event()
+        pressing = asyncio.create_task(presser.run(stop))
+        try:
+            await bot.ready()
+            await admin.send(
+                "/arahan semua | Apel siaga pukul 19.00 WITA di kantor camat.", wait=False
+            )
+            await fake.wait_until(lambda: any("Pratinjau" in t for t in admin.texts()), timeout=60)
+            preview = next(m for m in admin.messages if "Pratinjau" in m.text)
+            # An operator reads the preview first (the live tally then is not a second message
+            # to that chat within the emulator's 1 a second).
+            await asyncio.sleep(1.0)
+            kirim = time.perf_counter()
+            await admin.press("✅ Kirim", preview, wait=False)
+            expected = officers if everyone else 1
+            await fake.wait_until(
+                lambda: (
+                    len(arrivals) == officers
+                    and any(count >= expected for _, count in tally_edits)
+                ),
+                timeout=120 + officers / TELEGRAM_LIMIT * 3,
+            )
+        finally:
+            stop.set()
+            await pressing
     copies = Counter({chat_id: len(times) for chat_id, times in arrivals.items()})
     # A copy answered 429 is sent again: its last attempt is the one delivered.
     times = sorted(attempts[-1] for attempts in arrivals.values())
@@ -212,16 +178,8 @@ def describe(result: RunResult) -> str:
 
 def report(results: list[RunResult]) -> None:
     """Prints the medians and the comparison with Telegram's limit."""
-    rate = statistics.median(r.rate for r in results)
-    steady = statistics.median(r.steady_rate for r in results)
-    ratio = rate / TELEGRAM_LIMIT
     worst_429 = max(r.rejected_429 for r in results)
-    print(f"median of {len(results)} runs, {results[0].officers} officers:")
-    print(f"  copies/s, first to last: {rate:.2f}   steady state (after 1 s): {steady:.2f}")
-    print(
-        f"  ratio to Telegram's {TELEGRAM_LIMIT:.0f}/s: {ratio:.3f} (target >= {TARGET_RATIO}): "
-        f"{'met' if ratio >= TARGET_RATIO else 'MISSED'}"
-    )
+    print_rates(results, "copies")
     print(f"  429 answers: {worst_429} (target 0): {'met' if worst_429 == 0 else 'MISSED'}")
     once = all(r.exactly_once for r in results)
     print(f"  every officer exactly one copy, in every run: {'yes' if once else 'NO'}")
@@ -244,14 +202,8 @@ async def main() -> None:
     parser.add_argument("--confirm", choices=("all", "first"), default="all")
     add_distance_arguments(parser)
     args = parser.parse_args()
-    for latency, jitter in distances(args):
-        results = []
-        for run in range(args.runs):
-            result = await run_once(args.officers, args.confirm == "all", latency, jitter)
-            print(f"run {run + 1}: {describe(result)}", flush=True)
-            results.append(result)
-        report(results)
-    print(f"load average after: {os.getloadavg()}")
+    everyone = args.confirm == "all"
+    await run_sets(args, partial(run_once, args.officers, everyone), describe, report)
 
 
 if __name__ == "__main__":

@@ -30,10 +30,13 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from benchmarks.distance import add_distance_arguments, distances
@@ -56,8 +59,8 @@ SLOT_LEAD = 1.5
 
 
 @dataclass(frozen=True)
-class RunResult:
-    """What one reminder round achieved."""
+class RoundResult:
+    """What one round of messages to every officer achieved."""
 
     officers: int
     delivered: int
@@ -66,12 +69,18 @@ class RunResult:
     steady_rate: float
     seconds: float
     rejected_429: int
-    startup: float
 
     @property
     def ratio(self) -> float:
         """Achieved rate against Telegram's overall limit."""
         return self.rate / TELEGRAM_LIMIT
+
+
+@dataclass(frozen=True)
+class RunResult(RoundResult):
+    """What one reminder round achieved."""
+
+    startup: float
 
 
 def roster(officers: int) -> list[RosterRow]:
@@ -109,6 +118,77 @@ def next_whole_second(moment: datetime) -> datetime:
     return moment.replace(microsecond=0) + timedelta(seconds=1 if moment.microsecond else 0)
 
 
+@dataclass(frozen=True)
+class FloodedBot:
+    """The real bot on a fresh database of a roster, and the emulator (flood limits on) it
+    talks to."""
+
+    fake: FakeTelegram
+    admin: FakeUser
+    users: dict[int, FakeUser]  # the roster's officers, by user id
+    polling: asyncio.Event  # set at the bot's first getUpdates: start-up is done
+    spawned_at: float  # time.perf_counter() when the process was started
+
+    async def ready(self) -> float:
+        """Waits until the bot polls (start-up: migrations, every officer's command menu);
+        the seconds it took since the process was started."""
+        async with asyncio.timeout(600):
+            await self.polling.wait()
+        return time.perf_counter() - self.spawned_at
+
+
+@asynccontextmanager
+async def flooded_bot(
+    rows: list[RosterRow],
+    name: str,
+    on_call: Callable[[str, dict[str, Any]], None],
+    latency: float = 0.0,
+    jitter: float = 0.0,
+    profile: str | None = None,
+) -> AsyncIterator[FloodedBot]:
+    """Starts the emulator with Telegram's flood limits (1 a second per private chat) and
+    `on_call` observing every Bot API call, registers `rows` in a fresh database (in a temporary
+    folder named after the benchmark, `name`), and runs `main.py` on it (under cProfile, written
+    to `profile`, if given) until the block ends: then SIGTERM, as a service manager stops it."""
+    fake = FakeTelegram(latency=latency, jitter=jitter)
+    await fake.start()
+    try:
+        fake.enable_flood_limits(FloodLimits(private_per_second=1))
+        folder = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+        await prepare_database(folder / "posko.db", rows)
+        users = {row.user_id: fake.add_user(row.user_id, row.name) for row in rows}
+        admin = fake.add_user(ADMIN_ID, "Admin")
+        polling = asyncio.Event()
+
+        def on_poll(method: str, params: dict[str, Any]) -> None:
+            if method == "getUpdates":
+                polling.set()
+
+        fake.observers.extend((on_poll, on_call))
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": fake.token,
+            "TELEGRAM_API_URL": fake.url,
+            "DASHBOARD_PORT": "0",  # any free port, never 8080
+            "DATABASE_PATH": str(folder / "posko.db"),
+            "ADMIN_IDS": str(ADMIN_ID),
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+        command = ["-m", "cProfile", "-o", profile] if profile else []
+        spawned_at = time.perf_counter()
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, *command, str(ROOT / "main.py"), cwd=folder, env=env
+        )
+        try:
+            yield FloodedBot(fake, admin, users, polling, spawned_at)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            await process.wait()
+    finally:
+        await fake.stop()
+
+
 async def admin_says(fake: FakeTelegram, admin: FakeUser, text: str, within: float) -> None:
     """Sends `text` as the admin and waits for the bot's answer."""
     answered = len(admin.messages)
@@ -120,47 +200,18 @@ async def run_once(
     officers: int, profile: str | None, latency: float = 0.0, jitter: float = 0.0
 ) -> RunResult:
     """Starts the bot on a fresh database, triggers one reminder round and measures it."""
-    fake = FakeTelegram(latency=latency, jitter=jitter)
-    await fake.start()
-    fake.enable_flood_limits(FloodLimits(private_per_second=1))
-    folder = Path(tempfile.mkdtemp(prefix="bench-broadcast-"))
     rows = roster(officers)
-    await prepare_database(folder / "posko.db", rows)
     officer_ids = {row.user_id for row in rows}
-    for row in rows:
-        fake.add_user(row.user_id, row.name)
-    admin = fake.add_user(ADMIN_ID, "Admin")
     attempts: dict[int, list[float]] = {}
-    polling = asyncio.Event()
 
     def on_call(method: str, params: dict[str, Any]) -> None:
-        if method == "getUpdates":
-            polling.set()
         chat_id = params.get("chat_id")
         if method == "sendMessage" and chat_id is not None and int(chat_id) in officer_ids:
             attempts.setdefault(int(chat_id), []).append(time.perf_counter())
 
-    fake.observers.append(on_call)
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "TELEGRAM_API_URL": fake.url,
-        "DASHBOARD_PORT": "0",  # any free port, never 8080
-        "DATABASE_PATH": str(folder / "posko.db"),
-        "ADMIN_IDS": str(ADMIN_ID),
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-    command = ["-m", "cProfile", "-o", profile] if profile else []
-    started = time.perf_counter()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, *command, str(ROOT / "main.py"), cwd=folder, env=env
-    )
-    try:
-        # The bot polls once start-up (migrations, every officer's command menu) is done.
-        async with asyncio.timeout(600):
-            await polling.wait()
-        startup = time.perf_counter() - started
+    async with flooded_bot(rows, "broadcast", on_call, latency, jitter, profile) as bot:
+        fake, admin = bot.fake, bot.admin
+        startup = await bot.ready()
         lead = SLOT_LEAD + 4 * (latency + 2 * jitter)  # the command's and answer's trips
         slot = next_whole_second(datetime.now(WITA) + timedelta(seconds=lead))
         await admin_says(fake, admin, f"/jadwal pengingat {slot:%H:%M:%S}", within=60)
@@ -170,10 +221,6 @@ async def run_once(
             lambda: any(summary in text for text in admin.texts()),
             timeout=lead + 60 + officers / TELEGRAM_LIMIT * 3,
         )
-    finally:
-        process.send_signal(signal.SIGTERM)
-        await process.wait()
-        await fake.stop()
     delivered = Counter(m.chat_id for m in fake.sent if m.chat_id in officer_ids)
     # Each officer's delivered reminder is their last attempt (a 429 is retried, a success not).
     times = sorted(attempts[chat_id][-1] for chat_id in delivered)
@@ -199,19 +246,45 @@ def describe(result: RunResult) -> str:
     )
 
 
-def report(results: list[RunResult]) -> None:
-    """Prints the medians and the comparison with Telegram's limit."""
+def print_rates(results: Sequence[RoundResult], noun: str) -> None:
+    """A report's first lines: the median rates of `noun` and their ratio to Telegram's limit."""
     rate = statistics.median(r.rate for r in results)
     steady = statistics.median(r.steady_rate for r in results)
-    rejected = statistics.median(r.rejected_429 for r in results)
     ratio = rate / TELEGRAM_LIMIT
-    once = all(r.exactly_once for r in results)
     print(f"median of {len(results)} runs, {results[0].officers} officers:")
-    print(f"  reminders/s, first to last: {rate:.2f}   steady state (after 1 s): {steady:.2f}")
+    print(f"  {noun}/s, first to last: {rate:.2f}   steady state (after 1 s): {steady:.2f}")
     print(
         f"  ratio to Telegram's {TELEGRAM_LIMIT:.0f}/s: {ratio:.3f} (target >= {TARGET_RATIO}): "
         f"{'met' if ratio >= TARGET_RATIO else 'MISSED'}"
     )
+
+
+Result = TypeVar("Result")
+
+
+async def run_sets(
+    args: argparse.Namespace,
+    run: Callable[[float, float], Awaitable[Result]],
+    describe: Callable[[Result], str],
+    report: Callable[[list[Result]], None],
+) -> None:
+    """`args.runs` runs of `run(latency, jitter)` at each distance asked (`--latency`,
+    `--jitter`), a line each as it ends, then their report; the machine's load after all."""
+    for latency, jitter in distances(args):
+        results = []
+        for number in range(args.runs):
+            result = await run(latency, jitter)
+            print(f"run {number + 1}: {describe(result)}", flush=True)
+            results.append(result)
+        report(results)
+    print(f"load average after: {os.getloadavg()}")
+
+
+def report(results: list[RunResult]) -> None:
+    """Prints the medians and the comparison with Telegram's limit."""
+    rejected = statistics.median(r.rejected_429 for r in results)
+    once = all(r.exactly_once for r in results)
+    print_rates(results, "reminders")
     print(
         f"  429 answers: {rejected:g} (max {max(r.rejected_429 for r in results)}; target 0): "
         f"{'met' if max(r.rejected_429 for r in results) == 0 else 'MISSED'}"
@@ -227,14 +300,7 @@ async def main() -> None:
     parser.add_argument("--profile", help="run the bot under cProfile, written to this file")
     add_distance_arguments(parser)
     args = parser.parse_args()
-    for latency, jitter in distances(args):
-        results = []
-        for run in range(args.runs):
-            result = await run_once(args.officers, args.profile, latency, jitter)
-            print(f"run {run + 1}: {describe(result)}", flush=True)
-            results.append(result)
-        report(results)
-    print(f"load average after: {os.getloadavg()}")
+    await run_sets(args, partial(run_once, args.officers, args.profile), describe, report)
 
 
 if __name__ == "__main__":

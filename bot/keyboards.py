@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from typing import TYPE_CHECKING, NamedTuple
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
 from bot import texts
+
+if TYPE_CHECKING:
+    from bot.context import PoskoContext
+    from storage.drafts import Draft
 
 logger = logging.getLogger(__name__)
 
@@ -61,3 +67,38 @@ async def answer(
         await query.answer(text, show_alert=show_alert)
     except TelegramError as exc:
         logger.info("Button press not answered: %s", exc)
+
+
+async def drop_buttons(query: CallbackQuery) -> None:
+    """Takes the buttons off the pressed message, if Telegram still takes the edit."""
+    with contextlib.suppress(TelegramError):
+        await query.edit_message_reply_markup(None)
+
+
+class FormPress(NamedTuple):
+    """A press of a button of the form open now (data "<prefix>:<nonce>:<verb>[:<arg>]")."""
+
+    query: CallbackQuery
+    user_id: int
+    draft: Draft
+    nonce: str
+    verb: str
+    arg: str
+
+
+async def form_press(update: Update, context: PoskoContext, flow: str) -> FormPress | None:
+    """The press of a button of the user's open `flow` form (a dialog's draft); None for a
+    press that is not one, or one of a form closed or replaced since (the nonce differs): that
+    press is answered as stale and its message loses its buttons."""
+    query = update.callback_query
+    user_id = context.actor.user_id
+    if query is None or not query.data or user_id is None:
+        return None
+    _, nonce, action = [*query.data.split(":", 2), "", ""][:3]
+    draft = await context.services.drafts.get(user_id)
+    if draft is None or draft.flow != flow or draft.data.get("nonce") != nonce:
+        await answer(query, texts.STALE_BUTTON)
+        await drop_buttons(query)
+        return None
+    verb, _, arg = action.partition(":")
+    return FormPress(query, user_id, draft, nonce, verb, arg)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from bot import texts
 from bot.app import build_application
@@ -15,7 +15,7 @@ from bot.regions import load_region
 from bot.services import Clock, Services
 from bot.settings import Settings
 from domain.regions import Region
-from emulator import FakeTelegram
+from emulator import FakeTelegram, FakeUser, SentMessage
 from emulator.html import parse_html
 from main import ALLOWED_UPDATES
 
@@ -170,3 +170,44 @@ async def replay_after_crash(posko: Posko, update: dict[str, Any]) -> None:
         )
     await posko.restart()
     await posko.settle()
+
+
+FormStep = Literal["narrative", "photos", "summary", "sent"]
+
+
+async def fill_form(
+    officer: FakeUser,
+    level: str,
+    category: str,
+    narrative: str | None = None,
+    *,
+    until: FormStep = "sent",
+) -> None:
+    """Walks the /lapor form as an officer does, up to the step `until` (the step then asked;
+    "sent": the report filed): /lapor, the `level` and `category` buttons, `narrative` typed,
+    then as `finish_form` does (no photo, no location, ✅ Kirim)."""
+    await officer.send("/lapor")
+    await officer.press(level)
+    await officer.press(category)
+    if until == "narrative":
+        return
+    assert narrative is not None, f"a form filled until {until!r} needs a narrative"
+    await officer.send(narrative)
+    if until != "photos":
+        await finish_form(officer, until=until)
+
+
+async def finish_form(
+    officer: FakeUser,
+    photo_button: str = "⏭ Lewati",
+    *,
+    photo_step: SentMessage | None = None,
+    until: Literal["summary", "sent"] = "sent",
+) -> None:
+    """Takes a form asking for photos on to the summary and files it: `photo_button` on the
+    photo step (`photo_step`, default the last message; "✅ Selesai" once a photo or recording
+    is in), no location ("Lewati" typed), then ✅ Kirim unless `until` is "summary"."""
+    await officer.press(photo_button, photo_step)
+    await officer.send("Lewati")
+    if until == "sent":
+        await officer.press("✅ Kirim")

@@ -21,7 +21,7 @@ from bot import texts
 from bot.access import STAFF, Rule
 from bot.commands import STAFF_MENU, Command, add_commands
 from bot.context import PoskoApp, PoskoContext
-from bot.keyboards import answer
+from bot.keyboards import answer, drop_buttons, form_press
 from domain.arahan import (
     DEADLINE_CHOICES,
     DEFAULT_DEADLINE_MINUTES,
@@ -180,25 +180,15 @@ def _audience_problem(exc: AudienceInvalid) -> str:
 
 async def form_cb(update: Update, context: PoskoContext) -> None:
     """Handles every button of the form and the preview."""
-    query = update.callback_query
-    user_id = context.actor.user_id
-    if query is None or not query.data or user_id is None:
+    if (press := await form_press(update, context, FLOW)) is None:
         return
-    _, nonce, action = [*query.data.split(":", 2), "", ""][:3]
-    draft = await context.services.drafts.get(user_id)
-    if draft is None or draft.flow != FLOW or draft.data.get("nonce") != nonce:
-        await answer(query, texts.STALE_BUTTON)
-        with contextlib.suppress(TelegramError):
-            await query.edit_message_reply_markup(None)
-        return
-    verb, _, arg = action.partition(":")
+    query, user_id, draft, nonce, verb, arg = press
     step, data = draft.step, draft.data
     names = context.services.region.kecamatan
     if verb == "cancel":
         await context.services.drafts.delete(user_id)
         await answer(query)
-        with contextlib.suppress(TelegramError):
-            await query.edit_message_reply_markup(None)
+        await drop_buttons(query)
         await context.bot.send_message(user_id, texts.ARAHAN_FORM_CANCELLED)
     elif verb == "r" and step == "roles" and arg in {r.value for r in FIELD_ROLES}:
         roles = [r for r in data["roles"] if r != arg] + ([] if arg in data["roles"] else [arg])
@@ -208,11 +198,11 @@ async def form_cb(update: Update, context: PoskoContext) -> None:
             await query.edit_message_reply_markup(_roles_keyboard(nonce, roles))
     elif verb == "all" and step == "roles":
         await answer(query)
-        await _drop(query)
+        await drop_buttons(query)
         await _ask_text(context, await _save(context, draft, step, roles=[], kecamatan=[]))
     elif verb == "next" and step == "roles":
         await answer(query)
-        await _drop(query)
+        await drop_buttons(query)
         draft = await _save(context, draft, "kecamatan")
         label = texts.audience_label(Audience(tuple(Role(r) for r in data["roles"])))
         await context.bot.send_message(
@@ -230,28 +220,28 @@ async def form_cb(update: Update, context: PoskoContext) -> None:
             await query.edit_message_reply_markup(_kecamatan_keyboard(nonce, names, chosen))
     elif verb in ("kall", "next") and step == "kecamatan":
         await answer(query)
-        await _drop(query)
+        await drop_buttons(query)
         if verb == "kall":
             draft = await _save(context, draft, step, kecamatan=[])
         await _ask_text(context, draft)
     elif verb == "skip" and step == "attachment":
         await answer(query)
-        await _drop(query)
+        await drop_buttons(query)
         await _ask_urgency(context, draft)
     elif verb == "u" and step == "urgency" and arg in {u.value for u in Urgency}:
         await answer(query)
-        await _drop(query)
+        await drop_buttons(query)
         draft = await _save(context, draft, "deadline", urgency=arg)
         await context.bot.send_message(
             user_id, texts.ARAHAN_FORM_DEADLINE, reply_markup=_deadline_keyboard(nonce)
         )
     elif verb == "d" and step == "deadline" and arg.isdigit() and int(arg) in DEADLINE_CHOICES:
         await answer(query)
-        await _drop(query)
+        await drop_buttons(query)
         await _after_deadline(context, await _save(context, draft, step, minutes=int(arg)))
     elif verb == "c" and step == "copy" and arg in ("0", "1"):
         await answer(query)
-        await _drop(query)
+        await drop_buttons(query)
         await _show_preview(context, await _save(context, draft, step, copy=arg == "1"))
     elif verb in ("pu", "pd", "pc") and step == "preview":
         await answer(query)
@@ -260,11 +250,6 @@ async def form_cb(update: Update, context: PoskoContext) -> None:
         await _send(context, query, draft)
     else:
         await answer(query, texts.STALE_BUTTON)
-
-
-async def _drop(query: CallbackQuery) -> None:
-    with contextlib.suppress(TelegramError):
-        await query.edit_message_reply_markup(None)
 
 
 def _deadline_keyboard(nonce: str) -> InlineKeyboardMarkup:

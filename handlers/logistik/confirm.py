@@ -10,11 +10,9 @@ incident, receipt, group alert), linked to its stage by the message it came from
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import secrets
 import sqlite3
-from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
@@ -22,7 +20,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
-from bot.keyboards import answer
+from bot.keyboards import answer, drop_buttons
 from bot.services import Services
 from domain.enums import Category, Level
 from domain.logistics import (
@@ -91,11 +89,6 @@ async def officer_chain(services: Services, kecamatan: str) -> Chain:
     return chain
 
 
-async def _drop_buttons(query: Any) -> None:
-    with contextlib.suppress(TelegramError):
-        await query.edit_message_reply_markup(None)
-
-
 def _stage_and_place(services: Services, key: str, place: str) -> tuple[Stage, str] | None:
     """The stage and kecamatan a button names; None for a button that names neither."""
     stage = services.logistics_plan.by_key(key)
@@ -129,16 +122,16 @@ async def logistik_cb(update: Update, context: PoskoContext) -> None:
     draft = await context.services.drafts.get(officer.user_id)
     if draft is None or draft.flow != FLOW or not args or draft.data.get("nonce") != args[0]:
         await answer(query, texts.STALE_BUTTON)
-        await _drop_buttons(query)
+        await drop_buttons(query)
         return
     if verb == "x":
         await context.services.drafts.delete(officer.user_id)
         await answer(query)
-        await _drop_buttons(query)
+        await drop_buttons(query)
         await context.bot.send_message(officer.user_id, texts.LOGISTIK_CANCELLED)
     elif verb == "sv" and draft.step == PROOF and query.message is not None:
         await answer(query)
-        await _drop_buttons(query)
+        await drop_buttons(query)
         source = (query.message.chat.id, query.message.message_id)
         await _store_confirmation(context, officer, draft, None, None, source)
     elif verb == "lv" and draft.step == KENDALA_LEVEL and len(args) == 2:

@@ -33,7 +33,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
-from bot.keyboards import answer
+from bot.keyboards import answer, drop_buttons, form_press
 from bot.services import Services
 from domain.enums import Category, Level
 from domain.parsing import MAX_REPORT_TEXT, is_blank, utf16_len
@@ -282,22 +282,14 @@ def _holds_attachments(data: dict[str, Any]) -> bool:
 
 async def form_cb(update: Update, context: PoskoContext) -> None:
     """Handles every button of the form."""
-    query = update.callback_query
-    user_id = context.actor.user_id
-    if query is None or not query.data or user_id is None:
+    if (press := await form_press(update, context, FLOW)) is None:
         return
-    _, nonce, action = [*query.data.split(":", 2), "", ""][:3]
-    draft = await context.services.drafts.get(user_id)
-    if draft is None or draft.flow != FLOW or draft.data.get("nonce") != nonce:
-        await answer(query, texts.STALE_BUTTON)
-        await _drop_buttons(query)
-        return
-    verb, _, arg = action.partition(":")
+    query, user_id, draft, nonce, verb, arg = press
     step = draft.step
     if verb == "cancel":
         await context.services.drafts.delete(user_id)
         await answer(query)
-        await _drop_buttons(query)
+        await drop_buttons(query)
         await context.bot.send_message(
             user_id, texts.FORM_CANCELLED, reply_markup=ReplyKeyboardRemove()
         )
@@ -309,11 +301,11 @@ async def form_cb(update: Update, context: PoskoContext) -> None:
         await _nihil(update, context, draft)
     elif verb == "resume":
         await answer(query)
-        await _drop_buttons(query)
+        await drop_buttons(query)
         await _resume(update, context, draft)
     elif verb == "restart":
         await answer(query)
-        await _drop_buttons(query)
+        await drop_buttons(query)
         await _restart(context, draft)
     elif verb == "more" and step == "aman":
         await answer(query)
@@ -323,7 +315,7 @@ async def form_cb(update: Update, context: PoskoContext) -> None:
         await _category_chosen(update, context, draft, arg)
     elif verb in ("skip", "done") and step == "photos":
         await answer(query)
-        await _drop_buttons(query)
+        await drop_buttons(query)
         await _after(update, context, draft, "photos")
     elif verb == "send" and step == "summary":
         await answer(query)
@@ -338,15 +330,10 @@ async def form_cb(update: Update, context: PoskoContext) -> None:
         await query.edit_message_reply_markup(_summary_keyboard(nonce))
     elif verb == "edit" and step == "edit" and arg in EDITABLE:
         await answer(query)
-        await _drop_buttons(query)
+        await drop_buttons(query)
         await _edit_part(update, context, draft, arg)
     else:
         await answer(query, texts.STALE_BUTTON)
-
-
-async def _drop_buttons(query: Any) -> None:
-    with contextlib.suppress(TelegramError):
-        await query.edit_message_reply_markup(None)
 
 
 async def _show(
@@ -374,7 +361,7 @@ async def _level_chosen(update: Update, context: PoskoContext, draft: Draft, lev
     draft = await _save(context, draft, draft.step, level=int(level))
     if editing:
         if update.callback_query is not None:
-            await _drop_buttons(update.callback_query)
+            await drop_buttons(update.callback_query)
         await _show_summary(update, context, draft)
         return
     await _ask_category(update, context, draft)
@@ -394,7 +381,7 @@ async def _category_chosen(
     draft = await _save(context, draft, draft.step, category=category)
     if draft.data.get("editing") or draft.data.get("text"):
         if query is not None:
-            await _drop_buttons(query)
+            await drop_buttons(query)
         if draft.data.get("editing"):
             await _show_summary(update, context, draft)
         else:

@@ -24,19 +24,18 @@ the incident stays in /insiden.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler
 
 from bot import texts
 from bot.context import PoskoApp, PoskoContext
 from bot.delivery import is_permanent
-from bot.keyboards import answer
+from bot.keyboards import answer, drop_buttons
 from bot.services import Services
 from domain.incidents import EventKind, Incident
 from domain.members import Member
@@ -295,7 +294,7 @@ async def _resolved_cb(
         source = None  # this question closed it for someone else (a forged press): not a replay
     if not incident.is_open:
         await answer(query, texts.stale_already_closed(number))
-        await _drop_buttons(query)
+        await drop_buttons(query)
         return
     refusal = await _no_longer_asked(services, incident, period, user_id)
     if refusal is not None:  # shown until dismissed: it says what to do instead
@@ -311,7 +310,7 @@ async def _resolved_cb(
     )
     if closed is None:  # closed by someone else in between
         await answer(query, texts.stale_already_closed(number))
-        await _drop_buttons(query)
+        await drop_buttons(query)
         return
     await _closed(update, context, number)
 
@@ -341,16 +340,10 @@ async def _closed(update: Update, context: PoskoContext, number: int) -> None:
     if query is None:
         return
     await answer(query)
-    await _drop_buttons(query)
+    await drop_buttons(query)
     await refresh_alert(context.bot, context.services, number)
     if query.message is not None:
         await context.bot.send_message(query.message.chat.id, texts.stale_closed(number))
-
-
-async def _drop_buttons(query: CallbackQuery) -> None:
-    """Answered (or no longer valid): the question keeps no buttons."""
-    with contextlib.suppress(TelegramError):
-        await query.edit_message_reply_markup(None)
 
 
 def register(app: PoskoApp) -> None:

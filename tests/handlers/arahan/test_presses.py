@@ -12,7 +12,7 @@ from tests.conftest import Enlist
 from tests.handlers.arahan.test_delivery import send_arahan
 from tests.handlers.arahan.test_story import tally_line, tally_of
 from tests.handlers.reports.test_escalation import add_coordinator
-from tests.harness import FakeClock, Posko, replay_after_crash
+from tests.harness import FakeClock, Posko, fill_form, replay_after_crash
 
 
 def toast(fake: FakeTelegram, update: dict[str, object]) -> str | None:
@@ -161,9 +161,7 @@ async def test_tanggapi_does_not_replace_a_half_filled_lapor_form(
     officer = await enlist(2001, "camat", "Telen", "Dedi")
     await send_arahan(kasat, "camat telen | Laporkan situasi")
     copy = officer.messages[0]
-    await officer.send("/lapor")
-    await officer.press("🟠 Rawan")
-    await officer.press("Kamtibmas")
+    await fill_form(officer, "🟠 Rawan", "Kamtibmas", until="narrative")
     await officer.press("💬 Tanggapi", copy)
     assert officer.last_message().text == parse_html(texts.answer_finish_form_first(1))
     draft = await posko.services.drafts.get(officer.id)

@@ -18,7 +18,7 @@ from handlers.logistik import confirm as confirm_module
 from handlers.logistik.late import LATE_JOB
 from tests.conftest import Enlist
 from tests.handlers.reports.test_escalation import add_coordinator
-from tests.harness import FakeClock, Posko, make_settings, replay_after_crash
+from tests.harness import FakeClock, Posko, fill_form, make_settings, replay_after_crash
 
 
 def pause_late_job(posko: Posko) -> None:
@@ -570,10 +570,8 @@ async def test_the_logistics_buttons_keep_a_half_filled_report_form(
     """ "✅ Sudah" and "⚠️ Ada kendala" do not overwrite an open /lapor form (the ➕ Perkembangan
     dialog does not either); a ➕ Perkembangan waiting for its message holds nothing typed."""
     officer = await enlist(2001, "kapolsek", "Busang", "Agus")
-    await officer.send("/lapor")
-    await officer.press("🟠 Rawan")
-    await officer.press("Logistik Pilkada")
-    await officer.send("truk logistik dihadang massa di km 12")
+    narrative = "truk logistik dihadang massa di km 12"
+    await fill_form(officer, "🟠 Rawan", "Logistik Pilkada", narrative, until="photos")
     form = await posko.services.drafts.get(officer.id)
     assert form is not None
     assert form.flow == "lapor"

@@ -2,7 +2,7 @@ from domain.enums import Role
 from domain.members import RosterRow
 from emulator import FakeChat, FakeTelegram, FakeUser
 from tests.conftest import Enlist
-from tests.harness import FakeClock, Posko
+from tests.harness import FakeClock, Posko, fill_form
 
 
 async def coordinator(posko: Posko, fake: FakeTelegram) -> FakeUser:
@@ -87,10 +87,9 @@ async def test_lihat_shows_everything(
 ) -> None:
     officer = await enlist(2001, "kapolsek", "Bengalon", "AKP <Agus>")
     kasat = await coordinator(posko, fake)
-    await officer.send("/lapor")
-    await officer.press("🔴 Darurat")
-    await officer.press("Kamtibmas")
-    await officer.send("Massa <b>membakar</b> & merusak")
+    await fill_form(
+        officer, "🔴 Darurat", "Kamtibmas", "Massa <b>membakar</b> & merusak", until="photos"
+    )
     await officer.send_photo()
     await officer.send_photo()
     await officer.press("✅ Selesai", officer.messages[-2])

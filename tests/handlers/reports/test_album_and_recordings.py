@@ -10,7 +10,7 @@ from emulator import FakeChat, FakeTelegram, FakeUser
 from emulator.people import captioned
 from handlers.reports import album
 from tests.conftest import Enlist
-from tests.harness import FakeClock, Posko
+from tests.harness import FakeClock, Posko, fill_form, finish_form
 
 
 @pytest.fixture(autouse=True)
@@ -101,8 +101,7 @@ async def test_an_album_captioned_lapor_alone_opens_the_form_with_it(
     await officer.press("🟡 Waspada")
     await officer.press("Lainnya")
     await officer.send("Pemasangan APK di luar zona")
-    await officer.press("✅ Selesai")
-    await officer.send("Lewati")
+    await finish_form(officer, "✅ Selesai", until="summary")
     assert "Foto: 2" in officer.last_message().text
 
 
@@ -203,10 +202,8 @@ async def test_an_album_captioned_lapor_mid_form_waits_for_the_officers_choice(
 ) -> None:
     """Review 18/19: the album's new form replaced the half-filled one without a word."""
     officer = await enlist(2001)
-    await officer.send("/lapor")
-    await officer.press("🟠 Rawan")
-    await officer.press("Kamtibmas")
-    await officer.send("Massa sekitar 200 orang mendatangi kantor PPK")
+    narrative = "Massa sekitar 200 orang mendatangi kantor PPK"
+    await fill_form(officer, "🟠 Rawan", "Kamtibmas", narrative, until="photos")
     await officer.send_album(["photo", "video"], caption="/lapor")
     choice = officer.last_message()
     assert choice.button_texts() == ["▶️ Lanjutkan", "🔄 Mulai baru"]

@@ -6,7 +6,7 @@ from domain.members import RosterRow
 from domain.reports import MediaKind
 from emulator import FakeChat, FakeTelegram, FakeUser
 from tests.conftest import Enlist
-from tests.harness import FakeClock, Posko, make_settings
+from tests.harness import FakeClock, Posko, fill_form, finish_form, make_settings
 
 
 class Taps:
@@ -104,10 +104,9 @@ async def test_several_photos_go_as_an_album(
     posko: Posko, enlist: Enlist, group: FakeChat
 ) -> None:
     officer = await enlist(2001)
-    await officer.send("/lapor")
-    await officer.press("🔴 Darurat")
-    await officer.press("Bencana/Cuaca")
-    await officer.send("Banjir setinggi 1 meter")
+    await fill_form(
+        officer, "🔴 Darurat", "Bencana/Cuaca", "Banjir setinggi 1 meter", until="photos"
+    )
     for _ in range(5):
         await officer.send_photo()
     await officer.send_photo()
@@ -123,12 +122,9 @@ async def test_several_photos_go_as_an_album(
 
 async def test_edit_a_step_then_send(posko: Posko, enlist: Enlist) -> None:
     officer = await enlist(2001)
-    await officer.send("/lapor")
-    await officer.press("🟡 Waspada")
-    await officer.press("Hoaks/SARA/Ujaran Kebencian")
-    await officer.send("teks lama")
-    await officer.press("⏭ Lewati")
-    await officer.send("Lewati")
+    await fill_form(
+        officer, "🟡 Waspada", "Hoaks/SARA/Ujaran Kebencian", "teks lama", until="summary"
+    )
     summary = officer.last_message()
     nonce = _nonce(summary)
     await officer.press("✏️ Ubah", summary)
@@ -157,9 +153,7 @@ async def test_cancel_by_button_or_command(posko: Posko, enlist: Enlist) -> None
     await officer.send("/lapor")
     await officer.press("❌ Batal")
     assert officer.last_message().text.startswith("❌ Laporan dibatalkan")
-    await officer.send("/lapor")
-    await officer.press("🟠 Rawan")
-    await officer.press("Kamtibmas")
+    await fill_form(officer, "🟠 Rawan", "Kamtibmas", until="narrative")
     await officer.send("/batal")
     assert officer.last_message().text.startswith("❌ Laporan dibatalkan")
     await officer.send("ini bukan laporan")
@@ -169,9 +163,7 @@ async def test_cancel_by_button_or_command(posko: Posko, enlist: Enlist) -> None
 
 async def test_bad_narratives_are_explained(posko: Posko, enlist: Enlist) -> None:
     officer = await enlist(2001)
-    await officer.send("/lapor")
-    await officer.press("🟡 Waspada")
-    await officer.press("Lainnya")
+    await fill_form(officer, "🟡 Waspada", "Lainnya", until="narrative")
     await officer.send("x" * 3001)
     assert "maksimal 3.000 karakter" in officer.last_message().text
     await officer.send("\u200b")
@@ -184,10 +176,8 @@ async def test_an_expired_form_gives_back_what_was_typed(
     posko: Posko, enlist: Enlist, clock: object
 ) -> None:
     officer = await enlist(2001)
-    await officer.send("/lapor")
-    await officer.press("🟠 Rawan")
-    await officer.press("Kamtibmas")
-    await officer.send("Massa <50 orang> & spanduk di depan kantor PPK")
+    narrative = "Massa <50 orang> & spanduk di depan kantor PPK"
+    await fill_form(officer, "🟠 Rawan", "Kamtibmas", narrative, until="photos")
     await officer.send_photo()
     clock.advance(hours=3, minutes=59)  # type: ignore[attr-defined]
     await posko.run_job("expire forms")
@@ -238,14 +228,12 @@ async def test_the_idle_time_is_a_setting(
 
 async def test_draft_survives_a_restart(posko: Posko, enlist: Enlist, group: FakeChat) -> None:
     officer = await enlist(2001)
-    await officer.send("/lapor")
-    await officer.press("🔴 Darurat")
-    await officer.press(texts.CATEGORY_LABEL[Category.LOGISTIK])
+    await fill_form(
+        officer, "🔴 Darurat", texts.CATEGORY_LABEL[Category.LOGISTIK], until="narrative"
+    )
     await posko.restart()
     await officer.send("Kotak suara rusak di TPS 5")
-    await officer.press("⏭ Lewati")
-    await officer.send("Lewati")
-    await officer.press("✅ Kirim")
+    await finish_form(officer)
     assert "Laporan #1 tercatat" in officer.last_message().text
     assert "Kotak suara rusak di TPS 5" in group.last_message().text
 
@@ -263,9 +251,7 @@ async def test_officers_filling_forms_at_once(posko: Posko, enlist: Enlist) -> N
     await budi.send("baliho roboh")
     await ani.send("pembagian amplop")
     for user in (ani, budi):
-        await user.press("⏭ Lewati")
-        await user.send("Lewati")
-        await user.press("✅ Kirim")
+        await finish_form(user)
     stored = {}
     for number in (1, 2):
         report = await posko.services.reports.get(number)
@@ -352,9 +338,7 @@ async def test_a_photo_at_the_narrative_step_ends_up_in_the_report(
     posko: Posko, enlist: Enlist, group: FakeChat
 ) -> None:
     officer = await enlist(2001, "kapolsek", "Bengalon", "AKP Agus")
-    await officer.send("/lapor")
-    await officer.press("🟠 Rawan")
-    await officer.press("Kamtibmas")
+    await fill_form(officer, "🟠 Rawan", "Kamtibmas", until="narrative")
     await officer.send_photo()  # before writing anything
     kept = officer.last_message()
     assert kept.text == (
@@ -365,8 +349,7 @@ async def test_a_photo_at_the_narrative_step_ends_up_in_the_report(
     photos_step = officer.last_message()
     assert photos_step.text.startswith("📷 Kirim foto kejadian")
     assert photos_step.button_texts() == ["✅ Selesai"], "the photo is already there"
-    await officer.press("✅ Selesai", photos_step)
-    await officer.send("Lewati")
+    await finish_form(officer, "✅ Selesai", photo_step=photos_step, until="summary")
     summary = officer.last_message()
     assert "Foto: 1" in summary.text
     assert summary.text.endswith("Laporan baru tercatat setelah Bapak/Ibu menekan ✅ Kirim.")
@@ -379,14 +362,10 @@ async def test_a_captioned_photo_at_the_narrative_step_is_photo_and_narrative(
     posko: Posko, enlist: Enlist
 ) -> None:
     officer = await enlist(2001)
-    await officer.send("/lapor")
-    await officer.press("🟡 Waspada")
-    await officer.press("Kampanye/APK")
+    await fill_form(officer, "🟡 Waspada", "Kampanye/APK", until="narrative")
     await officer.send_photo(caption="Baliho dirusak di depan pasar")
     assert officer.last_message().text.startswith("📷 Kirim foto kejadian")
-    await officer.press("✅ Selesai")
-    await officer.send("Lewati")
-    await officer.press("✅ Kirim")
+    await finish_form(officer, "✅ Selesai")
     report = await posko.services.reports.get(1)
     assert report is not None
     assert report.text == "Baliho dirusak di depan pasar"
@@ -397,10 +376,9 @@ async def test_text_at_the_photo_step_is_added_to_the_narrative(
     posko: Posko, enlist: Enlist
 ) -> None:
     officer = await enlist(2001)
-    await officer.send("/lapor")
-    await officer.press("🟡 Waspada")
-    await officer.press("Politik Uang")
-    await officer.send("Pembagian amplop di Desa Sepaso")
+    await fill_form(
+        officer, "🟡 Waspada", "Politik Uang", "Pembagian amplop di Desa Sepaso", until="photos"
+    )
     await officer.send("Pelaku 2 orang, sudah dicatat Panwascam")  # a photo was expected
     added = officer.last_message()
     assert added.text == (
@@ -436,9 +414,7 @@ async def test_narrative_typed_before_the_level_is_kept(posko: Posko, enlist: En
     await officer.press("🟡 Waspada")
     await officer.press("Kamtibmas")
     assert officer.last_message().text.startswith("📷 Kirim foto"), "no second narrative step"
-    await officer.press("⏭ Lewati")
-    await officer.send("Lewati")
-    await officer.press("✅ Kirim")
+    await finish_form(officer)
     report = await posko.services.reports.get(1)
     assert report is not None
     assert report.text == "Kerumunan di depan kantor PPK, sekitar 30 orang"
@@ -449,16 +425,14 @@ async def test_a_voice_note_in_the_form_goes_with_the_alert_and_lihat(
 ) -> None:
     officer = await enlist(2001, "danramil", "Telen", "Kapten Joko")
     kasat = await enlist(5001, "koordinator", "-", "Kasat")
-    await officer.send("/lapor")
-    await officer.press("🔴 Darurat")
-    await officer.press("Kamtibmas")
-    await officer.send("Bentrok di TPS 3, dengar rekaman")
+    await fill_form(
+        officer, "🔴 Darurat", "Kamtibmas", "Bentrok di TPS 3, dengar rekaman", until="photos"
+    )
     await officer.send_voice()
     kept = officer.last_message()
     assert kept.text.startswith("Rekaman suara (1 rekaman) disimpan dalam formulir")
     await officer.send_video_note()  # a round video at the same step
-    await officer.press("✅ Selesai", officer.last_message())
-    await officer.send("Lewati")
+    await finish_form(officer, "✅ Selesai", until="summary")
     summary = officer.last_message()
     assert "Rekaman: 🎤 1 rekaman suara, 🎬 1 video bulat" in summary.text
     await officer.press("✅ Kirim", summary)
@@ -477,10 +451,7 @@ async def test_a_voice_note_in_the_form_goes_with_the_alert_and_lihat(
 
 async def test_photos_and_recordings_have_limits(posko: Posko, enlist: Enlist) -> None:
     officer = await enlist(2001)
-    await officer.send("/lapor")
-    await officer.press("🟡 Waspada")
-    await officer.press("Lainnya")
-    await officer.send("Ada isu")
+    await fill_form(officer, "🟡 Waspada", "Lainnya", "Ada isu", until="photos")
     for _ in range(3):
         await officer.send_video()
     await officer.send_voice()
@@ -492,10 +463,7 @@ async def test_photos_and_recordings_have_limits(posko: Posko, enlist: Enlist) -
 
 async def test_an_album_at_the_photo_step_is_answered_once(posko: Posko, enlist: Enlist) -> None:
     officer = await enlist(2001)
-    await officer.send("/lapor")
-    await officer.press("🟡 Waspada")
-    await officer.press("Lainnya")
-    await officer.send("Ada isu")
+    await fill_form(officer, "🟡 Waspada", "Lainnya", "Ada isu", until="photos")
     before = len(officer.messages)
     await officer.send_album(["photo", "photo", "photo"])
     assert len(officer.messages) == before + 1, "one answer, edited as the items come in"
@@ -514,9 +482,7 @@ async def test_lapor_alone_as_a_caption_opens_the_form_with_the_photo(
     await officer.press("🟡 Waspada")
     await officer.press("Lainnya")
     await officer.send("Isu hoaks di grup WA desa")
-    await officer.press("✅ Selesai")
-    await officer.send("Lewati")
-    await officer.press("✅ Kirim")
+    await finish_form(officer, "✅ Selesai")
     assert [m.kind for m in await posko.services.reports.media(1)] == [MediaKind.VOICE]
 
 
@@ -524,9 +490,7 @@ async def test_a_location_shared_early_is_kept_and_not_asked_again(
     posko: Posko, enlist: Enlist
 ) -> None:
     officer = await enlist(2001)
-    await officer.send("/lapor")
-    await officer.press("🟠 Rawan")
-    await officer.press("Kamtibmas")
+    await fill_form(officer, "🟠 Rawan", "Kamtibmas", until="narrative")
     await officer.share_location(0.5, 117.5)
     assert officer.last_message().text == (
         "📍 Lokasi disimpan dalam formulir (belum terkirim). Sekarang tulis keterangan "
@@ -545,10 +509,9 @@ async def test_a_location_shared_early_is_kept_and_not_asked_again(
 
 
 async def _half_filled(officer: FakeUser) -> None:
-    await officer.send("/lapor")
-    await officer.press("🟠 Rawan")
-    await officer.press("Kamtibmas")
-    await officer.send("Massa sekitar 200 orang mendatangi kantor PPK")
+    """A form at the photo step, its narrative written."""
+    narrative = "Massa sekitar 200 orang mendatangi kantor PPK"
+    await fill_form(officer, "🟠 Rawan", "Kamtibmas", narrative, until="photos")
 
 
 async def test_lapor_again_mid_form_asks_before_anything_is_lost(
@@ -574,9 +537,7 @@ async def test_lapor_again_mid_form_asks_before_anything_is_lost(
     await officer.press("▶️ Lanjutkan", choice)
     assert choice.buttons() == []
     assert officer.last_message().text.startswith("📷 Kirim foto kejadian")
-    await officer.press("✅ Selesai")
-    await officer.send("Lewati")
-    await officer.press("✅ Kirim")
+    await finish_form(officer, "✅ Selesai")
     report = await posko.services.reports.get(1)
     assert report is not None
     assert (report.level, report.text) == (
@@ -618,9 +579,7 @@ async def test_aman_with_a_photo_goes_on_to_the_category(posko: Posko, enlist: E
     assert "Nihil (tidak ada kejadian)" not in officer.last_message().button_texts()
     await officer.press("Lainnya")
     await officer.send("Apel siaga di halaman kantor camat, situasi kondusif")
-    await officer.press("✅ Selesai")
-    await officer.send("Lewati")
-    await officer.press("✅ Kirim")
+    await finish_form(officer, "✅ Selesai")
     report = await posko.services.reports.get(1)
     assert report is not None
     assert (report.level, report.category) == (Level.AMAN, Category.LAINNYA.value)
@@ -705,9 +664,7 @@ async def test_what_waits_for_the_choice_opens_a_new_form_once_the_old_one_is_se
     await _half_filled(officer)
     photo_step = officer.last_message()
     await officer.send_photo(caption="/lapor")
-    await officer.press("⏭ Lewati", photo_step)  # the old form goes on, the choice ignored
-    await officer.send("Lewati")
-    await officer.press("✅ Kirim")
+    await finish_form(officer, photo_step=photo_step)  # the old form goes on, the choice ignored
     assert await posko.services.reports.count() == 1
     assert await posko.services.reports.photos(1) == []
     assert officer.last_message().text.startswith("📝 Laporan baru")

@@ -13,7 +13,7 @@ from handlers.reports import incidents as incidents_module
 from handlers.reports.filing import escalate_pending
 from tests.conftest import Enlist
 from tests.handlers.reports.test_escalation import add_coordinator
-from tests.harness import FakeClock, Posko, replay_after_crash
+from tests.harness import FakeClock, Posko, fill_form, replay_after_crash
 
 
 def reply_to(message: SentMessage) -> int | None:
@@ -347,10 +347,8 @@ async def test_the_update_button_keeps_a_half_filled_report_form(
     officer = await enlist(2001, "kapolsek", "Busang", "Agus")
     await officer.send("/lapor waspada kerumunan di depan gudang")
     receipt = officer.last_message()
-    await officer.send("/lapor")
-    await officer.press("🟠 Rawan")
-    await officer.press("Logistik Pilkada")
-    await officer.send("truk logistik dihadang massa di km 12")
+    narrative = "truk logistik dihadang massa di km 12"
+    await fill_form(officer, "🟠 Rawan", "Logistik Pilkada", narrative, until="photos")
     photos = officer.last_message()
     assert photos.text.startswith("📷 Kirim foto")
     form = await posko.services.drafts.get(officer.id)

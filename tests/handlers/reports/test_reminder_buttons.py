@@ -14,7 +14,7 @@ from emulator import FakeTelegram, FakeUser, SentMessage
 from handlers.digest.schedule import send_reminders
 from tests.conftest import Enlist
 from tests.handlers.digest.test_schedule import wita
-from tests.harness import FakeClock, Posko, make_settings, replay_after_crash
+from tests.harness import FakeClock, Posko, fill_form, make_settings, replay_after_crash
 
 NIHIL = "🟢 Nihil (tidak ada kejadian)"
 REPORT = "📝 Lapor kejadian"
@@ -131,10 +131,8 @@ async def test_the_reminders_lapor_button_mid_form_keeps_what_was_typed(
 ) -> None:
     """Review 18/19: the button replaced a half-filled form without a word."""
     officer = await enlist(2001)
-    await officer.send("/lapor")
-    await officer.press("🟠 Rawan")
-    await officer.press("Kamtibmas")
-    await officer.send("Massa sekitar 200 orang mendatangi kantor PPK")
+    narrative = "Massa sekitar 200 orang mendatangi kantor PPK"
+    await fill_form(officer, "🟠 Rawan", "Kamtibmas", narrative, until="photos")
     reminder = await remind(posko, clock, officer)
     await officer.press(REPORT, reminder)
     assert officer.last_message().button_texts() == ["▶️ Lanjutkan", "🔄 Mulai baru"]

@@ -18,6 +18,10 @@ from tests.harness import FakeClock, Posko, make_settings, replay_after_crash
 from tests.test_exactly_once import failing
 
 QUESTION = "⏳ Insiden #1 masih berlangsung?"
+BUDI = (2001, "camat", "Telen", "Budi")
+AGUS = (2001, "kapolsek", "Busang", "Agus")
+KERUMUNAN = "/lapor waspada kerumunan di pasar"
+BLOCKADE = "/lapor rawan massa menghadang truk logistik"
 
 
 def pause_chases(posko: Posko) -> None:
@@ -28,9 +32,34 @@ def pause_chases(posko: Posko) -> None:
         job.enabled = False
 
 
+async def restart(posko: Posko) -> None:
+    """Restarts on the same database, the sweep paused again."""
+    await posko.restart()
+    pause_chases(posko)
+
+
 async def sweep(posko: Posko) -> None:
     await posko.run_job("chase stale")
     await posko.settle()
+
+
+async def gone_quiet(
+    posko: Posko, enlist: Enlist, clock: FakeClock,
+    officer: tuple[int, str, str, str] = BUDI, report: str = KERUMUNAN, hours: float = 6,
+) -> FakeUser:  # fmt: skip
+    """With the sweep paused, `officer` (enlisted) files `report`; then `hours` without news."""
+    pause_chases(posko)
+    user = await enlist(*officer)
+    await user.send(report)
+    clock.advance(hours=hours)
+    return user
+
+
+async def asked(posko: Posko, officer: FakeUser) -> SentMessage:
+    """The one question a sweep sent `officer`."""
+    await sweep(posko)
+    [question] = questions(officer)
+    return question
 
 
 def questions(user: FakeUser) -> list[SentMessage]:
@@ -70,8 +99,7 @@ async def test_a_silent_incident_is_asked_about_once_per_period_across_restarts(
 
     await sweep(posko)
     clock.advance(hours=5)
-    await posko.restart()
-    pause_chases(posko)
+    await restart(posko)
     await sweep(posko)
     assert len(questions(officer)) == 1, "asked once in a period, whatever restarts"
 
@@ -86,13 +114,9 @@ async def test_a_silent_incident_is_asked_about_once_per_period_across_restarts(
 async def test_still_going_on_asks_for_the_update_which_starts_a_new_period(
     posko: Posko, enlist: Enlist, group: FakeChat, clock: FakeClock
 ) -> None:
-    pause_chases(posko)
-    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
-    await officer.send("/lapor rawan massa menghadang truk logistik")
+    officer = await gone_quiet(posko, enlist, clock, AGUS, BLOCKADE)
     alert = group.last_message()
-    clock.advance(hours=6)
-    await sweep(posko)
-    [question] = questions(officer)
+    question = await asked(posko, officer)
     await officer.press("⏳ Masih berlangsung", question)
     assert officer.last_message().text.startswith("➕ Tulis perkembangan insiden #1")
     clock.advance(minutes=10)
@@ -117,13 +141,9 @@ async def test_still_going_on_asks_for_the_update_which_starts_a_new_period(
 async def test_already_resolved_closes_it_with_a_note_in_one_tap(
     posko: Posko, enlist: Enlist, group: FakeChat, clock: FakeClock
 ) -> None:
-    pause_chases(posko)
-    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
-    await officer.send("/lapor rawan massa menghadang truk logistik")
+    officer = await gone_quiet(posko, enlist, clock, AGUS, BLOCKADE, hours=7)
     alert = group.last_message()
-    clock.advance(hours=7)
-    await sweep(posko)
-    [question] = questions(officer)
+    question = await asked(posko, officer)
     await officer.press("✅ Sudah selesai", question)
     incident = await posko.services.incidents.get(1)
     assert incident is not None
@@ -149,8 +169,7 @@ async def test_a_forged_answer_changes_nothing(
     kasat = await add_coordinator(posko, fake)
     await officer.send("/lapor waspada isu politik uang")
     clock.advance(hours=6)
-    await sweep(posko)
-    [question] = questions(officer)
+    question = await asked(posko, officer)
     done = str(question.buttons()[1]["callback_data"])
 
     await neighbour.press_data(done, question)
@@ -242,18 +261,14 @@ async def test_an_officer_with_several_silent_incidents_gets_one_question_a_swee
 async def test_a_question_claimed_before_a_crash_is_sent_after_the_restart(
     posko: Posko, enlist: Enlist, clock: FakeClock
 ) -> None:
-    pause_chases(posko)
-    officer = await enlist(2001, "camat", "Telen", "Budi")
-    await officer.send("/lapor waspada kerumunan di pasar")
-    clock.advance(hours=6)
+    officer = await gone_quiet(posko, enlist, clock)
     incidents = posko.services.incidents
     [stale] = await incidents.stale(clock(), 10)
     claimed = await incidents.claim_chase(stale, [officer.id], clock())  # then: kill -9
     assert claimed is not None
     assert [c.state for c in claimed] == [SENDING]
     assert await incidents.claim_chase(stale, [officer.id], clock()) is None, "claimed once"
-    await posko.restart()
-    pause_chases(posko)
+    await restart(posko)
     await sweep(posko)
     await sweep(posko)
     assert len(questions(officer)) == 1
@@ -263,10 +278,7 @@ async def test_a_question_claimed_before_a_crash_is_sent_after_the_restart(
 async def test_a_question_telegram_took_is_not_sent_again_when_its_record_fails(
     posko: Posko, enlist: Enlist, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pause_chases(posko)
-    officer = await enlist(2001, "camat", "Telen", "Budi")
-    await officer.send("/lapor waspada kerumunan di pasar")
-    clock.advance(hours=6)
+    officer = await gone_quiet(posko, enlist, clock)
     incidents = posko.services.incidents
     failing(monkeypatch, incidents, "chase_finished", times=1)
     await sweep(posko)
@@ -282,15 +294,11 @@ async def test_a_question_telegram_took_is_not_sent_again_when_its_record_fails(
 async def test_a_question_no_longer_needed_is_not_sent_after_a_restart(
     posko: Posko, enlist: Enlist, clock: FakeClock
 ) -> None:
-    pause_chases(posko)
-    officer = await enlist(2001, "camat", "Telen", "Budi")
-    await officer.send("/lapor waspada kerumunan di pasar")
-    clock.advance(hours=6)
+    officer = await gone_quiet(posko, enlist, clock)
     incidents = posko.services.incidents
     [stale] = await incidents.stale(clock(), 10)
     await incidents.claim_chase(stale, [officer.id], clock())  # then: kill -9
-    await posko.restart()
-    pause_chases(posko)
+    await restart(posko)
     await officer.send("/selesai 1 kerumunan sudah bubar")
     await sweep(posko)
     assert questions(officer) == []
@@ -331,8 +339,7 @@ async def test_a_reporter_gone_since_the_claim_hands_the_question_to_colleagues(
     incidents = posko.services.incidents
     [stale] = await incidents.stale(clock(), 10)
     await incidents.claim_chase(stale, [reporter.id], clock())  # then: kill -9
-    await posko.restart()
-    pause_chases(posko)
+    await restart(posko)
     await posko.services.members.set_active(reporter.id, False, 1001, clock())
     await sweep(posko)
     assert questions(reporter) == []
@@ -370,12 +377,8 @@ async def _nothing(*_: object, **__: object) -> None:
 async def test_an_old_question_cannot_close_a_reopened_incident(
     posko: Posko, enlist: Enlist, admin: FakeUser, fake: FakeTelegram, clock: FakeClock
 ) -> None:
-    pause_chases(posko)
-    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
-    await officer.send("/lapor rawan massa menghadang truk logistik")
-    clock.advance(hours=6)
-    await sweep(posko)
-    [question] = questions(officer)
+    officer = await gone_quiet(posko, enlist, clock, AGUS, BLOCKADE)
+    question = await asked(posko, officer)
     await officer.send("/selesai 1 massa bubar")
     clock.advance(minutes=30)
     await admin.send("/buka 1")  # the blockade is back
@@ -405,16 +408,11 @@ async def test_a_voided_question_cannot_close_the_incident(
 ) -> None:  # fmt: skip
     """Telegram took the question but its record failed and the bot restarted: still to send,
     it was voided by the perkembangan that came since. Its button no longer answers."""
-    pause_chases(posko)
-    officer = await enlist(2001, "camat", "Telen", "Budi")
-    await officer.send("/lapor waspada kerumunan di pasar")
-    clock.advance(hours=6)
+    officer = await gone_quiet(posko, enlist, clock)
     failing(monkeypatch, posko.services.incidents, "chase_finished", times=1)
-    await sweep(posko)
-    [question] = questions(officer)
+    question = await asked(posko, officer)
     monkeypatch.undo()
-    await posko.restart()
-    pause_chases(posko)
+    await restart(posko)
     await officer.send("/perkembangan 1 massa bertambah")
     await sweep(posko)
     assert [c.state for c in await posko.services.incidents.chases(1)] == ["void"]
@@ -429,13 +427,9 @@ async def test_a_close_by_the_question_committed_before_a_crash_is_finished(
     posko: Posko, enlist: Enlist, group: FakeChat, admin: FakeUser, clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    pause_chases(posko)
-    officer = await enlist(2001, "kapolsek", "Busang", "Agus")
-    await officer.send("/lapor rawan massa menghadang truk logistik")
+    officer = await gone_quiet(posko, enlist, clock, AGUS, BLOCKADE)
     alert = group.last_message()
-    clock.advance(hours=6)
-    await sweep(posko)
-    [question] = questions(officer)
+    question = await asked(posko, officer)
     monkeypatch.setattr(stale_module, "_closed", _nothing)
     press = await officer.press("✅ Sudah selesai", question)
     monkeypatch.undo()
