@@ -49,6 +49,8 @@ from typing import Generic, TypeVar
 
 from telegram.error import Forbidden, TelegramError
 
+from bot.ratelimit import answering
+
 logger = logging.getLogger(__name__)
 
 # Recipients a broadcast has under way at once (claimed, sending, recording): Telegram's 30 a
@@ -133,6 +135,9 @@ async def broadcast(
     failure: list[BaseException] = []
 
     async def worker() -> None:
+        # Nobody waits for these: answers to people go first (bot.ratelimit), also when the
+        # broadcast was started from a handler (a sender's ✅ Kirim).
+        answering.set(False)
         for recipient in pending:  # one shared iterator: each recipient goes to one worker
             if failure or not keep_going():
                 result.finished = False

@@ -24,6 +24,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.ratelimit import answering
+
 logger = logging.getLogger(__name__)
 
 Key = tuple[str, int]
@@ -115,6 +117,9 @@ class PerSenderUpdateProcessor(BaseUpdateProcessor):
                     return
             if previous is not None:
                 await asyncio.shield(previous)
+            # What a member's update sends is an answer someone waits for: it goes before
+            # broadcasts in the rate limiter (set in this update's own task only).
+            answering.set(not stranger)
             async with self._strangers_running if stranger else self._running:
                 await coroutine
         finally:

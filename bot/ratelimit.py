@@ -18,7 +18,7 @@ they get, up to `MARGIN`, which each window adds to its length. A 429 beyond tha
 (its retry_after). A message whose request never said when it left is counted from its answer.
 While a request is on its way its message holds its place in the window.
 
-History (BENCHMARKS.md, sections 4, 6 and 7). The first version counted a message from when it
+History (BENCHMARKS.md, sections 4, 6 and 8). The first version counted a message from when it
 was let through: one reminder in 30 was answered 429 on the loopback, because a queue or a
 thread hop could delay the first of a second more than the 31st. The second counted it from its
 answer, never earlier than Telegram and so never a 429, but then each window of 30 lasted a
@@ -27,6 +27,14 @@ from the departure alone (plus the margin) was fast but trusted every trip to ta
 time: on a busy machine the emulator, stalled for 100 ms, counted a burst later than sent and
 answered 429. The rule above keeps the speed of the one and the safety of the other: 30 in
 1.02 s plus the jitter of the trips, 29.4 a second when they do not vary.
+
+People first. Messages waiting for room in a window are served in order, but an answer to a
+person (a receipt, the reply to a command: anything sent while handling a registered user's
+update, `answering`) goes before those that no one is waiting for (a reminder round, an arahan
+going out, the stale-incident questions, a digest). Without that, an officer filing a report
+during a broadcast waited behind the 16 messages the broadcast keeps under way, half a second,
+and a command's answer behind the stale-incident questions of a large database (BENCHMARKS.md,
+section 2). The order of the messages to one chat is kept either way (its lock comes first).
 """
 
 from __future__ import annotations
@@ -132,6 +140,10 @@ class Trips:
         return answered - trips[0][1]
 
 
+# Whether the current task is answering a person (set while a registered user's update is
+# handled, bot.ordering; cleared by the broadcaster, bot.broadcast).
+answering: ContextVar[bool] = ContextVar("answering", default=False)
+
 # The message the current task is sending, set by the limiter around Telegram's call.
 _departure: ContextVar[Departure | None] = ContextVar("departure", default=None)
 
@@ -168,8 +180,54 @@ class RateLimits:
     backoff_cap: float = 8.0
 
 
+class Turns:
+    """A lock served first come, first served, but the urgent before the rest."""
+
+    def __init__(self) -> None:
+        self._held = False
+        self._urgent: deque[asyncio.Future[None]] = deque()
+        self._rest: deque[asyncio.Future[None]] = deque()
+
+    def locked(self) -> bool:
+        """Whether someone holds it or waits for it."""
+        return self._held or bool(self._urgent or self._rest)
+
+    @asynccontextmanager
+    async def turn(self, urgent: bool) -> AsyncIterator[None]:
+        """Holds the lock for the body; waits behind the urgent (and, unless `urgent`, behind
+        everyone who came first)."""
+        if self._held or self._urgent or (self._rest and not urgent):
+            queue = self._urgent if urgent else self._rest
+            waiter = asyncio.get_running_loop().create_future()
+            queue.append(waiter)
+            try:
+                await waiter
+            except asyncio.CancelledError:
+                if waiter in queue:
+                    queue.remove(waiter)
+                elif waiter.done() and not waiter.cancelled():
+                    self._pass_on()  # handed the lock as it was cancelled: hand it on
+                raise
+        else:
+            self._held = True
+        try:
+            yield
+        finally:
+            self._pass_on()
+
+    def _pass_on(self) -> None:
+        for queue in (self._urgent, self._rest):
+            while queue:
+                waiter = queue.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)  # still held: now by that waiter
+                    return
+        self._held = False
+
+
 class SlidingWindow:
-    """At most `limit` messages in any `window` + `margin` seconds; waiters served in order.
+    """At most `limit` messages in any `window` + `margin` seconds; waiters served in order,
+    the urgent (answers to people) first.
 
     A message occupies the window from the moment it is let through (in flight) and, once its
     request has completed, is dated by its `Departure.counted` (unknown: by the completion).
@@ -189,26 +247,27 @@ class SlidingWindow:
         self._clock, self._sleep = clock, sleep
         self._times: deque[float] = deque()  # dates of completed messages, oldest first
         self._in_flight = 0
-        self._lock = asyncio.Lock()
+        self._turns = Turns()
         self._completed = asyncio.Event()
 
     @asynccontextmanager
     async def slot(
-        self, count: int = 1, departure: Departure | None = None
+        self, count: int = 1, departure: Departure | None = None, *, urgent: bool = False
     ) -> AsyncIterator[Departure]:
         """Holds room for `count` messages while the body sends them; dates them at its end by
-        `departure.counted` (the departure yielded unless one is given), or by the end."""
+        `departure.counted` (the departure yielded unless one is given), or by the end. The
+        `urgent` wait before the others."""
         count = min(count, self._limit)
         departure = departure or Departure()
-        await self._acquire(count)
+        await self._acquire(count, urgent)
         try:
             yield departure
         finally:
             self._release(count, departure.counted)
 
-    async def _acquire(self, count: int) -> None:
+    async def _acquire(self, count: int, urgent: bool = False) -> None:
         """Waits until `count` more messages fit in the window, then marks them in flight."""
-        async with self._lock:  # asyncio.Lock is FIFO: first come, first served
+        async with self._turns.turn(urgent):
             while True:
                 now = self._clock()
                 while self._times and self._times[0] <= now - self._span:
@@ -237,7 +296,7 @@ class SlidingWindow:
         """Whether nothing is in flight or waiting and every message has left the window."""
         newest = self._times[-1] if self._times else None
         recent = newest is not None and newest > self._clock() - self._span
-        return not (self._in_flight or self._lock.locked() or recent)
+        return not (self._in_flight or self._turns.locked() or recent)
 
 
 class PoskoRateLimiter(BaseRateLimiter[int]):
@@ -293,13 +352,17 @@ class PoskoRateLimiter(BaseRateLimiter[int]):
         messages = len(data.get("media") or ()) or 1  # an album counts each photo
         is_group = isinstance(chat_id, str) or int(chat_id) < 0
         departure = Departure()
+        urgent = answering.get()
         async with self._chat_lock(chat_id), AsyncExitStack() as windows:
             # One chat's messages leave in order; each holds its place in the windows that
             # apply until Telegram has answered it (retries included), and is then dated by
             # the departure the transport marked.
             if is_group:
-                await windows.enter_async_context(self._group(chat_id).slot(messages, departure))
-            await windows.enter_async_context(self._overall.slot(messages, departure))
+                group = self._group(chat_id)
+                await windows.enter_async_context(group.slot(messages, departure, urgent=urgent))
+            await windows.enter_async_context(
+                self._overall.slot(messages, departure, urgent=urgent)
+            )
             try:
                 with sending(departure):
                     return await self._with_retries(callback, args, kwargs, endpoint)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.ratelimit import PoskoRateLimiter
 from domain.enums import Role
 from domain.members import RosterRow
 from emulator import FakeTelegram, FakeUser
@@ -29,6 +30,7 @@ from tests.harness import FakeClock, Posko
 
 WITA = ZoneInfo("Asia/Makassar")
 FLOOR = 20.0  # messages a second: 4 connections carried 13 at 300 ms, one at a time 3
+REPORTER = 99_999
 
 
 def far_away(fake: FakeTelegram, method: str) -> list[float]:
@@ -150,3 +152,47 @@ async def test_a_press_on_a_copy_before_the_bot_heard_it_was_taken_counts(
     assert recipient.confirmed_at is not None, "the press counted"
     # The press waits for the record (1 s here), not for its 10-second bound.
     assert time.monotonic() - pressed < 4
+
+
+@pytest.mark.timeout(120)
+async def test_a_receipt_during_a_reminder_round_goes_before_the_reminders_waiting(
+    posko: Posko, fake: FakeTelegram, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """People first: an officer who reports while a round to 150 officers goes out gets the
+    receipt ahead of the reminders waiting for room in the window (with Telegram near, most of
+    the 16 the round keeps under way: half a second), not after them."""
+    await officers(posko, fake, 150)
+    fake.enable_flood_limits(FloodLimits(private_per_second=1))
+    arrived: list[int] = []
+    fake.observers.append(lambda method, params: arrived.append(int(params.get("chat_id", 0))))
+    limiter = posko.app.bot.rate_limiter
+    assert isinstance(limiter, PoskoRateLimiter)
+    process_request = limiter.process_request
+    receipt_asked: list[int] = []  # how many calls had arrived when the receipt was asked for
+
+    async def watched(
+        callback: Any, args: Any, kwargs: Any, endpoint: str, data: Any, rate_limit_args: Any
+    ) -> Any:
+        if data.get("chat_id") == REPORTER:
+            receipt_asked.append(len(arrived))
+        return await process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+
+    monkeypatch.setattr(limiter, "process_request", watched)
+    clock.set(datetime(2024, 11, 27, 16, 0, tzinfo=WITA).astimezone(UTC))
+    slot = datetime(2024, 11, 27, 16, 0, tzinfo=WITA)
+    round_ = asyncio.ensure_future(send_reminders(posko.app.bot, posko.services, slot))
+    await fake.wait_until(lambda: len(arrived) >= 40, timeout=30)  # the round at full pace
+    # Registered after the round began, so not in it (a reminder and a receipt in the same
+    # second would meet Telegram's limit of one a second to a private chat).
+    row = RosterRow(REPORTER, Role.KAPOLSEK, posko.region.kecamatan[0], "Pelapor")
+    await posko.services.members.import_roster([row], posko.clock(), None)
+    reporter = fake.add_user(row.user_id, row.name)
+    await reporter.send("/lapor aman", wait=False)
+    await fake.wait_until(lambda: any("tercatat" in m.text for m in reporter.messages), 30)
+    await round_
+    assert fake.rejected_429 == 0
+    [asked] = receipt_asked
+    overtaken = arrived.index(reporter.id) - asked
+    # Behind the round's waiting reminders: 14 to 16. First in line: the one holding the
+    # window's turn and those already let through.
+    assert overtaken <= 6, f"{overtaken} reminders went out between asking and the receipt"

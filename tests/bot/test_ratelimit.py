@@ -13,7 +13,15 @@ from typing import Any
 import pytest
 from telegram.ext import ExtBot
 
-from bot.ratelimit import MARGIN, PoskoRateLimiter, RateLimits, SlidingWindow, Trips
+from bot.ratelimit import (
+    MARGIN,
+    PoskoRateLimiter,
+    RateLimits,
+    SlidingWindow,
+    Trips,
+    Turns,
+    answering,
+)
 from bot.transport import AiohttpRequest
 from emulator import FakeTelegram
 from emulator.server import FloodLimits, _FloodControl
@@ -241,3 +249,77 @@ async def test_telegram_300_ms_away_gets_its_30_a_second_and_never_a_429(
     rate = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
     # 30 in 1.02 s is 29.4 a second; counted from the completion it was about 23.
     assert rate >= 0.9 * 30, f"{rate:.1f} messages a second"
+
+
+async def test_an_answer_to_a_person_goes_before_the_waiting_broadcast() -> None:
+    """Two a second: a broadcast has three more waiting when an officer's receipt comes; the
+    receipt takes the next room, not the fourth."""
+    time_ = VirtualTime()
+    window = SlidingWindow(2, 1.0, clock=time_.clock, sleep=time_.sleep)
+    entered: list[str] = []
+
+    async def send(name: str, urgent: bool = False) -> None:
+        async with window.slot(urgent=urgent) as departure:
+            entered.append(name)
+            departure.left = time_.now
+
+    async def main() -> None:
+        broadcast = [asyncio.ensure_future(send(f"b{i}")) for i in range(6)]
+        await asyncio.sleep(0)  # they queue first
+        await asyncio.gather(*broadcast, send("receipt", urgent=True))
+
+    await time_.run(main())
+    # b2 already held the turn, waiting for room, when the receipt came.
+    assert entered == ["b0", "b1", "b2", "receipt", "b3", "b4", "b5"]
+
+
+async def test_a_waiter_that_gives_up_leaves_the_turns_to_the_next() -> None:
+    turns = Turns()
+    release = asyncio.Event()
+    got: list[str] = []
+
+    async def take(name: str, urgent: bool, hold: asyncio.Event | None = None) -> None:
+        async with turns.turn(urgent):
+            got.append(name)
+            if hold is not None:
+                await hold.wait()
+
+    holder = asyncio.ensure_future(take("holder", False, release))
+    await asyncio.sleep(0)
+    leaving = asyncio.ensure_future(take("leaving", True))
+    staying = asyncio.ensure_future(take("staying", False, asyncio.Event()))
+    await asyncio.sleep(0)
+    leaving.cancel()
+    release.set()
+    await holder
+    await asyncio.sleep(0)
+    assert got == ["holder", "staying"]
+    assert turns.locked()
+    staying.cancel()  # cancelled while holding: the lock is free again
+    with pytest.raises(asyncio.CancelledError):
+        await staying
+    assert not turns.locked()
+
+
+async def test_what_a_registered_users_update_sends_is_an_answer() -> None:
+    """The limiter sees the flag bot.ordering sets in a member's update's task."""
+    limiter = PoskoRateLimiter(RateLimits(overall_messages=1, overall_window=0.05, margin=0.0))
+    order: list[str] = []
+
+    async def call(name: str, chat_id: int) -> None:
+        async def deliver() -> bool:
+            order.append(name)
+            return True
+
+        await limiter.process_request(deliver, (), {}, "sendMessage", {"chat_id": chat_id}, None)
+
+    async def update_of_a_member() -> None:
+        answering.set(True)  # as bot.ordering does
+        await call("receipt", 2001)
+
+    broadcast = [asyncio.ensure_future(call(f"b{i}", 3000 + i)) for i in range(4)]
+    await asyncio.sleep(0)  # the broadcast queues first
+    await asyncio.gather(*broadcast, asyncio.ensure_future(update_of_a_member()))
+    # b1 already held the turn, waiting for room, when the receipt came; the rest wait.
+    assert order == ["b0", "b1", "receipt", "b2", "b3"]
+    assert not answering.get(), "set in the update's own task only"
