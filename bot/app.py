@@ -12,6 +12,7 @@ from telegram.ext import (
     ApplicationBuilder,
     ContextTypes,
     Defaults,
+    Job,
     JobQueue,
 )
 
@@ -29,7 +30,7 @@ from bot.errors import error_handler
 from bot.inbox import InboxBot, InboxQueue, PoskoApplication, replay_pending
 from bot.menus import publish_menus
 from bot.ordering import PerSenderUpdateProcessor
-from bot.ratelimit import PoskoRateLimiter, RateLimits
+from bot.ratelimit import PoskoRateLimiter, RateLimits, answering
 from bot.services import Clock, Services, system_clock
 from bot.settings import Settings
 from bot.transport import AiohttpRequest, UpdatesRequest
@@ -117,6 +118,19 @@ async def open_storage(
     return services
 
 
+class BackgroundJobQueue(JobQueue[PoskoContext]):
+    """Scheduled jobs are background work: what they send waits behind answers to people
+    (bot.ratelimit.answering). They must say so themselves, because APScheduler's timers carry
+    the context of whichever task last planned a job: after an admin's /jadwal or an arahan's
+    ✅ Kirim, every sweep would otherwise have run as an answer."""
+
+    @staticmethod
+    async def job_callback(job_queue: JobQueue[PoskoContext], job: Job[PoskoContext]) -> None:
+        """Runs `job` as background work."""
+        answering.set(False)
+        await JobQueue.job_callback(job_queue, job)
+
+
 def build_application(
     settings: Settings,
     region: Region,
@@ -177,7 +191,7 @@ def build_application(
         .concurrent_updates(processor)
         .bot(bot)
         .context_types(ContextTypes(context=PoskoContext))
-        .job_queue(JobQueue[PoskoContext]())
+        .job_queue(BackgroundJobQueue())
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)

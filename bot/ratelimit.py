@@ -34,7 +34,9 @@ update, `answering`) goes before those that no one is waiting for (a reminder ro
 going out, the stale-incident questions, a digest). Without that, an officer filing a report
 during a broadcast waited behind the 16 messages the broadcast keeps under way, half a second,
 and a command's answer behind the stale-incident questions of a large database (BENCHMARKS.md,
-section 2). The order of the messages to one chat is kept either way (its lock comes first).
+section 2). The order of the messages to one chat is kept either way (its lock comes first): a
+reply in the coordination group still waits behind what was queued for that group. Scheduled
+jobs are background work whatever task planned them (bot.app.BackgroundJobQueue).
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from bot.ratelimit import (
 from bot.transport import AiohttpRequest
 from emulator import FakeTelegram
 from emulator.server import FloodLimits, _FloodControl
+from tests.harness import Posko
 
 
 class VirtualTime:
@@ -323,3 +324,29 @@ async def test_what_a_registered_users_update_sends_is_an_answer() -> None:
     # b1 already held the turn, waiting for room, when the receipt came; the rest wait.
     assert order == ["b0", "b1", "receipt", "b2", "b3"]
     assert not answering.get(), "set in the update's own task only"
+
+
+async def test_a_job_planned_while_answering_runs_as_background_work(posko: Posko) -> None:
+    """APScheduler's timers carry the context of the task that planned a job: an admin's
+    /jadwal or an arahan's ✅ Kirim would make every later sweep an answer to a person."""
+    job_queue = posko.app.job_queue
+    assert job_queue is not None
+    seen: list[bool] = []
+
+    async def job(context: object) -> None:
+        seen.append(answering.get())
+
+    async def handling_an_update() -> None:
+        answering.set(True)  # as bot.ordering does for a member's update
+        job_queue.run_once(job, when=0.01)
+        job_queue.run_repeating(job, interval=0.05, first=0.02, name="sweep")
+
+    await asyncio.ensure_future(handling_an_update())
+    for _ in range(100):
+        if len(seen) >= 3:
+            break
+        await asyncio.sleep(0.02)
+    for planned in job_queue.get_jobs_by_name("sweep"):
+        planned.schedule_removal()
+    assert len(seen) >= 3
+    assert not any(seen), "every job runs as background work"
