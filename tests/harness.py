@@ -120,6 +120,15 @@ class Posko:
         [job] = queue.get_jobs_by_name(name)
         await job.run(self.app)
 
+    def pause_jobs(self, *names: str) -> None:
+        """Keeps the scheduled jobs `names` from running on their real-time timers (a test that
+        moves the clock by days would otherwise meet, say, the digest catch-up at any moment)."""
+        queue = self.app.job_queue
+        assert queue is not None
+        for name in names:
+            for job in queue.get_jobs_by_name(name):
+                job.enabled = False
+
     def without_retries(self) -> None:
         """Makes the next Telegram failures final (as if every retry had failed too)."""
         limiter = self.app.bot.rate_limiter
