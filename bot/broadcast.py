@@ -50,6 +50,7 @@ from typing import Generic, TypeVar
 from telegram.error import Forbidden, TelegramError
 
 from bot.ratelimit import answering
+from bot.services import Services
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,15 @@ class Outcome(enum.Enum):
 def blocked_the_bot(exc: TelegramError) -> bool:
     """Whether Telegram refused because the person blocked the bot (not: never started it)."""
     return isinstance(exc, Forbidden) and "blocked" in exc.message.casefold()
+
+
+async def refusal(services: Services, user_id: int, exc: TelegramError) -> Outcome:
+    """What a refusal to `user_id` was: BLOCKED, marking them blocked as every feature does, or
+    FAILED."""
+    if blocked_the_bot(exc):
+        await services.members.set_blocked(user_id, services.clock())
+        return Outcome.BLOCKED
+    return Outcome.FAILED
 
 
 class Delivery(ABC, Generic[Recipient, Sent]):

@@ -23,10 +23,16 @@ STRING_LIMIT = 32_767  # UTF-16 units in an Excel cell
 _PLAIN = Format()
 
 
+def fit_cell(value: str) -> str:
+    """`value` cut at Excel's limit for a cell, as XlsxWriter cuts it."""
+    if len(value) > STRING_LIMIT // 2 and _utf16_len(value) > STRING_LIMIT:
+        return str(_utf16_truncate(value, STRING_LIMIT))
+    return value
+
+
 def write_text(sheet: Worksheet, row: int, col: int, value: str) -> None:
     """One cell of text, shown as typed whatever it looks like (cut at Excel's limit)."""
-    if len(value) > STRING_LIMIT // 2 and _utf16_len(value) > STRING_LIMIT:
-        value = _utf16_truncate(value, STRING_LIMIT)
+    value = fit_cell(value)
     if value.startswith("<r>") and value.endswith("</r>"):
         sheet.write_rich_string(row, col, value[:1], _PLAIN, value[1:])
     else:

@@ -28,7 +28,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, R
 from telegram.error import TelegramError
 
 from bot import texts
-from bot.broadcast import Delivery, Outcome, blocked_the_bot, broadcast
+from bot.broadcast import Delivery, Outcome, broadcast, refusal
 from bot.context import PoskoApp, PoskoContext
 from bot.delivery import is_permanent
 from bot.notify import admin_ids
@@ -198,10 +198,7 @@ class _Reminders(Delivery[Recipient, Message]):
             recipient.user_id,
             type(exc).__name__,
         )
-        if blocked_the_bot(exc):
-            await self.services.members.set_blocked(recipient.user_id, self.services.clock())
-            return Outcome.BLOCKED
-        return Outcome.FAILED
+        return await refusal(self.services, recipient.user_id, exc)
 
 
 async def _final_list(bot: Bot, services: Services, arahan: Arahan) -> bool:

@@ -30,7 +30,7 @@ from telegram import Bot, Message
 from telegram.error import Forbidden, TelegramError
 
 from bot import texts
-from bot.broadcast import Delivery, Outcome, always, blocked_the_bot, broadcast
+from bot.broadcast import Delivery, Outcome, always, broadcast, refusal
 from bot.context import PoskoApp, PoskoContext
 from bot.notify import admin_ids, send_group, tell
 from bot.services import Services
@@ -353,12 +353,9 @@ class _Reminders(Delivery[Member, Message]):
         )
 
     async def refused(self, recipient: Member, exc: TelegramError) -> Outcome:
-        if blocked_the_bot(exc):
-            await self.services.members.set_blocked(recipient.user_id, self.services.clock())
-            return Outcome.BLOCKED
         if not isinstance(exc, Forbidden):  # never pressed Start: nothing worth a log line
             logger.info("Reminder to %s failed: %s", recipient.user_id, type(exc).__name__)
-        return Outcome.FAILED
+        return await refusal(self.services, recipient.user_id, exc)
 
 
 async def _reminder_round(

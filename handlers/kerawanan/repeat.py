@@ -28,7 +28,7 @@ from telegram import Bot, Message
 from telegram.error import Forbidden, TelegramError
 
 from bot import texts
-from bot.broadcast import Delivery, Outcome, always, blocked_the_bot, broadcast
+from bot.broadcast import Delivery, Outcome, always, broadcast, refusal
 from bot.context import PoskoApp, PoskoContext
 from bot.notify import admin_ids, tell
 from bot.services import Services
@@ -124,12 +124,9 @@ class _SecondReminders(Delivery[tuple[str, Member], Message]):
     async def refused(self, recipient: tuple[str, Member], exc: TelegramError) -> Outcome:
         user_id = recipient[1].user_id
         self.failed.add(user_id)
-        if blocked_the_bot(exc):
-            await self.services.members.set_blocked(user_id, self.services.clock())
-            return Outcome.BLOCKED
         if not isinstance(exc, Forbidden):  # never pressed Start: nothing worth a log line
             logger.info("Second reminder to %s failed: %s", user_id, type(exc).__name__)
-        return Outcome.FAILED
+        return await refusal(self.services, user_id, exc)
 
 
 async def _second_round(

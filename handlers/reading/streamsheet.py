@@ -32,13 +32,12 @@ from typing import IO
 
 from xlsxwriter.utility import (
     _preserve_whitespace,
-    _utf16_len,
-    _utf16_truncate,
     xl_col_to_name,
 )
 from xlsxwriter.xmlwriter import XMLwriter
 
-STRING_LIMIT = 32_767  # UTF-16 units in an Excel cell
+from bot.sheets import fit_cell
+
 # Text that needs XlsxWriter's control-character escaping: a control character, a literal
 # "_xHHHH_", or the non-characters U+FFFE and U+FFFF.
 _NEEDS_CONTROL_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
@@ -50,8 +49,7 @@ COMPRESS_LEVEL = 1
 
 def _text(value: str) -> str:
     """A string cell's <is> content, escaped as XlsxWriter escapes it."""
-    if len(value) > STRING_LIMIT // 2 and _utf16_len(value) > STRING_LIMIT:
-        value = _utf16_truncate(value, STRING_LIMIT)
+    value = fit_cell(value)
     if _NEEDS_CONTROL_ESCAPE.search(value):
         value = XMLwriter._escape_control_characters(value)
     preserve = ' xml:space="preserve"' if _preserve_whitespace(value) else ""
